@@ -1,0 +1,1 @@
+"""The Partner Portal services; each owns its schema and talks to the others over Kafka only."""

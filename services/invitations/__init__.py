@@ -1,0 +1,1 @@
+"""Trial invitations: their codes, revocation and redemption."""

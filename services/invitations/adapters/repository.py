@@ -1,0 +1,153 @@
+"""Persistence of invitations, and the local views of the catalogue and the customers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+import asyncpg
+
+from services.invitations.domain.model import Invitation, TrialOffer
+
+_COLUMNS = (
+    "invitation_id, partner_id, created_by, code, service_id, seats, trial_days, "
+    "delegation_role, expires_at, max_redemptions, created_at, redemptions, revoked_at, revoked_by"
+)
+
+
+class Repository(Protocol):
+    async def trial_offer(self, *, service_id: str) -> TrialOffer | None: ...
+    async def customer_exists(self, *, customer_id: UUID) -> bool: ...
+    async def get(self, *, invitation_id: UUID) -> Invitation | None: ...
+    async def get_by_code_for_update(self, *, code: str) -> Invitation | None: ...
+    async def add(self, *, invitation: Invitation) -> None: ...
+    async def save(self, *, invitation: Invitation) -> None: ...
+    async def has_trial(self, *, customer_id: UUID, service_id: str) -> bool: ...
+    async def add_redemption(
+        self,
+        *,
+        redemption_id: UUID,
+        invitation: Invitation,
+        customer_id: UUID,
+        redeemed_by: UUID,
+        redeemed_at: datetime,
+    ) -> None: ...
+
+
+def _invitation(row: Any) -> Invitation:
+    return Invitation(**dict(row))
+
+
+class PgRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def trial_offer(self, *, service_id: str) -> TrialOffer | None:
+        row = await self.conn.fetchrow(
+            "SELECT service_id, name, trial_days, trial_max_seats FROM catalogue "
+            "WHERE service_id = $1",
+            service_id,
+        )
+        return TrialOffer(**dict(row)) if row else None
+
+    async def customer_exists(self, *, customer_id: UUID) -> bool:
+        return bool(
+            await self.conn.fetchval(
+                "SELECT true FROM customers WHERE customer_id = $1", customer_id
+            )
+        )
+
+    async def get(self, *, invitation_id: UUID) -> Invitation | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM invitations WHERE invitation_id = $1 FOR UPDATE",
+            invitation_id,
+        )
+        return _invitation(row) if row else None
+
+    async def get_by_code_for_update(self, *, code: str) -> Invitation | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM invitations WHERE code = $1 FOR UPDATE", code
+        )
+        return _invitation(row) if row else None
+
+    async def add(self, *, invitation: Invitation) -> None:
+        i = invitation
+        await self.conn.execute(
+            f"INSERT INTO invitations ({_COLUMNS}) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+            i.invitation_id,
+            i.partner_id,
+            i.created_by,
+            i.code,
+            i.service_id,
+            i.seats,
+            i.trial_days,
+            i.delegation_role,
+            i.expires_at,
+            i.max_redemptions,
+            i.created_at,
+            i.redemptions,
+            i.revoked_at,
+            i.revoked_by,
+        )
+
+    async def save(self, *, invitation: Invitation) -> None:
+        i = invitation
+        await self.conn.execute(
+            "UPDATE invitations SET redemptions = $2, revoked_at = $3, revoked_by = $4 "
+            "WHERE invitation_id = $1",
+            i.invitation_id,
+            i.redemptions,
+            i.revoked_at,
+            i.revoked_by,
+        )
+
+    async def has_trial(self, *, customer_id: UUID, service_id: str) -> bool:
+        return bool(
+            await self.conn.fetchval(
+                "SELECT true FROM redemptions WHERE customer_id = $1 AND service_id = $2",
+                customer_id,
+                service_id,
+            )
+        )
+
+    async def add_redemption(
+        self,
+        *,
+        redemption_id: UUID,
+        invitation: Invitation,
+        customer_id: UUID,
+        redeemed_by: UUID,
+        redeemed_at: datetime,
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO redemptions (redemption_id, invitation_id, customer_id, service_id, "
+            "redeemed_by, redeemed_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            redemption_id,
+            invitation.invitation_id,
+            customer_id,
+            invitation.service_id,
+            redeemed_by,
+            redeemed_at,
+        )
+
+    # Projections fed by other services' events.
+
+    async def upsert_catalogue(
+        self, *, service_id: str, name: str, trial_days: int | None, trial_max_seats: int | None
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO catalogue (service_id, name, trial_days, trial_max_seats) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT (service_id) DO UPDATE SET name = $2, "
+            "trial_days = $3, trial_max_seats = $4",
+            service_id,
+            name,
+            trial_days,
+            trial_max_seats,
+        )
+
+    async def add_customer(self, *, customer_id: UUID) -> None:
+        await self.conn.execute(
+            "INSERT INTO customers (customer_id) VALUES ($1) ON CONFLICT DO NOTHING", customer_id
+        )

@@ -1,0 +1,110 @@
+"""One handler per command: load, decide (rules live on the model), save, return events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from services.invitations.adapters.repository import Repository
+from services.invitations.domain import commands, errors
+from services.invitations.domain.model import Invitation, new_code
+from shared.contracts.invitations import (
+    TrialInvitationCreated,
+    TrialInvitationRedeemed,
+    TrialInvitationRevoked,
+)
+
+
+async def create_invitation(
+    repo: Repository, cmd: commands.CreateInvitation, *, now: datetime, base_url: str
+) -> TrialInvitationCreated:
+    offer = await repo.trial_offer(service_id=cmd.service_id)
+    if offer is None:
+        raise errors.UnknownService(f"There is no service {cmd.service_id!r} in the catalogue.")
+    offer.check_trial(cmd.seats)
+    if cmd.expires_at is not None and cmd.expires_at <= now:
+        raise errors.InvalidExpiry("The expiry date must be in the future.")
+    if await repo.get(invitation_id=cmd.invitation_id) is not None:
+        raise errors.InvitationAlreadyExists("An invitation with this id already exists.")
+    assert offer.trial_days is not None
+    invitation = Invitation(
+        invitation_id=cmd.invitation_id,
+        partner_id=cmd.partner_id,
+        created_by=cmd.created_by,
+        code=new_code(),
+        service_id=cmd.service_id,
+        seats=cmd.seats,
+        trial_days=offer.trial_days,
+        delegation_role=cmd.delegation_role,
+        expires_at=cmd.expires_at,
+        max_redemptions=cmd.max_redemptions,
+        created_at=now,
+    )
+    await repo.add(invitation=invitation)
+    return TrialInvitationCreated(
+        invitation_id=invitation.invitation_id,
+        partner_id=invitation.partner_id,
+        created_by=invitation.created_by,
+        code=invitation.code,
+        url=f"{base_url.rstrip('/')}/i/{invitation.code}",
+        service_id=invitation.service_id,
+        seats=invitation.seats,
+        trial_days=invitation.trial_days,
+        delegation_role=invitation.delegation_role,  # type: ignore[arg-type]
+        expires_at=invitation.expires_at,
+        max_redemptions=invitation.max_redemptions,
+        created_at=now,
+    )
+
+
+async def revoke_invitation(
+    repo: Repository, cmd: commands.RevokeInvitation, *, now: datetime
+) -> TrialInvitationRevoked:
+    invitation = await repo.get(invitation_id=cmd.invitation_id)
+    if invitation is None:
+        raise errors.InvitationNotFound("No such invitation.")
+    invitation.revoke(partner_id=cmd.partner_id, by=cmd.revoked_by, now=now)
+    await repo.save(invitation=invitation)
+    return TrialInvitationRevoked(
+        invitation_id=invitation.invitation_id,
+        partner_id=invitation.partner_id,
+        revoked_by=cmd.revoked_by,
+        revoked_at=now,
+    )
+
+
+async def redeem_invitation(
+    repo: Repository, cmd: commands.RedeemInvitation, *, now: datetime
+) -> TrialInvitationRedeemed:
+    invitation = await repo.get_by_code_for_update(code=cmd.code)
+    if invitation is None:
+        raise errors.InvitationNotFound("No invitation has this code.")
+    if not await repo.customer_exists(customer_id=cmd.customer_id):
+        raise errors.CustomerNotFound("The redeeming customer is not known.")
+    invitation.check_redeemable(now)
+    if await repo.has_trial(customer_id=cmd.customer_id, service_id=invitation.service_id):
+        raise errors.TrialAlreadyRedeemed(
+            "This customer already had a trial of this service.", service_id=invitation.service_id
+        )
+    invitation.redeem(now)
+    redemption_id = uuid.uuid4()
+    await repo.add_redemption(
+        redemption_id=redemption_id,
+        invitation=invitation,
+        customer_id=cmd.customer_id,
+        redeemed_by=cmd.redeemed_by,
+        redeemed_at=now,
+    )
+    await repo.save(invitation=invitation)
+    return TrialInvitationRedeemed(
+        redemption_id=redemption_id,
+        invitation_id=invitation.invitation_id,
+        partner_id=invitation.partner_id,
+        customer_id=cmd.customer_id,
+        redeemed_by=cmd.redeemed_by,
+        service_id=invitation.service_id,
+        seats=invitation.seats,
+        trial_days=invitation.trial_days,
+        delegation_role=invitation.delegation_role,  # type: ignore[arg-type]
+        redeemed_at=now,
+    )

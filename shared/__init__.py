@@ -1,0 +1,1 @@
+"""The shared kernel: message contracts and the plumbing every service uses once."""

@@ -1,0 +1,71 @@
+"""The base of every wire contract.
+
+A contract is a frozen pydantic model with a stable CloudEvents type
+(``portal.<context>.<ClassName>.v<version>``). Released contracts are never edited in place:
+a change that is not backward compatible becomes a new class with the next version.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+_VERSION_SUFFIX = re.compile(r"V\d+$")
+
+
+class Contract(BaseModel):
+    """A message on Kafka: a command (imperative) or an event (past tense)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    context: ClassVar[str]
+    version: ClassVar[int] = 1
+    kind: ClassVar[str]  # "command" or "event"
+
+    @classmethod
+    def ce_type(cls) -> str:
+        # A later version is a new class named e.g. RedeemTrialInvitationV2.
+        base_name = _VERSION_SUFFIX.sub("", cls.__name__)
+        return f"portal.{cls.context}.{base_name}.v{cls.version}"
+
+    def partition_key(self) -> str:
+        """The aggregate the message concerns; one customer's messages stay in order."""
+        raise NotImplementedError
+
+
+class Command(Contract):
+    kind: ClassVar[str] = "command"
+
+
+class Event(Contract):
+    kind: ClassVar[str] = "event"
+
+
+_REGISTRY: dict[str, type[Contract]] = {}
+
+
+def register(*models: type[Contract]) -> None:
+    for model in models:
+        existing = _REGISTRY.get(model.ce_type())
+        if existing is not None and existing is not model:
+            raise RuntimeError(f"two contracts claim the type {model.ce_type()}")
+        _REGISTRY[model.ce_type()] = model
+
+
+def contract_for(ce_type: str) -> type[Contract] | None:
+    return _REGISTRY.get(ce_type)
+
+
+def all_contracts() -> dict[str, type[Contract]]:
+    return dict(_REGISTRY)
+
+
+def example(model: type[Contract]) -> dict[str, Any]:
+    """The first documented example of a contract (used by docs and kcat tests)."""
+    examples = (model.model_config.get("json_schema_extra") or {}).get("examples")  # type: ignore[union-attr]
+    if not examples:
+        raise LookupError(f"{model.__name__} has no example")
+    return dict(examples[0])

@@ -1,0 +1,59 @@
+"""Service catalogue contracts (owned by the offers service)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.contracts.base import Command, Event
+from shared.contracts.common import Name, ServiceId, examples
+
+_SERVICE_EXAMPLE = {
+    "service_id": "o365-e3",
+    "name": "Office 365 E3",
+    "description": "Office apps, mail, files and meetings for the enterprise.",
+    "licence_unit": "user",
+    "min_seats": 1,
+    "max_seats": 300,
+    "trial": {"days": 30, "max_seats": 25},
+    "on_sale": True,
+}
+
+
+class TrialTerms(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    days: int = Field(ge=1, le=365, description="Length of a trial in days")
+    max_seats: int = Field(ge=1, le=10_000, description="Most seats a trial may hold")
+
+
+class CatalogueEntry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    service_id: ServiceId
+    name: Name
+    description: str = Field(default="", max_length=2000)
+    licence_unit: str = Field(default="user", max_length=40)
+    min_seats: int = Field(default=1, ge=1)
+    max_seats: int = Field(default=10_000, ge=1, le=1_000_000)
+    trial: TrialTerms | None = Field(default=None, description="None: cannot be trialled")
+    on_sale: bool = Field(default=True, description="False: cannot be put on new offers")
+
+
+class PublishCatalogueService(Command, CatalogueEntry):
+    """Add a service to the catalogue or replace its terms."""
+
+    context: ClassVar[str] = "offers"
+    model_config = examples(_SERVICE_EXAMPLE)
+
+    def partition_key(self) -> str:
+        return self.service_id
+
+
+class CatalogueServicePublished(Event, CatalogueEntry):
+    """The catalogue now holds this service with these terms."""
+
+    context: ClassVar[str] = "offers"
+    model_config = examples(_SERVICE_EXAMPLE)
+
+    def partition_key(self) -> str:
+        return self.service_id

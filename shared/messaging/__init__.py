@@ -1,0 +1,1 @@
+"""Kafka plumbing: CloudEvents headers, outbox and relay, inbox, and the consumer."""

@@ -1,0 +1,242 @@
+"""Applies a batch of Kafka records in one database transaction.
+
+Per record: parse the CloudEvents envelope, skip it if the inbox has seen its id, run its
+handler inside a savepoint, and collect the events it emits into the outbox. A broken rule
+becomes a ``CommandRejected`` event; bytes nobody can read, and handler bugs, go to the
+dead-letter topic. Transient failures (database or broker down) roll the whole batch back
+and raise, so the offsets are not committed and the batch is redelivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+from prometheus_client import Counter, Histogram
+from pydantic import ValidationError
+
+from shared.contracts.base import Command, Contract
+from shared.contracts.common import CommandRejected
+from shared.contracts.topics import DEAD_LETTER
+from shared.errors import DomainError
+from shared.logging import correlation_id, get_logger
+from shared.messaging import inbox, outbox
+from shared.messaging.envelope import Envelope, Unparseable, parse
+
+log = get_logger(__name__)
+
+MESSAGES = Counter("portal_messages_total", "Records consumed, by outcome", ["consumer", "outcome"])
+BATCH_SECONDS = Histogram("portal_batch_seconds", "Time to apply one batch", ["consumer"])
+
+TRANSIENT: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+
+
+@dataclass
+class MessageContext:
+    """What a handler gets besides its message: the open transaction and a way to emit."""
+
+    conn: asyncpg.Connection
+    envelope: Envelope
+    service: str
+    _emitted: list[outbox.Pending] = field(default_factory=list)
+
+    def emit(self, message: Contract, *, topic: str) -> None:
+        self._emitted.append(
+            outbox.pending(
+                message,
+                topic=topic,
+                source=self.service,
+                correlation_id=self.envelope.correlation_id,
+                causation_id=self.envelope.id,
+            )
+        )
+
+
+Handler = Callable[[MessageContext, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    model: type[Contract]
+    handler: Handler
+
+
+@dataclass
+class Routes:
+    """ce_type -> handler. ``strict``: a type nobody handles is an error (command topics);
+    otherwise it is simply another service's business (event topics)."""
+
+    routes: dict[str, Route] = field(default_factory=dict)
+    strict: bool = True
+
+    def on(self, model: type[Contract]) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.routes[model.ce_type()] = Route(model, handler)
+            return handler
+
+        return register
+
+
+@dataclass
+class _Batch:
+    out: list[outbox.Pending] = field(default_factory=list)
+    dead: list[tuple[ConsumerRecord[Any, Any], str]] = field(default_factory=list)
+
+
+class Consumer:
+    def __init__(
+        self,
+        *,
+        name: str,
+        service: str,
+        events_topic: str,
+        routes: Routes,
+        pool: asyncpg.Pool,
+        producer: AIOKafkaProducer,
+    ) -> None:
+        self.name = name
+        self.service = service
+        self.events_topic = events_topic
+        self.routes = routes
+        self.pool = pool
+        self.producer = producer
+
+    async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
+        batch = _Batch()
+        with BATCH_SECONDS.labels(self.name).time():
+            try:
+                async with self.pool.acquire() as conn, conn.transaction():
+                    for record in records:
+                        await self._apply(conn, record, batch)
+                    await outbox.store(conn, batch.out)
+            except TRANSIENT as exc:
+                log.warning("batch_retry", consumer=self.name, error=repr(exc))
+                await asyncio.sleep(0.5)
+                raise
+            for record, reason in batch.dead:
+                await self._dead_letter(record, reason)
+
+    async def _apply(
+        self, conn: asyncpg.Connection, record: ConsumerRecord[Any, Any], batch: _Batch
+    ) -> None:
+        try:
+            envelope = parse(record.value, record.headers)
+        except Unparseable as exc:
+            batch.dead.append((record, str(exc)))
+            return
+        correlation_id.set(envelope.correlation_id)
+        route = self.routes.routes.get(envelope.type)
+        if route is None:
+            if self.routes.strict:
+                batch.dead.append((record, f"unknown message type {envelope.type!r}"))
+            else:
+                MESSAGES.labels(self.name, "ignored").inc()
+            return
+        try:
+            message = route.model.model_validate(envelope.data)
+        except ValidationError as exc:
+            if issubclass(route.model, Command):
+                details = [
+                    {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+                    for e in exc.errors()
+                ]
+                await self._reject(
+                    conn,
+                    envelope,
+                    record,
+                    batch,
+                    "invalid_message",
+                    f"{envelope.type} does not match its contract",
+                    details,
+                )
+            else:
+                batch.dead.append((record, f"event does not match its contract: {exc}"))
+            return
+        ctx = MessageContext(conn=conn, envelope=envelope, service=self.service)
+        try:
+            async with conn.transaction():
+                if not await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
+                    MESSAGES.labels(self.name, "duplicate").inc()
+                    return
+                await route.handler(ctx, message)
+        except DomainError as exc:
+            await self._reject(conn, envelope, record, batch, exc.code(), exc.reason, [exc.details])
+            return
+        except TRANSIENT:
+            raise
+        except Exception as exc:
+            log.exception("handler_failed", consumer=self.name, type=envelope.type)
+            batch.dead.append((record, f"handler failed: {exc!r}"))
+            return
+        batch.out.extend(ctx._emitted)
+        MESSAGES.labels(self.name, "applied").inc()
+
+    async def _reject(
+        self,
+        conn: asyncpg.Connection,
+        envelope: Envelope,
+        record: ConsumerRecord[Any, Any],
+        batch: _Batch,
+        code: str,
+        reason: str,
+        details: list[dict[str, Any]],
+    ) -> None:
+        if not await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
+            MESSAGES.labels(self.name, "duplicate").inc()
+            return
+        rejection = CommandRejected(
+            rejected_type=envelope.type,
+            rejected_id=envelope.id,
+            service=self.service,
+            code=code,
+            reason=reason,
+            key=record.key.decode(errors="replace") if record.key else None,
+            details=[d for d in details if d],
+        )
+        batch.out.append(
+            outbox.pending(
+                rejection,
+                topic=self.events_topic,
+                source=self.service,
+                correlation_id=envelope.correlation_id,
+                causation_id=envelope.id,
+            )
+        )
+        log.info("message_rejected", consumer=self.name, type=envelope.type, code=code)
+        MESSAGES.labels(self.name, "rejected").inc()
+
+    async def _dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
+        headers = list(record.headers or ())
+        headers += [
+            ("dlt_reason", reason.encode()),
+            ("dlt_topic", record.topic.encode()),
+            ("dlt_partition", str(record.partition).encode()),
+            ("dlt_offset", str(record.offset).encode()),
+            ("dlt_consumer", self.name.encode()),
+        ]
+        await self.producer.send_and_wait(
+            DEAD_LETTER, value=record.value, key=record.key, headers=headers
+        )
+        log.warning(
+            "message_dead_lettered",
+            consumer=self.name,
+            reason=reason,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
+        MESSAGES.labels(self.name, "dead_lettered").inc()

@@ -1,0 +1,1 @@
+"""Operator tools: topic creation, dead-letter inspection and replay."""

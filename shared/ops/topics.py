@@ -1,0 +1,50 @@
+"""Create the project's topics idempotently: ``python -m shared.ops.topics``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from shared.contracts.topics import ALL, DEAD_LETTER
+
+
+async def ensure_topics(bootstrap: str, partitions: int = 8) -> list[str]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="portal-topics")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in ALL if t not in existing]
+        if missing:
+            await admin.create_topics(
+                [
+                    NewTopic(
+                        name=t,
+                        num_partitions=partitions,
+                        replication_factor=1,
+                        # Dead letters are kept a long time: an operator replays them.
+                        topic_configs={"retention.ms": str(30 * 86_400_000)}
+                        if t == DEAD_LETTER
+                        else {},
+                    )
+                    for t in missing
+                ]
+            )
+        return missing
+    finally:
+        await admin.close()
+
+
+def main() -> None:
+    bootstrap = os.environ.get("PORTAL_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
+    partitions = int(os.environ.get("PORTAL_TOPIC_PARTITIONS", "8"))
+    created = asyncio.run(ensure_topics(bootstrap, partitions))
+    print(
+        f"topics: created {len(created)}, {len(ALL) - len(created)} already there", file=sys.stderr
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""The composition root every service shares: one FastAPI process that owns the pool, the
+Kafka broker (FastStream) with its batch subscribers, the outbox relay, and the health,
+metrics and AsyncAPI endpoints. Nothing connects at import time; all of it starts in the
+app's lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import uvicorn
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.middlewares import AckPolicy
+from faststream.specification import AsyncAPI
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared.contracts.base import Contract
+from shared.contracts.common import CommandRejected
+from shared.contracts.topics import NAMESPACE
+from shared.db import create_pool, migrate
+from shared.logging import configure_logging, get_logger
+from shared.messaging.consumer import Consumer, Routes
+from shared.messaging.outbox import OutboxRelay, new_producer
+from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One consumer group of the service: the topics it reads and what it does with them."""
+
+    name: str
+    topics: Sequence[str]
+    routes: Routes
+    description: str = ""
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    events_topic: str
+    migrations: Path
+    subscriptions: Sequence[Subscription]
+    emits: Sequence[type[Contract]] = ()
+    http: APIRouter | None = None
+    description: str = ""
+    on_start: Any = None  # optional async callable(state) run after the broker started
+    background: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class ServiceState:
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    broker: KafkaBroker
+    relay: OutboxRelay
+
+
+def build_broker(spec: ServiceSpec, settings: ServiceSettings) -> KafkaBroker:
+    """The broker with its subscribers and its documented publishers, not yet connected."""
+    broker = KafkaBroker(settings.kafka_bootstrap, client_id=f"{spec.name}-{settings.instance}")
+    for contract in (*spec.emits, CommandRejected):
+        broker.publisher(
+            spec.events_topic,
+            schema=contract,
+            title=f"{spec.events_topic}:{contract.__name__}",
+            description=f"{contract.ce_type()}: {(contract.__doc__ or '').strip()}",
+        )
+    return broker
+
+
+def subscribe(broker: KafkaBroker, sub: Subscription, consumer: Consumer, batch: int) -> None:
+    accepted = ", ".join(sorted(sub.routes.routes))
+
+    async def on_records(message: KafkaMessage) -> None:
+        records = message.raw_message
+        await consumer.handle(records if isinstance(records, tuple) else (records,))
+
+    broker.subscriber(
+        *sub.topics,
+        group_id=f"{NAMESPACE}.{consumer.name}",
+        batch=True,
+        max_records=batch,
+        batch_timeout_ms=50,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        title=f"{consumer.name}",
+        description=(sub.description + f" Accepts: {accepted}.").strip(),
+    )(on_records)
+
+
+def asyncapi(spec: ServiceSpec, broker: KafkaBroker) -> AsyncAPI:
+    return AsyncAPI(
+        broker, title=f"Partner Portal — {spec.name}", version="1.0.0", description=spec.description
+    )
+
+
+def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or ServiceSettings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(spec.name, settings.log_level)
+        pool = await create_pool(settings.database_url, spec.name, size=settings.db_pool_size)
+        applied = await migrate(pool, spec.name, spec.migrations)
+        producer = new_producer(settings.kafka_bootstrap, f"{spec.name}-{settings.instance}-out")
+        await producer.start()
+        broker = build_broker(spec, settings)
+        for sub in spec.subscriptions:
+            consumer = Consumer(
+                name=f"{spec.name}.{sub.name}",
+                service=spec.name,
+                events_topic=spec.events_topic,
+                routes=sub.routes,
+                pool=pool,
+                producer=producer,
+            )
+            subscribe(broker, sub, consumer, settings.consumer_batch)
+        relay = OutboxRelay(dsn=settings.database_url, schema=spec.name, producer=producer)
+        state = ServiceState(settings=settings, pool=pool, broker=broker, relay=relay)
+        app.state.service = state
+        app.state.asyncapi = asyncapi(spec, broker)
+        await relay.start()
+        await broker.start()
+        if spec.on_start is not None:
+            await spec.on_start(state)
+        log.info("service_started", migrations=applied, instance=settings.instance)
+        try:
+            yield
+        finally:
+            await broker.stop()
+            await relay.stop()
+            await producer.stop()
+            await pool.close()
+            log.info("service_stopped")
+
+    app = FastAPI(title=f"portal-{spec.name}", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.include_router(_ops_router())
+    if spec.http is not None:
+        app.include_router(spec.http)
+    return app
+
+
+def _ops_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/health/live")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/health/ready")
+    async def ready(request: Request) -> Response:
+        state: ServiceState = request.app.state.service
+        checks: dict[str, bool] = {}
+        try:
+            checks["database"] = await state.pool.fetchval("SELECT true") is True
+        except Exception:
+            checks["database"] = False
+        checks["kafka"] = bool(await state.broker.ping(timeout=2.0))
+        ok = all(checks.values())
+        return JSONResponse(
+            {
+                "status": "ok" if ok else "unavailable",
+                "checks": checks,
+                "relay_leader": state.relay.is_leader,
+            },
+            status_code=200 if ok else 503,
+        )
+
+    @router.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @router.get("/asyncapi.json")
+    async def asyncapi_doc(request: Request) -> Response:
+        spec = request.app.state.asyncapi.to_specification()
+        return Response(spec.to_json(), media_type="application/json")
+
+    return router
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="warning",
+        loop="uvloop",
+        lifespan="on",
+        access_log=False,
+    )

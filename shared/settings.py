@@ -1,0 +1,41 @@
+"""One settings object per process, read from the environment (prefix ``PORTAL_``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development", "test"}
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    database_url: str = Field(
+        default="postgresql://portal:portal@127.0.0.1:15432/portal",
+        description="asyncpg DSN; each service works in its own schema of it",
+    )
+    http_host: str = "127.0.0.1"
+    http_port: int = 0
+    log_level: str = "INFO"
+    instance: str = Field(default="1", description="Distinguishes copies of one service")
+    consumer_batch: int = Field(default=500, ge=1, description="Most records handled per poll")
+    db_pool_size: int = Field(default=5, ge=1)
+    public_base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = Field(default="", description="Signs sessions; required in production")
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> ServiceSettings:
+        if self.environment == "production":
+            if self.secret_key.lower() in _PLACEHOLDERS or len(self.secret_key) < 32:
+                raise ValueError(
+                    "PORTAL_SECRET_KEY must be set to a random value of at least 32 characters "
+                    "in production"
+                )
+            if "@" in self.database_url and ":" not in self.database_url.split("@")[0][13:]:
+                raise ValueError("PORTAL_DATABASE_URL must carry a password in production")
+        return self

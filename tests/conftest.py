@@ -1,0 +1,90 @@
+"""Fixtures for every level. The test run gets its own namespace: topics ``<ns>.*`` and a
+database of its own, on the project's real Kafka and PostgreSQL (``make test`` starts them)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+# Before any project import: topic names are read from the environment once.
+os.environ.setdefault("PORTAL_NAMESPACE", f"t{uuid.uuid4().hex[:10]}")
+os.environ.setdefault("PORTAL_ENVIRONMENT", "test")
+
+from collections.abc import AsyncIterator, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import asyncpg  # noqa: E402
+import pytest  # noqa: E402
+
+from shared.contracts.topics import NAMESPACE  # noqa: E402
+from shared.ops.topics import ensure_topics  # noqa: E402
+from tests.support.bus import Bus  # noqa: E402
+from tools.procs import ROOT, ServiceProcess, available_services, start_stack  # noqa: E402
+
+BOOTSTRAP = os.environ.get("PORTAL_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
+ADMIN_DSN = os.environ.get(
+    "PORTAL_DATABASE_URL", "postgresql://portal:portal@127.0.0.1:15432/portal"
+)
+TEST_DSN = ADMIN_DSN.rsplit("/", 1)[0] + f"/{NAMESPACE}"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The level of a test is the folder it lives in."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
+        if parts and parts[0] in {"unit", "integration", "e2e", "browser"}:
+            item.add_marker(getattr(pytest.mark, parts[0]))
+
+
+@pytest.fixture(scope="session")
+async def database() -> AsyncIterator[str]:
+    """A fresh database for this run (dropped at the end); returns its DSN."""
+    admin = await asyncpg.connect(ADMIN_DSN)
+    await admin.execute(f'CREATE DATABASE "{NAMESPACE}"')
+    await admin.close()
+    os.environ["PORTAL_DATABASE_URL"] = TEST_DSN
+    yield TEST_DSN
+    admin = await asyncpg.connect(ADMIN_DSN)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{NAMESPACE}" WITH (FORCE)')
+    await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def topics() -> list[str]:
+    return await ensure_topics(BOOTSTRAP, partitions=4)
+
+
+@pytest.fixture(scope="session")
+async def bus(topics: list[str]) -> AsyncIterator[Bus]:
+    watcher = Bus(BOOTSTRAP)
+    await watcher.start()
+    yield watcher
+    await watcher.stop()
+
+
+def stack_env(dsn: str) -> dict[str, str]:
+    return {
+        "PORTAL_NAMESPACE": NAMESPACE,
+        "PORTAL_DATABASE_URL": dsn,
+        "PORTAL_KAFKA_BOOTSTRAP": BOOTSTRAP,
+        "PORTAL_ENVIRONMENT": "test",
+        "PORTAL_LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture(scope="session")
+def stack(database: str, topics: list[str]) -> Iterator[dict[str, ServiceProcess]]:
+    """Every service of the project as a real process on the real broker and database."""
+    procs = start_stack(stack_env(database), ARTIFACTS / "logs" / NAMESPACE, available_services())
+    yield procs
+    for p in reversed(list(procs.values())):
+        p.stop()
+
+
+@pytest.fixture
+async def pool(database: str) -> AsyncIterator[asyncpg.Pool]:
+    p = await asyncpg.create_pool(database, min_size=1, max_size=4)
+    assert p is not None
+    yield p
+    await p.close()

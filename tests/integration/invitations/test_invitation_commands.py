@@ -1,0 +1,102 @@
+"""The invitations service on the real broker and database, driven by its public contract."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+from shared.contracts import catalogue, directory, invitations
+from shared.contracts.topics import DIRECTORY_EVENTS, INVITATIONS_COMMANDS, OFFERS_EVENTS
+from tests.support.bus import Bus
+from tests.support.wait import eventually
+
+TRIAL = catalogue.CatalogueServicePublished(
+    service_id="it-trial-svc", name="Integration Suite", trial={"days": 30, "max_seats": 10}
+)
+
+
+async def _customer(bus: Bus, pool: asyncpg.Pool) -> uuid.UUID:
+    customer_id = uuid.uuid4()
+    await bus.send(
+        directory.CustomerRegistered(
+            customer_id=customer_id,
+            name="Contoso",
+            domain=f"c{customer_id.hex[:8]}.example",
+            contact_email="it@contoso.example",
+            admin_user_id=uuid.uuid4(),
+            admin_email="admin@contoso.example",
+            registered_at="2026-11-24T08:00:00Z",
+        ),
+        topic=DIRECTORY_EVENTS,
+    )
+    await eventually(
+        lambda: pool.fetchval(
+            "SELECT true FROM invitations.customers WHERE customer_id = $1", customer_id
+        )
+    )
+    return customer_id
+
+
+async def _invitation(bus: Bus, pool: asyncpg.Pool, **overrides: object) -> dict[str, object]:
+    await bus.send(TRIAL, topic=OFFERS_EVENTS)
+    await eventually(
+        lambda: pool.fetchval(
+            "SELECT true FROM invitations.catalogue WHERE service_id = $1", TRIAL.service_id
+        )
+    )
+    fields: dict[str, object] = dict(
+        invitation_id=uuid.uuid4(),
+        partner_id=uuid.uuid4(),
+        created_by=uuid.uuid4(),
+        service_id=TRIAL.service_id,
+        seats=5,
+        delegation_role="full",
+    )
+    fields.update(overrides)
+    command_id = await bus.send(
+        invitations.CreateTrialInvitation(**fields), topic=INVITATIONS_COMMANDS
+    )
+    reply = await bus.reply_to(command_id)
+    assert reply.type == invitations.TrialInvitationCreated.ce_type(), reply.data
+    return reply.data
+
+
+async def test_create_then_redeem_then_second_trial_is_rejected(
+    stack: object, bus: Bus, pool: asyncpg.Pool
+) -> None:
+    created = await _invitation(bus, pool)
+    assert len(str(created["code"])) >= 32
+    customer = await _customer(bus, pool)
+
+    redeem = invitations.RedeemTrialInvitation(
+        code=str(created["code"]), customer_id=customer, redeemed_by=uuid.uuid4()
+    )
+    first = await bus.reply_to(await bus.send(redeem, topic=INVITATIONS_COMMANDS))
+    assert first.type == invitations.TrialInvitationRedeemed.ce_type()
+    assert first.data["partner_id"] == created["partner_id"]
+    assert first.key == str(customer)
+
+    again = await bus.reply_to(await bus.send(redeem, topic=INVITATIONS_COMMANDS))
+    assert again.type == "portal.system.CommandRejected.v1"
+    assert again.data["code"] == "trial_already_redeemed"
+
+
+async def test_revoked_invitation_cannot_be_redeemed(
+    stack: object, bus: Bus, pool: asyncpg.Pool
+) -> None:
+    created = await _invitation(bus, pool)
+    revoke = invitations.RevokeTrialInvitation(
+        invitation_id=created["invitation_id"],
+        partner_id=created["partner_id"],
+        revoked_by=uuid.uuid4(),
+    )
+    revoked = await bus.reply_to(await bus.send(revoke, topic=INVITATIONS_COMMANDS))
+    assert revoked.type == invitations.TrialInvitationRevoked.ce_type()
+
+    customer = await _customer(bus, pool)
+    redeem = invitations.RedeemTrialInvitation(
+        code=str(created["code"]), customer_id=customer, redeemed_by=uuid.uuid4()
+    )
+    rejected = await bus.reply_to(await bus.send(redeem, topic=INVITATIONS_COMMANDS))
+    assert rejected.data["code"] == "invitation_revoked"

@@ -1,0 +1,1 @@
+"""Test helpers shared by the integration, end-to-end and browser levels."""

@@ -1,0 +1,1 @@
+"""Developer and operator tooling: starting the stack, seeding the demo."""
