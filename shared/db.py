@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 import orjson
+from asyncpg.pool import PoolConnectionProxy
 
 KERNEL_MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -74,9 +75,8 @@ async def migrate(pool: asyncpg.Pool, schema: str, *folders: Path) -> list[str]:
     return applied
 
 
-Record = asyncpg.Record
-Connection = asyncpg.Connection
-Pool = asyncpg.Pool
+Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
+"""A connection as handlers see it: a plain one, or one lent by the pool."""
 
 
 def row_dict(record: Any) -> dict[str, Any]:

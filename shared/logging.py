@@ -9,11 +9,12 @@ from contextvars import ContextVar
 from typing import Any
 
 import structlog
+from structlog.types import EventDict, WrappedLogger
 
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 
-def _add_correlation_id(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def _add_correlation_id(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     cid = correlation_id.get()
     if cid is not None and "correlation_id" not in event:
         event["correlation_id"] = cid

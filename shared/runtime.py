@@ -67,7 +67,8 @@ class ServiceState:
 def build_broker(spec: ServiceSpec, settings: ServiceSettings) -> KafkaBroker:
     """The broker with its subscribers and its documented publishers, not yet connected."""
     broker = KafkaBroker(settings.kafka_bootstrap, client_id=f"{spec.name}-{settings.instance}")
-    for contract in (*spec.emits, CommandRejected):
+    documented: list[type[Contract]] = [*spec.emits, CommandRejected]
+    for contract in documented:
         broker.publisher(
             spec.events_topic,
             schema=contract,

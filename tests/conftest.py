@@ -10,16 +10,16 @@ import uuid
 os.environ.setdefault("PORTAL_NAMESPACE", f"t{uuid.uuid4().hex[:10]}")
 os.environ.setdefault("PORTAL_ENVIRONMENT", "test")
 
-from collections.abc import AsyncIterator, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
-import asyncpg  # noqa: E402
-import pytest  # noqa: E402
+import asyncpg
+import pytest
 
-from shared.contracts.topics import NAMESPACE  # noqa: E402
-from shared.ops.topics import ensure_topics  # noqa: E402
-from tests.support.bus import Bus  # noqa: E402
-from tools.procs import ROOT, ServiceProcess, available_services, start_stack  # noqa: E402
+from shared.contracts.topics import NAMESPACE
+from shared.ops.topics import ensure_topics
+from tests.support.bus import Bus
+from tools.procs import ROOT, ServiceProcess, available_services, start_stack
 
 BOOTSTRAP = os.environ.get("PORTAL_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
 ADMIN_DSN = os.environ.get(

@@ -50,7 +50,7 @@ async def create_invitation(
         service_id=invitation.service_id,
         seats=invitation.seats,
         trial_days=invitation.trial_days,
-        delegation_role=invitation.delegation_role,  # type: ignore[arg-type]
+        delegation_role=invitation.delegation_role,
         expires_at=invitation.expires_at,
         max_redemptions=invitation.max_redemptions,
         created_at=now,
@@ -105,6 +105,6 @@ async def redeem_invitation(
         service_id=invitation.service_id,
         seats=invitation.seats,
         trial_days=invitation.trial_days,
-        delegation_role=invitation.delegation_role,  # type: ignore[arg-type]
+        delegation_role=invitation.delegation_role,
         redeemed_at=now,
     )

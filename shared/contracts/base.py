@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-
 _VERSION_SUFFIX = re.compile(r"V\d+$")
 
 
@@ -65,7 +64,8 @@ def all_contracts() -> dict[str, type[Contract]]:
 
 def example(model: type[Contract]) -> dict[str, Any]:
     """The first documented example of a contract (used by docs and kcat tests)."""
-    examples = (model.model_config.get("json_schema_extra") or {}).get("examples")  # type: ignore[union-attr]
-    if not examples:
+    extra = model.model_config.get("json_schema_extra")
+    examples = extra.get("examples") if isinstance(extra, dict) else None
+    if not isinstance(examples, list) or not examples or not isinstance(examples[0], dict):
         raise LookupError(f"{model.__name__} has no example")
     return dict(examples[0])

@@ -60,4 +60,4 @@ class CommandRejected(Event):
         return self.key or self.rejected_id
 
 
-__all__ = ["CommandRejected", "DelegationRole", "Name", "Seats", "ServiceId", "UUID", "examples"]
+__all__ = ["UUID", "CommandRejected", "DelegationRole", "Name", "Seats", "ServiceId", "examples"]

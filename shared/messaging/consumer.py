@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from shared.contracts.base import Command, Contract
 from shared.contracts.common import CommandRejected
 from shared.contracts.topics import DEAD_LETTER
+from shared.db import Connection
 from shared.errors import DomainError
 from shared.logging import correlation_id, get_logger
 from shared.messaging import inbox, outbox
@@ -49,7 +50,7 @@ TRANSIENT: tuple[type[BaseException], ...] = (
 class MessageContext:
     """What a handler gets besides its message: the open transaction and a way to emit."""
 
-    conn: asyncpg.Connection
+    conn: Connection
     envelope: Envelope
     service: str
     _emitted: list[outbox.Pending] = field(default_factory=list)
@@ -131,7 +132,7 @@ class Consumer:
                 await self._dead_letter(record, reason)
 
     async def _apply(
-        self, conn: asyncpg.Connection, record: ConsumerRecord[Any, Any], batch: _Batch
+        self, conn: Connection, record: ConsumerRecord[Any, Any], batch: _Batch
     ) -> None:
         try:
             envelope = parse(record.value, record.headers)
@@ -187,7 +188,7 @@ class Consumer:
 
     async def _reject(
         self,
-        conn: asyncpg.Connection,
+        conn: Connection,
         envelope: Envelope,
         record: ConsumerRecord[Any, Any],
         batch: _Batch,

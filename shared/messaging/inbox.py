@@ -3,10 +3,10 @@ transaction as the effect; a redelivered message finds its id and is skipped."""
 
 from __future__ import annotations
 
-import asyncpg
+from shared.db import Connection
 
 
-async def claim(conn: asyncpg.Connection, *, consumer: str, message_id: str) -> bool:
+async def claim(conn: Connection, *, consumer: str, message_id: str) -> bool:
     """True when this is the first time ``consumer`` sees ``message_id``."""
     inserted = await conn.fetchval(
         "INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) "

@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaProducer
 from prometheus_client import Counter, Gauge
 
 from shared.contracts.base import Contract
-from shared.db import init_connection
+from shared.db import Connection, init_connection
 from shared.logging import get_logger
 from shared.messaging.envelope import encode, headers_for, kafka_headers
 
@@ -48,7 +48,7 @@ def pending(
     )
 
 
-async def store(conn: asyncpg.Connection, items: Sequence[Pending]) -> None:
+async def store(conn: Connection, items: Sequence[Pending]) -> None:
     """Write events into the outbox of the current schema, inside the caller's transaction."""
     if not items:
         return
@@ -121,7 +121,7 @@ class OutboxRelay:
             with contextlib.suppress(Exception):
                 await conn.close()
 
-    async def relay_once(self, conn: asyncpg.Connection) -> int:
+    async def relay_once(self, conn: Connection) -> int:
         rows = await conn.fetch(
             "SELECT id, topic, key, headers, payload FROM outbox ORDER BY id LIMIT $1",
             self._batch,

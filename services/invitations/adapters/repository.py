@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-import asyncpg
-
 from services.invitations.domain.model import Invitation, TrialOffer
+from shared.db import Connection
 
 _COLUMNS = (
     "invitation_id, partner_id, created_by, code, service_id, seats, trial_days, "
@@ -40,7 +39,7 @@ def _invitation(row: Any) -> Invitation:
 
 
 class PgRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def trial_offer(self, *, service_id: str) -> TrialOffer | None:

@@ -45,14 +45,14 @@ async def _invitation(bus: Bus, pool: asyncpg.Pool, **overrides: object) -> dict
             "SELECT true FROM invitations.catalogue WHERE service_id = $1", TRIAL.service_id
         )
     )
-    fields: dict[str, object] = dict(
-        invitation_id=uuid.uuid4(),
-        partner_id=uuid.uuid4(),
-        created_by=uuid.uuid4(),
-        service_id=TRIAL.service_id,
-        seats=5,
-        delegation_role="full",
-    )
+    fields: dict[str, object] = {
+        "invitation_id": uuid.uuid4(),
+        "partner_id": uuid.uuid4(),
+        "created_by": uuid.uuid4(),
+        "service_id": TRIAL.service_id,
+        "seats": 5,
+        "delegation_role": "full",
+    }
     fields.update(overrides)
     command_id = await bus.send(
         invitations.CreateTrialInvitation(**fields), topic=INVITATIONS_COMMANDS
