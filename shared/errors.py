@@ -12,6 +12,11 @@ class DomainError(Exception):
 
     status: ClassVar[int] = 422
 
+    @classmethod
+    def category(cls) -> str:
+        """Protocol-neutral kind of failure; the gateway maps it to an HTTP status."""
+        return CATEGORIES.get(cls.status, "invalid")
+
     def __init__(self, reason: str, **details: Any) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -20,6 +25,10 @@ class DomainError(Exception):
     @classmethod
     def code(cls) -> str:
         return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+
+CATEGORIES = {403: "forbidden", 404: "not_found", 409: "conflict", 410: "gone", 422: "invalid"}
+STATUSES = {v: k for k, v in CATEGORIES.items()}
 
 
 class NotFound(DomainError):

@@ -21,6 +21,7 @@ from faststream.middlewares import AckPolicy
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared import faults
 from shared.contracts.base import Contract
 from shared.contracts.common import CommandRejected
 from shared.contracts.topics import NAMESPACE
@@ -83,7 +84,8 @@ def subscribe(broker: KafkaBroker, sub: Subscription, consumer: Consumer, batch:
 
     async def on_records(message: KafkaMessage) -> None:
         records = message.raw_message
-        await consumer.handle(records if isinstance(records, tuple) else (records,))
+        # A tuple from the real broker, a list from FastStream's in-memory one.
+        await consumer.handle(records if isinstance(records, tuple | list) else (records,))
 
     broker.subscriber(
         *sub.topics,
@@ -175,6 +177,14 @@ def _ops_router() -> APIRouter:
             },
             status_code=200 if ok else 503,
         )
+
+    @router.post("/internal/faults/crash-after-commit/{correlation_id}", include_in_schema=False)
+    async def arm_fault(request: Request, correlation_id: str) -> Response:
+        state: ServiceState = request.app.state.service
+        if state.settings.environment != "test":
+            return JSONResponse({"detail": "faults exist in the test environment only"}, 404)
+        faults.arm_crash_after_commit(correlation_id)
+        return JSONResponse({"armed": correlation_id})
 
     @router.get("/metrics")
     async def metrics() -> Response:

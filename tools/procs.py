@@ -114,4 +114,10 @@ def start_stack(
 
 
 def available_services() -> tuple[str, ...]:
-    return tuple(n for n in SERVICES if (ROOT / "services" / n / "__main__.py").exists())
+    """The services that exist; ``PORTAL_ONLY_SERVICES=a,b`` narrows it (while developing)."""
+    only = [n for n in os.environ.get("PORTAL_ONLY_SERVICES", "").split(",") if n]
+    return tuple(
+        n
+        for n in SERVICES
+        if (ROOT / "services" / n / "__main__.py").exists() and (not only or n in only)
+    )

@@ -40,6 +40,7 @@ class CommandRejected(Event):
             "rejected_id": "6f1c2a34-0d5e-4c1e-9a43-59c3b6a0b1e2",
             "service": "invitations",
             "code": "invitation_expired",
+            "category": "gone",
             "reason": "The invitation expired on 2026-10-01T00:00:00Z.",
             "key": "0b5f8b1e-7a47-4c54-8f0e-3f5d0c1b9a77",
             "details": [],
@@ -50,6 +51,9 @@ class CommandRejected(Event):
     rejected_id: str = Field(description="ce_id of the rejected message")
     service: str = Field(description="The service that rejected it")
     code: str = Field(description="Machine-readable reason, snake_case")
+    category: Literal["invalid", "not_found", "conflict", "gone", "forbidden"] = Field(
+        default="invalid", description="Kind of failure (a gateway maps it to a status)"
+    )
     reason: str = Field(description="Human-readable explanation")
     key: str | None = Field(default=None, description="Partition key of the rejected message")
     details: list[dict[str, Any]] = Field(

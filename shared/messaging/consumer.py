@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaProducer, ConsumerRecord
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
+from shared import faults
 from shared.contracts.base import Command, Contract
 from shared.contracts.common import CommandRejected
 from shared.contracts.topics import DEAD_LETTER
@@ -95,6 +96,7 @@ class Routes:
 @dataclass
 class _Batch:
     out: list[outbox.Pending] = field(default_factory=list)
+    correlation_ids: set[str] = field(default_factory=set)
     dead: list[tuple[ConsumerRecord[Any, Any], str]] = field(default_factory=list)
 
 
@@ -128,6 +130,7 @@ class Consumer:
                 log.warning("batch_retry", consumer=self.name, error=repr(exc))
                 await asyncio.sleep(0.5)
                 raise
+            faults.after_commit(batch.correlation_ids)
             for record, reason in batch.dead:
                 await self._dead_letter(record, reason)
 
@@ -140,6 +143,7 @@ class Consumer:
             batch.dead.append((record, str(exc)))
             return
         correlation_id.set(envelope.correlation_id)
+        batch.correlation_ids.add(envelope.correlation_id)
         route = self.routes.routes.get(envelope.type)
         if route is None:
             if self.routes.strict:
@@ -175,7 +179,16 @@ class Consumer:
                     return
                 await route.handler(ctx, message)
         except DomainError as exc:
-            await self._reject(conn, envelope, record, batch, exc.code(), exc.reason, [exc.details])
+            await self._reject(
+                conn,
+                envelope,
+                record,
+                batch,
+                exc.code(),
+                exc.reason,
+                [exc.details],
+                category=exc.category(),
+            )
             return
         except TRANSIENT:
             raise
@@ -195,6 +208,7 @@ class Consumer:
         code: str,
         reason: str,
         details: list[dict[str, Any]],
+        category: str = "invalid",
     ) -> None:
         if not await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
             MESSAGES.labels(self.name, "duplicate").inc()
@@ -204,6 +218,7 @@ class Consumer:
             rejected_id=envelope.id,
             service=self.service,
             code=code,
+            category=category,
             reason=reason,
             key=record.key.decode(errors="replace") if record.key else None,
             details=[d for d in details if d],

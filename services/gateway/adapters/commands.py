@@ -1,0 +1,126 @@
+"""Publish a command and await its outcome.
+
+The gateway watches every events topic from the end (no consumer group: each gateway copy
+sees everything) and resolves the waiting request whose command id is the event's
+``ce_causationid``. The owning service emits that event from its outbox after its
+transaction committed, so a read that follows sees the write (read-your-writes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from shared.contracts.base import Command
+from shared.contracts.common import CommandRejected
+from shared.logging import correlation_id, get_logger
+from shared.messaging.envelope import encode, headers_for, kafka_headers
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    type: str
+    data: dict[str, Any]
+
+    @property
+    def rejected(self) -> bool:
+        return self.type == CommandRejected.ce_type()
+
+
+class CommandTimeout(Exception):
+    pass
+
+
+class CommandBus:
+    def __init__(self, *, bootstrap: str, watch: tuple[str, ...], source: str) -> None:
+        self._source = source
+        self._watch = watch
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=0
+        )
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            fetch_max_wait_ms=20,
+        )
+        self._waiting: dict[str, asyncio.Future[Outcome]] = {}
+        self._listeners: list[Callable[[str, dict[str, str], bytes], None]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self._producer.start()
+        await self._consumer.start()
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in self._watch
+            for p in (self._consumer.partitions_for_topic(topic) or await self._partitions(topic))
+        ]
+        self._consumer.assign(partitions)
+        await self._consumer.seek_to_end(*partitions)
+        for tp in partitions:  # resolve the end offsets now, before any command is sent
+            await self._consumer.position(tp)
+        self._task = asyncio.create_task(self._run(), name="gateway-outcomes")
+
+    async def _partitions(self, topic: str) -> set[int]:
+        await self._consumer._client.force_metadata_update()
+        return self._consumer.partitions_for_topic(topic) or set()
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()
+        await self._producer.stop()
+
+    def add_listener(self, listener: Callable[[str, dict[str, str], bytes], None]) -> None:
+        """Called for every event seen (live updates use it)."""
+        self._listeners.append(listener)
+
+    async def _run(self) -> None:
+        async for record in self._consumer:
+            headers = {k: v.decode(errors="replace") for k, v in record.headers or ()}
+            value = record.value or b""
+            waiting = self._waiting.pop(headers.get("ce_causationid", ""), None)
+            if waiting is not None and not waiting.done():
+                try:
+                    waiting.set_result(Outcome(headers.get("ce_type", ""), orjson.loads(value)))
+                except orjson.JSONDecodeError as exc:
+                    waiting.set_exception(exc)
+            for listener in self._listeners:
+                try:
+                    listener(record.topic, headers, value)
+                except Exception:
+                    log.exception("listener_failed")
+
+    async def send(self, command: Command, *, topic: str, timeout: float) -> Outcome:
+        headers = headers_for(
+            command,
+            source=self._source,
+            correlation_id=correlation_id.get() or "",
+        )
+        if not headers["ce_correlationid"]:
+            headers["ce_correlationid"] = headers["ce_id"]
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._waiting[headers["ce_id"]] = future
+        try:
+            await self._producer.send_and_wait(
+                topic,
+                value=encode(command),
+                key=command.partition_key().encode(),
+                headers=kafka_headers(headers),
+            )
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError as exc:
+            raise CommandTimeout(command.ce_type()) from exc
+        finally:
+            self._waiting.pop(headers["ce_id"], None)

@@ -1,0 +1,38 @@
+"""What a customer sees from a link, before signing in: the offer and who makes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from services.gateway.deps import GatewayDep
+from services.gateway.problems import Problem
+
+router = APIRouter(prefix="/api/public", tags=["public"])
+
+_PUBLIC_FIELDS = ("service_id", "seats", "trial_days", "delegation_role", "expires_at", "status")
+
+
+@router.get("/invitations/{code}")
+async def invitation_page(code: str, gateway: GatewayDep) -> dict[str, Any]:
+    invitation = await gateway.invitations.get(f"/internal/invitations/by-code/{code}")
+    if invitation["status"] != "active":
+        # Revoked, expired or used up: say so, and nothing about who made it.
+        raise Problem(410, "invitation_unavailable", "This invitation is no longer available.")
+    partner = await gateway.directory.get(f"/internal/partners/{invitation['partner_id']}/public")
+    service = await gateway.offers.get(f"/internal/catalogue/{invitation['service_id']}")
+    return {
+        "invitation": {k: invitation[k] for k in _PUBLIC_FIELDS},
+        "service": {
+            "service_id": service["service_id"],
+            "name": service["name"],
+            "description": service.get("description", ""),
+        },
+        "partner": partner,
+    }
+
+
+@router.get("/catalogue")
+async def catalogue(gateway: GatewayDep) -> Any:
+    return await gateway.offers.get("/internal/catalogue")

@@ -1,0 +1,119 @@
+"""The outbox relay and the inbox against the real PostgreSQL and Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from shared.contracts.catalogue import CatalogueServicePublished
+from shared.contracts.topics import OFFERS_EVENTS
+from shared.db import create_pool, migrate
+from shared.messaging import inbox, outbox
+from shared.messaging.outbox import OutboxRelay, new_producer
+from tests.conftest import BOOTSTRAP
+from tests.support.wait import eventually
+
+SCHEMA = "kernel_test"
+
+
+@pytest.fixture
+async def kernel_pool(database: str) -> asyncpg.Pool:
+    pool = await create_pool(database, SCHEMA)
+    await migrate(pool, SCHEMA)
+    yield pool
+    await pool.close()
+
+
+async def test_inbox_claims_a_message_once(kernel_pool: asyncpg.Pool) -> None:
+    message_id = str(uuid.uuid4())
+    async with kernel_pool.acquire() as conn:
+        assert await inbox.claim(conn, consumer="c1", message_id=message_id) is True
+        assert await inbox.claim(conn, consumer="c1", message_id=message_id) is False
+        # Another consumer keeps its own record of the same message.
+        assert await inbox.claim(conn, consumer="c2", message_id=message_id) is True
+
+
+async def test_inbox_claim_rolls_back_with_the_effect(kernel_pool: asyncpg.Pool) -> None:
+    message_id = str(uuid.uuid4())
+    async with kernel_pool.acquire() as conn:
+        with pytest.raises(RuntimeError):
+            async with conn.transaction():
+                await inbox.claim(conn, consumer="c1", message_id=message_id)
+                raise RuntimeError("effect failed")
+        assert await inbox.claim(conn, consumer="c1", message_id=message_id) is True
+
+
+async def test_relay_publishes_in_commit_order_then_empties_the_outbox(
+    database: str, kernel_pool: asyncpg.Pool, topics: list[str]
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    events = [
+        CatalogueServicePublished(service_id=f"k{marker}-{i:03d}", name=f"Service {i}")
+        for i in range(50)
+    ]
+    async with kernel_pool.acquire() as conn, conn.transaction():
+        await outbox.store(
+            conn,
+            [
+                outbox.pending(
+                    e, topic=OFFERS_EVENTS, source="t", correlation_id=marker, causation_id=None
+                )
+                for e in events
+            ],
+        )
+    consumer = AIOKafkaConsumer(
+        OFFERS_EVENTS,
+        bootstrap_servers=BOOTSTRAP,
+        group_id=f"k-{marker}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    producer = new_producer(BOOTSTRAP, "kernel-test")
+    await producer.start()
+    relay = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer)
+    await relay.start()
+    try:
+        seen: list[tuple[int, str]] = []
+        async with asyncio.timeout(20):
+            async for record in consumer:
+                headers = dict(record.headers)
+                if headers.get("ce_correlationid") == marker.encode():
+                    seen.append((record.partition, record.key.decode()))
+                if len(seen) == len(events):
+                    break
+        # Every event once, and within each partition in the order of the commits.
+        assert sorted(k for _, k in seen) == [e.service_id for e in events]
+        for partition in {p for p, _ in seen}:
+            keys = [k for p, k in seen if p == partition]
+            assert keys == sorted(keys)
+        await eventually(
+            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
+        )
+    finally:
+        await relay.stop()
+        await producer.stop()
+        await consumer.stop()
+
+
+async def test_only_one_of_two_relays_leads(
+    database: str, kernel_pool: asyncpg.Pool, topics: list[str]
+) -> None:
+    producer = new_producer(BOOTSTRAP, "kernel-test-2")
+    await producer.start()
+    first = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer)
+    second = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer)
+    await first.start()
+    await eventually(lambda: asyncio.sleep(0, first.is_leader))
+    await second.start()
+    try:
+        await asyncio.sleep(1.5)  # give the second a chance to (wrongly) take the lock
+        assert first.is_leader and not second.is_leader
+        await first.stop()
+        await eventually(lambda: asyncio.sleep(0, second.is_leader), timeout=10)
+    finally:
+        await second.stop()
+        await producer.stop()

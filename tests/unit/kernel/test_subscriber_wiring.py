@@ -1,0 +1,40 @@
+"""The FastStream wiring, on FastStream's in-memory broker: a batch of records reaches the
+kernel consumer as raw Kafka records, headers and bytes untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+from shared.messaging.consumer import Routes
+from shared.runtime import ServiceSpec, Subscription, subscribe
+
+
+class RecordingConsumer:
+    name = "unit.commands"
+
+    def __init__(self) -> None:
+        self.batches: list[list[Any]] = []
+
+    async def handle(self, records: Any) -> None:
+        self.batches.append(list(records))
+
+
+async def test_records_reach_the_consumer_raw() -> None:
+    broker = KafkaBroker()
+    consumer = RecordingConsumer()
+    spec = ServiceSpec(
+        name="unit", events_topic="unit.events", migrations=Path("."), subscriptions=[]
+    )
+    assert spec.name == "unit"
+    subscribe(broker, Subscription("commands", ["unit.commands"], Routes()), consumer, 10)  # type: ignore[arg-type]
+    async with TestKafkaBroker(broker) as test_broker:
+        await test_broker.publish(
+            b'{"raw": true}', "unit.commands", headers={"ce_type": "portal.unit.X.v1"}
+        )
+    assert len(consumer.batches) == 1
+    record = consumer.batches[0][0]
+    assert record.value == b'{"raw": true}'
+    assert ("ce_type", b"portal.unit.X.v1") in [(k, v) for k, v in record.headers]
