@@ -1,0 +1,74 @@
+"""Read queries behind the internal HTTP endpoints. Views never carry password hashes."""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+from uuid import UUID
+
+import asyncpg
+
+from services.directory.adapters.repository import CUSTOMER_COLUMNS, PARTNER_COLUMNS
+from shared.db import Connection
+
+PUBLIC_PARTNER_COLUMNS = "partner_id, name, phone, support_email, website, address"
+USER_VIEW_COLUMNS = (
+    "user_id, company_kind, company_id, email, display_name, company_role, supported_access, "
+    "must_change_password, locked_until, disabled_at, created_at"
+)
+SUBSCRIPTION_COLUMNS = (
+    "subscription_id, customer_id, service_id, seats, state, partner_of_record, trial_ends_at, "
+    "source_kind, source_id, created_at"
+)
+
+Db: TypeAlias = "asyncpg.Pool | Connection"
+
+
+def _one(row: Any) -> dict[str, Any] | None:
+    return dict(row) if row is not None else None
+
+
+async def partner(db: Db, *, partner_id: UUID) -> dict[str, Any] | None:
+    return _one(
+        await db.fetchrow(
+            f"SELECT {PARTNER_COLUMNS} FROM partners WHERE partner_id = $1", partner_id
+        )
+    )
+
+
+async def public_partner(db: Db, *, partner_id: UUID) -> dict[str, Any] | None:
+    return _one(
+        await db.fetchrow(
+            f"SELECT {PUBLIC_PARTNER_COLUMNS} FROM partners WHERE partner_id = $1", partner_id
+        )
+    )
+
+
+async def customer(db: Db, *, customer_id: UUID) -> dict[str, Any] | None:
+    return _one(
+        await db.fetchrow(
+            f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE customer_id = $1", customer_id
+        )
+    )
+
+
+async def subscriptions(db: Db, *, customer_id: UUID) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE customer_id = $1 "
+        "ORDER BY created_at, subscription_id",
+        customer_id,
+    )
+    return [dict(r) for r in rows]
+
+
+async def company_users(db: Db, *, company_id: UUID) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        f"SELECT {USER_VIEW_COLUMNS} FROM users WHERE company_id = $1 ORDER BY created_at, user_id",
+        company_id,
+    )
+    return [dict(r) for r in rows]
+
+
+async def user(db: Db, *, user_id: UUID) -> dict[str, Any] | None:
+    return _one(
+        await db.fetchrow(f"SELECT {USER_VIEW_COLUMNS} FROM users WHERE user_id = $1", user_id)
+    )

@@ -1,0 +1,223 @@
+"""Persistence of companies, users and subscriptions (asyncpg, in the directory schema)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+from uuid import UUID
+
+import asyncpg
+
+from services.directory.domain import errors
+from services.directory.domain.model import Customer, Partner, Profile, Subscription, User
+from services.directory.domain.roles import CompanyRole, SupportedAccess
+from shared.db import Connection
+
+USER_COLUMNS = (
+    "user_id, company_kind, company_id, email, display_name, password_hash, company_role, "
+    "supported_access, created_at, must_change_password, failed_sign_ins, locked_until, "
+    "disabled_at"
+)
+PARTNER_COLUMNS = (
+    "partner_id, name, phone, support_email, address, website, registered_at, updated_at, "
+    "updated_by"
+)
+CUSTOMER_COLUMNS = "customer_id, name, domain, contact_email, registered_at"
+
+
+class Repository(Protocol):
+    async def get_partner(self, *, partner_id: UUID, lock: bool = False) -> Partner | None: ...
+    async def add_partner(self, *, partner: Partner) -> None: ...
+    async def save_partner(self, *, partner: Partner) -> None: ...
+    async def get_customer(self, *, customer_id: UUID) -> Customer | None: ...
+    async def add_customer(self, *, customer: Customer) -> None: ...
+    async def domain_taken(self, *, domain: str) -> bool: ...
+    async def get_user(self, *, user_id: UUID, lock: bool = False) -> User | None: ...
+    async def email_taken(self, *, email: str) -> bool: ...
+    async def add_user(self, *, user: User) -> None: ...
+    async def save_user(self, *, user: User) -> None: ...
+    async def active_global_admins(self, *, company_id: UUID) -> int: ...
+    async def add_subscription(self, *, subscription: Subscription) -> bool:
+        """False (and nothing written) when the source already created a subscription."""
+        ...
+
+
+def user_from_row(row: Any) -> User:
+    values = dict(row)
+    values["company_role"] = CompanyRole(values["company_role"])
+    values["supported_access"] = SupportedAccess(values["supported_access"])
+    return User(**values)
+
+
+def partner_from_row(row: Any) -> Partner:
+    return Partner(
+        partner_id=row["partner_id"],
+        profile=Profile(
+            name=row["name"],
+            phone=row["phone"],
+            support_email=row["support_email"],
+            address=row["address"],
+            website=row["website"],
+        ),
+        registered_at=row["registered_at"],
+        updated_at=row["updated_at"],
+        updated_by=row["updated_by"],
+    )
+
+
+class PgRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    async def get_partner(self, *, partner_id: UUID, lock: bool = False) -> Partner | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {PARTNER_COLUMNS} FROM partners WHERE partner_id = $1"
+            + (" FOR UPDATE" if lock else ""),
+            partner_id,
+        )
+        return partner_from_row(row) if row else None
+
+    async def add_partner(self, *, partner: Partner) -> None:
+        try:
+            await self.conn.execute(
+                f"INSERT INTO partners ({PARTNER_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                partner.partner_id,
+                *_profile_values(partner.profile),
+                partner.registered_at,
+                partner.updated_at,
+                partner.updated_by,
+            )
+        except asyncpg.UniqueViolationError as exc:
+            raise errors.PartnerAlreadyExists("A partner with this id already exists.") from exc
+
+    async def save_partner(self, *, partner: Partner) -> None:
+        await self.conn.execute(
+            "UPDATE partners SET name = $2, phone = $3, support_email = $4, address = $5, "
+            "website = $6, updated_at = $7, updated_by = $8 WHERE partner_id = $1",
+            partner.partner_id,
+            *_profile_values(partner.profile),
+            partner.updated_at,
+            partner.updated_by,
+        )
+
+    async def get_customer(self, *, customer_id: UUID) -> Customer | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE customer_id = $1", customer_id
+        )
+        return Customer(**dict(row)) if row else None
+
+    async def add_customer(self, *, customer: Customer) -> None:
+        c = customer
+        try:
+            await self.conn.execute(
+                f"INSERT INTO customers ({CUSTOMER_COLUMNS}) VALUES ($1, $2, $3, $4, $5)",
+                c.customer_id,
+                c.name,
+                c.domain,
+                c.contact_email,
+                c.registered_at,
+            )
+        except asyncpg.UniqueViolationError as exc:
+            # A concurrent registration won the race the handler's check could not see.
+            if exc.constraint_name == "customers_domain_key":
+                raise errors.DomainTaken(
+                    "A company with this domain is already registered."
+                ) from exc
+            raise errors.CustomerAlreadyExists("A customer with this id already exists.") from exc
+
+    async def domain_taken(self, *, domain: str) -> bool:
+        return bool(
+            await self.conn.fetchval("SELECT true FROM customers WHERE domain = $1", domain)
+        )
+
+    async def get_user(self, *, user_id: UUID, lock: bool = False) -> User | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {USER_COLUMNS} FROM users WHERE user_id = $1"
+            + (" FOR UPDATE" if lock else ""),
+            user_id,
+        )
+        return user_from_row(row) if row else None
+
+    async def email_taken(self, *, email: str) -> bool:
+        return bool(
+            await self.conn.fetchval("SELECT true FROM users WHERE lower(email) = lower($1)", email)
+        )
+
+    async def add_user(self, *, user: User) -> None:
+        u = user
+        try:
+            await self.conn.execute(
+                f"INSERT INTO users ({USER_COLUMNS}) "
+                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+                u.user_id,
+                u.company_kind,
+                u.company_id,
+                u.email,
+                u.display_name,
+                u.password_hash,
+                u.company_role.value,
+                u.supported_access.value,
+                u.created_at,
+                u.must_change_password,
+                u.failed_sign_ins,
+                u.locked_until,
+                u.disabled_at,
+            )
+        except asyncpg.UniqueViolationError as exc:
+            if exc.constraint_name == "users_email_key":
+                raise errors.EmailTaken("A user with this e-mail already exists.") from exc
+            raise errors.UserAlreadyExists("A user with this id already exists.") from exc
+
+    async def save_user(self, *, user: User) -> None:
+        u = user
+        try:
+            await self.conn.execute(
+                "UPDATE users SET email = $2, display_name = $3, password_hash = $4, "
+                "company_role = $5, supported_access = $6, must_change_password = $7, "
+                "failed_sign_ins = $8, locked_until = $9, disabled_at = $10 WHERE user_id = $1",
+                u.user_id,
+                u.email,
+                u.display_name,
+                u.password_hash,
+                u.company_role.value,
+                u.supported_access.value,
+                u.must_change_password,
+                u.failed_sign_ins,
+                u.locked_until,
+                u.disabled_at,
+            )
+        except asyncpg.UniqueViolationError as exc:
+            raise errors.EmailTaken("A user with this e-mail already exists.") from exc
+
+    async def active_global_admins(self, *, company_id: UUID) -> int:
+        return int(
+            await self.conn.fetchval(
+                "SELECT count(*) FROM users WHERE company_id = $1 "
+                "AND company_role = 'global_admin' AND disabled_at IS NULL",
+                company_id,
+            )
+        )
+
+    async def add_subscription(self, *, subscription: Subscription) -> bool:
+        s = subscription
+        inserted = await self.conn.fetchval(
+            "INSERT INTO subscriptions (subscription_id, customer_id, service_id, seats, state, "
+            "partner_of_record, trial_ends_at, source_kind, source_id, created_at) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) "
+            "ON CONFLICT (source_kind, source_id) DO NOTHING RETURNING true",
+            s.subscription_id,
+            s.customer_id,
+            s.service_id,
+            s.seats,
+            s.state,
+            s.partner_of_record,
+            s.trial_ends_at,
+            s.source_kind,
+            s.source_id,
+            s.created_at,
+        )
+        return bool(inserted)
+
+
+def _profile_values(profile: Profile) -> tuple[str, str, str | None, str, str]:
+    p = profile
+    return (p.name, p.phone, p.support_email, p.address, p.website)

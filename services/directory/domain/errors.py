@@ -1,0 +1,75 @@
+"""Rule violations of the directory. The class name is the rejection code."""
+
+from shared.errors import Conflict, DomainError, NotAuthorised, NotFound
+
+
+class PartnerAlreadyExists(Conflict):
+    pass
+
+
+class CustomerAlreadyExists(Conflict):
+    pass
+
+
+class DomainTaken(Conflict):
+    pass
+
+
+class EmailTaken(Conflict):
+    pass
+
+
+class UserAlreadyExists(Conflict):
+    pass
+
+
+class PartnerNotFound(NotFound):
+    pass
+
+
+class CustomerNotFound(NotFound):
+    pass
+
+
+class UserNotFound(NotFound):
+    pass
+
+
+class NotAllowed(NotAuthorised):
+    """The acting user's roles do not allow this (see the role table)."""
+
+
+class LastGlobalAdmin(Conflict):
+    pass
+
+
+class UserDisabled(NotAuthorised):
+    pass
+
+
+class InvalidCredentials(DomainError):
+    status = 401
+
+
+class AccountLocked(DomainError):
+    status = 423
+
+
+class PasswordChangeRequired(DomainError):
+    status = 403
+
+
+class WeakPassword(DomainError):
+    pass
+
+
+class ServiceRequestNotFound(NotFound):
+    pass
+
+
+class InvalidTransition(Conflict):
+    pass
+
+
+class ServiceRequestAlreadyExists(Conflict):
+    pass

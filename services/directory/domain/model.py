@@ -1,0 +1,132 @@
+"""Companies, users and subscriptions, and the rules that guard them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from services.directory.domain import errors
+from services.directory.domain.roles import (
+    Action,
+    CompanyRole,
+    SupportedAccess,
+    allowed_targets,
+    covers,
+)
+
+CompanyKind = Literal["partner", "customer"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A partner's company information."""
+
+    name: str
+    phone: str
+    support_email: str | None
+    address: str
+    website: str
+
+
+@dataclass
+class Partner:
+    partner_id: UUID
+    profile: Profile
+    registered_at: datetime
+    updated_at: datetime
+    updated_by: UUID
+
+    def change_profile(self, profile: Profile, *, actor: User, now: datetime) -> None:
+        authorise(actor, Action.EDIT_COMPANY, company_id=self.partner_id)
+        self.profile = profile
+        self.updated_at = now
+        self.updated_by = actor.user_id
+
+
+@dataclass(frozen=True)
+class Customer:
+    customer_id: UUID
+    name: str
+    domain: str
+    contact_email: str
+    registered_at: datetime
+
+
+@dataclass
+class User:
+    user_id: UUID
+    company_kind: CompanyKind
+    company_id: UUID
+    email: str
+    display_name: str
+    password_hash: str
+    company_role: CompanyRole
+    supported_access: SupportedAccess
+    created_at: datetime
+    must_change_password: bool = False
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = None
+    disabled_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None
+
+    @property
+    def active_global_admin(self) -> bool:
+        return self.active and self.company_role is CompanyRole.GLOBAL_ADMIN
+
+
+def authorise(
+    actor: User,
+    action: Action,
+    *,
+    company_id: UUID,
+    before: User | None = None,
+    after: User | None = None,
+) -> None:
+    """Raise unless the role table lets ``actor`` do ``action`` in its partner company,
+    to a user who is among the allowed targets both before and after the change."""
+    if actor.company_kind != "partner" or actor.company_id != company_id or not actor.active:
+        raise errors.NotAllowed("You have no admin access to this partner company.")
+    targets = allowed_targets(action, actor.company_role)
+    if targets is None:
+        raise errors.NotAllowed(
+            f"Your role ({actor.company_role.value}) does not allow {action.value}.",
+            action=action.value,
+        )
+    for user in (before, after):
+        if user is not None and not covers(targets, user.company_role, user.supported_access):
+            raise errors.NotAllowed(
+                f"Your role ({actor.company_role.value}) may {action.value} only for "
+                f"{targets.value}.",
+                action=action.value,
+            )
+
+
+def check_global_admins_remain(*, before: User, after: User, active_global_admins: int) -> None:
+    """The last active Global admin of a company can be neither demoted nor disabled."""
+    if before.active_global_admin and not after.active_global_admin and active_global_admins <= 1:
+        raise errors.LastGlobalAdmin(
+            "This user is the company's last active Global admin; appoint another first."
+        )
+
+
+def updated(user: User, **changes: object) -> User:
+    return replace(user, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    subscription_id: UUID
+    customer_id: UUID
+    service_id: str
+    seats: int
+    state: Literal["trial", "active"]
+    partner_of_record: UUID
+    trial_ends_at: datetime | None
+    source_kind: Literal["trial_invitation", "offer"]
+    source_id: UUID
+    created_at: datetime

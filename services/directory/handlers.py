@@ -1,0 +1,141 @@
+"""One handler per command: load, decide (rules live on the model), save, return events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from services.directory.adapters.repository import Repository
+from services.directory.domain import commands, errors
+from services.directory.domain.model import Customer, Partner, Subscription, User
+from services.directory.domain.roles import CompanyRole, SupportedAccess
+from shared.contracts import directory as contracts
+
+
+def _first_admin(
+    admin: commands.NewAdmin,
+    *,
+    kind: str,
+    company_id: uuid.UUID,
+    access: SupportedAccess,
+    now: datetime,
+) -> User:
+    return User(
+        user_id=admin.user_id,
+        company_kind="partner" if kind == "partner" else "customer",
+        company_id=company_id,
+        email=admin.email,
+        display_name=admin.display_name,
+        password_hash=admin.password_hash,
+        company_role=CompanyRole.GLOBAL_ADMIN,
+        supported_access=access,
+        created_at=now,
+    )
+
+
+async def _check_new_user(repo: Repository, *, user_id: uuid.UUID, email: str) -> None:
+    if await repo.get_user(user_id=user_id) is not None:
+        raise errors.UserAlreadyExists("A user with this id already exists.")
+    if await repo.email_taken(email=email):
+        raise errors.EmailTaken("A user with this e-mail already exists.", email=email)
+
+
+async def register_partner(
+    repo: Repository, cmd: commands.RegisterPartner, *, now: datetime
+) -> contracts.PartnerRegistered:
+    if await repo.get_partner(partner_id=cmd.partner_id) is not None:
+        raise errors.PartnerAlreadyExists("A partner with this id already exists.")
+    await _check_new_user(repo, user_id=cmd.admin.user_id, email=cmd.admin.email)
+    partner = Partner(
+        partner_id=cmd.partner_id,
+        profile=cmd.profile,
+        registered_at=now,
+        updated_at=now,
+        updated_by=cmd.admin.user_id,
+    )
+    # The partner's first admin also administers every customer that delegates to it.
+    admin = _first_admin(
+        cmd.admin, kind="partner", company_id=cmd.partner_id, access=SupportedAccess.FULL, now=now
+    )
+    await repo.add_partner(partner=partner)
+    await repo.add_user(user=admin)
+    return contracts.PartnerRegistered(
+        partner_id=partner.partner_id,
+        profile=contracts.PartnerProfile(**vars(partner.profile)),
+        admin_user_id=admin.user_id,
+        admin_email=admin.email,
+        registered_at=now,
+    )
+
+
+async def register_customer(
+    repo: Repository, cmd: commands.RegisterCustomer, *, now: datetime
+) -> contracts.CustomerRegistered:
+    if await repo.get_customer(customer_id=cmd.customer_id) is not None:
+        raise errors.CustomerAlreadyExists("A customer with this id already exists.")
+    if await repo.domain_taken(domain=cmd.domain):
+        raise errors.DomainTaken(
+            "A company with this domain is already registered.", domain=cmd.domain
+        )
+    await _check_new_user(repo, user_id=cmd.admin.user_id, email=cmd.admin.email)
+    customer = Customer(
+        customer_id=cmd.customer_id,
+        name=cmd.name,
+        domain=cmd.domain,
+        contact_email=cmd.contact_email,
+        registered_at=now,
+    )
+    admin = _first_admin(
+        cmd.admin,
+        kind="customer",
+        company_id=cmd.customer_id,
+        access=SupportedAccess.NONE,
+        now=now,
+    )
+    await repo.add_customer(customer=customer)
+    await repo.add_user(user=admin)
+    return contracts.CustomerRegistered(
+        customer_id=customer.customer_id,
+        name=customer.name,
+        domain=customer.domain,
+        contact_email=customer.contact_email,
+        admin_user_id=admin.user_id,
+        admin_email=admin.email,
+        registered_at=now,
+    )
+
+
+async def create_trial_subscription(
+    repo: Repository, cmd: commands.CreateTrialSubscription, *, now: datetime
+) -> contracts.SubscriptionCreated | None:
+    """None when this redemption already created its subscription (a redelivery under a new
+    message id): the unique source makes the effect happen once."""
+    if await repo.get_customer(customer_id=cmd.customer_id) is None:
+        raise errors.CustomerNotFound(
+            "The redeeming customer is not known.", customer_id=str(cmd.customer_id)
+        )
+    subscription = Subscription(
+        subscription_id=uuid.uuid4(),
+        customer_id=cmd.customer_id,
+        service_id=cmd.service_id,
+        seats=cmd.seats,
+        state="trial",
+        partner_of_record=cmd.partner_id,
+        trial_ends_at=cmd.redeemed_at + timedelta(days=cmd.trial_days),
+        source_kind="trial_invitation",
+        source_id=cmd.redemption_id,
+        created_at=now,
+    )
+    if not await repo.add_subscription(subscription=subscription):
+        return None
+    return contracts.SubscriptionCreated(
+        subscription_id=subscription.subscription_id,
+        customer_id=subscription.customer_id,
+        service_id=subscription.service_id,
+        seats=subscription.seats,
+        state=subscription.state,
+        partner_of_record=subscription.partner_of_record,
+        trial_ends_at=subscription.trial_ends_at,
+        source=contracts.SubscriptionSource(kind="trial_invitation", id=cmd.redemption_id),
+        created_at=now,
+    )

@@ -1,0 +1,22 @@
+"""The directory's tests need only the directory process: start just that one, so a
+half-built neighbour service cannot stop them (real broker and database all the same)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from shared.contracts.topics import NAMESPACE
+from tests.conftest import ARTIFACTS, stack_env
+from tools.procs import ServiceProcess, start_stack
+
+
+@pytest.fixture(scope="session")
+def stack(database: str, topics: list[str]) -> Iterator[dict[str, ServiceProcess]]:
+    procs = start_stack(
+        stack_env(database), ARTIFACTS / "logs" / NAMESPACE / "directory-only", ("directory",)
+    )
+    yield procs
+    for p in procs.values():
+        p.stop()

@@ -1,0 +1,118 @@
+"""Builders and shortcuts for the directory's integration tests (real broker, real DB)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from argon2 import PasswordHasher
+
+from shared.contracts import directory, invitations
+from shared.contracts.topics import DIRECTORY_COMMANDS
+from tests.support.bus import Bus, Seen
+
+REJECTED = "portal.system.CommandRejected.v1"
+_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+
+
+def password_hash(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def unique_domain() -> str:
+    return f"c{uuid.uuid4().hex[:12]}.example"
+
+
+def register_customer(
+    *,
+    domain: str | None = None,
+    email: str | None = None,
+    name: str = "Contoso Ltd",
+    contact_email: str = "it@contoso.example",
+    password: str = "correct horse battery",
+) -> directory.RegisterCustomer:
+    tag = uuid.uuid4().hex[:10]
+    return directory.RegisterCustomer(
+        customer_id=uuid.uuid4(),
+        name=name,
+        domain=domain or unique_domain(),
+        contact_email=contact_email,
+        admin=directory.FirstAdmin(
+            user_id=uuid.uuid4(),
+            email=email or f"admin-{tag}@contoso.example",
+            display_name="Chris Admin",
+            password_hash=password_hash(password),
+        ),
+    )
+
+
+def register_partner(
+    *, name: str = "Fabrikam Cloud Advisors", password: str = "correct horse battery"
+) -> directory.RegisterPartner:
+    tag = uuid.uuid4().hex[:10]
+    return directory.RegisterPartner(
+        partner_id=uuid.uuid4(),
+        profile=directory.PartnerProfile(
+            name=name,
+            phone="+1 425 555 0100",
+            support_email=f"support-{tag}@fabrikam.example",
+            address="1 Main St, Redmond, WA",
+            website="https://fabrikam.example",
+        ),
+        admin=directory.FirstAdmin(
+            user_id=uuid.uuid4(),
+            email=f"admin-{tag}@fabrikam.example",
+            display_name="Pat Admin",
+            password_hash=password_hash(password),
+        ),
+    )
+
+
+async def command(bus: Bus, message: Any) -> Seen:
+    """Send a directory command and return its one reply (event or rejection)."""
+    return await bus.reply_to(await bus.send(message, topic=DIRECTORY_COMMANDS))
+
+
+async def registered_customer(bus: Bus, **kwargs: Any) -> directory.RegisterCustomer:
+    cmd = register_customer(**kwargs)
+    reply = await command(bus, cmd)
+    assert reply.type == directory.CustomerRegistered.ce_type(), reply.data
+    return cmd
+
+
+async def registered_partner(bus: Bus, **kwargs: Any) -> directory.RegisterPartner:
+    cmd = register_partner(**kwargs)
+    reply = await command(bus, cmd)
+    assert reply.type == directory.PartnerRegistered.ce_type(), reply.data
+    return cmd
+
+
+def redeemed(
+    customer_id: uuid.UUID,
+    *,
+    partner_id: uuid.UUID | None = None,
+    redemption_id: uuid.UUID | None = None,
+    service_id: str = "o365-e3",
+) -> invitations.TrialInvitationRedeemed:
+    return invitations.TrialInvitationRedeemed(
+        redemption_id=redemption_id or uuid.uuid4(),
+        invitation_id=uuid.uuid4(),
+        partner_id=partner_id or uuid.uuid4(),
+        customer_id=customer_id,
+        redeemed_by=uuid.uuid4(),
+        service_id=service_id,
+        seats=25,
+        trial_days=30,
+        delegation_role=None,
+        redeemed_at=datetime(2026, 11, 24, 10, 0, tzinfo=UTC),
+    )
+
+
+def created_for(redemption_id: uuid.UUID) -> Any:
+    def predicate(seen: Seen) -> bool:
+        return seen.type == directory.SubscriptionCreated.ce_type() and seen.data["source"][
+            "id"
+        ] == str(redemption_id)
+
+    return predicate

@@ -1,0 +1,67 @@
+"""A hand-written in-memory repository with the same contract as PgRepository."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from uuid import UUID
+
+from services.directory.domain import errors
+from services.directory.domain.model import Customer, Partner, Subscription, User
+
+
+class FakeRepository:
+    def __init__(self) -> None:
+        self.partners: dict[UUID, Partner] = {}
+        self.customers: dict[UUID, Customer] = {}
+        self.users: dict[UUID, User] = {}
+        self.subscriptions: dict[tuple[str, UUID], Subscription] = {}
+
+    async def get_partner(self, *, partner_id: UUID, lock: bool = False) -> Partner | None:
+        found = self.partners.get(partner_id)
+        return replace(found) if found else None
+
+    async def add_partner(self, *, partner: Partner) -> None:
+        if partner.partner_id in self.partners:
+            raise errors.PartnerAlreadyExists("exists")
+        self.partners[partner.partner_id] = replace(partner)
+
+    async def save_partner(self, *, partner: Partner) -> None:
+        self.partners[partner.partner_id] = replace(partner)
+
+    async def get_customer(self, *, customer_id: UUID) -> Customer | None:
+        return self.customers.get(customer_id)
+
+    async def add_customer(self, *, customer: Customer) -> None:
+        if await self.domain_taken(domain=customer.domain):
+            raise errors.DomainTaken("taken")
+        self.customers[customer.customer_id] = customer
+
+    async def domain_taken(self, *, domain: str) -> bool:
+        return any(c.domain == domain for c in self.customers.values())
+
+    async def get_user(self, *, user_id: UUID, lock: bool = False) -> User | None:
+        found = self.users.get(user_id)
+        return replace(found) if found else None
+
+    async def email_taken(self, *, email: str) -> bool:
+        return any(u.email.lower() == email.lower() for u in self.users.values())
+
+    async def add_user(self, *, user: User) -> None:
+        if await self.email_taken(email=user.email):
+            raise errors.EmailTaken("taken")
+        self.users[user.user_id] = replace(user)
+
+    async def save_user(self, *, user: User) -> None:
+        self.users[user.user_id] = replace(user)
+
+    async def active_global_admins(self, *, company_id: UUID) -> int:
+        return sum(
+            1 for u in self.users.values() if u.company_id == company_id and u.active_global_admin
+        )
+
+    async def add_subscription(self, *, subscription: Subscription) -> bool:
+        key = (subscription.source_kind, subscription.source_id)
+        if key in self.subscriptions:
+            return False
+        self.subscriptions[key] = subscription
+        return True
