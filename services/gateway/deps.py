@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from services.gateway.adapters.commands import CommandBus, CommandTimeout, Outcome
+from shared.messaging.client import CommandBus, CommandTimeout, Outcome
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.config import Settings
 from services.gateway.problems import Problem

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
 from services.gateway import problems
-from services.gateway.adapters.commands import CommandBus
+from shared.messaging.client import CommandBus
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.config import Settings
 from services.gateway.deps import Gateway

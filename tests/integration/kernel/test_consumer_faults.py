@@ -151,7 +151,11 @@ async def test_a_crash_between_db_commit_and_offset_commit_creates_no_duplicate(
     )
 
     correlation = f"crash-{uuid.uuid4()}"
-    httpx.post(f"{invitations_proc.url}/internal/faults/crash-after-commit/{correlation}")
+    async with httpx.AsyncClient() as http:
+        armed = await http.post(
+            f"{invitations_proc.url}/internal/faults/crash-after-commit/{correlation}"
+        )
+        assert armed.status_code == 200
     redeem = invitations.RedeemTrialInvitation(
         code=created.data["code"], customer_id=customer_id, redeemed_by=uuid.uuid4()
     )

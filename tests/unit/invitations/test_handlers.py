@@ -48,8 +48,10 @@ async def redeem(repo: FakeRepository, code: str, at: datetime = NOW) -> object:
 
 async def test_create_yields_a_url_with_an_unguessable_code(repo: FakeRepository) -> None:
     event = await handlers.create_invitation(repo, create(), now=NOW, base_url=BASE)
-    assert len(event.code) >= 32 and event.url == f"{BASE}/i/{event.code}"
-    assert event.trial_days == 30 and event.delegation_role == "limited"
+    assert len(event.code) >= 32
+    assert event.url == f"{BASE}/i/{event.code}"
+    assert event.trial_days == 30
+    assert event.delegation_role == "limited"
     other = await handlers.create_invitation(repo, create(), now=NOW, base_url=BASE)
     assert other.code != event.code
 

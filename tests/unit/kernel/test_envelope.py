@@ -21,7 +21,8 @@ def _h(pairs: list[tuple[bytes, bytes]]) -> list[tuple[str, bytes]]:
 
 def test_a_well_formed_message_parses_and_gets_a_correlation_id() -> None:
     env = parse(b'{"a": 1}', _h(GOOD))
-    assert env.type == "portal.x.Y.v1" and env.data == {"a": 1}
+    assert env.type == "portal.x.Y.v1"
+    assert env.data == {"a": 1}
     assert env.correlation_id == "id-1"  # a message without one starts its own chain
 
 
@@ -47,6 +48,7 @@ def test_every_contract_has_a_versioned_type_and_a_valid_example() -> None:
     contracts = all_contracts()
     assert contracts, "no contract registered"
     for ce_type, model in contracts.items():
-        assert ce_type.startswith("portal.") and ce_type.rsplit(".", 1)[1].startswith("v")
+        assert ce_type.startswith("portal.")
+        assert ce_type.rsplit(".", 1)[1].startswith("v")
         assert model.__doc__, f"{model.__name__} has no description"
         model.model_validate(example(model))

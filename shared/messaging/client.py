@@ -1,7 +1,8 @@
-"""Publish a command and await its outcome.
+"""Publish a command and await its outcome: the client the gateway, the demo seeder and the
+benchmark use.
 
-The gateway watches every events topic from the end (no consumer group: each gateway copy
-sees everything) and resolves the waiting request whose command id is the event's
+It watches every events topic from the end (no consumer group: each copy sees
+everything) and resolves the waiting request whose command id is the event's
 ``ce_causationid``. The owning service emits that event from its outbox after its
 transaction committed, so a read that follows sees the write (read-your-writes).
 """

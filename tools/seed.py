@@ -1,0 +1,79 @@
+"""Seed the demo: the service catalogue and one partner with a Global admin. Idempotent:
+running it again changes nothing (the directory rejects the known partner, which is fine)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+
+from shared.contracts import directory
+from shared.contracts.topics import (
+    DELEGATION_EVENTS,
+    DIRECTORY_COMMANDS,
+    DIRECTORY_EVENTS,
+    INVITATIONS_EVENTS,
+    OFFERS_COMMANDS,
+    OFFERS_EVENTS,
+)
+from shared.messaging.client import CommandBus
+
+
+@dataclass(frozen=True)
+class DemoPartner:
+    partner_id: uuid.UUID = uuid.UUID("2f9a0d1c-5b7e-4f53-9c2a-1d8e6b4a7c30")
+    admin_user_id: uuid.UUID = uuid.UUID("9d3b7e21-6c4f-4a8d-b1e2-5f0a7c9d3e14")
+    email: str = "admin@fabrikam.example"
+    password: str = "Fabrikam-Demo-2026"  # demo only; the README shows it
+    name: str = "Fabrikam Cloud Advisors"
+
+
+DEMO = DemoPartner()
+
+
+def register_demo_partner() -> directory.RegisterPartner:
+    return directory.RegisterPartner(
+        partner_id=DEMO.partner_id,
+        profile=directory.PartnerProfile(
+            name=DEMO.name, phone="+1 425 555 0100", support_email="support@fabrikam.example",
+            address="1 Main Street, Redmond, WA 98052", website="https://fabrikam.example",
+        ),
+        admin=directory.FirstAdmin(
+            user_id=DEMO.admin_user_id, email=DEMO.email, display_name="Pat Admin",
+            password_hash=PasswordHasher().hash(DEMO.password),
+        ),
+    )
+
+
+async def seed(bootstrap: str) -> list[str]:
+    from services.offers.catalogue_seed import CATALOGUE
+
+    bus = CommandBus(
+        bootstrap=bootstrap,
+        watch=(OFFERS_EVENTS, DIRECTORY_EVENTS, INVITATIONS_EVENTS, DELEGATION_EVENTS),
+        source="seed",
+    )
+    await bus.start()
+    lines = []
+    try:
+        for command in CATALOGUE:
+            outcome = await bus.send(command, topic=OFFERS_COMMANDS, timeout=30)
+            lines.append(f"catalogue {command.service_id}: {_said(outcome.type, outcome.data)}")
+        outcome = await bus.send(register_demo_partner(), topic=DIRECTORY_COMMANDS, timeout=30)
+        lines.append(f"partner {DEMO.name}: {_said(outcome.type, outcome.data)}")
+    finally:
+        await bus.stop()
+    return lines
+
+
+def _said(ce_type: str, data: dict[str, object]) -> str:
+    return f"rejected ({data.get('code')})" if ce_type.endswith("CommandRejected.v1") else "ok"
+
+
+if __name__ == "__main__":
+    import os
+
+    for line in asyncio.run(seed(os.environ.get("PORTAL_KAFKA_BOOTSTRAP", "127.0.0.1:19092"))):
+        print(line)
