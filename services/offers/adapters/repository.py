@@ -1,0 +1,242 @@
+"""Persistence of the catalogue, of offers and their redemptions, and the local view of the
+customers. Reads for the internal HTTP endpoints live here too, so no SQL sits in routes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from services.offers.domain.model import CatalogueService, Offer, OfferLine
+from shared.db import Connection
+
+_SERVICE_COLUMNS = (
+    "service_id, name, description, licence_unit, min_seats, max_seats, trial_days, "
+    "trial_max_seats, on_sale"
+)
+_OFFER_COLUMNS = (
+    "offer_id, partner_id, created_by, code, lines, delegation_role, expires_at, "
+    "customer_may_change_quantities, created_at, replaces_offer_id, redemptions, "
+    "withdrawn_at, withdrawn_by"
+)
+
+
+class Repository(Protocol):
+    async def service(self, *, service_id: str) -> CatalogueService | None: ...
+    async def services(self, *, service_ids: Sequence[str]) -> dict[str, CatalogueService]: ...
+    async def put_service(self, *, service: CatalogueService) -> None: ...
+    async def customer_exists(self, *, customer_id: UUID) -> bool: ...
+    async def get_offer(self, *, offer_id: UUID) -> Offer | None: ...
+    async def get_offer_by_code(self, *, code: str) -> Offer | None: ...
+    async def add_offer(self, *, offer: Offer) -> None: ...
+    async def save_offer(self, *, offer: Offer) -> None: ...
+    async def has_purchased(self, *, offer_id: UUID, customer_id: UUID) -> bool: ...
+    async def add_redemption(
+        self,
+        *,
+        redemption_id: UUID,
+        offer_id: UUID,
+        customer_id: UUID,
+        redeemed_by: UUID,
+        lines: Sequence[tuple[str, int]],
+        redeemed_at: datetime,
+    ) -> None: ...
+
+
+def service_from_row(row: Any) -> CatalogueService:
+    return CatalogueService(**{k: row[k] for k in _SERVICE_COLUMNS.split(", ")})
+
+
+def offer_from_row(row: Any) -> Offer:
+    values = {k: row[k] for k in _OFFER_COLUMNS.split(", ")}
+    values["lines"] = tuple(OfferLine(**line) for line in row["lines"])
+    return Offer(**values)
+
+
+def _lines_json(lines: Sequence[OfferLine]) -> list[dict[str, Any]]:
+    return [
+        {
+            "service_id": line.service_id,
+            "quantity": line.quantity,
+            "min_quantity": line.min_quantity,
+            "max_quantity": line.max_quantity,
+        }
+        for line in lines
+    ]
+
+
+class PgRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    async def service(self, *, service_id: str) -> CatalogueService | None:
+        return (await self.services(service_ids=[service_id])).get(service_id)
+
+    async def services(self, *, service_ids: Sequence[str]) -> dict[str, CatalogueService]:
+        # FOR SHARE: a concurrent withdrawal from sale waits until this offer is decided.
+        rows = await self.conn.fetch(
+            f"SELECT {_SERVICE_COLUMNS} FROM catalogue WHERE service_id = ANY($1::text[]) "
+            "FOR SHARE",
+            list(service_ids),
+        )
+        return {row["service_id"]: service_from_row(row) for row in rows}
+
+    async def put_service(self, *, service: CatalogueService) -> None:
+        s = service
+        await self.conn.execute(
+            f"INSERT INTO catalogue ({_SERVICE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) "
+            "ON CONFLICT (service_id) DO UPDATE SET name = $2, description = $3, "
+            "licence_unit = $4, min_seats = $5, max_seats = $6, trial_days = $7, "
+            "trial_max_seats = $8, on_sale = $9, updated_at = now()",
+            s.service_id,
+            s.name,
+            s.description,
+            s.licence_unit,
+            s.min_seats,
+            s.max_seats,
+            s.trial_days,
+            s.trial_max_seats,
+            s.on_sale,
+        )
+
+    async def customer_exists(self, *, customer_id: UUID) -> bool:
+        return bool(
+            await self.conn.fetchval(
+                "SELECT true FROM customers WHERE customer_id = $1", customer_id
+            )
+        )
+
+    async def get_offer(self, *, offer_id: UUID) -> Offer | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {_OFFER_COLUMNS} FROM offers WHERE offer_id = $1 FOR UPDATE", offer_id
+        )
+        return offer_from_row(row) if row else None
+
+    async def get_offer_by_code(self, *, code: str) -> Offer | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {_OFFER_COLUMNS} FROM offers WHERE code = $1 FOR UPDATE", code
+        )
+        return offer_from_row(row) if row else None
+
+    async def add_offer(self, *, offer: Offer) -> None:
+        o = offer
+        await self.conn.execute(
+            f"INSERT INTO offers ({_OFFER_COLUMNS}) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+            o.offer_id,
+            o.partner_id,
+            o.created_by,
+            o.code,
+            _lines_json(o.lines),
+            o.delegation_role,
+            o.expires_at,
+            o.customer_may_change_quantities,
+            o.created_at,
+            o.replaces_offer_id,
+            o.redemptions,
+            o.withdrawn_at,
+            o.withdrawn_by,
+        )
+
+    async def save_offer(self, *, offer: Offer) -> None:
+        o = offer
+        await self.conn.execute(
+            "UPDATE offers SET redemptions = $2, withdrawn_at = $3, withdrawn_by = $4 "
+            "WHERE offer_id = $1",
+            o.offer_id,
+            o.redemptions,
+            o.withdrawn_at,
+            o.withdrawn_by,
+        )
+
+    async def has_purchased(self, *, offer_id: UUID, customer_id: UUID) -> bool:
+        return bool(
+            await self.conn.fetchval(
+                "SELECT true FROM redemptions WHERE offer_id = $1 AND customer_id = $2",
+                offer_id,
+                customer_id,
+            )
+        )
+
+    async def add_redemption(
+        self,
+        *,
+        redemption_id: UUID,
+        offer_id: UUID,
+        customer_id: UUID,
+        redeemed_by: UUID,
+        lines: Sequence[tuple[str, int]],
+        redeemed_at: datetime,
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO redemptions (redemption_id, offer_id, customer_id, redeemed_by, lines, "
+            "redeemed_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            redemption_id,
+            offer_id,
+            customer_id,
+            redeemed_by,
+            [{"service_id": s, "quantity": q} for s, q in lines],
+            redeemed_at,
+        )
+
+    # The local view fed by the directory's events.
+
+    async def add_customer(self, *, customer_id: UUID) -> None:
+        await self.conn.execute(
+            "INSERT INTO customers (customer_id) VALUES ($1) ON CONFLICT DO NOTHING", customer_id
+        )
+
+    # Reads for the internal HTTP endpoints (no locks).
+
+    async def catalogue(self) -> list[CatalogueService]:
+        rows = await self.conn.fetch(f"SELECT {_SERVICE_COLUMNS} FROM catalogue ORDER BY name")
+        return [service_from_row(r) for r in rows]
+
+    async def find_service(self, *, service_id: str) -> CatalogueService | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {_SERVICE_COLUMNS} FROM catalogue WHERE service_id = $1", service_id
+        )
+        return service_from_row(row) if row else None
+
+    async def partner_offers(
+        self, *, partner_id: UUID, before: datetime | None, limit: int
+    ) -> list[Offer]:
+        rows = await self.conn.fetch(
+            f"SELECT {_OFFER_COLUMNS} FROM offers WHERE partner_id = $1 "
+            "AND ($2::timestamptz IS NULL OR created_at < $2) "
+            "ORDER BY created_at DESC, offer_id LIMIT $3",
+            partner_id,
+            before,
+            limit,
+        )
+        return [offer_from_row(r) for r in rows]
+
+    async def find_offer(self, *, offer_id: UUID) -> Offer | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {_OFFER_COLUMNS} FROM offers WHERE offer_id = $1", offer_id
+        )
+        return offer_from_row(row) if row else None
+
+    async def find_offer_by_code(self, *, code: str) -> Offer | None:
+        row = await self.conn.fetchrow(f"SELECT {_OFFER_COLUMNS} FROM offers WHERE code = $1", code)
+        return offer_from_row(row) if row else None
+
+    async def replaced_by(self, *, offer_id: UUID) -> list[UUID]:
+        rows = await self.conn.fetch(
+            "SELECT offer_id FROM offers WHERE replaces_offer_id = $1 ORDER BY created_at",
+            offer_id,
+        )
+        return [r["offer_id"] for r in rows]
+
+    async def redemptions_of(
+        self, *, offer_id: UUID | None = None, customer_id: UUID | None = None
+    ) -> list[dict[str, Any]]:
+        rows = await self.conn.fetch(
+            "SELECT redemption_id, offer_id, customer_id, redeemed_by, lines, redeemed_at "
+            "FROM redemptions WHERE ($1::uuid IS NULL OR offer_id = $1) "
+            "AND ($2::uuid IS NULL OR customer_id = $2) ORDER BY redeemed_at",
+            offer_id,
+            customer_id,
+        )
+        return [dict(r) for r in rows]
