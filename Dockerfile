@@ -1,0 +1,12 @@
+# One image for every service: `python -m services.$PORTAL_SERVICE`.
+FROM python:3.11-slim
+WORKDIR /app
+RUN pip install --no-cache-dir uv==0.13.9
+COPY pyproject.toml uv.lock ./
+RUN UV_PROJECT_ENVIRONMENT=/app/.venv uv sync --frozen --no-dev --no-install-project
+COPY shared ./shared
+COPY services ./services
+COPY tools ./tools
+ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 PORTAL_HTTP_HOST=0.0.0.0
+USER nobody
+CMD ["sh", "-c", "exec python -m services.${PORTAL_SERVICE}"]
