@@ -1,0 +1,1 @@
+"""Delegated administration: requests, their decisions, and the relationships they grant."""

@@ -1,0 +1,209 @@
+"""Persistence of requests and relationships, and the local view of customers' admins."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from uuid import UUID
+
+from services.delegation.domain.model import DelegationRequest, Relationship
+from shared.db import Connection
+
+REQUEST_COLUMNS = (
+    "request_id, partner_id, customer_id, role, source_kind, source_id, requested_at, "
+    "expires_at, duration, requested_by, code, state, decided_at, decided_by"
+)
+RELATIONSHIP_COLUMNS = (
+    "relationship_id, partner_id, customer_id, role, approved_by, started_at, ends_at, state, "
+    "warned_at, ended_at, ended_by, ended_by_party, replaced_by"
+)
+
+
+class Repository(Protocol):
+    async def customer_exists(self, *, customer_id: UUID) -> bool: ...
+    async def customer_admins(self, *, customer_id: UUID) -> frozenset[UUID]: ...
+    async def add_request(self, *, request: DelegationRequest) -> bool: ...
+    async def get_request(self, *, request_id: UUID) -> DelegationRequest | None: ...
+    async def save_request(self, *, request: DelegationRequest) -> None: ...
+    async def get_relationship(self, *, relationship_id: UUID) -> Relationship | None: ...
+    async def active_relationship(
+        self, *, partner_id: UUID, customer_id: UUID
+    ) -> Relationship | None: ...
+    async def add_relationship(self, *, relationship: Relationship) -> None: ...
+    async def save_relationship(self, *, relationship: Relationship) -> None: ...
+    async def expire_pending(self, *, now: datetime) -> list[DelegationRequest]: ...
+    async def warn_ending(self, *, now: datetime, lead: timedelta) -> list[Relationship]: ...
+    async def expire_ended(self, *, now: datetime) -> list[Relationship]: ...
+
+
+def to_request(row: Any) -> DelegationRequest:
+    return DelegationRequest(**dict(row))
+
+
+def to_relationship(row: Any) -> Relationship:
+    return Relationship(**dict(row))
+
+
+class PgRepository:
+    """Every ``get`` locks its row: the caller is inside the consumer's transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    async def customer_exists(self, *, customer_id: UUID) -> bool:
+        return bool(
+            await self.conn.fetchval(
+                "SELECT true FROM customers WHERE customer_id = $1", customer_id
+            )
+        )
+
+    async def customer_admins(self, *, customer_id: UUID) -> frozenset[UUID]:
+        rows = await self.conn.fetch(
+            "SELECT user_id FROM customer_admins WHERE customer_id = $1", customer_id
+        )
+        return frozenset(r["user_id"] for r in rows)
+
+    async def add_request(self, *, request: DelegationRequest) -> bool:
+        """False when a request with this id, source or code exists already."""
+        r = request
+        inserted = await self.conn.fetchval(
+            f"INSERT INTO requests ({REQUEST_COLUMNS}) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) "
+            "ON CONFLICT DO NOTHING RETURNING true",
+            r.request_id,
+            r.partner_id,
+            r.customer_id,
+            r.role,
+            r.source_kind,
+            r.source_id,
+            r.requested_at,
+            r.expires_at,
+            r.duration,
+            r.requested_by,
+            r.code,
+            r.state,
+            r.decided_at,
+            r.decided_by,
+        )
+        return bool(inserted)
+
+    async def get_request(self, *, request_id: UUID) -> DelegationRequest | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {REQUEST_COLUMNS} FROM requests WHERE request_id = $1 FOR UPDATE",
+            request_id,
+        )
+        return to_request(row) if row else None
+
+    async def save_request(self, *, request: DelegationRequest) -> None:
+        await self.conn.execute(
+            "UPDATE requests SET state = $2, decided_at = $3, decided_by = $4 "
+            "WHERE request_id = $1",
+            request.request_id,
+            request.state,
+            request.decided_at,
+            request.decided_by,
+        )
+
+    async def get_relationship(self, *, relationship_id: UUID) -> Relationship | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {RELATIONSHIP_COLUMNS} FROM relationships "
+            "WHERE relationship_id = $1 FOR UPDATE",
+            relationship_id,
+        )
+        return to_relationship(row) if row else None
+
+    async def active_relationship(
+        self, *, partner_id: UUID, customer_id: UUID
+    ) -> Relationship | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {RELATIONSHIP_COLUMNS} FROM relationships "
+            "WHERE partner_id = $1 AND customer_id = $2 AND state = 'active' FOR UPDATE",
+            partner_id,
+            customer_id,
+        )
+        return to_relationship(row) if row else None
+
+    async def add_relationship(self, *, relationship: Relationship) -> None:
+        r = relationship
+        await self.conn.execute(
+            f"INSERT INTO relationships ({RELATIONSHIP_COLUMNS}) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+            r.relationship_id,
+            r.partner_id,
+            r.customer_id,
+            r.role,
+            r.approved_by,
+            r.started_at,
+            r.ends_at,
+            r.state,
+            r.warned_at,
+            r.ended_at,
+            r.ended_by,
+            r.ended_by_party,
+            r.replaced_by,
+        )
+
+    async def save_relationship(self, *, relationship: Relationship) -> None:
+        r = relationship
+        await self.conn.execute(
+            "UPDATE relationships SET state = $2, warned_at = $3, ended_at = $4, ended_by = $5, "
+            "ended_by_party = $6, replaced_by = $7 WHERE relationship_id = $1",
+            r.relationship_id,
+            r.state,
+            r.warned_at,
+            r.ended_at,
+            r.ended_by,
+            r.ended_by_party,
+            r.replaced_by,
+        )
+
+    # The sweep. Each is one conditional UPDATE: of two copies of the service sweeping at
+    # once, the second finds the rows already changed (READ COMMITTED re-checks the WHERE
+    # after waiting for the row lock) and returns nothing, so no event is emitted twice.
+
+    async def expire_pending(self, *, now: datetime) -> list[DelegationRequest]:
+        rows = await self.conn.fetch(
+            "UPDATE requests SET state = 'expired', decided_at = $1 "
+            f"WHERE state = 'pending' AND expires_at <= $1 RETURNING {REQUEST_COLUMNS}",
+            now,
+        )
+        return [to_request(r) for r in rows]
+
+    async def warn_ending(self, *, now: datetime, lead: timedelta) -> list[Relationship]:
+        rows = await self.conn.fetch(
+            "UPDATE relationships SET warned_at = $1 WHERE state = 'active' "
+            "AND ends_at IS NOT NULL AND warned_at IS NULL AND ends_at - $2::interval <= $1 "
+            f"RETURNING {RELATIONSHIP_COLUMNS}",
+            now,
+            lead,
+        )
+        return [to_relationship(r) for r in rows]
+
+    async def expire_ended(self, *, now: datetime) -> list[Relationship]:
+        rows = await self.conn.fetch(
+            "UPDATE relationships SET state = 'expired', ended_at = $1 "
+            "WHERE state = 'active' AND ends_at <= $1 "
+            f"RETURNING {RELATIONSHIP_COLUMNS}",
+            now,
+        )
+        return [to_relationship(r) for r in rows]
+
+    # The local view fed by the directory's events.
+
+    async def add_customer_admin(self, *, customer_id: UUID, user_id: UUID) -> None:
+        await self.conn.execute(
+            "INSERT INTO customers (customer_id) VALUES ($1) ON CONFLICT DO NOTHING", customer_id
+        )
+        await self.conn.execute(
+            "INSERT INTO customer_admins (customer_id, user_id) VALUES ($1, $2) "
+            "ON CONFLICT DO NOTHING",
+            customer_id,
+            user_id,
+        )
+
+    async def remove_customer_admin(self, *, customer_id: UUID, user_id: UUID) -> None:
+        await self.conn.execute(
+            "DELETE FROM customer_admins WHERE customer_id = $1 AND user_id = $2",
+            customer_id,
+            user_id,
+        )

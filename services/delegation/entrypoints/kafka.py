@@ -1,0 +1,75 @@
+"""Thin Kafka entrypoints: turn a validated contract into an internal command, call one
+handler inside the consumer's transaction, emit what it returns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.delegation import handlers
+from services.delegation.adapters.repository import PgRepository
+from services.delegation.domain import commands
+from services.delegation.domain.model import Policy
+from shared.contracts import delegation, directory, invitations
+from shared.contracts.topics import DELEGATION_EVENTS
+from shared.messaging.consumer import MessageContext, Routes
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def command_routes(*, policy: Policy) -> Routes:
+    routes = Routes(strict=True)
+
+    @routes.on(delegation.ApproveDelegationRequest)
+    async def approve(ctx: MessageContext, msg: delegation.ApproveDelegationRequest) -> None:
+        cmd = commands.ApproveRequest(**msg.model_dump())
+        ctx.emit(
+            await handlers.approve_request(PgRepository(ctx.conn), cmd, now=_now()),
+            topic=DELEGATION_EVENTS,
+        )
+
+    @routes.on(delegation.DeclineDelegationRequest)
+    async def decline(ctx: MessageContext, msg: delegation.DeclineDelegationRequest) -> None:
+        cmd = commands.DeclineRequest(**msg.model_dump())
+        ctx.emit(
+            await handlers.decline_request(PgRepository(ctx.conn), cmd, now=_now()),
+            topic=DELEGATION_EVENTS,
+        )
+
+    return routes
+
+
+async def request_from_redemption(
+    ctx: MessageContext, cmd: commands.RequestFromRedemption, *, policy: Policy
+) -> None:
+    """The one path from any redemption event to a pending request."""
+    event = await handlers.request_from_redemption(
+        PgRepository(ctx.conn), cmd, now=_now(), policy=policy
+    )
+    if event is not None:
+        ctx.emit(event, topic=DELEGATION_EVENTS)
+
+
+def event_routes(*, policy: Policy) -> Routes:
+    """Redemptions that may open a request, and the local view of customers' admins."""
+    routes = Routes(strict=False)
+
+    @routes.on(invitations.TrialInvitationRedeemed)
+    async def trial_redeemed(ctx: MessageContext, msg: invitations.TrialInvitationRedeemed) -> None:
+        cmd = commands.RequestFromRedemption(
+            source_kind="trial_invitation",
+            source_id=msg.redemption_id,
+            partner_id=msg.partner_id,
+            customer_id=msg.customer_id,
+            role=msg.delegation_role,
+        )
+        await request_from_redemption(ctx, cmd, policy=policy)
+
+    @routes.on(directory.CustomerRegistered)
+    async def customer_registered(ctx: MessageContext, msg: directory.CustomerRegistered) -> None:
+        await PgRepository(ctx.conn).add_customer_admin(
+            customer_id=msg.customer_id, user_id=msg.admin_user_id
+        )
+
+    return routes

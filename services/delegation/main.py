@@ -1,0 +1,56 @@
+"""Composition root of the delegation service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.delegation.config import Settings
+from services.delegation.entrypoints import http, kafka
+from shared.contracts import delegation
+from shared.contracts.topics import (
+    DELEGATION_COMMANDS,
+    DELEGATION_EVENTS,
+    DIRECTORY_EVENTS,
+    INVITATIONS_EVENTS,
+    OFFERS_EVENTS,
+)
+from shared.runtime import ServiceSpec, Subscription, create_service_app
+
+NAME = "delegation"
+
+
+def spec(settings: Settings) -> ServiceSpec:
+    policy = settings.policy()
+    return ServiceSpec(
+        name=NAME,
+        description="Delegated administration: requests, decisions and relationships.",
+        events_topic=DELEGATION_EVENTS,
+        migrations=Path(__file__).parent / "migrations",
+        subscriptions=[
+            Subscription(
+                "commands",
+                [DELEGATION_COMMANDS],
+                kafka.command_routes(policy=policy),
+                "Commands to the delegation service.",
+            ),
+            Subscription(
+                "events",
+                [INVITATIONS_EVENTS, OFFERS_EVENTS, DIRECTORY_EVENTS],
+                kafka.event_routes(policy=policy),
+                "Redemptions that may include delegation; customers' Global admins.",
+            ),
+        ],
+        emits=[
+            delegation.DelegationRequested,
+            delegation.DelegationApproved,
+            delegation.DelegationDeclined,
+        ],
+        http=http.router,
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return create_service_app(spec(settings), settings)

@@ -1,0 +1,35 @@
+"""The delegation tests need only the delegation service: the other services' events are
+published by the tests themselves, as those services would. Starting just this one keeps
+the tests independent of work in progress elsewhere in the tree.
+
+The time rules are shortened to seconds for the whole test run (every copy of the service
+started in this run inherits them), so expiries and warnings can be watched happen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from shared.contracts.topics import NAMESPACE
+from tests.conftest import ARTIFACTS, stack_env
+from tools.procs import ServiceProcess, start_stack
+
+TIMINGS = {
+    "PORTAL_DELEGATION_SWEEP_INTERVAL": "PT0.2S",
+    "PORTAL_DELEGATION_MIN_DURATION": "PT1S",
+    "PORTAL_DELEGATION_EXPIRY_WARNING": "PT2S",
+}
+for _name, _value in TIMINGS.items():
+    os.environ.setdefault(_name, _value)
+
+
+@pytest.fixture(scope="package")
+def stack(database: str, topics: list[str]) -> Iterator[dict[str, ServiceProcess]]:
+    env = {**stack_env(database), **{k: os.environ[k] for k in TIMINGS}}
+    procs = start_stack(env, ARTIFACTS / "logs" / NAMESPACE / "delegation-tests", ("delegation",))
+    yield procs
+    for p in procs.values():
+        p.stop()

@@ -1,0 +1,87 @@
+"""Redemptions open pending requests on the real broker and database, exactly once."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+from shared.contracts.topics import INVITATIONS_EVENTS
+from tests.integration.delegation.support import (
+    REQUESTED,
+    barrier,
+    redeemed,
+    register_customer,
+    request_from,
+)
+from tests.support.bus import Bus
+
+
+async def _requests_for(pool: asyncpg.Pool, source_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        "SELECT request_id, state, role FROM delegation.requests WHERE source_id = $1", source_id
+    )
+
+
+def _requested_events(bus: Bus, source_id: uuid.UUID) -> int:
+    return len(
+        bus.matching(lambda s: s.type == REQUESTED and s.data["source_id"] == str(source_id))
+    )
+
+
+async def test_redemption_with_delegation_opens_a_pending_request(
+    stack: object, bus: Bus, pool: asyncpg.Pool
+) -> None:
+    customer = await register_customer(bus, pool)
+    event = redeemed(customer.customer_id, role="limited")
+
+    data = await request_from(bus, event)
+
+    assert data["partner_id"] == str(event.partner_id)
+    assert data["customer_id"] == str(customer.customer_id)
+    assert data["role"] == "limited"
+    assert data["source_kind"] == "trial_invitation"
+    rows = await _requests_for(pool, event.redemption_id)
+    assert [(r["state"], r["role"]) for r in rows] == [("pending", "limited")]
+
+
+async def test_redeemed_event_delivered_twice_opens_one_request(
+    stack: object, bus: Bus, pool: asyncpg.Pool
+) -> None:
+    customer = await register_customer(bus, pool)
+    event = redeemed(customer.customer_id)
+    same_id = str(uuid.uuid4())
+
+    await bus.send(event, topic=INVITATIONS_EVENTS, message_id=same_id)
+    await bus.send(event, topic=INVITATIONS_EVENTS, message_id=same_id)
+    await barrier(bus, customer.customer_id)
+
+    assert _requested_events(bus, event.redemption_id) == 1
+    assert len(await _requests_for(pool, event.redemption_id)) == 1
+
+
+async def test_redeemed_event_resent_with_a_new_id_opens_one_request(
+    stack: object, bus: Bus, pool: asyncpg.Pool
+) -> None:
+    customer = await register_customer(bus, pool)
+    event = redeemed(customer.customer_id)
+
+    await bus.send(event, topic=INVITATIONS_EVENTS)
+    await bus.send(event, topic=INVITATIONS_EVENTS)
+    await barrier(bus, customer.customer_id)
+
+    assert _requested_events(bus, event.redemption_id) == 1
+    assert len(await _requests_for(pool, event.redemption_id)) == 1
+
+
+async def test_redemption_without_delegation_opens_nothing(
+    stack: object, bus: Bus, pool: asyncpg.Pool
+) -> None:
+    customer = await register_customer(bus, pool)
+    event = redeemed(customer.customer_id, role=None)
+
+    await bus.send(event, topic=INVITATIONS_EVENTS)
+    await barrier(bus, customer.customer_id)
+
+    assert _requested_events(bus, event.redemption_id) == 0
+    assert await _requests_for(pool, event.redemption_id) == []
