@@ -14,8 +14,13 @@ from tools.procs import ROOT, SERVICES, ServiceProcess, available_services
 from tools.seed import DEMO, seed
 
 RUN = ROOT / ".run"
-PORTS = {"gateway": 8000, "invitations": 8101, "offers": 8102, "delegation": 8103,
-         "directory": 8104}
+PORTS = {
+    "gateway": 8000,
+    "invitations": 8101,
+    "offers": 8102,
+    "delegation": 8103,
+    "directory": 8104,
+}
 
 
 def _pid_file(name: str) -> Path:
@@ -41,7 +46,8 @@ def start() -> None:
     env = {
         "PORTAL_KAFKA_BOOTSTRAP": os.environ.get("PORTAL_KAFKA_BOOTSTRAP", "127.0.0.1:19092"),
         "PORTAL_DATABASE_URL": os.environ.get(
-            "PORTAL_DATABASE_URL", "postgresql://portal:portal@127.0.0.1:15432/portal"),
+            "PORTAL_DATABASE_URL", "postgresql://portal:portal@127.0.0.1:15432/portal"
+        ),
         "PORTAL_PUBLIC_BASE_URL": f"http://127.0.0.1:{PORTS['gateway']}",
         **{f"PORTAL_{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in PORTS.items()},
     }

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 
+from services.offers.catalogue_seed import SERVICES as CATALOGUE
 from shared.contracts import directory
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
@@ -37,19 +38,22 @@ def register_demo_partner() -> directory.RegisterPartner:
     return directory.RegisterPartner(
         partner_id=DEMO.partner_id,
         profile=directory.PartnerProfile(
-            name=DEMO.name, phone="+1 425 555 0100", support_email="support@fabrikam.example",
-            address="1 Main Street, Redmond, WA 98052", website="https://fabrikam.example",
+            name=DEMO.name,
+            phone="+1 425 555 0100",
+            support_email="support@fabrikam.example",
+            address="1 Main Street, Redmond, WA 98052",
+            website="https://fabrikam.example",
         ),
         admin=directory.FirstAdmin(
-            user_id=DEMO.admin_user_id, email=DEMO.email, display_name="Pat Admin",
+            user_id=DEMO.admin_user_id,
+            email=DEMO.email,
+            display_name="Pat Admin",
             password_hash=PasswordHasher().hash(DEMO.password),
         ),
     )
 
 
 async def seed(bootstrap: str) -> list[str]:
-    from services.offers.catalogue_seed import CATALOGUE
-
     bus = CommandBus(
         bootstrap=bootstrap,
         watch=(OFFERS_EVENTS, DIRECTORY_EVENTS, INVITATIONS_EVENTS, DELEGATION_EVENTS),

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from shared.messaging.client import CommandBus, CommandTimeout, Outcome
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.config import Settings
 from services.gateway.problems import Problem
 from shared.contracts.base import Command
+from shared.messaging.client import CommandBus, CommandTimeout, Outcome
+
+VIEW_LAG_GRACE = 3.0  # seconds
 
 
 @dataclass
@@ -23,21 +27,33 @@ class Gateway:
     delegation: ServiceClient
     directory: ServiceClient
 
-    async def execute(self, command: Command, *, topic: str) -> Outcome:
-        """Send a command; return its event, or raise its rejection as a problem."""
-        try:
-            outcome = await self.bus.send(
-                command, topic=topic, timeout=self.settings.command_timeout
-            )
-        except CommandTimeout as exc:
-            raise Problem(
-                504,
-                "command_timeout",
-                "The command was sent but its outcome did not arrive in time.",
-            ) from exc
-        if outcome.rejected:
+    async def execute(
+        self, command: Command, *, topic: str, lagging_views: frozenset[str] = frozenset()
+    ) -> Outcome:
+        """Send a command; return its event, or raise its rejection as a problem.
+
+        ``lagging_views``: rejection codes that can mean "the owner's local view has not yet
+        seen a fact another service just confirmed" (a customer who signed up a moment ago).
+        Such a rejection changed nothing, so the command is sent again, for a short while.
+        """
+        deadline = time.monotonic() + VIEW_LAG_GRACE
+        while True:
+            try:
+                outcome = await self.bus.send(
+                    command, topic=topic, timeout=self.settings.command_timeout
+                )
+            except CommandTimeout as exc:
+                raise Problem(
+                    504,
+                    "command_timeout",
+                    "The command was sent but its outcome did not arrive in time.",
+                ) from exc
+            if not outcome.rejected:
+                return outcome
+            if outcome.data.get("code") in lagging_views and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+                continue
             raise Problem.from_rejection(outcome.data)
-        return outcome
 
 
 def _gateway(request: Request) -> Gateway:

@@ -10,7 +10,6 @@ from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
 from services.gateway import problems
-from shared.messaging.client import CommandBus
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.config import Settings
 from services.gateway.deps import Gateway
@@ -22,6 +21,7 @@ from shared.contracts.topics import (
     OFFERS_EVENTS,
 )
 from shared.logging import configure_logging, correlation_id, get_logger
+from shared.messaging.client import CommandBus
 
 log = get_logger(__name__)
 REQUESTS = Counter("portal_gateway_requests_total", "HTTP requests", ["method", "status"])

@@ -70,7 +70,10 @@ async def redeem(customer_id: uuid.UUID, body: Redemption, gateway: GatewayDep) 
     command = invitations.RedeemTrialInvitation(
         code=body.code, customer_id=customer_id, redeemed_by=body.redeemed_by
     )
-    return (await gateway.execute(command, topic=INVITATIONS_COMMANDS)).data
+    outcome = await gateway.execute(
+        command, topic=INVITATIONS_COMMANDS, lagging_views=frozenset({"customer_not_found"})
+    )
+    return outcome.data
 
 
 @router.get("/{customer_id}/subscriptions")
