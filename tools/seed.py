@@ -24,14 +24,20 @@ from shared.messaging.client import CommandBus
 
 @dataclass(frozen=True)
 class DemoPartner:
-    partner_id: uuid.UUID = uuid.UUID("2f9a0d1c-5b7e-4f53-9c2a-1d8e6b4a7c30")
-    admin_user_id: uuid.UUID = uuid.UUID("9d3b7e21-6c4f-4a8d-b1e2-5f0a7c9d3e14")
-    email: str = "admin@fabrikam.example"
-    password: str = "Fabrikam-Demo-2026"  # demo only; the README shows it
-    name: str = "Fabrikam Cloud Advisors"
+    partner_id: uuid.UUID
+    admin_user_id: uuid.UUID
+    email: str
+    password: str
+    name: str
 
 
-DEMO = DemoPartner()
+DEMO = DemoPartner(
+    partner_id=uuid.UUID("2f9a0d1c-5b7e-4f53-9c2a-1d8e6b4a7c30"),
+    admin_user_id=uuid.UUID("9d3b7e21-6c4f-4a8d-b1e2-5f0a7c9d3e14"),
+    email="admin@fabrikam.example",
+    password="Fabrikam-Demo-2026",  # demo only; the README shows it
+    name="Fabrikam Cloud Advisors",
+)
 
 
 def register_demo_partner() -> directory.RegisterPartner:

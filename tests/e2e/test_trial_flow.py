@@ -166,7 +166,7 @@ async def test_a_redeemed_event_delivered_twice_has_one_effect(
     await bus.send_raw(
         INVITATIONS_EVENTS,
         original.value,
-        key=original.key.encode(),
+        key=customer_id.encode(),
         headers=[(k, v.encode()) for k, v in original.headers.items()],
     )
     for name in ("directory", "delegation"):
