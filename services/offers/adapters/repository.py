@@ -212,6 +212,17 @@ class PgRepository:
         )
         return [offer_from_row(r) for r in rows]
 
+    async def offer_counts(self, *, partner_id: UUID) -> dict[str, int]:
+        row = await self.conn.fetchrow(
+            "SELECT count(*) FILTER (WHERE withdrawn_at IS NOT NULL) AS withdrawn, "
+            "count(*) FILTER (WHERE withdrawn_at IS NULL AND expires_at <= now()) AS expired, "
+            "count(*) FILTER (WHERE withdrawn_at IS NULL AND (expires_at IS NULL "
+            "OR expires_at > now())) AS active FROM offers WHERE partner_id = $1",
+            partner_id,
+        )
+        assert row is not None
+        return {"active": row["active"], "expired": row["expired"], "withdrawn": row["withdrawn"]}
+
     async def find_offer(self, *, offer_id: UUID) -> Offer | None:
         row = await self.conn.fetchrow(
             f"SELECT {_OFFER_COLUMNS} FROM offers WHERE offer_id = $1", offer_id

@@ -113,6 +113,12 @@ async def list_offers(
     return {"items": items, "next_before": items[-1]["created_at"] if len(items) == limit else None}
 
 
+@router.get("/offers/counts")
+async def offer_counts(repo: Repo, partner_id: UUID) -> dict[str, int]:
+    """For the partner overview: ``{"active": n, "expired": n, "withdrawn": n}``."""
+    return await repo.offer_counts(partner_id=partner_id)
+
+
 @router.get("/offers/by-code/{code}")
 async def offer_by_code(repo: Repo, code: str) -> dict[str, Any]:
     """What a customer opening the offer URL may see: no partner users, no redemptions."""

@@ -95,6 +95,10 @@ async def test_read_endpoints_show_partners_their_offers_and_customers_only_the_
         )
         public = (await http.get(f"/internal/offers/by-code/{first['code']}")).json()
         unknown = await http.get(f"/internal/offers/by-code/{'B' * 32}")
+        counts = (
+            await http.get("/internal/offers/counts", params={"partner_id": str(partner)})
+        ).json()
+        asyncapi = (await http.get("/asyncapi.json")).json()
         bought_by = (
             await http.get("/internal/redemptions", params={"customer_id": str(buyer)})
         ).json()
@@ -132,3 +136,7 @@ async def test_read_endpoints_show_partners_their_offers_and_customers_only_the_
     }
     assert unknown.status_code == 404
     assert [r["offer_id"] for r in bought_by] == [first["offer_id"]]
+    assert counts == {"active": 2, "expired": 0, "withdrawn": 0}
+    documented = str(asyncapi)
+    for contract in (offers.PurchaseOfferCreated, offers.OfferRedeemed, offers.PurchaseOffer):
+        assert contract.ce_type() in documented
