@@ -63,7 +63,8 @@ async def test_kcat_creates_and_redeems_an_invitation(api: httpx.AsyncClient, bu
         )
     )
     assert created.type == TrialInvitationCreated.ce_type(), created.data
-    assert created.correlation_id and created.correlation_id.startswith("kcat-")
+    assert created.correlation_id
+    assert created.correlation_id.startswith("kcat-")
 
     customer = await _sign_up(api)
     redeem = {
