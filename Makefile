@@ -4,8 +4,12 @@ SHELL := /bin/bash
 PY      := .venv/bin/python
 UV      := .tools/bin/uv
 UV_VERSION := 0.13.9
-export PORTAL_KAFKA_BOOTSTRAP ?= 127.0.0.1:19092
-export PORTAL_DATABASE_URL ?= postgresql://portal:portal@127.0.0.1:15432/portal
+# Ports of the local infrastructure (infra/*.sh read the same variables).
+export KAFKA_PORT ?= 19092
+export KAFKA_CONTROLLER_PORT ?= 19093
+export PG_PORT ?= 15432
+export PORTAL_KAFKA_BOOTSTRAP ?= 127.0.0.1:$(KAFKA_PORT)
+export PORTAL_DATABASE_URL ?= postgresql://portal:portal@127.0.0.1:$(PG_PORT)/portal
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
