@@ -39,6 +39,12 @@ def spec(settings: Settings) -> ServiceSpec:
             directory.PartnerRegistered,
             directory.CustomerRegistered,
             directory.SubscriptionCreated,
+            directory.PartnerProfileUpdated,
+            directory.PartnerUserCreated,
+            directory.PartnerUserUpdated,
+            directory.PartnerUserDisabled,
+            directory.PartnerUserEnabled,
+            directory.UserPasswordReset,
         ],
         http=http.router(settings),
     )

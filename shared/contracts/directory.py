@@ -197,3 +197,285 @@ class SubscriptionCreated(Event):
 
     def partition_key(self) -> str:
         return str(self.customer_id)
+
+
+# --- Partner company information and partner users (issue 5) -------------------------------
+
+_ACTOR = "6b1e4c2d-3f5a-4e7b-9c8d-0a1b2c3d4e5f"
+_NEW_USER = "8e2f6a1b-4c3d-4b5e-a6f7-1c2d3e4f5a6b"
+
+CompanyRoleName = Literal[
+    "none",
+    "global_admin",
+    "billing_admin",
+    "password_admin",
+    "service_admin",
+    "user_management_admin",
+]
+"""Admin access to the user's own company."""
+
+SupportedAccessName = Literal["none", "full", "limited"]
+"""A partner user's admin access to supported customers: Full = their Global admin,
+Limited = their Password admin."""
+
+_ACTOR_FIELD = "The signed-in partner user doing this; the directory checks its rights"
+
+
+class UpdatePartnerProfile(Command):
+    """Replace the partner's company information. Only a Global admin of the partner may."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples(
+        {
+            "partner_id": _PARTNER,
+            "actor_user_id": _USER,
+            "profile": {
+                "name": "Fabrikam Cloud Advisors",
+                "phone": "+1 425 555 0199",
+                "support_email": "help@fabrikam.example",
+                "address": "2 Main St, Redmond, WA",
+                "website": "https://fabrikam.example",
+            },
+        }
+    )
+
+    partner_id: UUID
+    actor_user_id: UUID = Field(description=_ACTOR_FIELD)
+    profile: PartnerProfile
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class PartnerProfileUpdated(Event):
+    """The partner's company information changed: the new profile, by whom and when."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples(
+        {
+            "partner_id": _PARTNER,
+            "profile": {"name": "Fabrikam Cloud Advisors", "phone": "+1 425 555 0199"},
+            "updated_by": _USER,
+            "updated_at": "2026-11-24T09:00:00Z",
+        }
+    )
+
+    partner_id: UUID
+    profile: PartnerProfile
+    updated_by: UUID
+    updated_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class CreatePartnerUser(Command):
+    """Add a user to the partner company. The sender chose a temporary password, showed it
+    to the admin once and sends only its hash; the user must change it at first sign-in."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples(
+        {
+            "partner_id": _PARTNER,
+            "actor_user_id": _USER,
+            "user_id": _NEW_USER,
+            "email": "sam@fabrikam.example",
+            "display_name": "Sam Support",
+            "company_role": "none",
+            "supported_access": "limited",
+            "password_hash": _HASH,
+        }
+    )
+
+    partner_id: UUID
+    actor_user_id: UUID = Field(description=_ACTOR_FIELD)
+    user_id: UUID = Field(description="Chosen by the sender; makes retries detectable")
+    email: EmailStr
+    display_name: Name
+    company_role: CompanyRoleName = "none"
+    supported_access: SupportedAccessName = "none"
+    password_hash: PasswordHash
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class PartnerUserCreated(Event):
+    """A partner company has a new user."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples(
+        {
+            "partner_id": _PARTNER,
+            "user_id": _NEW_USER,
+            "email": "sam@fabrikam.example",
+            "display_name": "Sam Support",
+            "company_role": "none",
+            "supported_access": "limited",
+            "created_by": _USER,
+            "created_at": "2026-11-24T09:00:00Z",
+        }
+    )
+
+    partner_id: UUID
+    user_id: UUID
+    email: EmailStr
+    display_name: Name
+    company_role: CompanyRoleName
+    supported_access: SupportedAccessName
+    created_by: UUID
+    created_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class UpdatePartnerUser(Command):
+    """Change a partner user's name, e-mail or admin access. Omitted fields stay as they are."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples(
+        {
+            "partner_id": _PARTNER,
+            "actor_user_id": _USER,
+            "user_id": _NEW_USER,
+            "company_role": "password_admin",
+            "supported_access": "full",
+        }
+    )
+
+    partner_id: UUID
+    actor_user_id: UUID = Field(description=_ACTOR_FIELD)
+    user_id: UUID
+    email: EmailStr | None = None
+    display_name: Name | None = None
+    company_role: CompanyRoleName | None = None
+    supported_access: SupportedAccessName | None = None
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class PartnerUserUpdated(Event):
+    """A partner user's details or admin access changed; carries the resulting state."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples(
+        {
+            "partner_id": _PARTNER,
+            "user_id": _NEW_USER,
+            "email": "sam@fabrikam.example",
+            "display_name": "Sam Support",
+            "company_role": "password_admin",
+            "supported_access": "full",
+            "updated_by": _USER,
+            "updated_at": "2026-11-24T09:30:00Z",
+        }
+    )
+
+    partner_id: UUID
+    user_id: UUID
+    email: EmailStr
+    display_name: Name
+    company_role: CompanyRoleName
+    supported_access: SupportedAccessName
+    updated_by: UUID
+    updated_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class DisablePartnerUser(Command):
+    """Stop a partner user from signing in. The last active Global admin cannot be disabled."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples({"partner_id": _PARTNER, "actor_user_id": _USER, "user_id": _NEW_USER})
+
+    partner_id: UUID
+    actor_user_id: UUID = Field(description=_ACTOR_FIELD)
+    user_id: UUID
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class EnablePartnerUser(Command):
+    """Let a disabled partner user sign in again."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples({"partner_id": _PARTNER, "actor_user_id": _USER, "user_id": _NEW_USER})
+
+    partner_id: UUID
+    actor_user_id: UUID = Field(description=_ACTOR_FIELD)
+    user_id: UUID
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class PartnerUserDisabled(Event):
+    """A partner user can no longer sign in."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples(
+        {
+            "partner_id": _PARTNER,
+            "user_id": _NEW_USER,
+            "by": _USER,
+            "at": "2026-11-24T10:00:00Z",
+        }
+    )
+
+    partner_id: UUID
+    user_id: UUID
+    by: UUID = Field(description="The user who disabled it")
+    at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class PartnerUserEnabled(Event):
+    """A disabled partner user may sign in again."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples(
+        {
+            "partner_id": _PARTNER,
+            "user_id": _NEW_USER,
+            "by": _USER,
+            "at": "2026-11-24T11:00:00Z",
+        }
+    )
+
+    partner_id: UUID
+    user_id: UUID
+    by: UUID = Field(description="The user who enabled it")
+    at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class UserPasswordReset(Event):
+    """An admin reset a user's password. The temporary password itself went only to the
+    admin, over HTTP; it never travels on Kafka."""
+
+    context: ClassVar[str] = "directory"
+    model_config = examples(
+        {
+            "company_id": _PARTNER,
+            "user_id": _NEW_USER,
+            "reset_by": _USER,
+            "reset_at": "2026-11-24T12:00:00Z",
+        }
+    )
+
+    company_id: UUID = Field(description="The partner or customer the user belongs to")
+    user_id: UUID
+    reset_by: UUID
+    reset_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.company_id)

@@ -7,6 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from services.directory.domain.model import Profile
+from services.directory.domain.roles import CompanyRole, SupportedAccess
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,66 @@ class CreateTrialSubscription:
     seats: int
     trial_days: int
     redeemed_at: datetime
+
+
+@dataclass(frozen=True)
+class UpdatePartnerProfile:
+    partner_id: UUID
+    actor_user_id: UUID
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class CreatePartnerUser:
+    partner_id: UUID
+    actor_user_id: UUID
+    user_id: UUID
+    email: str
+    display_name: str
+    company_role: CompanyRole
+    supported_access: SupportedAccess
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class UpdatePartnerUser:
+    partner_id: UUID
+    actor_user_id: UUID
+    user_id: UUID
+    email: str | None = None
+    display_name: str | None = None
+    company_role: CompanyRole | None = None
+    supported_access: SupportedAccess | None = None
+
+
+@dataclass(frozen=True)
+class DisablePartnerUser:
+    partner_id: UUID
+    actor_user_id: UUID
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class EnablePartnerUser:
+    partner_id: UUID
+    actor_user_id: UUID
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class ResetPassword:
+    actor_user_id: UUID
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class Authenticate:
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class ChangePassword:
+    user_id: UUID
+    current_password: str
+    new_password: str

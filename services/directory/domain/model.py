@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
@@ -70,6 +70,29 @@ class User:
     locked_until: datetime | None = None
     disabled_at: datetime | None = None
 
+    def check_can_sign_in(self, *, now: datetime) -> None:
+        """Raise while a lock from earlier failures lasts (nothing is counted then)."""
+        if self.locked_until is not None and now < self.locked_until:
+            raise errors.AccountLocked(
+                "Too many failed sign-ins; try again later.",
+                retry_after=max(1, int((self.locked_until - now).total_seconds() + 0.999)),
+            )
+
+    def record_sign_in(self, *, succeeded: bool, now: datetime, policy: SignInPolicy) -> None:
+        """Count a failure (slowing down, then locking), or clear the count on success."""
+        if succeeded:
+            self.failed_sign_ins = 0
+            self.locked_until = None
+            return
+        self.failed_sign_ins += 1
+        self.locked_until = policy.locked_until(self.failed_sign_ins, now=now)
+
+    def set_password(self, password_hash: str, *, temporary: bool) -> None:
+        self.password_hash = password_hash
+        self.must_change_password = temporary
+        self.failed_sign_ins = 0
+        self.locked_until = None
+
     @property
     def active(self) -> bool:
         return self.disabled_at is None
@@ -91,6 +114,8 @@ def authorise(
     to a user who is among the allowed targets both before and after the change."""
     if actor.company_kind != "partner" or actor.company_id != company_id or not actor.active:
         raise errors.NotAllowed("You have no admin access to this partner company.")
+    if actor.must_change_password:
+        raise errors.PasswordChangeRequired("Change your temporary password first.")
     targets = allowed_targets(action, actor.company_role)
     if targets is None:
         raise errors.NotAllowed(
@@ -116,6 +141,24 @@ def check_global_admins_remain(*, before: User, after: User, active_global_admin
 
 def updated(user: User, **changes: object) -> User:
     return replace(user, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class SignInPolicy:
+    """Failures before ``slow_after`` cost nothing; each later one locks the account for
+    twice as long as the one before (1 s, 2 s, ...); at ``lock_after`` failures the lock
+    lasts ``lock_minutes``. A successful sign-in or a password reset clears the count."""
+
+    slow_after: int = 3
+    lock_after: int = 5
+    lock_minutes: int = 15
+
+    def locked_until(self, failures: int, *, now: datetime) -> datetime | None:
+        if failures >= self.lock_after:
+            return now + timedelta(minutes=self.lock_minutes)
+        if failures >= self.slow_after:
+            return now + timedelta(seconds=2 ** (failures - self.slow_after))
+        return None
 
 
 @dataclass(frozen=True)

@@ -3,21 +3,83 @@ errors are RFC 9457 problem documents."""
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 
+from services.directory import handlers
 from services.directory.adapters import queries
+from services.directory.adapters.repository import PgRepository
 from services.directory.config import Settings
+from services.directory.domain import commands, errors
+from services.directory.domain.model import User
+from shared.contracts.base import Contract
+from shared.contracts.topics import DIRECTORY_EVENTS
+from shared.db import Connection
+from shared.errors import DomainError
+from shared.messaging import outbox
+
+SERVICE = "directory"
+PasswordText = Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(min_length=3, max_length=320)
+    password: PasswordText
+
+
+class NewPassword(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: PasswordText
+    new_password: PasswordText
+
+
+class Actor(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    actor_user_id: UUID
 
 
 def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
     body = {"type": f"urn:portal:problem:{code}", "title": code, "status": status}
     body |= {"detail": detail, "code": code, **extra}
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def rejected(exc: DomainError) -> JSONResponse:
+    extra = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
+    response = problem(exc.status, exc.code(), exc.reason, **extra)
+    if isinstance(exc, errors.AccountLocked):
+        response.headers["Retry-After"] = str(exc.details["retry_after"])
+    return response
+
+
+async def store_event(conn: Connection, request: Request, event: Contract) -> None:
+    """An event caused by an HTTP call goes to the outbox in the call's own transaction."""
+    cid = request.headers.get("x-correlation-id") or str(uuid.uuid4())
+    pending = outbox.pending(
+        event, topic=DIRECTORY_EVENTS, source=SERVICE, correlation_id=cid, causation_id=None
+    )
+    await outbox.store(conn, [pending])
+
+
+def signed_in(user: User) -> dict[str, Any]:
+    return {
+        "user_id": user.user_id,
+        "company_kind": user.company_kind,
+        "company_id": user.company_id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "company_role": user.company_role.value,
+        "supported_access": user.supported_access.value,
+        "must_change_password": user.must_change_password,
+    }
 
 
 def _pool(request: Request) -> asyncpg.Pool:
@@ -63,5 +125,58 @@ def router(settings: Settings) -> APIRouter:
     @r.get("/users/{user_id}")
     async def user(request: Request, user_id: UUID) -> Any:
         return _found(await queries.user(_pool(request), user_id=user_id), "user")
+
+    policy = settings.sign_in_policy()
+
+    @r.post("/authenticate")
+    async def authenticate(request: Request, body: Credentials) -> Any:
+        """Check e-mail and password. 200: who signed in (``must_change_password`` true means
+        the gateway may only let the user change it). 401 wrong credentials, 423 locked."""
+        cmd = commands.Authenticate(email=body.email, password=body.password)
+        try:
+            async with _pool(request).acquire() as conn, conn.transaction():
+                outcome = await handlers.authenticate(
+                    PgRepository(conn), cmd, now=datetime.now(UTC), policy=policy
+                )
+            # Committed first: the failure counts even though the answer is an error.
+            if not outcome.succeeded:
+                raise errors.InvalidCredentials("Wrong e-mail or password.")
+            if not outcome.user.active:
+                raise errors.UserDisabled("This account is disabled.")
+        except DomainError as exc:
+            return rejected(exc)
+        return signed_in(outcome.user)
+
+    @r.post("/users/{user_id}/password")
+    async def change_password(request: Request, user_id: UUID, body: NewPassword) -> Any:
+        """Replace the (possibly temporary) password, proving the current one."""
+        cmd = commands.ChangePassword(
+            user_id=user_id, current_password=body.current_password, new_password=body.new_password
+        )
+        try:
+            async with _pool(request).acquire() as conn, conn.transaction():
+                outcome = await handlers.change_password(
+                    PgRepository(conn), cmd, now=datetime.now(UTC), policy=policy
+                )
+            if not outcome.succeeded:
+                raise errors.InvalidCredentials("The current password is wrong.")
+        except DomainError as exc:
+            return rejected(exc)
+        return signed_in(outcome.user)
+
+    @r.post("/users/{user_id}/reset-password")
+    async def reset_password(request: Request, user_id: UUID, body: Actor) -> Any:
+        """An admin resets a user's password (role table: reset_password). Answers
+        ``{user_id, temporary_password}`` — the only place the temporary password appears."""
+        cmd = commands.ResetPassword(actor_user_id=body.actor_user_id, user_id=user_id)
+        try:
+            async with _pool(request).acquire() as conn, conn.transaction():
+                temporary, event = await handlers.reset_password(
+                    PgRepository(conn), cmd, now=datetime.now(UTC)
+                )
+                await store_event(conn, request, event)
+        except DomainError as exc:
+            return rejected(exc)
+        return {"user_id": user_id, "temporary_password": temporary}
 
     return r

@@ -9,6 +9,7 @@ from services.directory import handlers
 from services.directory.adapters.repository import PgRepository
 from services.directory.domain import commands
 from services.directory.domain.model import Profile
+from services.directory.domain.roles import CompanyRole, SupportedAccess
 from shared.contracts import directory, invitations
 from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.messaging.consumer import MessageContext, Routes
@@ -58,6 +59,59 @@ def command_routes() -> Routes:
             admin=_admin(msg.admin),
         )
         event = await handlers.register_customer(PgRepository(ctx.conn), cmd, now=_now())
+        ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    @routes.on(directory.UpdatePartnerProfile)
+    async def update_profile(ctx: MessageContext, msg: directory.UpdatePartnerProfile) -> None:
+        cmd = commands.UpdatePartnerProfile(
+            partner_id=msg.partner_id,
+            actor_user_id=msg.actor_user_id,
+            profile=_profile(msg.profile),
+        )
+        event = await handlers.update_partner_profile(PgRepository(ctx.conn), cmd, now=_now())
+        ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    @routes.on(directory.CreatePartnerUser)
+    async def create_user(ctx: MessageContext, msg: directory.CreatePartnerUser) -> None:
+        cmd = commands.CreatePartnerUser(
+            partner_id=msg.partner_id,
+            actor_user_id=msg.actor_user_id,
+            user_id=msg.user_id,
+            email=msg.email,
+            display_name=msg.display_name,
+            company_role=CompanyRole(msg.company_role),
+            supported_access=SupportedAccess(msg.supported_access),
+            password_hash=msg.password_hash,
+        )
+        event = await handlers.create_partner_user(PgRepository(ctx.conn), cmd, now=_now())
+        ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    @routes.on(directory.UpdatePartnerUser)
+    async def update_user(ctx: MessageContext, msg: directory.UpdatePartnerUser) -> None:
+        cmd = commands.UpdatePartnerUser(
+            partner_id=msg.partner_id,
+            actor_user_id=msg.actor_user_id,
+            user_id=msg.user_id,
+            email=msg.email,
+            display_name=msg.display_name,
+            company_role=CompanyRole(msg.company_role) if msg.company_role else None,
+            supported_access=(
+                SupportedAccess(msg.supported_access) if msg.supported_access else None
+            ),
+        )
+        event = await handlers.update_partner_user(PgRepository(ctx.conn), cmd, now=_now())
+        ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    @routes.on(directory.DisablePartnerUser)
+    async def disable_user(ctx: MessageContext, msg: directory.DisablePartnerUser) -> None:
+        cmd = commands.DisablePartnerUser(**msg.model_dump())
+        event = await handlers.disable_partner_user(PgRepository(ctx.conn), cmd, now=_now())
+        ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    @routes.on(directory.EnablePartnerUser)
+    async def enable_user(ctx: MessageContext, msg: directory.EnablePartnerUser) -> None:
+        cmd = commands.EnablePartnerUser(**msg.model_dump())
+        event = await handlers.enable_partner_user(PgRepository(ctx.conn), cmd, now=_now())
         ctx.emit(event, topic=DIRECTORY_EVENTS)
 
     return routes

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from argon2 import PasswordHasher
 
 from shared.contracts import directory, invitations
@@ -116,3 +117,56 @@ def created_for(redemption_id: uuid.UUID) -> Any:
         ] == str(redemption_id)
 
     return predicate
+
+
+class Partner:
+    """A registered partner, driven through the real broker and the directory's HTTP."""
+
+    def __init__(self, bus: Bus, http: httpx.AsyncClient, cmd: directory.RegisterPartner) -> None:
+        self.bus = bus
+        self.http = http
+        self.partner_id = cmd.partner_id
+        self.admin_id = cmd.admin.user_id
+        self.admin_email = cmd.admin.email
+
+    @classmethod
+    async def register(cls, bus: Bus, http: httpx.AsyncClient) -> Partner:
+        return cls(bus, http, await registered_partner(bus))
+
+    async def create_user(
+        self,
+        *,
+        role: str = "none",
+        access: str = "none",
+        actor: uuid.UUID | None = None,
+        ready: bool = False,
+    ) -> tuple[Seen, uuid.UUID, str]:
+        """Create a user (by the first admin unless ``actor``); ``ready``: it has changed its
+        temporary password and may act. Returns the reply, its id and its e-mail."""
+        user_id = uuid.uuid4()
+        email = f"u-{user_id.hex[:12]}@fabrikam.example"
+        reply = await command(
+            self.bus,
+            directory.CreatePartnerUser(
+                partner_id=self.partner_id,
+                actor_user_id=actor or self.admin_id,
+                user_id=user_id,
+                email=email,
+                display_name="Some User",
+                company_role=role,
+                supported_access=access,
+                password_hash=password_hash(TEMPORARY),
+            ),
+        )
+        if ready:
+            assert reply.type == directory.PartnerUserCreated.ce_type(), reply.data
+            answer = await self.http.post(
+                f"/internal/users/{user_id}/password",
+                json={"current_password": TEMPORARY, "new_password": PASSWORD},
+            )
+            assert answer.status_code == 200, answer.text
+        return reply, user_id, email
+
+
+TEMPORARY = "temporary password 1"
+PASSWORD = "correct horse battery"

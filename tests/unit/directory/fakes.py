@@ -43,6 +43,10 @@ class FakeRepository:
         found = self.users.get(user_id)
         return replace(found) if found else None
 
+    async def get_user_by_email(self, *, email: str, lock: bool = False) -> User | None:
+        found = [u for u in self.users.values() if u.email.lower() == email.lower()]
+        return replace(found[0]) if found else None
+
     async def email_taken(self, *, email: str) -> bool:
         return any(u.email.lower() == email.lower() for u in self.users.values())
 

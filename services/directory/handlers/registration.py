@@ -1,4 +1,4 @@
-"""One handler per command: load, decide (rules live on the model), save, return events."""
+"""Registering partners and customers; trial subscriptions from redemptions."""
 
 from __future__ import annotations
 

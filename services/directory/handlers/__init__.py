@@ -1,0 +1,30 @@
+"""One handler per command: load, decide (rules live on the model), save, return events.
+Grouped by aggregate; every handler is importable from here."""
+
+from services.directory.handlers.partner_users import (
+    create_partner_user,
+    disable_partner_user,
+    enable_partner_user,
+    update_partner_profile,
+    update_partner_user,
+)
+from services.directory.handlers.registration import (
+    create_trial_subscription,
+    register_customer,
+    register_partner,
+)
+from services.directory.handlers.sign_in import authenticate, change_password, reset_password
+
+__all__ = [
+    "authenticate",
+    "change_password",
+    "create_partner_user",
+    "create_trial_subscription",
+    "disable_partner_user",
+    "enable_partner_user",
+    "register_customer",
+    "register_partner",
+    "reset_password",
+    "update_partner_profile",
+    "update_partner_user",
+]

@@ -1,0 +1,185 @@
+"""The partner's company information and its users. Every handler re-checks the acting
+user's rights against the role table, from the directory's own data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from services.directory.adapters.repository import Repository
+from services.directory.domain import commands, errors
+from services.directory.domain.model import (
+    User,
+    authorise,
+    check_global_admins_remain,
+    updated,
+)
+from services.directory.domain.roles import Action
+from shared.contracts import directory as contracts
+
+
+async def _actor(repo: Repository, user_id: UUID) -> User:
+    actor = await repo.get_user(user_id=user_id)
+    if actor is None:
+        raise errors.NotAllowed("The acting user is not known.")
+    return actor
+
+
+async def _lock_company(repo: Repository, partner_id: UUID) -> None:
+    """Serialise changes to one partner's users, so two demotions cannot both pass the
+    last-Global-admin check."""
+    if await repo.get_partner(partner_id=partner_id, lock=True) is None:
+        raise errors.PartnerNotFound("No such partner.")
+
+
+async def _target(repo: Repository, *, partner_id: UUID, user_id: UUID) -> User:
+    user = await repo.get_user(user_id=user_id, lock=True)
+    if user is None or user.company_kind != "partner" or user.company_id != partner_id:
+        # The same answer for another company's user as for a missing one.
+        raise errors.UserNotFound("No such user in this partner company.")
+    return user
+
+
+def _user_fields(user: User) -> dict[str, object]:
+    return {
+        "partner_id": user.company_id,
+        "user_id": user.user_id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "company_role": user.company_role.value,
+        "supported_access": user.supported_access.value,
+    }
+
+
+async def update_partner_profile(
+    repo: Repository, cmd: commands.UpdatePartnerProfile, *, now: datetime
+) -> contracts.PartnerProfileUpdated:
+    actor = await _actor(repo, cmd.actor_user_id)
+    authorise(actor, Action.EDIT_COMPANY, company_id=cmd.partner_id)
+    partner = await repo.get_partner(partner_id=cmd.partner_id, lock=True)
+    if partner is None:
+        raise errors.PartnerNotFound("No such partner.")
+    partner.change_profile(cmd.profile, actor=actor, now=now)
+    await repo.save_partner(partner=partner)
+    return contracts.PartnerProfileUpdated(
+        partner_id=partner.partner_id,
+        profile=contracts.PartnerProfile(**vars(partner.profile)),
+        updated_by=actor.user_id,
+        updated_at=now,
+    )
+
+
+async def create_partner_user(
+    repo: Repository, cmd: commands.CreatePartnerUser, *, now: datetime
+) -> contracts.PartnerUserCreated:
+    actor = await _actor(repo, cmd.actor_user_id)
+    new = User(
+        user_id=cmd.user_id,
+        company_kind="partner",
+        company_id=cmd.partner_id,
+        email=cmd.email,
+        display_name=cmd.display_name,
+        password_hash=cmd.password_hash,
+        company_role=cmd.company_role,
+        supported_access=cmd.supported_access,
+        created_at=now,
+        must_change_password=True,
+    )
+    authorise(actor, Action.CREATE_USER, company_id=cmd.partner_id, after=new)
+    await _lock_company(repo, cmd.partner_id)
+    if await repo.get_user(user_id=cmd.user_id) is not None:
+        raise errors.UserAlreadyExists("A user with this id already exists.")
+    if await repo.email_taken(email=cmd.email):
+        raise errors.EmailTaken("A user with this e-mail already exists.", email=cmd.email)
+    await repo.add_user(user=new)
+    return contracts.PartnerUserCreated(
+        **_user_fields(new),
+        created_by=actor.user_id,
+        created_at=now,
+    )
+
+
+async def update_partner_user(
+    repo: Repository, cmd: commands.UpdatePartnerUser, *, now: datetime
+) -> contracts.PartnerUserUpdated:
+    actor = await _actor(repo, cmd.actor_user_id)
+    authorise(actor, Action.UPDATE_USER, company_id=cmd.partner_id)
+    await _lock_company(repo, cmd.partner_id)
+    before = await _target(repo, partner_id=cmd.partner_id, user_id=cmd.user_id)
+    after = updated(
+        before,
+        email=cmd.email if cmd.email is not None else before.email,
+        display_name=cmd.display_name if cmd.display_name is not None else before.display_name,
+        company_role=cmd.company_role if cmd.company_role is not None else before.company_role,
+        supported_access=(
+            cmd.supported_access if cmd.supported_access is not None else before.supported_access
+        ),
+    )
+    authorise(actor, Action.UPDATE_USER, company_id=cmd.partner_id, before=before, after=after)
+    check_global_admins_remain(
+        before=before,
+        after=after,
+        active_global_admins=await repo.active_global_admins(company_id=cmd.partner_id),
+    )
+    if after.email.lower() != before.email.lower() and await repo.email_taken(email=after.email):
+        raise errors.EmailTaken("A user with this e-mail already exists.", email=after.email)
+    await repo.save_user(user=after)
+    return contracts.PartnerUserUpdated(
+        **_user_fields(after),
+        updated_by=actor.user_id,
+        updated_at=now,
+    )
+
+
+async def _set_disabled(
+    repo: Repository,
+    *,
+    partner_id: UUID,
+    actor_user_id: UUID,
+    user_id: UUID,
+    disabled_at: datetime | None,
+) -> User:
+    action = Action.DISABLE_USER if disabled_at is not None else Action.ENABLE_USER
+    actor = await _actor(repo, actor_user_id)
+    authorise(actor, action, company_id=partner_id)
+    await _lock_company(repo, partner_id)
+    before = await _target(repo, partner_id=partner_id, user_id=user_id)
+    authorise(actor, action, company_id=partner_id, before=before)
+    after = updated(before, disabled_at=disabled_at)
+    check_global_admins_remain(
+        before=before,
+        after=after,
+        active_global_admins=await repo.active_global_admins(company_id=partner_id),
+    )
+    await repo.save_user(user=after)
+    return actor
+
+
+async def disable_partner_user(
+    repo: Repository, cmd: commands.DisablePartnerUser, *, now: datetime
+) -> contracts.PartnerUserDisabled:
+    actor = await _set_disabled(
+        repo,
+        partner_id=cmd.partner_id,
+        actor_user_id=cmd.actor_user_id,
+        user_id=cmd.user_id,
+        disabled_at=now,
+    )
+    return contracts.PartnerUserDisabled(
+        partner_id=cmd.partner_id, user_id=cmd.user_id, by=actor.user_id, at=now
+    )
+
+
+async def enable_partner_user(
+    repo: Repository, cmd: commands.EnablePartnerUser, *, now: datetime
+) -> contracts.PartnerUserEnabled:
+    actor = await _set_disabled(
+        repo,
+        partner_id=cmd.partner_id,
+        actor_user_id=cmd.actor_user_id,
+        user_id=cmd.user_id,
+        disabled_at=None,
+    )
+    return contracts.PartnerUserEnabled(
+        partner_id=cmd.partner_id, user_id=cmd.user_id, by=actor.user_id, at=now
+    )

@@ -1,0 +1,131 @@
+"""Sign-in on the directory's internal HTTP endpoint, against the real database: argon2
+verification, slow-down then lockout, and a reset's temporary password that must be changed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+import httpx
+import pytest
+
+from shared.contracts import directory
+from tests.integration.directory.helpers import PASSWORD, Partner, command, registered_customer
+from tests.support.bus import Bus
+from tests.support.wait import eventually
+from tools.procs import ServiceProcess
+
+
+@pytest.fixture
+async def http(stack: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=stack["directory"].url, timeout=10) as client:
+        yield client
+
+
+async def sign_in(http: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+    return await http.post("/internal/authenticate", json={"email": email, "password": password})
+
+
+async def test_customer_admin_signs_in_with_the_registered_password(
+    stack: object, bus: Bus, http: httpx.AsyncClient
+) -> None:
+    customer = await registered_customer(bus, password=PASSWORD)
+    ok = await sign_in(http, customer.admin.email.upper(), PASSWORD)
+    assert ok.status_code == 200, ok.text
+    body = ok.json()
+    assert body["user_id"] == str(customer.admin.user_id)
+    assert (body["company_kind"], body["company_id"]) == ("customer", str(customer.customer_id))
+    assert body["company_role"] == "global_admin"
+    assert body["must_change_password"] is False
+    assert "password_hash" not in body
+
+
+async def test_wrong_password_and_unknown_email_get_the_same_answer(
+    stack: object, bus: Bus, http: httpx.AsyncClient
+) -> None:
+    customer = await registered_customer(bus, password=PASSWORD)
+    wrong = await sign_in(http, customer.admin.email, "not the password")
+    unknown = await sign_in(http, "nobody-at-all@nowhere.example", PASSWORD)
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.headers["content-type"] == "application/problem+json"
+    assert wrong.json()["code"] == unknown.json()["code"] == "invalid_credentials"
+
+
+async def test_repeated_failures_slow_down_then_lock_until_a_reset(
+    stack: object, bus: Bus, http: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    partner = await Partner.register(bus, http)
+    _, user_id, email = await partner.create_user(ready=True)
+
+    for _ in range(3):
+        assert (await sign_in(http, email, "wrong")).status_code == 401
+    slowed = await sign_in(http, email, PASSWORD)  # even the right password must wait
+    assert slowed.status_code == 423
+    assert slowed.json()["code"] == "account_locked"
+    assert 1 <= int(slowed.headers["retry-after"]) <= 2
+
+    async def counted_failure() -> bool:
+        return (await sign_in(http, email, "wrong")).status_code == 401
+
+    await eventually(counted_failure, timeout=10)  # 4th failure, after a 1 s wait
+    await eventually(counted_failure, timeout=10)  # 5th failure, after a 2 s wait: locked
+    locked = await sign_in(http, email, PASSWORD)
+    assert locked.status_code == 423
+    assert int(locked.headers["retry-after"]) > 14 * 60
+    assert (
+        await pool.fetchval(
+            "SELECT failed_sign_ins FROM directory.users WHERE user_id = $1", user_id
+        )
+        == 5
+    )
+
+    reset = await http.post(
+        f"/internal/users/{user_id}/reset-password",
+        json={"actor_user_id": str(partner.admin_id)},
+    )
+    assert reset.status_code == 200, reset.text
+    temporary = reset.json()["temporary_password"]
+    first = await sign_in(http, email, temporary)
+    assert first.status_code == 200
+    assert first.json()["must_change_password"] is True
+
+    changed = await http.post(
+        f"/internal/users/{user_id}/password",
+        json={"current_password": temporary, "new_password": "a brand new passphrase"},
+    )
+    assert changed.status_code == 200
+    assert changed.json()["must_change_password"] is False
+    assert (await sign_in(http, email, temporary)).status_code == 401
+    assert (await sign_in(http, email, "a brand new passphrase")).status_code == 200
+
+
+async def test_reset_emits_an_event_without_the_password(
+    stack: object, bus: Bus, http: httpx.AsyncClient
+) -> None:
+    partner = await Partner.register(bus, http)
+    _, user_id, _ = await partner.create_user()
+    reset = await http.post(
+        f"/internal/users/{user_id}/reset-password",
+        json={"actor_user_id": str(partner.admin_id)},
+    )
+    temporary = reset.json()["temporary_password"]
+    [event] = await bus.wait_for(
+        lambda s: (
+            s.type == "portal.directory.UserPasswordReset.v1" and s.data["user_id"] == str(user_id)
+        )
+    )
+    assert event.data["reset_by"] == str(partner.admin_id)
+    assert temporary.encode() not in event.value
+
+
+async def test_disabled_user_cannot_sign_in(
+    stack: object, bus: Bus, http: httpx.AsyncClient
+) -> None:
+    partner = await Partner.register(bus, http)
+    _, user_id, email = await partner.create_user(ready=True)
+    disable = directory.DisablePartnerUser(
+        partner_id=partner.partner_id, actor_user_id=partner.admin_id, user_id=user_id
+    )
+    assert (await command(bus, disable)).type == directory.PartnerUserDisabled.ce_type()
+    refused = await sign_in(http, email, PASSWORD)
+    assert (refused.status_code, refused.json()["code"]) == (403, "user_disabled")
