@@ -7,11 +7,24 @@ from datetime import datetime
 
 from services.delegation.adapters.repository import Repository
 from services.delegation.domain import commands, errors
-from services.delegation.domain.model import DelegationRequest, Policy
+from services.delegation.domain.model import (
+    DelegationRequest,
+    Policy,
+    Relationship,
+    new_code,
+    offer_url,
+)
+from shared.contracts.base import Event
 from shared.contracts.delegation import (
     DelegationApproved,
     DelegationDeclined,
+    DelegationExpired,
+    DelegationExpiring,
+    DelegationOffered,
+    DelegationReplaced,
     DelegationRequested,
+    DelegationRequestExpired,
+    DelegationRevoked,
 )
 
 
@@ -64,22 +77,44 @@ async def _load_request(repo: Repository, request_id: uuid.UUID) -> DelegationRe
 
 async def approve_request(
     repo: Repository, cmd: commands.ApproveRequest, *, now: datetime
-) -> DelegationApproved:
+) -> list[Event]:
+    """DelegationApproved (the reply), then DelegationReplaced if the partner already had an
+    active relationship with this customer: at most one is active per pair."""
     request = await _load_request(repo, cmd.request_id)
     admins = await repo.customer_admins(customer_id=cmd.customer_id)
     relationship = request.approve(
         customer_id=cmd.customer_id, by=cmd.approved_by, admins=admins, now=now
     )
+    events: list[Event] = [
+        DelegationApproved(
+            request_id=request.request_id,
+            partner_id=request.partner_id,
+            customer_id=request.customer_id,
+            role=request.role,
+            approved_by=cmd.approved_by,
+            approved_at=now,
+        )
+    ]
+    previous = await repo.active_relationship(
+        partner_id=request.partner_id, customer_id=request.customer_id
+    )
+    if previous is not None:
+        previous.replace(by=relationship, now=now)
+        await repo.save_relationship(relationship=previous)
+        events.append(
+            DelegationReplaced(
+                relationship_id=previous.relationship_id,
+                partner_id=previous.partner_id,
+                customer_id=previous.customer_id,
+                role=previous.role,
+                replaced_by=relationship.relationship_id,
+                new_role=relationship.role,
+                replaced_at=now,
+            )
+        )
     await repo.save_request(request=request)
     await repo.add_relationship(relationship=relationship)
-    return DelegationApproved(
-        request_id=request.request_id,
-        partner_id=request.partner_id,
-        customer_id=request.customer_id,
-        role=request.role,
-        approved_by=cmd.approved_by,
-        approved_at=now,
-    )
+    return events
 
 
 async def decline_request(
@@ -95,4 +130,119 @@ async def decline_request(
         customer_id=request.customer_id,
         declined_by=cmd.declined_by,
         declined_at=now,
+    )
+
+
+async def offer_delegation(
+    repo: Repository,
+    cmd: commands.OfferDelegation,
+    *,
+    now: datetime,
+    policy: Policy,
+    base_url: str,
+) -> list[Event]:
+    """DelegationOffered (the reply, with the URL), then DelegationRequested."""
+    if not await repo.customer_exists(customer_id=cmd.customer_id):
+        raise errors.CustomerNotFound("There is no such customer.")
+    policy.check_duration(cmd.duration)
+    request = DelegationRequest(
+        request_id=cmd.request_id,
+        partner_id=cmd.partner_id,
+        customer_id=cmd.customer_id,
+        role=cmd.role,
+        source_kind="standalone",
+        source_id=cmd.request_id,
+        requested_at=now,
+        expires_at=policy.answer_deadline(now, cmd.respond_within),
+        duration=cmd.duration,
+        requested_by=cmd.offered_by,
+        code=new_code(),
+    )
+    if not await repo.add_request(request=request):
+        raise errors.RequestAlreadyExists("A delegation request with this id already exists.")
+    assert request.code is not None
+    offered = DelegationOffered(
+        request_id=request.request_id,
+        partner_id=request.partner_id,
+        customer_id=request.customer_id,
+        offered_by=cmd.offered_by,
+        role=request.role,
+        duration=request.duration,
+        code=request.code,
+        url=offer_url(base_url, request.code),
+        expires_at=request.expires_at,
+        offered_at=now,
+    )
+    return [offered, _requested(request)]
+
+
+async def revoke_relationship(
+    repo: Repository, cmd: commands.RevokeRelationship, *, now: datetime
+) -> DelegationRevoked:
+    relationship = await repo.get_relationship(relationship_id=cmd.relationship_id)
+    if relationship is None:
+        raise errors.RelationshipNotFound("No such delegation.")
+    admins = await repo.customer_admins(customer_id=cmd.customer_id)
+    relationship.revoke(
+        party=cmd.party,
+        customer_id=cmd.customer_id,
+        partner_id=cmd.partner_id,
+        by=cmd.revoked_by,
+        admins=admins,
+        now=now,
+    )
+    await repo.save_relationship(relationship=relationship)
+    return DelegationRevoked(
+        relationship_id=relationship.relationship_id,
+        partner_id=relationship.partner_id,
+        customer_id=relationship.customer_id,
+        role=relationship.role,
+        revoked_by=cmd.revoked_by,
+        party=cmd.party,
+        revoked_at=now,
+    )
+
+
+async def sweep(repo: Repository, *, now: datetime, policy: Policy) -> list[Event]:
+    """The time-based transitions that are due. Warnings come before expiries, so a
+    relationship whose warning time was missed (short duration, service down) still gets
+    its warning first."""
+    events: list[Event] = [
+        DelegationRequestExpired(
+            request_id=r.request_id,
+            partner_id=r.partner_id,
+            customer_id=r.customer_id,
+            role=r.role,
+            expired_at=now,
+        )
+        for r in await repo.expire_pending(now=now)
+    ]
+    events += [
+        _expiring(r, now) for r in await repo.warn_ending(now=now, lead=policy.expiry_warning)
+    ]
+    events += [_expired(r, now) for r in await repo.expire_ended(now=now)]
+    return events
+
+
+def _expiring(relationship: Relationship, now: datetime) -> DelegationExpiring:
+    assert relationship.ends_at is not None
+    return DelegationExpiring(
+        relationship_id=relationship.relationship_id,
+        partner_id=relationship.partner_id,
+        customer_id=relationship.customer_id,
+        role=relationship.role,
+        ends_at=relationship.ends_at,
+        warned_at=now,
+    )
+
+
+def _expired(relationship: Relationship, now: datetime) -> DelegationExpired:
+    assert relationship.ends_at is not None
+    return DelegationExpired(
+        relationship_id=relationship.relationship_id,
+        partner_id=relationship.partner_id,
+        customer_id=relationship.customer_id,
+        role=relationship.role,
+        ends_at=relationship.ends_at,
+        expired_at=now,
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import ClassVar, Literal
+from datetime import datetime, timedelta
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
+
+from pydantic import Field
 
 from shared.contracts.base import Command, Event
 from shared.contracts.common import DelegationRole, examples
@@ -118,6 +120,254 @@ class DelegationDeclined(Event):
     customer_id: UUID
     declined_by: UUID
     declined_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
+
+
+# Standalone offers, revocation, expiry and replacement (added with the whole lifecycle).
+
+_USER = "9d3b7e21-6c4f-4a8d-b1e2-5f0a7c9d3e14"
+_OLD = "6b5a4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d"
+_CODE = "Zr8kP2xQ7vT4mN9bW1cY6hJ3dF5gL0sA"
+
+Party = Literal["customer", "partner"]
+Role = Annotated[
+    DelegationRole,
+    Field(description="full = the customer's Global admin; limited = its Password admin"),
+]
+RelationshipId = Annotated[
+    UUID, Field(description="The relationship; equals the id of the request it came from")
+]
+
+
+class OfferDelegation(Command):
+    """A partner offers to administer an existing customer. Nothing is granted until the
+    customer's Global admin approves; the reply carries the URL that admin opens."""
+
+    context: ClassVar[str] = "delegation"
+    model_config = examples(
+        {
+            "request_id": _REQUEST,
+            "partner_id": _PARTNER,
+            "customer_id": _CUSTOMER,
+            "offered_by": _USER,
+            "role": "limited",
+            "duration": "P180D",
+            "respond_within": "P14D",
+        }
+    )
+
+    request_id: UUID = Field(description="Chosen by the sender; makes retries idempotent")
+    partner_id: UUID = Field(description="The partner offering to administer the customer")
+    customer_id: UUID = Field(description="An existing customer")
+    offered_by: UUID = Field(description="The partner user making the offer")
+    role: Role
+    duration: timedelta | None = Field(
+        default=None,
+        description="ISO 8601 duration of the relationship once approved; none: until revoked",
+    )
+    respond_within: timedelta | None = Field(
+        default=None,
+        description="ISO 8601 time the customer has to answer; default from configuration",
+    )
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
+
+
+class DelegationOffered(Event):
+    """A standalone delegation offer is pending; send ``url`` to the customer's admin.
+
+    The reply to ``OfferDelegation``. A ``DelegationRequested`` (source_kind "standalone")
+    follows in the same transaction, as for every new request.
+    """
+
+    context: ClassVar[str] = "delegation"
+    model_config = examples(
+        {
+            "request_id": _REQUEST,
+            "partner_id": _PARTNER,
+            "customer_id": _CUSTOMER,
+            "offered_by": _USER,
+            "role": "limited",
+            "duration": "P180D",
+            "code": _CODE,
+            "url": f"http://127.0.0.1:8000/d/{_CODE}",
+            "expires_at": "2026-12-08T10:00:00Z",
+            "offered_at": "2026-11-24T10:00:00Z",
+        }
+    )
+
+    request_id: UUID
+    partner_id: UUID
+    customer_id: UUID
+    offered_by: UUID
+    role: Role
+    duration: timedelta | None = Field(description="Duration of the relationship once approved")
+    code: str = Field(description="Unguessable code (192 bits, URL-safe)")
+    url: str = Field(description="Where the customer's admin sees the offer and decides")
+    expires_at: datetime = Field(description="The offer expires unanswered at this time")
+    offered_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
+
+
+class DelegationRequestExpired(Event):
+    """A pending request was not answered in time; it can no longer be approved."""
+
+    context: ClassVar[str] = "delegation"
+    model_config = examples(
+        {
+            "request_id": _REQUEST,
+            "partner_id": _PARTNER,
+            "customer_id": _CUSTOMER,
+            "role": "full",
+            "expired_at": "2026-12-24T10:00:00Z",
+        }
+    )
+
+    request_id: UUID
+    partner_id: UUID
+    customer_id: UUID
+    role: Role
+    expired_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
+
+
+class RevokeDelegation(Command):
+    """End an active relationship now: by a Global admin of the customer, or by the partner."""
+
+    context: ClassVar[str] = "delegation"
+    model_config = examples(
+        {
+            "relationship_id": _REQUEST,
+            "partner_id": _PARTNER,
+            "customer_id": _CUSTOMER,
+            "revoked_by": _ADMIN,
+            "party": "customer",
+        }
+    )
+
+    relationship_id: RelationshipId
+    partner_id: UUID = Field(description="Must be the relationship's partner")
+    customer_id: UUID = Field(description="Must be the relationship's customer")
+    revoked_by: UUID = Field(description="A customer Global admin, or a partner user")
+    party: Party = Field(description="Who revokes: the customer or the partner")
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
+
+
+class DelegationRevoked(Event):
+    """The partner may no longer act for the customer."""
+
+    context: ClassVar[str] = "delegation"
+    model_config = examples(
+        {
+            "relationship_id": _REQUEST,
+            "partner_id": _PARTNER,
+            "customer_id": _CUSTOMER,
+            "role": "full",
+            "revoked_by": _ADMIN,
+            "party": "customer",
+            "revoked_at": "2026-11-30T10:00:00Z",
+        }
+    )
+
+    relationship_id: RelationshipId
+    partner_id: UUID
+    customer_id: UUID
+    role: Role
+    revoked_by: UUID
+    party: Party
+    revoked_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
+
+
+class DelegationExpiring(Event):
+    """Warning: a time-bound relationship ends soon (at ``ends_at``)."""
+
+    context: ClassVar[str] = "delegation"
+    model_config = examples(
+        {
+            "relationship_id": _REQUEST,
+            "partner_id": _PARTNER,
+            "customer_id": _CUSTOMER,
+            "role": "limited",
+            "ends_at": "2027-05-23T10:05:00Z",
+            "warned_at": "2027-05-16T10:05:00Z",
+        }
+    )
+
+    relationship_id: RelationshipId
+    partner_id: UUID
+    customer_id: UUID
+    role: Role
+    ends_at: datetime
+    warned_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
+
+
+class DelegationExpired(Event):
+    """A time-bound relationship reached the end of its duration; the partner may no longer
+    act for the customer."""
+
+    context: ClassVar[str] = "delegation"
+    model_config = examples(
+        {
+            "relationship_id": _REQUEST,
+            "partner_id": _PARTNER,
+            "customer_id": _CUSTOMER,
+            "role": "limited",
+            "ends_at": "2027-05-23T10:05:00Z",
+            "expired_at": "2027-05-23T10:05:03Z",
+        }
+    )
+
+    relationship_id: RelationshipId
+    partner_id: UUID
+    customer_id: UUID
+    role: Role
+    ends_at: datetime = Field(description="The end of its duration")
+    expired_at: datetime = Field(description="When the service recorded the expiry")
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
+
+
+class DelegationReplaced(Event):
+    """A newly approved request replaced the partner's active relationship with the customer
+    (at most one is active per partner and customer). Follows the ``DelegationApproved`` of
+    the new one in the same transaction."""
+
+    context: ClassVar[str] = "delegation"
+    model_config = examples(
+        {
+            "relationship_id": _OLD,
+            "partner_id": _PARTNER,
+            "customer_id": _CUSTOMER,
+            "role": "limited",
+            "replaced_by": _REQUEST,
+            "new_role": "full",
+            "replaced_at": "2026-11-24T10:05:00Z",
+        }
+    )
+
+    relationship_id: UUID = Field(description="The relationship that ended")
+    partner_id: UUID
+    customer_id: UUID
+    role: DelegationRole = Field(description="The role of the relationship that ended")
+    replaced_by: UUID = Field(description="The new relationship (its request's id)")
+    new_role: DelegationRole = Field(description="The role of the new relationship")
+    replaced_at: datetime
 
     def partition_key(self) -> str:
         return str(self.customer_id)

@@ -13,6 +13,7 @@ from services.delegation.adapters.repository import (
     to_relationship,
     to_request,
 )
+from services.delegation.domain.model import offer_url
 
 Party = Literal["customer", "partner"]
 
@@ -42,10 +43,6 @@ def request_view(row: Any, now: datetime, *, base_url: str | None) -> dict[str, 
     if base_url is not None:
         view["url"] = offer_url(base_url, request.code) if request.code else None
     return view
-
-
-def offer_url(base_url: str, code: str) -> str:
-    return f"{base_url.rstrip('/')}/d/{code}"
 
 
 def relationship_view(row: Any, now: datetime) -> dict[str, Any]:

@@ -29,6 +29,11 @@ def new_code() -> str:
     return secrets.token_urlsafe(24)
 
 
+def offer_url(base_url: str, code: str) -> str:
+    """Where the customer's admin opens a standalone offer (a page of the gateway)."""
+    return f"{base_url.rstrip('/')}/d/{code}"
+
+
 @dataclass(frozen=True)
 class Policy:
     """The time rules, from configuration (tests use seconds, production days)."""

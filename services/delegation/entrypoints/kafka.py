@@ -10,6 +10,7 @@ from services.delegation.adapters.repository import PgRepository
 from services.delegation.domain import commands
 from services.delegation.domain.model import Policy
 from shared.contracts import delegation, directory, invitations
+from shared.contracts.base import Event
 from shared.contracts.topics import DELEGATION_EVENTS
 from shared.messaging.consumer import MessageContext, Routes
 
@@ -18,22 +19,39 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def command_routes(*, policy: Policy) -> Routes:
+def command_routes(*, policy: Policy, base_url: str) -> Routes:
     routes = Routes(strict=True)
+
+    def emit_all(ctx: MessageContext, events: list[Event]) -> None:
+        for event in events:
+            ctx.emit(event, topic=DELEGATION_EVENTS)
+
+    @routes.on(delegation.OfferDelegation)
+    async def offer(ctx: MessageContext, msg: delegation.OfferDelegation) -> None:
+        cmd = commands.OfferDelegation(**msg.model_dump())
+        events = await handlers.offer_delegation(
+            PgRepository(ctx.conn), cmd, now=_now(), policy=policy, base_url=base_url
+        )
+        emit_all(ctx, events)
 
     @routes.on(delegation.ApproveDelegationRequest)
     async def approve(ctx: MessageContext, msg: delegation.ApproveDelegationRequest) -> None:
         cmd = commands.ApproveRequest(**msg.model_dump())
-        ctx.emit(
-            await handlers.approve_request(PgRepository(ctx.conn), cmd, now=_now()),
-            topic=DELEGATION_EVENTS,
-        )
+        emit_all(ctx, await handlers.approve_request(PgRepository(ctx.conn), cmd, now=_now()))
 
     @routes.on(delegation.DeclineDelegationRequest)
     async def decline(ctx: MessageContext, msg: delegation.DeclineDelegationRequest) -> None:
         cmd = commands.DeclineRequest(**msg.model_dump())
         ctx.emit(
             await handlers.decline_request(PgRepository(ctx.conn), cmd, now=_now()),
+            topic=DELEGATION_EVENTS,
+        )
+
+    @routes.on(delegation.RevokeDelegation)
+    async def revoke(ctx: MessageContext, msg: delegation.RevokeDelegation) -> None:
+        cmd = commands.RevokeRelationship(**msg.model_dump())
+        ctx.emit(
+            await handlers.revoke_relationship(PgRepository(ctx.conn), cmd, now=_now()),
             topic=DELEGATION_EVENTS,
         )
 

@@ -10,6 +10,7 @@ import pytest
 from services.delegation import handlers
 from services.delegation.domain import commands, errors
 from services.delegation.domain.model import Policy
+from shared.contracts.delegation import DelegationApproved
 from tests.unit.delegation.fakes import FakeRepository
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -103,12 +104,13 @@ async def test_redemption_without_delegation_opens_nothing(repo: FakeRepository)
 async def test_customer_admin_approves_and_a_relationship_starts(repo: FakeRepository) -> None:
     request_id, customer_id, admin = await pending_request(repo)
 
-    event = await handlers.approve_request(
+    [event] = await handlers.approve_request(
         repo,
         commands.ApproveRequest(request_id=request_id, customer_id=customer_id, approved_by=admin),
         now=NOW,
     )
 
+    assert isinstance(event, DelegationApproved)
     assert (event.request_id, event.approved_by, event.approved_at) == (request_id, admin, NOW)
     assert repo.requests[request_id].state == "approved"
     relationship = repo.relationships[request_id]
