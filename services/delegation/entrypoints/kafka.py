@@ -9,7 +9,7 @@ from services.delegation import handlers
 from services.delegation.adapters.repository import PgRepository
 from services.delegation.domain import commands
 from services.delegation.domain.model import Policy
-from shared.contracts import delegation, directory, invitations
+from shared.contracts import delegation, directory, invitations, offers
 from shared.contracts.base import Event
 from shared.contracts.topics import DELEGATION_EVENTS
 from shared.messaging.consumer import MessageContext, Routes
@@ -77,6 +77,17 @@ def event_routes(*, policy: Policy) -> Routes:
     async def trial_redeemed(ctx: MessageContext, msg: invitations.TrialInvitationRedeemed) -> None:
         cmd = commands.RequestFromRedemption(
             source_kind="trial_invitation",
+            source_id=msg.redemption_id,
+            partner_id=msg.partner_id,
+            customer_id=msg.customer_id,
+            role=msg.delegation_role,
+        )
+        await request_from_redemption(ctx, cmd, policy=policy)
+
+    @routes.on(offers.OfferRedeemed)
+    async def offer_redeemed(ctx: MessageContext, msg: offers.OfferRedeemed) -> None:
+        cmd = commands.RequestFromRedemption(
+            source_kind="offer",
             source_id=msg.redemption_id,
             partner_id=msg.partner_id,
             customer_id=msg.customer_id,

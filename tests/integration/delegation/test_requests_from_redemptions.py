@@ -6,7 +6,8 @@ import uuid
 
 import asyncpg
 
-from shared.contracts.topics import INVITATIONS_EVENTS
+from shared.contracts import offers
+from shared.contracts.topics import INVITATIONS_EVENTS, OFFERS_EVENTS
 from tests.integration.delegation.support import (
     REQUESTED,
     barrier,
@@ -85,3 +86,41 @@ async def test_redemption_without_delegation_opens_nothing(
 
     assert _requested_events(bus, event.redemption_id) == 0
     assert await _requests_for(pool, event.redemption_id) == []
+
+
+def _offer_redeemed(customer_id: uuid.UUID) -> offers.OfferRedeemed:
+    return offers.OfferRedeemed(
+        redemption_id=uuid.uuid4(),
+        offer_id=uuid.uuid4(),
+        partner_id=uuid.uuid4(),
+        customer_id=customer_id,
+        redeemed_by=uuid.uuid4(),
+        lines=[{"service_id": "o365-e3", "quantity": 50}],
+        delegation_role="limited",
+        redeemed_at="2026-12-03T10:00:00Z",
+    )
+
+
+async def test_offer_redemption_opens_one_request_through_the_same_handler(
+    stack: object, bus: Bus, pool: asyncpg.Pool
+) -> None:
+    customer = await register_customer(bus, pool)
+    event = _offer_redeemed(customer.customer_id)
+    # The barrier must share the offers topic's partition: topics are not ordered together.
+    later = _offer_redeemed(customer.customer_id)
+
+    await bus.send(event, topic=OFFERS_EVENTS)
+    await bus.send(event, topic=OFFERS_EVENTS)
+    await bus.send(later, topic=OFFERS_EVENTS)
+    await bus.wait_for(
+        lambda s: s.type == REQUESTED and s.data["source_id"] == str(later.redemption_id)
+    )
+
+    assert _requested_events(bus, event.redemption_id) == 1
+    [requested] = bus.matching(
+        lambda s: s.type == REQUESTED and s.data["source_id"] == str(event.redemption_id)
+    )
+    assert (requested.data["source_kind"], requested.data["role"]) == ("offer", "limited")
+    assert [(r["state"], r["role"]) for r in await _requests_for(pool, event.redemption_id)] == [
+        ("pending", "limited")
+    ]
