@@ -80,6 +80,8 @@ class DeclineDelegationRequest(Command):
 
 
 class DelegationApproved(Event):
+    """The customer's Global admin granted the request: the relationship is active."""
+
     context: ClassVar[str] = "delegation"
     model_config = examples(
         {
@@ -104,6 +106,8 @@ class DelegationApproved(Event):
 
 
 class DelegationDeclined(Event):
+    """The customer's Global admin refused the request; the partner gets nothing."""
+
     context: ClassVar[str] = "delegation"
     model_config = examples(
         {

@@ -85,6 +85,8 @@ class RegisterPartner(Command):
 
 
 class PartnerRegistered(Event):
+    """A partner company exists, with its first Global admin."""
+
     context: ClassVar[str] = "directory"
     model_config = examples(
         {
@@ -136,6 +138,8 @@ class RegisterCustomer(Command):
 
 
 class CustomerRegistered(Event):
+    """A customer company signed up, with its first Global admin."""
+
     context: ClassVar[str] = "directory"
     model_config = examples(
         {

@@ -105,6 +105,8 @@ class RevokeTrialInvitation(Command):
 
 
 class TrialInvitationRevoked(Event):
+    """The invitation can no longer be redeemed; earlier redemptions stand."""
+
     context: ClassVar[str] = "invitations"
     model_config = examples(
         {

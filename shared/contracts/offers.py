@@ -198,6 +198,8 @@ class WithdrawPurchaseOffer(Command):
 
 
 class PurchaseOfferWithdrawn(Event):
+    """The offer can no longer be bought; earlier purchases stand."""
+
     context: ClassVar[str] = "offers"
     model_config = examples(
         {
