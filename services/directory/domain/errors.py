@@ -73,3 +73,46 @@ class InvalidTransition(Conflict):
 
 class ServiceRequestAlreadyExists(Conflict):
     pass
+
+
+# --- subscriptions lifecycle ---
+
+
+class SubscriptionNotFound(NotFound):
+    """No such subscription for this customer (another customer's looks the same)."""
+
+
+class SubscriptionEnded(DomainError):
+    status = 410
+
+
+class SubscriptionIsSuspended(Conflict):
+    pass
+
+
+class TrialQuantityFixed(Conflict):
+    pass
+
+
+class QuantityUnchanged(DomainError):
+    pass
+
+
+class QuantityBelowAssigned(Conflict):
+    pass
+
+
+class NoLicenceAvailable(Conflict):
+    pass
+
+
+class LicenceAlreadyAssigned(Conflict):
+    pass
+
+
+class LicenceNotAssigned(NotFound):
+    pass
+
+
+class UserNotInCustomer(DomainError):
+    """The user belongs to another company."""
