@@ -5,11 +5,11 @@ app's lifespan."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import uvicorn
@@ -53,8 +53,28 @@ class ServiceSpec:
     emits: Sequence[type[Contract]] = ()
     http: APIRouter | None = None
     description: str = ""
-    on_start: Any = None  # optional async callable(state) run after the broker started
-    background: list[Any] = field(default_factory=list)
+    periodic: Sequence[Periodic] = ()
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """Work the service does on a clock (sweeps of expired things). ``step`` must be
+    idempotent and safe with two copies of the service running it at once."""
+
+    name: str
+    interval: float  # seconds
+    step: Callable[[asyncpg.Pool], Awaitable[object]]
+
+
+async def _every(task: Periodic, pool: asyncpg.Pool) -> None:
+    while True:
+        try:
+            await task.step(pool)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a sweep must outlive a database outage
+            log.warning("periodic_failed", task=task.name, error=repr(exc))
+        await asyncio.sleep(task.interval)
 
 
 @dataclass
@@ -133,12 +153,16 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
         app.state.asyncapi = asyncapi(spec, broker)
         await relay.start()
         await broker.start()
-        if spec.on_start is not None:
-            await spec.on_start(state)
+        periodic = [
+            asyncio.create_task(_every(task, pool), name=task.name) for task in spec.periodic
+        ]
         log.info("service_started", migrations=applied, instance=settings.instance)
         try:
             yield
         finally:
+            for running in periodic:
+                running.cancel()
+            await asyncio.gather(*periodic, return_exceptions=True)
             await broker.stop()
             await relay.stop()
             await producer.stop()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,12 +17,12 @@ from shared.contracts.topics import (
     INVITATIONS_EVENTS,
     OFFERS_EVENTS,
 )
-from shared.runtime import ServiceSpec, Subscription, create_service_app
+from shared.runtime import Periodic, ServiceSpec, Subscription, create_service_app
 
 NAME = "delegation"
 
 
-def spec(settings: Settings, sweeper: Sweeper | None = None) -> ServiceSpec:
+def spec(settings: Settings, sweeper: Sweeper) -> ServiceSpec:
     policy = settings.policy()
     return ServiceSpec(
         name=NAME,
@@ -57,28 +55,18 @@ def spec(settings: Settings, sweeper: Sweeper | None = None) -> ServiceSpec:
             delegation.DelegationReplaced,
         ],
         http=http.router,
-        on_start=sweeper.start if sweeper is not None else None,
+        periodic=[
+            Periodic(
+                f"{NAME}-sweep",
+                settings.delegation_sweep_interval.total_seconds(),
+                sweeper.sweep_once,
+            )
+        ],
     )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    sweeper = Sweeper(
-        service=NAME, policy=settings.policy(), interval=settings.delegation_sweep_interval
-    )
-    app = create_service_app(spec(settings, sweeper), settings)
+    sweeper = Sweeper(service=NAME, policy=settings.policy())
+    return create_service_app(spec(settings, sweeper), settings)
 
-    # The kernel starts on_start tasks but has no stop hook: stop the sweeper before the
-    # kernel's teardown closes the pool under it.
-    kernel_lifespan = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with kernel_lifespan(app):
-            try:
-                yield
-            finally:
-                await sweeper.stop()
-
-    app.router.lifespan_context = lifespan
-    return app

@@ -8,9 +8,7 @@ Two copies of the service may sweep at once; a row changes (and emits) only once
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from services.delegation import handlers
@@ -25,32 +23,11 @@ log = get_logger(__name__)
 
 
 class Sweeper:
-    def __init__(self, *, service: str, policy: Policy, interval: timedelta) -> None:
+    """The sweep step; the kernel runs it every interval (``ServiceSpec.periodic``)."""
+
+    def __init__(self, *, service: str, policy: Policy) -> None:
         self.service = service
         self.policy = policy
-        self.interval = interval.total_seconds()
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self, state: Any) -> None:
-        """``ServiceSpec.on_start``: runs once the pool and the broker are up."""
-        self._task = asyncio.create_task(self._run(state.pool), name=f"{self.service}-sweeper")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self, pool: Any) -> None:
-        while True:
-            try:
-                await self.sweep_once(pool)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the sweep must outlive a database outage
-                log.warning("sweep_failed", error=repr(exc))
-            await asyncio.sleep(self.interval)
 
     async def sweep_once(self, pool: Any) -> int:
         async with pool.acquire() as conn, conn.transaction():
