@@ -212,7 +212,7 @@ class PgRepository:
             "INSERT INTO subscriptions (subscription_id, customer_id, service_id, seats, state, "
             "partner_of_record, trial_ends_at, source_kind, source_id, created_at) "
             "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) "
-            "ON CONFLICT (source_kind, source_id) DO NOTHING RETURNING true",
+            "ON CONFLICT (source_kind, source_id, service_id) DO NOTHING RETURNING true",
             s.subscription_id,
             s.customer_id,
             s.service_id,
