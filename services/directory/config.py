@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from pydantic import Field
 
 from services.directory.domain.model import SignInPolicy
@@ -14,6 +16,11 @@ class Settings(ServiceSettings):
         default=5, ge=1, description="Consecutive failed sign-ins that lock an account"
     )
     lockout_minutes: int = Field(default=15, ge=1, description="How long a lock lasts")
+    subscription_sweep_interval: timedelta = Field(
+        default=timedelta(seconds=5),
+        gt=timedelta(0),
+        description="How often trials whose end passed are expired (ISO 8601 or seconds)",
+    )
 
     def sign_in_policy(self) -> SignInPolicy:
         return SignInPolicy(
