@@ -10,3 +10,22 @@ class Settings(ServiceSettings):
     delegation_url: str = "http://127.0.0.1:8103"
     directory_url: str = "http://127.0.0.1:8104"
     command_timeout: float = Field(default=15.0, description="Seconds to wait for an outcome")
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_max_hours: int = Field(default=12, ge=1)
+    principal_refresh_seconds: int = Field(
+        default=30, description="How long a session trusts its copy of the user's roles"
+    )
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure cookies; default: when public_base_url is https"
+    )
+    sign_in_per_minute: int = Field(default=10, ge=1, description="Per client address")
+    public_pages_per_minute: int = Field(default=60, ge=1, description="Per client address")
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 2525
+    mail_from: str = "Partner Portal <no-reply@partner-portal.example>"
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.public_base_url.startswith("https://")

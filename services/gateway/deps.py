@@ -9,7 +9,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.gateway.adapters.idempotency import IdempotencyStore
+from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.services import ServiceClient
+from services.gateway.adapters.sessions import SessionStore
 from services.gateway.config import Settings
 from services.gateway.problems import Problem
 from shared.contracts.base import Command
@@ -26,6 +29,9 @@ class Gateway:
     offers: ServiceClient
     delegation: ServiceClient
     directory: ServiceClient
+    sessions: SessionStore
+    idempotency: IdempotencyStore
+    limiters: dict[str, RateLimiter]
 
     async def execute(
         self, command: Command, *, topic: str, lagging_views: frozenset[str] = frozenset()

@@ -2,30 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
-from services.gateway import problems
+from services.gateway import idempotency, problems, security
+from services.gateway.adapters.idempotency import IdempotencyStore
+from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.services import ServiceClient
+from services.gateway.adapters.sessions import SessionStore
 from services.gateway.config import Settings
 from services.gateway.deps import Gateway
-from services.gateway.entrypoints import customers, invitations, partners, public
+from services.gateway.entrypoints import customer, invitations, partner, public, session
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
     DIRECTORY_EVENTS,
     INVITATIONS_EVENTS,
     OFFERS_EVENTS,
 )
+from shared.db import create_pool, migrate
 from shared.logging import configure_logging, correlation_id, get_logger
 from shared.messaging.client import CommandBus
 
 log = get_logger(__name__)
 REQUESTS = Counter("portal_gateway_requests_total", "HTTP requests", ["method", "status"])
 EVENTS_TOPICS = (INVITATIONS_EVENTS, OFFERS_EVENTS, DELEGATION_EVENTS, DIRECTORY_EVENTS)
+ROUTERS = (session, partner, invitations, customer, public)
+
+
+async def _housekeeping(gateway: Gateway) -> None:
+    while True:
+        try:
+            await gateway.sessions.purge_expired()
+            await gateway.idempotency.purge()
+        except Exception as exc:
+            log.warning("housekeeping_failed", error=repr(exc))
+        await asyncio.sleep(300)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -34,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging("gateway", settings.log_level)
+        pool = await create_pool(settings.database_url, "gateway", size=settings.db_pool_size)
+        await migrate(pool, "gateway", Path(__file__).parent / "migrations")
         bus = CommandBus(
             bootstrap=settings.kafka_bootstrap,
             watch=EVENTS_TOPICS,
@@ -47,12 +67,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             offers=ServiceClient("offers", settings.offers_url),
             delegation=ServiceClient("delegation", settings.delegation_url),
             directory=ServiceClient("directory", settings.directory_url),
+            sessions=SessionStore(
+                pool,
+                idle=timedelta(minutes=settings.session_idle_minutes),
+                absolute=timedelta(hours=settings.session_max_hours),
+            ),
+            idempotency=IdempotencyStore(pool),
+            limiters={
+                "sign_in": RateLimiter(per_minute=settings.sign_in_per_minute),
+                "public": RateLimiter(per_minute=settings.public_pages_per_minute),
+            },
         )
         app.state.gateway = gateway
+        housekeeping = asyncio.create_task(_housekeeping(gateway))
         log.info("gateway_started", port=settings.http_port)
         try:
             yield
         finally:
+            housekeeping.cancel()
             await bus.stop()
             for client in (
                 gateway.invitations,
@@ -61,14 +93,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 gateway.directory,
             ):
                 await client.close()
+            await pool.close()
 
     app = FastAPI(
         title="Partner Portal API",
         version="1.0.0",
-        description="The public HTTP API of the Partner Portal. Errors are RFC 9457 problems.",
+        description=(
+            "The HTTP API of the Partner Portal. Sign in with `POST /api/session`; the session "
+            "cookie is HttpOnly, and every state-changing request carries the `X-CSRF-Token` "
+            "header from the sign-in answer. Errors are RFC 9457 problem bodies. POST requests "
+            "honour `Idempotency-Key`."
+        ),
         lifespan=lifespan,
     )
     problems.install(app)
+    idempotency.install(app)
+    security.install(app)
 
     @app.middleware("http")
     async def correlate(
@@ -96,6 +136,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    for module in (invitations, customers, partners, public):
+    for module in ROUTERS:
         app.include_router(module.router)
     return app

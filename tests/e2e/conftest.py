@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
-import httpx
 import pytest
 
 from tests.conftest import BOOTSTRAP
+from tests.support.portal import Portal
 from tools.procs import ServiceProcess
-from tools.seed import seed
+from tools.seed import DEMO, seed
 
 
 @pytest.fixture(scope="session")
@@ -19,8 +19,34 @@ async def seeded(stack: dict[str, ServiceProcess]) -> list[str]:
 
 
 @pytest.fixture
-async def api(
+async def portal(
     stack: dict[str, ServiceProcess], seeded: list[str]
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack["gateway"].url, timeout=30) as client:
-        yield client
+) -> AsyncIterator[Callable[[], Awaitable[Portal]]]:
+    """Opens a fresh browser-like client (no session) on the gateway."""
+    opened: list[Portal] = []
+
+    async def open_client() -> Portal:
+        client = Portal(stack["gateway"].url)
+        opened.append(client)
+        return client
+
+    yield open_client
+    for client in opened:
+        await client.close()
+
+
+@pytest.fixture
+async def partner(portal: Callable[[], Awaitable[Portal]]) -> Portal:
+    """The demo partner's Global admin, signed in."""
+    client = await portal()
+    response = await client.sign_in(DEMO.email, DEMO.password)
+    assert response.status_code == 200, response.text
+    return client
+
+
+@pytest.fixture
+async def customer(portal: Callable[[], Awaitable[Portal]]) -> Portal:
+    """A freshly signed-up customer's Global admin, signed in."""
+    client = await portal()
+    await client.sign_up()
+    return client

@@ -9,8 +9,6 @@ import shutil
 import uuid
 from typing import Any
 
-import httpx
-
 from shared.contracts.invitations import (
     CreateTrialInvitation,
     RedeemTrialInvitation,
@@ -19,8 +17,9 @@ from shared.contracts.invitations import (
 )
 from shared.contracts.topics import INVITATIONS_COMMANDS
 from tests.conftest import BOOTSTRAP
-from tests.e2e.test_trial_flow import _sign_up, _subscriptions
+from tests.e2e.test_trial_flow import subscriptions
 from tests.support.bus import Bus
+from tests.support.portal import Portal
 from tests.support.wait import eventually
 from tools.seed import DEMO
 
@@ -48,7 +47,7 @@ async def kcat_publish(topic: str, key: str, ce_type: str, body: dict[str, Any])
     return ce_id
 
 
-async def test_kcat_creates_and_redeems_an_invitation(api: httpx.AsyncClient, bus: Bus) -> None:
+async def test_kcat_creates_and_redeems_an_invitation(customer: Portal, bus: Bus) -> None:
     create = {
         "invitation_id": str(uuid.uuid4()),
         "partner_id": str(DEMO.partner_id),
@@ -66,19 +65,18 @@ async def test_kcat_creates_and_redeems_an_invitation(api: httpx.AsyncClient, bu
     assert created.correlation_id
     assert created.correlation_id.startswith("kcat-")
 
-    customer = await _sign_up(api)
     redeem = {
         "code": created.data["code"],
-        "customer_id": customer["customer_id"],
-        "redeemed_by": customer["admin_user_id"],
+        "customer_id": customer.company_id,
+        "redeemed_by": customer.user_id,
     }
     redeemed = await bus.reply_to(
         await kcat_publish(
-            INVITATIONS_COMMANDS, customer["customer_id"], RedeemTrialInvitation.ce_type(), redeem
+            INVITATIONS_COMMANDS, customer.company_id, RedeemTrialInvitation.ce_type(), redeem
         )
     )
     assert redeemed.type == TrialInvitationRedeemed.ce_type(), redeemed.data
 
-    subscriptions = await eventually(lambda: _subscriptions(api, customer["customer_id"]))
-    assert subscriptions[0]["service_id"] == "o365-e3"
-    assert subscriptions[0]["seats"] == 3
+    subs = await eventually(lambda: subscriptions(customer))
+    assert subs[0]["service_id"] == "o365-e3"
+    assert subs[0]["seats"] == 3

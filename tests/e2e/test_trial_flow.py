@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -11,154 +11,117 @@ import httpx
 from shared.contracts.invitations import TrialInvitationRedeemed
 from shared.contracts.topics import INVITATIONS_EVENTS
 from tests.support.bus import Bus
+from tests.support.portal import Portal
 from tests.support.wait import eventually
 from tools.procs import ServiceProcess
 from tools.seed import DEMO
 
-PARTNER = DEMO.partner_id
 TRIAL_SERVICE = "o365-e3"
 
 
-async def _create_invitation(api: httpx.AsyncClient, **extra: Any) -> dict[str, Any]:
-    body = {
-        "created_by": str(DEMO.admin_user_id),
-        "service_id": TRIAL_SERVICE,
-        "seats": 10,
-        "delegation_role": "full",
-        **extra,
-    }
-    response = await api.post(f"/api/partners/{PARTNER}/invitations", json=body)
+async def create_invitation(partner: Portal, **extra: Any) -> dict[str, Any]:
+    body = {"service_id": TRIAL_SERVICE, "seats": 10, "delegation_role": "full", **extra}
+    response = await partner.post("/api/partner/invitations", json=body)
     assert response.status_code == 201, response.text
     return dict(response.json())
 
 
-async def _sign_up(api: httpx.AsyncClient) -> dict[str, Any]:
-    tag = uuid.uuid4().hex[:8]
-    response = await api.post(
-        "/api/customers",
-        json={
-            "name": f"Contoso {tag}",
-            "domain": f"contoso-{tag}.example",
-            "contact_email": f"it@contoso-{tag}.example",
-            "admin": {
-                "email": f"admin@contoso-{tag}.example",
-                "display_name": "Chris Admin",
-                "password": "correct horse battery",
-            },
-        },
-    )
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-async def _subscriptions(api: httpx.AsyncClient, customer_id: str) -> list[dict[str, Any]]:
-    response = await api.get(f"/api/customers/{customer_id}/subscriptions")
+async def subscriptions(customer: Portal) -> list[dict[str, Any]]:
+    response = await customer.get("/api/customer/subscriptions")
     assert response.status_code == 200, response.text
     body = response.json()
     return list(body["items"] if isinstance(body, dict) else body)
 
 
-async def _requests(api: httpx.AsyncClient, customer_id: str) -> list[dict[str, Any]]:
-    response = await api.get(f"/api/customers/{customer_id}/delegation-requests")
+async def requests(customer: Portal) -> list[dict[str, Any]]:
+    response = await customer.get("/api/customer/delegation-requests")
     assert response.status_code == 200, response.text
     return list(response.json()["items"])
 
 
-async def test_invite_sign_up_redeem_and_approve(api: httpx.AsyncClient) -> None:
-    invitation = await _create_invitation(api)
-    assert re.fullmatch(r"[A-Za-z0-9_-]{32,}", invitation["code"])
+async def redeem(customer: Portal, code: str) -> httpx.Response:
+    return await customer.post("/api/customer/redemptions", json={"code": code})
 
-    page = await api.get(f"/api/public/invitations/{invitation['code']}")
+
+async def test_invite_sign_up_redeem_and_approve(
+    partner: Portal, portal: Callable[[], Awaitable[Portal]]
+) -> None:
+    invitation = await create_invitation(partner)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32,}", invitation["code"])
+    assert invitation["partner_id"] == partner.company_id
+
+    visitor = await portal()
+    page = await visitor.get(f"/api/public/invitations/{invitation['code']}")
     assert page.status_code == 200, page.text
     assert page.json()["partner"]["name"] == DEMO.name
     assert page.json()["service"]["name"] == "Office 365 E3"
 
-    customer = await _sign_up(api)
-    customer_id, admin_id = customer["customer_id"], customer["admin_user_id"]
-    redeemed = await api.post(
-        f"/api/customers/{customer_id}/redemptions",
-        json={"code": invitation["code"], "redeemed_by": admin_id},
-    )
+    await visitor.sign_up()
+    redeemed = await redeem(visitor, invitation["code"])
     assert redeemed.status_code == 201, redeemed.text
-    assert redeemed.json()["partner_id"] == str(PARTNER)
+    assert redeemed.json()["partner_id"] == partner.company_id
 
-    subscriptions = await eventually(lambda: _subscriptions(api, customer_id))
-    assert len(subscriptions) == 1
-    assert subscriptions[0]["state"] == "trial"
-    assert subscriptions[0]["partner_of_record"] == str(PARTNER)
-    assert subscriptions[0]["seats"] == 10
+    subs = await eventually(lambda: subscriptions(visitor))
+    assert len(subs) == 1
+    assert subs[0]["state"] == "trial"
+    assert subs[0]["partner_of_record"] == partner.company_id
+    assert subs[0]["seats"] == 10
 
-    requests = await eventually(lambda: _requests(api, customer_id))
-    assert [(r["state"], r["role"], r["partner_id"]) for r in requests] == [
-        ("pending", "full", str(PARTNER))
+    pending = await eventually(lambda: requests(visitor))
+    assert [(r["state"], r["role"], r["partner_id"]) for r in pending] == [
+        ("pending", "full", partner.company_id)
     ]
 
-    approve = f"/api/customers/{customer_id}/delegation-requests/{requests[0]['request_id']}"
-    approved = await api.post(f"{approve}/approve", json={"decided_by": admin_id})
+    path = f"/api/customer/delegation-requests/{pending[0]['request_id']}"
+    approved = await visitor.post(f"{path}/approve")
     assert approved.status_code == 200, approved.text
-    again = await api.post(f"{approve}/approve", json={"decided_by": admin_id})
+    again = await visitor.post(f"{path}/approve")
     assert again.status_code == 409
     assert again.headers["content-type"] == "application/problem+json"
 
-    second = await api.post(
-        f"/api/customers/{customer_id}/redemptions",
-        json={"code": invitation["code"], "redeemed_by": admin_id},
-    )
+    second = await redeem(visitor, invitation["code"])
     assert second.status_code == 409
     assert second.json()["code"] == "trial_already_redeemed"
 
 
-async def test_redeeming_a_revoked_expired_or_used_up_invitation_changes_nothing(
-    api: httpx.AsyncClient,
+async def test_redeeming_a_revoked_or_used_up_invitation_changes_nothing(
+    partner: Portal, portal: Callable[[], Awaitable[Portal]]
 ) -> None:
-    revoked = await _create_invitation(api)
-    response = await api.post(
-        f"/api/partners/{PARTNER}/invitations/{revoked['invitation_id']}/revoke",
-        json={"revoked_by": str(DEMO.admin_user_id)},
-    )
+    revoked = await create_invitation(partner)
+    response = await partner.post(f"/api/partner/invitations/{revoked['invitation_id']}/revoke")
     assert response.status_code == 200, response.text
-    capped = await _create_invitation(api, max_redemptions=1)
-    first = await _sign_up(api)
-    used = await api.post(
-        f"/api/customers/{first['customer_id']}/redemptions",
-        json={"code": capped["code"], "redeemed_by": first["admin_user_id"]},
-    )
-    assert used.status_code == 201
+    capped = await create_invitation(partner, max_redemptions=1)
+    first = await portal()
+    await first.sign_up()
+    assert (await redeem(first, capped["code"])).status_code == 201
 
-    customer = await _sign_up(api)
+    customer = await portal()
+    await customer.sign_up()
     for code, expected in (
         (revoked["code"], "invitation_revoked"),
         (capped["code"], "invitation_exhausted"),
     ):
-        response = await api.post(
-            f"/api/customers/{customer['customer_id']}/redemptions",
-            json={"code": code, "redeemed_by": customer["admin_user_id"]},
-        )
+        response = await redeem(customer, code)
         assert response.status_code == 410, response.text
         assert response.json()["code"] == expected
-        page = await api.get(f"/api/public/invitations/{code}")
+        page = await customer.get(f"/api/public/invitations/{code}")
         assert page.status_code == 410
         assert DEMO.name not in page.text  # a dead link says nothing about the partner
-    assert await _subscriptions(api, customer["customer_id"]) == []
-    assert await _requests(api, customer["customer_id"]) == []
+    assert await subscriptions(customer) == []
+    assert await requests(customer) == []
 
 
 async def test_a_redeemed_event_delivered_twice_has_one_effect(
-    api: httpx.AsyncClient, bus: Bus, stack: dict[str, ServiceProcess]
+    partner: Portal, customer: Portal, bus: Bus, stack: dict[str, ServiceProcess]
 ) -> None:
-    invitation = await _create_invitation(api)
-    customer = await _sign_up(api)
-    customer_id = customer["customer_id"]
-    await api.post(
-        f"/api/customers/{customer_id}/redemptions",
-        json={"code": invitation["code"], "redeemed_by": customer["admin_user_id"]},
-    )
-    await eventually(lambda: _subscriptions(api, customer_id))
-    await eventually(lambda: _requests(api, customer_id))
+    invitation = await create_invitation(partner)
+    assert (await redeem(customer, invitation["code"])).status_code == 201
+    await eventually(lambda: subscriptions(customer))
+    await eventually(lambda: requests(customer))
 
     original = (
         await bus.wait_for(
-            lambda s: s.type == TrialInvitationRedeemed.ce_type() and s.key == customer_id
+            lambda s: s.type == TrialInvitationRedeemed.ce_type() and s.key == customer.company_id
         )
     )[0]
     before = {n: await _duplicates(stack[n]) for n in ("directory", "delegation")}
@@ -166,13 +129,13 @@ async def test_a_redeemed_event_delivered_twice_has_one_effect(
     await bus.send_raw(
         INVITATIONS_EVENTS,
         original.value,
-        key=customer_id.encode(),
+        key=customer.company_id.encode(),
         headers=[(k, v.encode()) for k, v in original.headers.items()],
     )
     for name in ("directory", "delegation"):
         await eventually(lambda n=name: _more(stack[n], before[n]))  # type: ignore[misc]
-    assert len(await _subscriptions(api, customer_id)) == 1
-    assert len(await _requests(api, customer_id)) == 1
+    assert len(await subscriptions(customer)) == 1
+    assert len(await requests(customer)) == 1
 
 
 async def _duplicates(service: ServiceProcess) -> float:

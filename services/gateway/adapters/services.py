@@ -1,4 +1,4 @@
-"""Clients of the services' internal read endpoints (loopback HTTP)."""
+"""Clients of the services' internal endpoints (loopback HTTP)."""
 
 from __future__ import annotations
 
@@ -14,27 +14,50 @@ class ServiceClient:
         self.name = name
         self._http = httpx.AsyncClient(base_url=base_url, timeout=10.0)
 
-    async def get(self, path: str, **params: Any) -> Any:
+    async def call(self, method: str, path: str, *, json: Any = None, **params: Any) -> Any:
+        """The JSON answer; a service's 4xx problem is passed on as it is, anything else
+        becomes a 502/503 problem."""
         query = {k: str(v) for k, v in params.items() if v is not None}
         try:
-            response = await self._http.get(path, params=query)
+            response = await self._http.request(method, path, params=query, json=json)
         except httpx.HTTPError as exc:
             raise Problem(
                 503, "service_unavailable", f"The {self.name} service is not answering."
             ) from exc
-        if response.status_code == 404:
-            raise Problem(404, "not_found", "No such resource.")
-        if response.status_code >= 400:
+        if response.status_code < 400:
+            return response.json() if response.content else None
+        if response.status_code >= 500:
             raise Problem(502, "upstream_error", f"The {self.name} service failed.")
-        return response.json()
-
-    async def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
         try:
-            return await self._http.post(path, json=body)
-        except httpx.HTTPError as exc:
-            raise Problem(
-                503, "service_unavailable", f"The {self.name} service is not answering."
-            ) from exc
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        headers = (
+            {"Retry-After": response.headers["retry-after"]}
+            if "retry-after" in response.headers
+            else None
+        )
+        code = str(body.get("code") or ("not_found" if response.status_code == 404 else "rejected"))
+        detail = str(body.get("detail") or "No such resource.")
+        raise Problem(
+            response.status_code, code, detail, errors=body.get("errors"), headers=headers
+        )
+
+    async def get(self, path: str, **params: Any) -> Any:
+        return await self.call("GET", path, **params)
+
+    async def get_or_none(self, path: str, **params: Any) -> Any:
+        try:
+            return await self.get(path, **params)
+        except Problem as problem:
+            if problem.status == 404:
+                return None
+            raise
+
+    async def post(self, path: str, body: dict[str, Any]) -> Any:
+        return await self.call("POST", path, json=body)
 
     async def close(self) -> None:
         await self._http.aclose()

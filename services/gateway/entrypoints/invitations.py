@@ -1,4 +1,4 @@
-"""Trial invitations, for partner users."""
+"""Trial invitations, for partner users with admin access to supported companies."""
 
 from __future__ import annotations
 
@@ -10,59 +10,69 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.deps import GatewayDep
+from services.gateway.problems import Problem
+from services.gateway.security import SupportingPartnerUser
 from shared.contracts import invitations
 from shared.contracts.topics import INVITATIONS_COMMANDS
 
-router = APIRouter(prefix="/api/partners/{partner_id}/invitations", tags=["invitations"])
+router = APIRouter(prefix="/api/partner/invitations", tags=["trial invitations"])
 
 
 class NewInvitation(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    created_by: uuid.UUID
-    service_id: str
-    seats: int = Field(ge=1)
+    service_id: str = Field(min_length=2, max_length=63)
+    seats: int = Field(ge=1, le=1_000_000)
     delegation_role: Literal["full", "limited"] | None = None
     expires_at: datetime | None = None
-    max_redemptions: int | None = Field(default=None, ge=1)
-
-
-class Revocation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    revoked_by: uuid.UUID
+    max_redemptions: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
 @router.post("", status_code=201)
 async def create_invitation(
-    partner_id: uuid.UUID, body: NewInvitation, gateway: GatewayDep
+    body: NewInvitation, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> dict[str, Any]:
+    """One trial subscription (service + seats), optionally with delegated administration.
+    The answer carries the URL to send to any number of customers."""
     command = invitations.CreateTrialInvitation(
-        invitation_id=uuid.uuid4(), partner_id=partner_id, **body.model_dump()
+        invitation_id=uuid.uuid4(),
+        partner_id=user.company_id,
+        created_by=user.user_id,
+        **body.model_dump(),
     )
-    outcome = await gateway.execute(command, topic=INVITATIONS_COMMANDS)
-    return outcome.data
+    return (await gateway.execute(command, topic=INVITATIONS_COMMANDS)).data
 
 
 @router.get("")
 async def list_invitations(
-    partner_id: uuid.UUID,
+    user: SupportingPartnerUser,
     gateway: GatewayDep,
     limit: int = Query(50, ge=1, le=200),
     before: datetime | None = None,
-) -> dict[str, Any]:
-    result: dict[str, Any] = await gateway.invitations.get(
+) -> Any:
+    """Newest first; pass ``next_before`` as ``before`` for the next page."""
+    return await gateway.invitations.get(
         "/internal/invitations",
-        partner_id=partner_id,
+        partner_id=user.company_id,
         limit=limit,
         before=before.isoformat() if before else None,
     )
-    return result
+
+
+@router.get("/{invitation_id}")
+async def get_invitation(
+    invitation_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
+) -> Any:
+    invitation = await gateway.invitations.get(f"/internal/invitations/{invitation_id}")
+    if invitation["partner_id"] != str(user.company_id):
+        raise Problem(404, "not_found", "No such invitation.")
+    return invitation
 
 
 @router.post("/{invitation_id}/revoke")
 async def revoke_invitation(
-    partner_id: uuid.UUID, invitation_id: uuid.UUID, body: Revocation, gateway: GatewayDep
+    invitation_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> dict[str, Any]:
     command = invitations.RevokeTrialInvitation(
-        invitation_id=invitation_id, partner_id=partner_id, revoked_by=body.revoked_by
+        invitation_id=invitation_id, partner_id=user.company_id, revoked_by=user.user_id
     )
     return (await gateway.execute(command, topic=INVITATIONS_COMMANDS)).data

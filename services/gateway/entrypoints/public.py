@@ -8,8 +8,9 @@ from fastapi import APIRouter
 
 from services.gateway.deps import GatewayDep
 from services.gateway.problems import Problem
+from services.gateway.security import PublicPageLimit
 
-router = APIRouter(prefix="/api/public", tags=["public"])
+router = APIRouter(prefix="/api/public", tags=["public"], dependencies=[PublicPageLimit])
 
 _PUBLIC_FIELDS = ("service_id", "seats", "trial_days", "delegation_role", "expires_at", "status")
 

@@ -1,0 +1,129 @@
+"""Server-side sessions: the cookie holds 256 random bits, the table only their hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, as the directory knows them."""
+
+    user_id: UUID
+    company_kind: str  # "partner" or "customer"
+    company_id: UUID
+    email: str
+    display_name: str
+    company_role: str
+    supported_access: str
+    must_change_password: bool
+
+    @classmethod
+    def from_directory(cls, data: dict[str, Any]) -> Principal:
+        return cls(
+            user_id=UUID(str(data["user_id"])),
+            company_kind=str(data["company_kind"]),
+            company_id=UUID(str(data["company_id"])),
+            email=str(data["email"]),
+            display_name=str(data["display_name"]),
+            company_role=str(data["company_role"]),
+            supported_access=str(data["supported_access"]),
+            must_change_password=bool(data["must_change_password"]),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "user_id": str(self.user_id),
+            "company_kind": self.company_kind,
+            "company_id": str(self.company_id),
+            "email": self.email,
+            "display_name": self.display_name,
+            "company_role": self.company_role,
+            "supported_access": self.supported_access,
+            "must_change_password": self.must_change_password,
+        }
+
+
+@dataclass(frozen=True)
+class Session:
+    principal: Principal
+    csrf_token: str
+    refreshed_at: datetime
+    token_hash: bytes
+
+
+def _hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+class SessionStore:
+    def __init__(self, pool: asyncpg.Pool, *, idle: timedelta, absolute: timedelta) -> None:
+        self._pool = pool
+        self._idle = idle
+        self._absolute = absolute
+
+    async def create(self, principal: Principal) -> tuple[str, Session]:
+        """A brand-new session (never reuse one from before sign-in: no fixation)."""
+        token = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        await self._pool.execute(
+            "INSERT INTO sessions (token_hash, user_id, principal, csrf_token, created_at, "
+            "last_seen_at, refreshed_at, expires_at) VALUES ($1, $2, $3, $4, $5, $5, $5, $6)",
+            _hash(token),
+            principal.user_id,
+            principal.as_json(),
+            csrf,
+            now,
+            now + self._absolute,
+        )
+        return token, Session(principal, csrf, now, _hash(token))
+
+    async def get(self, token: str) -> Session | None:
+        now = datetime.now(UTC)
+        row = await self._pool.fetchrow(
+            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 "
+            "AND expires_at > $2 AND last_seen_at > $3 "
+            "RETURNING principal, csrf_token, refreshed_at, token_hash",
+            _hash(token),
+            now,
+            now - self._idle,
+        )
+        if row is None:
+            return None
+        return Session(
+            Principal.from_directory(row["principal"]),
+            row["csrf_token"],
+            row["refreshed_at"],
+            bytes(row["token_hash"]),
+        )
+
+    async def refresh(self, session: Session, principal: Principal) -> Session:
+        now = datetime.now(UTC)
+        await self._pool.execute(
+            "UPDATE sessions SET principal = $2, refreshed_at = $3 WHERE token_hash = $1",
+            session.token_hash,
+            principal.as_json(),
+            now,
+        )
+        return Session(principal, session.csrf_token, now, session.token_hash)
+
+    async def delete(self, token: str) -> None:
+        await self._pool.execute("DELETE FROM sessions WHERE token_hash = $1", _hash(token))
+
+    async def delete_user(self, user_id: UUID) -> None:
+        await self._pool.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
+
+    async def purge_expired(self) -> int:
+        result = await self._pool.execute(
+            "DELETE FROM sessions WHERE expires_at < now() OR last_seen_at < now() - $1::interval",
+            self._idle,
+        )
+        return int(result.split()[-1])

@@ -1,0 +1,110 @@
+"""The customer side: sign up, redeem an invitation, subscriptions, delegation decisions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from services.gateway.adapters.passwords import hash_password
+from services.gateway.adapters.sessions import Principal
+from services.gateway.deps import GatewayDep
+from services.gateway.entrypoints.session import start_session
+from services.gateway.security import CustomerAdmin, CustomerUser, SignInLimit
+from shared.contracts import delegation, directory, invitations
+from shared.contracts.topics import DELEGATION_COMMANDS, DIRECTORY_COMMANDS, INVITATIONS_COMMANDS
+
+router = APIRouter(tags=["customers"])
+
+
+class NewAdmin(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr
+    display_name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=12, max_length=200)
+
+
+class SignUp(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    domain: str = Field(min_length=3, max_length=253)
+    contact_email: EmailStr
+    admin: NewAdmin
+
+
+class Code(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=16, max_length=128)
+
+
+@router.post("/api/signup", status_code=201, dependencies=[SignInLimit])
+async def sign_up(
+    body: SignUp, request: Request, response: Response, gateway: GatewayDep
+) -> dict[str, Any]:
+    """A new customer company and its first Global admin, signed in at once."""
+    command = directory.RegisterCustomer(
+        customer_id=uuid.uuid4(),
+        name=body.name,
+        domain=body.domain,
+        contact_email=body.contact_email,
+        admin=directory.FirstAdmin(
+            user_id=uuid.uuid4(),
+            email=body.admin.email,
+            display_name=body.admin.display_name,
+            password_hash=hash_password(body.admin.password),
+        ),
+    )
+    registered = (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
+    user = await gateway.directory.get(f"/internal/users/{command.admin.user_id}")
+    session = await start_session(request, response, gateway, Principal.from_directory(user))
+    return {"customer": registered, **session}
+
+
+@router.get("/api/customer")
+async def my_company(user: CustomerUser, gateway: GatewayDep) -> Any:
+    return await gateway.directory.get(f"/internal/customers/{user.company_id}")
+
+
+@router.post("/api/customer/redemptions", status_code=201)
+async def redeem(body: Code, user: CustomerAdmin, gateway: GatewayDep) -> dict[str, Any]:
+    """Redeem a trial invitation for the signed-in admin's company."""
+    command = invitations.RedeemTrialInvitation(
+        code=body.code, customer_id=user.company_id, redeemed_by=user.user_id
+    )
+    outcome = await gateway.execute(
+        command, topic=INVITATIONS_COMMANDS, lagging_views=frozenset({"customer_not_found"})
+    )
+    return outcome.data
+
+
+@router.get("/api/customer/subscriptions")
+async def subscriptions(user: CustomerUser, gateway: GatewayDep) -> Any:
+    return await gateway.directory.get(f"/internal/customers/{user.company_id}/subscriptions")
+
+
+@router.get("/api/customer/delegation-requests")
+async def delegation_requests(user: CustomerUser, gateway: GatewayDep) -> Any:
+    return await gateway.delegation.get(f"/internal/customers/{user.company_id}/requests")
+
+
+@router.get("/api/customer/delegations")
+async def relationships(user: CustomerUser, gateway: GatewayDep) -> Any:
+    return await gateway.delegation.get(f"/internal/customers/{user.company_id}/relationships")
+
+
+@router.post("/api/customer/delegation-requests/{request_id}/approve")
+async def approve(request_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep) -> Any:
+    command = delegation.ApproveDelegationRequest(
+        request_id=request_id, customer_id=user.company_id, approved_by=user.user_id
+    )
+    return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
+
+
+@router.post("/api/customer/delegation-requests/{request_id}/decline")
+async def decline(request_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep) -> Any:
+    command = delegation.DeclineDelegationRequest(
+        request_id=request_id, customer_id=user.company_id, declined_by=user.user_id
+    )
+    return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data

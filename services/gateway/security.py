@@ -1,0 +1,192 @@
+"""Who is calling, and may they: sessions, CSRF, rate limits and security headers.
+
+Authorisation is checked here, where the request enters, from the principal's roles; the
+owning service checks again where the invariant lives.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request, Response
+
+from services.gateway.adapters.ratelimit import RateLimiter
+from services.gateway.adapters.sessions import Principal, Session
+from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.problems import Problem, problem_response
+
+SESSION_COOKIE = "portal_session"
+CSRF_COOKIE = "portal_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def set_session_cookies(response: Response, gateway: Gateway, token: str, csrf: str) -> None:
+    secure = gateway.settings.secure_cookies
+    max_age = gateway.settings.session_max_hours * 3600
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=max_age,
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+        path="/",
+    )
+    # Readable by the page's own script, which echoes it in the X-CSRF-Token header.
+    response.set_cookie(
+        CSRF_COOKIE,
+        csrf,
+        max_age=max_age,
+        httponly=False,
+        secure=secure,
+        samesite="strict",
+        path="/",
+    )
+
+
+def clear_session_cookies(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+
+
+async def _session(request: Request, gateway: GatewayDep) -> Session | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    session = await gateway.sessions.get(token)
+    if session is None:
+        return None
+    age = datetime.now(UTC) - session.refreshed_at
+    if age > timedelta(seconds=gateway.settings.principal_refresh_seconds):
+        # Roles may have changed, or the user been disabled: ask the directory again.
+        fresh = await gateway.directory.get_or_none(f"/internal/users/{session.principal.user_id}")
+        if fresh is None or fresh.get("disabled_at"):
+            await gateway.sessions.delete(token)
+            return None
+        session = await gateway.sessions.refresh(session, Principal.from_directory(fresh))
+    request.state.session = session
+    return session
+
+
+OptionalSession = Annotated[Session | None, Depends(_session)]
+
+
+async def _signed_in(request: Request, session: OptionalSession) -> Principal:
+    if session is None:
+        raise Problem(401, "unauthenticated", "Sign in first.")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not secrets.compare_digest(sent, session.csrf_token):
+            raise Problem(
+                403, "csrf_token_invalid", "The request lacks this session's X-CSRF-Token header."
+            )
+    return session.principal
+
+
+async def _ready(principal: Annotated[Principal, Depends(_signed_in)]) -> Principal:
+    if principal.must_change_password:
+        raise Problem(
+            403,
+            "password_change_required",
+            "Change the temporary password before doing anything else.",
+        )
+    return principal
+
+
+async def _partner(principal: Annotated[Principal, Depends(_ready)]) -> Principal:
+    if principal.company_kind != "partner":
+        raise Problem(403, "partner_only", "Only partner users may do this.")
+    return principal
+
+
+async def _supporting(principal: Annotated[Principal, Depends(_partner)]) -> Principal:
+    """Partner users with admin access to supported companies (Full or Limited)."""
+    if principal.supported_access not in ("full", "limited"):
+        raise Problem(
+            403,
+            "no_supported_company_access",
+            "Your account has no admin access to supported companies.",
+        )
+    return principal
+
+
+async def _customer(principal: Annotated[Principal, Depends(_ready)]) -> Principal:
+    if principal.company_kind != "customer":
+        raise Problem(403, "customer_only", "Only customer users may do this.")
+    return principal
+
+
+async def _customer_admin(principal: Annotated[Principal, Depends(_customer)]) -> Principal:
+    if principal.company_role != "global_admin":
+        raise Problem(403, "customer_admin_only", "Only a Global admin of your company may.")
+    return principal
+
+
+SignedIn = Annotated[Principal, Depends(_signed_in)]  # may still have to change its password
+CurrentUser = Annotated[Principal, Depends(_ready)]
+PartnerUser = Annotated[Principal, Depends(_partner)]
+SupportingPartnerUser = Annotated[Principal, Depends(_supporting)]
+CustomerUser = Annotated[Principal, Depends(_customer)]
+CustomerAdmin = Annotated[Principal, Depends(_customer_admin)]
+
+
+def rate_limited(bucket: str) -> Callable[[Request, GatewayDep], Awaitable[None]]:
+    async def check(request: Request, gateway: GatewayDep) -> None:
+        limiter: RateLimiter = gateway.limiters[bucket]
+        wait = limiter.check(client_address(request))
+        if wait:
+            raise Problem(
+                429,
+                "too_many_requests",
+                "Too many requests; slow down.",
+                headers={"Retry-After": str(wait)},
+            )
+
+    return check
+
+
+SignInLimit = Depends(rate_limited("sign_in"))
+PublicPageLimit = Depends(rate_limited("public"))
+
+
+def install(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if request.method not in SAFE_METHODS:
+            origin = request.headers.get("origin")
+            if origin and origin.rstrip("/") != f"{request.url.scheme}://{request.url.netloc}":
+                refused = problem_response(
+                    request, Problem(403, "cross_origin", "Cross-origin requests are refused.")
+                )
+                refused.headers.update(SECURITY_HEADERS)
+                return refused
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
