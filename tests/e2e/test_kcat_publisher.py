@@ -48,7 +48,7 @@ async def kcat_publish(topic: str, key: str, ce_type: str, body: dict[str, Any])
 
 
 async def test_kcat_creates_and_redeems_an_invitation(customer: Portal, bus: Bus) -> None:
-    create = {
+    create: dict[str, Any] = {
         "invitation_id": str(uuid.uuid4()),
         "partner_id": str(DEMO.partner_id),
         "created_by": str(DEMO.admin_user_id),
