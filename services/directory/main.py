@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.directory.config import Settings
-from services.directory.entrypoints import http, kafka
+from services.directory.entrypoints import http, kafka, subscription_sweep, subscriptions
 from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS, DIRECTORY_EVENTS, INVITATIONS_EVENTS
 from shared.runtime import ServiceSpec, Subscription, create_service_app
@@ -25,7 +25,7 @@ def spec(settings: Settings) -> ServiceSpec:
             Subscription(
                 "commands",
                 [DIRECTORY_COMMANDS],
-                kafka.command_routes(),
+                subscriptions.add_commands(kafka.command_routes()),
                 "Commands to the directory service.",
             ),
             Subscription(
@@ -34,6 +34,7 @@ def spec(settings: Settings) -> ServiceSpec:
                 kafka.event_routes(),
                 "Redemptions that create subscriptions.",
             ),
+            subscriptions.offer_events(),
         ],
         emits=[
             directory.PartnerRegistered,
@@ -45,8 +46,10 @@ def spec(settings: Settings) -> ServiceSpec:
             directory.PartnerUserDisabled,
             directory.PartnerUserEnabled,
             directory.UserPasswordReset,
+            *subscriptions.EMITS,
         ],
-        http=http.router(settings),
+        http=subscriptions.with_router(http.router(settings)),
+        periodic=[subscription_sweep.periodic(settings.subscription_sweep_interval)],
     )
 
 

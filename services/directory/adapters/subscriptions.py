@@ -1,0 +1,250 @@
+"""Persistence of the subscription lifecycle and licence assignments (asyncpg, directory
+schema). Every change to a subscription's quantity or assignments happens under a row lock
+on the subscription (``get(lock=True)``), so concurrent commands cannot over-assign."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol, TypeAlias
+from uuid import UUID
+
+import asyncpg
+
+from services.directory.adapters.repository import USER_COLUMNS, user_from_row
+from services.directory.domain.model import User
+from services.directory.domain.subscriptions import ManagedSubscription
+from shared.db import Connection
+
+COLUMNS = (
+    "subscription_id, customer_id, service_id, seats, state, partner_of_record, trial_ends_at, "
+    "source_kind, source_id, paid_source_id, created_at, updated_at"
+)
+_ASSIGNED = (
+    "(SELECT count(*) FROM licence_assignments a "
+    "WHERE a.subscription_id = s.subscription_id)::int AS assigned"
+)
+
+
+class SubscriptionRepository(Protocol):
+    async def customer_exists(self, *, customer_id: UUID) -> bool: ...
+    async def get_user(self, *, user_id: UUID) -> User | None: ...
+    async def get(
+        self, *, subscription_id: UUID, lock: bool = False
+    ) -> ManagedSubscription | None: ...
+    async def line_applied(self, *, redemption_id: UUID, service_id: str) -> bool: ...
+    async def convertible(
+        self, *, customer_id: UUID, service_id: str
+    ) -> ManagedSubscription | None:
+        """The customer's newest trial (or expired trial) of the service, locked."""
+        ...
+
+    async def add(self, *, subscription: ManagedSubscription) -> bool:
+        """False (nothing written) when its source or paid source already exists."""
+        ...
+
+    async def save(self, *, subscription: ManagedSubscription) -> None: ...
+    async def is_assigned(self, *, subscription_id: UUID, user_id: UUID) -> bool: ...
+    async def assign(
+        self, *, subscription_id: UUID, user_id: UUID, by: UUID, now: datetime
+    ) -> None: ...
+    async def unassign(self, *, subscription_id: UUID, user_id: UUID) -> bool: ...
+    async def release_newest(self, *, subscription_id: UUID, count: int) -> list[UUID]: ...
+    async def release_all(self, *, subscription_id: UUID) -> list[UUID]: ...
+    async def expire_trials(self, *, now: datetime, limit: int) -> list[ManagedSubscription]:
+        """Trials whose end passed become expired (at most ``limit``); returns them."""
+        ...
+
+
+def from_row(row: Any) -> ManagedSubscription:
+    return ManagedSubscription(**dict(row))
+
+
+class PgSubscriptionRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    async def customer_exists(self, *, customer_id: UUID) -> bool:
+        found = await self.conn.fetchval(
+            "SELECT true FROM customers WHERE customer_id = $1", customer_id
+        )
+        return bool(found)
+
+    async def get_user(self, *, user_id: UUID) -> User | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {USER_COLUMNS} FROM users WHERE user_id = $1", user_id
+        )
+        return user_from_row(row) if row else None
+
+    async def get(self, *, subscription_id: UUID, lock: bool = False) -> ManagedSubscription | None:
+        # Lock first, count after: the count is then stable until the transaction ends.
+        if lock:
+            await self.conn.execute(
+                "SELECT 1 FROM subscriptions WHERE subscription_id = $1 FOR UPDATE",
+                subscription_id,
+            )
+        row = await self.conn.fetchrow(
+            f"SELECT {COLUMNS}, {_ASSIGNED} FROM subscriptions s WHERE subscription_id = $1",
+            subscription_id,
+        )
+        return from_row(row) if row else None
+
+    async def line_applied(self, *, redemption_id: UUID, service_id: str) -> bool:
+        found = await self.conn.fetchval(
+            "SELECT true FROM subscriptions WHERE paid_source_id = $1 AND service_id = $2",
+            redemption_id,
+            service_id,
+        )
+        return bool(found)
+
+    async def convertible(
+        self, *, customer_id: UUID, service_id: str
+    ) -> ManagedSubscription | None:
+        found = await self.conn.fetchval(
+            "SELECT subscription_id FROM subscriptions WHERE customer_id = $1 "
+            "AND service_id = $2 AND state IN ('trial', 'expired') "
+            "ORDER BY state = 'trial' DESC, created_at DESC LIMIT 1 FOR UPDATE",
+            customer_id,
+            service_id,
+        )
+        if found is None:
+            return None
+        subscription = await self.get(subscription_id=found)
+        # Another transaction may have converted it between the lock wait and now.
+        return subscription if subscription and subscription.state in ("trial", "expired") else None
+
+    async def add(self, *, subscription: ManagedSubscription) -> bool:
+        s = subscription
+        inserted = await self.conn.fetchval(
+            f"INSERT INTO subscriptions ({COLUMNS}) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
+            "ON CONFLICT DO NOTHING RETURNING true",
+            *_values(s),
+        )
+        return bool(inserted)
+
+    async def save(self, *, subscription: ManagedSubscription) -> None:
+        s = subscription
+        await self.conn.execute(
+            "UPDATE subscriptions SET seats = $2, state = $3, partner_of_record = $4, "
+            "trial_ends_at = $5, paid_source_id = $6, updated_at = $7 WHERE subscription_id = $1",
+            s.subscription_id,
+            s.seats,
+            s.state,
+            s.partner_of_record,
+            s.trial_ends_at,
+            s.paid_source_id,
+            s.updated_at,
+        )
+
+    async def is_assigned(self, *, subscription_id: UUID, user_id: UUID) -> bool:
+        found = await self.conn.fetchval(
+            "SELECT true FROM licence_assignments WHERE subscription_id = $1 AND user_id = $2",
+            subscription_id,
+            user_id,
+        )
+        return bool(found)
+
+    async def assign(
+        self, *, subscription_id: UUID, user_id: UUID, by: UUID, now: datetime
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO licence_assignments (subscription_id, user_id, assigned_by, assigned_at) "
+            "VALUES ($1, $2, $3, $4)",
+            subscription_id,
+            user_id,
+            by,
+            now,
+        )
+
+    async def unassign(self, *, subscription_id: UUID, user_id: UUID) -> bool:
+        status = await self.conn.execute(
+            "DELETE FROM licence_assignments WHERE subscription_id = $1 AND user_id = $2",
+            subscription_id,
+            user_id,
+        )
+        return bool(status == "DELETE 1")
+
+    async def release_newest(self, *, subscription_id: UUID, count: int) -> list[UUID]:
+        if count <= 0:
+            return []
+        rows = await self.conn.fetch(
+            "DELETE FROM licence_assignments WHERE (subscription_id, user_id) IN ("
+            " SELECT subscription_id, user_id FROM licence_assignments WHERE subscription_id = $1"
+            " ORDER BY assigned_at DESC, user_id DESC LIMIT $2) RETURNING user_id",
+            subscription_id,
+            count,
+        )
+        return sorted(r["user_id"] for r in rows)
+
+    async def release_all(self, *, subscription_id: UUID) -> list[UUID]:
+        rows = await self.conn.fetch(
+            "DELETE FROM licence_assignments WHERE subscription_id = $1 RETURNING user_id",
+            subscription_id,
+        )
+        return sorted(r["user_id"] for r in rows)
+
+    async def expire_trials(self, *, now: datetime, limit: int) -> list[ManagedSubscription]:
+        # SKIP LOCKED: a second copy of the service sweeping at the same moment takes other
+        # rows (or none); the state condition is re-checked by the UPDATE itself.
+        rows = await self.conn.fetch(
+            "UPDATE subscriptions s SET state = 'expired', updated_at = $1 "
+            "WHERE subscription_id IN (SELECT subscription_id FROM subscriptions "
+            " WHERE state = 'trial' AND trial_ends_at < $1 "
+            " ORDER BY trial_ends_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+            "AND state = 'trial' "
+            f"RETURNING {', '.join('s.' + c.strip() for c in COLUMNS.split(','))}",
+            now,
+            limit,
+        )
+        return [from_row(r) for r in rows]
+
+
+def _values(s: ManagedSubscription) -> tuple[Any, ...]:
+    return (
+        s.subscription_id,
+        s.customer_id,
+        s.service_id,
+        s.seats,
+        s.state,
+        s.partner_of_record,
+        s.trial_ends_at,
+        s.source_kind,
+        s.source_id,
+        s.paid_source_id,
+        s.created_at,
+        s.updated_at,
+    )
+
+
+# --- reads for the internal endpoints --------------------------------------------------
+
+Db: TypeAlias = "asyncpg.Pool | Connection"
+
+
+async def customer_subscriptions(db: Db, *, customer_id: UUID) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        f"SELECT {COLUMNS}, {_ASSIGNED} FROM subscriptions s WHERE customer_id = $1 "
+        "ORDER BY created_at, subscription_id",
+        customer_id,
+    )
+    return [dict(r) for r in rows]
+
+
+async def assignments(
+    db: Db, *, customer_id: UUID, subscription_id: UUID
+) -> list[dict[str, Any]] | None:
+    """None when the customer has no such subscription."""
+    exists = await db.fetchval(
+        "SELECT true FROM subscriptions WHERE subscription_id = $1 AND customer_id = $2",
+        subscription_id,
+        customer_id,
+    )
+    if not exists:
+        return None
+    rows = await db.fetch(
+        "SELECT a.user_id, u.email, u.display_name, a.assigned_by, a.assigned_at "
+        "FROM licence_assignments a JOIN users u USING (user_id) "
+        "WHERE a.subscription_id = $1 ORDER BY a.assigned_at, a.user_id",
+        subscription_id,
+    )
+    return [dict(r) for r in rows]

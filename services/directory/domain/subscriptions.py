@@ -1,0 +1,212 @@
+"""The subscription lifecycle: states, licence quantity, licence assignments, and who may
+change them.
+
+    trial ──(offer bought)──► active ◄──(reactivate)── suspended
+      │                         │ └────(suspend)────────►  │
+      │ (end passes: sweep)     └──────(cancel)──► cancelled ◄┘
+      ▼                                               ▲
+    expired ──(offer bought)──► active      trial ────┘ (cancel)
+
+A trial (or an expired trial) of the service an offer sells is converted in place: same
+subscription id, new state, quantity and partner of record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from services.directory.domain import errors
+from services.directory.domain.model import User
+from services.directory.domain.roles import CompanyRole, SupportedAccess
+
+State = Literal["trial", "active", "suspended", "cancelled", "expired"]
+CONVERTIBLE: frozenset[str] = frozenset({"trial", "expired"})
+ENDED: frozenset[str] = frozenset({"cancelled", "expired"})
+
+
+@dataclass
+class ManagedSubscription:
+    """A subscription as its lifecycle sees it; ``assigned`` = licences given to users."""
+
+    subscription_id: UUID
+    customer_id: UUID
+    service_id: str
+    seats: int
+    state: State
+    partner_of_record: UUID
+    trial_ends_at: datetime | None
+    source_kind: Literal["trial_invitation", "offer"]
+    source_id: UUID
+    paid_source_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+    assigned: int = 0
+
+    def _ensure_not_ended(self) -> None:
+        if self.state in ENDED:
+            raise errors.SubscriptionEnded(
+                f"The subscription is {self.state}; nothing can change on it.",
+                state=self.state,
+            )
+
+    def convert(self, *, seats: int, partner_id: UUID, redemption_id: UUID, now: datetime) -> int:
+        """Trial (or expired trial) to paid. Returns how many assignments must be released
+        because the bought quantity is below what the trial had assigned."""
+        if self.state not in CONVERTIBLE:
+            raise errors.InvalidTransition(f"A {self.state} subscription cannot be converted.")
+        surplus = max(0, self.assigned - seats)
+        self.state = "active"
+        self.seats = seats
+        self.partner_of_record = partner_id
+        self.paid_source_id = redemption_id
+        self.trial_ends_at = None
+        self.assigned -= surplus
+        self.updated_at = now
+        return surplus
+
+    def suspend(self, *, now: datetime) -> None:
+        self._ensure_not_ended()
+        if self.state != "active":
+            raise errors.InvalidTransition(
+                f"Only an active subscription can be suspended; this one is {self.state}.",
+                state=self.state,
+            )
+        self.state = "suspended"
+        self.updated_at = now
+
+    def reactivate(self, *, now: datetime) -> None:
+        self._ensure_not_ended()
+        if self.state != "suspended":
+            raise errors.InvalidTransition(
+                f"Only a suspended subscription can be reactivated; this one is {self.state}.",
+                state=self.state,
+            )
+        self.state = "active"
+        self.updated_at = now
+
+    def cancel(self, *, now: datetime) -> None:
+        """Ends the subscription for good; its assignments are released."""
+        self._ensure_not_ended()
+        self.state = "cancelled"
+        self.assigned = 0
+        self.updated_at = now
+
+    def change_quantity(self, quantity: int, *, now: datetime) -> int:
+        """Returns the previous quantity."""
+        self._ensure_not_ended()
+        if self.state == "trial":
+            raise errors.TrialQuantityFixed(
+                "A trial's seats are set by its invitation; buy an offer to change them."
+            )
+        if self.state == "suspended":
+            raise errors.SubscriptionIsSuspended("Reactivate the subscription first.")
+        if quantity == self.seats:
+            raise errors.QuantityUnchanged(f"The subscription already has {quantity} licences.")
+        if quantity < self.assigned:
+            raise errors.QuantityBelowAssigned(
+                f"{self.assigned} licences are assigned to users; remove some before lowering "
+                f"the quantity to {quantity}.",
+                assigned=self.assigned,
+                quantity=quantity,
+            )
+        previous, self.seats, self.updated_at = self.seats, quantity, now
+        return previous
+
+    def assign_one(self, *, now: datetime) -> None:
+        self._ensure_not_ended()
+        if self.state == "suspended":
+            raise errors.SubscriptionIsSuspended("Reactivate the subscription first.")
+        if self.assigned >= self.seats:
+            raise errors.NoLicenceAvailable(
+                f"All {self.seats} licences are assigned; increase the quantity first.",
+                quantity=self.seats,
+            )
+        self.assigned += 1
+        self.updated_at = now
+
+    def release_one(self, *, now: datetime) -> None:
+        if self.state == "cancelled":
+            raise errors.SubscriptionEnded("The subscription is cancelled.", state=self.state)
+        self.assigned -= 1
+        self.updated_at = now
+
+
+def authorise(actor: User | None, subscription: ManagedSubscription) -> UUID | None:
+    """Raise unless ``actor`` may manage the customer's subscription; return the partner it
+    acts for the customer from (None when the customer's own admin acts).
+
+    Allowed: an active Global admin of the customer; or an active partner user with Full
+    administration whose partner is the subscription's partner of record. (A check of the
+    partner's active delegation will tighten the second rule.)
+    """
+    if actor is None or not actor.active:
+        raise errors.NotAllowed("You may not manage this customer's subscriptions.")
+    if actor.must_change_password:
+        raise errors.PasswordChangeRequired("Change your temporary password first.")
+    if actor.company_kind == "customer":
+        if (
+            actor.company_id == subscription.customer_id
+            and actor.company_role is CompanyRole.GLOBAL_ADMIN
+        ):
+            return None
+        raise errors.NotAllowed("Only a Global admin of the customer may do this.")
+    if (
+        actor.company_id == subscription.partner_of_record
+        and actor.supported_access is SupportedAccess.FULL
+    ):
+        return actor.company_id
+    raise errors.NotAllowed(
+        "Only a user with Full administration of the partner of record may act for the customer."
+    )
+
+
+# --- internal commands -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaidLine:
+    service_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ApplyOfferRedemption:
+    redemption_id: UUID
+    offer_id: UUID
+    partner_id: UUID
+    customer_id: UUID
+    lines: tuple[PaidLine, ...]
+    redeemed_at: datetime
+
+
+@dataclass(frozen=True)
+class SubscriptionCommand:
+    """Who wants to change which subscription of which customer."""
+
+    customer_id: UUID
+    subscription_id: UUID
+    actor_user_id: UUID
+
+
+@dataclass(frozen=True)
+class ChangeQuantity(SubscriptionCommand):
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ChangeState(SubscriptionCommand):
+    action: Literal["suspend", "reactivate", "cancel"]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AssignLicence(SubscriptionCommand):
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class RemoveLicence(SubscriptionCommand):
+    user_id: UUID

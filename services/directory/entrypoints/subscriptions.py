@@ -1,0 +1,163 @@
+"""Thin entrypoints of the subscription lifecycle: Kafka commands and offer redemptions in,
+internal read endpoints out. Each turns a contract into an internal command and calls one
+handler inside the consumer's transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from services.directory.adapters import subscriptions as store
+from services.directory.adapters.subscriptions import PgSubscriptionRepository
+from services.directory.domain import subscriptions as model
+from services.directory.handlers import subscriptions as handlers
+from shared.contracts import directory, offers
+from shared.contracts.topics import DIRECTORY_EVENTS, OFFERS_EVENTS
+from shared.messaging.consumer import MessageContext, Routes
+from shared.runtime import Subscription
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_commands(routes: Routes) -> Routes:
+    """Register the lifecycle commands on the directory's commands topic routes."""
+
+    @routes.on(directory.ChangeSubscriptionQuantity)
+    async def change_quantity(
+        ctx: MessageContext, msg: directory.ChangeSubscriptionQuantity
+    ) -> None:
+        cmd = model.ChangeQuantity(**msg.model_dump())
+        repo = PgSubscriptionRepository(ctx.conn)
+        ctx.emit(await handlers.change_quantity(repo, cmd, now=_now()), topic=DIRECTORY_EVENTS)
+
+    async def change_state(ctx: MessageContext, msg: Any, action: Any) -> None:
+        cmd = model.ChangeState(
+            customer_id=msg.customer_id,
+            subscription_id=msg.subscription_id,
+            actor_user_id=msg.actor_user_id,
+            action=action,
+            reason=getattr(msg, "reason", ""),
+        )
+        repo = PgSubscriptionRepository(ctx.conn)
+        ctx.emit(await handlers.change_state(repo, cmd, now=_now()), topic=DIRECTORY_EVENTS)
+
+    @routes.on(directory.SuspendSubscription)
+    async def suspend(ctx: MessageContext, msg: directory.SuspendSubscription) -> None:
+        await change_state(ctx, msg, "suspend")
+
+    @routes.on(directory.ReactivateSubscription)
+    async def reactivate(ctx: MessageContext, msg: directory.ReactivateSubscription) -> None:
+        await change_state(ctx, msg, "reactivate")
+
+    @routes.on(directory.CancelSubscription)
+    async def cancel(ctx: MessageContext, msg: directory.CancelSubscription) -> None:
+        await change_state(ctx, msg, "cancel")
+
+    @routes.on(directory.AssignLicence)
+    async def assign(ctx: MessageContext, msg: directory.AssignLicence) -> None:
+        cmd = model.AssignLicence(**msg.model_dump())
+        repo = PgSubscriptionRepository(ctx.conn)
+        ctx.emit(await handlers.assign_licence(repo, cmd, now=_now()), topic=DIRECTORY_EVENTS)
+
+    @routes.on(directory.RemoveLicence)
+    async def remove(ctx: MessageContext, msg: directory.RemoveLicence) -> None:
+        cmd = model.RemoveLicence(**msg.model_dump())
+        repo = PgSubscriptionRepository(ctx.conn)
+        ctx.emit(await handlers.remove_licence(repo, cmd, now=_now()), topic=DIRECTORY_EVENTS)
+
+    return routes
+
+
+def offer_event_routes() -> Routes:
+    """The offers service's events: a purchase makes paid subscriptions."""
+    routes = Routes(strict=False)
+
+    @routes.on(offers.OfferRedeemed)
+    async def offer_redeemed(ctx: MessageContext, msg: offers.OfferRedeemed) -> None:
+        cmd = model.ApplyOfferRedemption(
+            redemption_id=msg.redemption_id,
+            offer_id=msg.offer_id,
+            partner_id=msg.partner_id,
+            customer_id=msg.customer_id,
+            lines=tuple(model.PaidLine(line.service_id, line.quantity) for line in msg.lines),
+            redeemed_at=msg.redeemed_at,
+        )
+        repo = PgSubscriptionRepository(ctx.conn)
+        for event in await handlers.apply_offer_redemption(repo, cmd, now=_now()):
+            ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    return routes
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.service.pool
+    return pool
+
+
+def router() -> APIRouter:
+    """Internal reads for the gateway (loopback only)."""
+    r = APIRouter(prefix="/internal")
+
+    @r.get("/customers/{customer_id}/licences")
+    async def subscriptions(request: Request, customer_id: UUID) -> Any:
+        """The customer's subscriptions (every state), each with ``assigned`` licences."""
+        return await store.customer_subscriptions(_pool(request), customer_id=customer_id)
+
+    @r.get("/customers/{customer_id}/subscriptions/{subscription_id}/assignments")
+    async def assignments(request: Request, customer_id: UUID, subscription_id: UUID) -> Any:
+        """Who holds the subscription's licences (oldest assignment first)."""
+        found = await store.assignments(
+            _pool(request), customer_id=customer_id, subscription_id=subscription_id
+        )
+        if found is None:
+            return JSONResponse(
+                {
+                    "type": "urn:portal:problem:subscription_not_found",
+                    "title": "subscription_not_found",
+                    "status": 404,
+                    "detail": "The customer has no such subscription.",
+                    "code": "subscription_not_found",
+                },
+                status_code=404,
+                media_type="application/problem+json",
+            )
+        return found
+
+    return r
+
+
+# --- what the composition root wires in ------------------------------------------------
+
+EMITS = (
+    directory.SubscriptionConverted,
+    directory.SubscriptionQuantityChanged,
+    directory.LicenceAssigned,
+    directory.LicenceRemoved,
+    directory.SubscriptionSuspended,
+    directory.SubscriptionReactivated,
+    directory.SubscriptionCancelled,
+    directory.SubscriptionExpired,
+)
+
+
+def offer_events() -> Subscription:
+    """Its own consumer group: offer redemptions keep their order per customer within the
+    offers topic; nothing orders them against invitation events anyway."""
+    return Subscription(
+        "offer-events",
+        [OFFERS_EVENTS],
+        offer_event_routes(),
+        "Offer redemptions that create paid subscriptions or convert trials.",
+    )
+
+
+def with_router(base: APIRouter) -> APIRouter:
+    base.include_router(router())
+    return base

@@ -1,0 +1,253 @@
+"""The subscription lifecycle: paid subscriptions from offer redemptions (converting trials),
+state changes, licence quantity and assignments, and the expiry of trials.
+
+Each handler runs inside the caller's transaction, loads with a row lock, lets the model
+decide, saves, and returns the events to emit. A broken rule raises before anything is
+written, so a rejection changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from services.directory.adapters.subscriptions import SubscriptionRepository
+from services.directory.domain import errors
+from services.directory.domain import subscriptions as model
+from services.directory.domain.subscriptions import ManagedSubscription
+from shared.contracts import directory as contracts
+from shared.contracts.base import Event
+
+
+async def apply_offer_redemption(
+    repo: SubscriptionRepository, cmd: model.ApplyOfferRedemption, *, now: datetime
+) -> list[Event]:
+    """One paid subscription per line, or the conversion of the customer's trial of that
+    service. A line this redemption already applied (a redelivery under any message id) is
+    skipped, so a redelivery emits nothing."""
+    if not await repo.customer_exists(customer_id=cmd.customer_id):
+        raise errors.CustomerNotFound(
+            "The buying customer is not known.", customer_id=str(cmd.customer_id)
+        )
+    events: list[Event] = []
+    for line in cmd.lines:
+        if await repo.line_applied(redemption_id=cmd.redemption_id, service_id=line.service_id):
+            continue
+        trial = await repo.convertible(customer_id=cmd.customer_id, service_id=line.service_id)
+        if trial is not None:
+            events.append(await _convert(repo, trial, cmd, line, now=now))
+        else:
+            created = await _create_paid(repo, cmd, line, now=now)
+            if created is not None:
+                events.append(created)
+    return events
+
+
+async def _convert(
+    repo: SubscriptionRepository,
+    trial: ManagedSubscription,
+    cmd: model.ApplyOfferRedemption,
+    line: model.PaidLine,
+    *,
+    now: datetime,
+) -> contracts.SubscriptionConverted:
+    previous_state, previous_seats = trial.state, trial.seats
+    previous_partner = trial.partner_of_record
+    surplus = trial.convert(
+        seats=line.quantity, partner_id=cmd.partner_id, redemption_id=cmd.redemption_id, now=now
+    )
+    released = await repo.release_newest(subscription_id=trial.subscription_id, count=surplus)
+    await repo.save(subscription=trial)
+    assert previous_state in ("trial", "expired")
+    return contracts.SubscriptionConverted(
+        subscription_id=trial.subscription_id,
+        customer_id=trial.customer_id,
+        service_id=trial.service_id,
+        previous_state=previous_state,
+        previous_seats=previous_seats,
+        seats=trial.seats,
+        partner_of_record=trial.partner_of_record,
+        previous_partner_of_record=previous_partner,
+        source=contracts.SubscriptionSource(kind="offer", id=cmd.redemption_id),
+        released_user_ids=released,
+        converted_at=now,
+    )
+
+
+async def _create_paid(
+    repo: SubscriptionRepository,
+    cmd: model.ApplyOfferRedemption,
+    line: model.PaidLine,
+    *,
+    now: datetime,
+) -> contracts.SubscriptionCreated | None:
+    subscription = ManagedSubscription(
+        subscription_id=uuid.uuid4(),
+        customer_id=cmd.customer_id,
+        service_id=line.service_id,
+        seats=line.quantity,
+        state="active",
+        partner_of_record=cmd.partner_id,
+        trial_ends_at=None,
+        source_kind="offer",
+        source_id=cmd.redemption_id,
+        paid_source_id=cmd.redemption_id,
+        created_at=now,
+        updated_at=now,
+    )
+    if not await repo.add(subscription=subscription):
+        return None  # a concurrent copy applied this line first
+    return contracts.SubscriptionCreated(
+        subscription_id=subscription.subscription_id,
+        customer_id=subscription.customer_id,
+        service_id=subscription.service_id,
+        seats=subscription.seats,
+        state="active",
+        partner_of_record=subscription.partner_of_record,
+        trial_ends_at=None,
+        source=contracts.SubscriptionSource(kind="offer", id=cmd.redemption_id),
+        created_at=now,
+    )
+
+
+async def _load_for(
+    repo: SubscriptionRepository, cmd: model.SubscriptionCommand
+) -> tuple[ManagedSubscription, uuid.UUID | None]:
+    """The subscription, locked, and the partner the actor acts from (None: the customer)."""
+    subscription = await repo.get(subscription_id=cmd.subscription_id, lock=True)
+    if subscription is None or subscription.customer_id != cmd.customer_id:
+        raise errors.SubscriptionNotFound(
+            "The customer has no such subscription.", subscription_id=str(cmd.subscription_id)
+        )
+    actor = await repo.get_user(user_id=cmd.actor_user_id)
+    return subscription, model.authorise(actor, subscription)
+
+
+async def change_quantity(
+    repo: SubscriptionRepository, cmd: model.ChangeQuantity, *, now: datetime
+) -> contracts.SubscriptionQuantityChanged:
+    subscription, partner = await _load_for(repo, cmd)
+    previous = subscription.change_quantity(cmd.quantity, now=now)
+    await repo.save(subscription=subscription)
+    return contracts.SubscriptionQuantityChanged(
+        subscription_id=subscription.subscription_id,
+        customer_id=subscription.customer_id,
+        service_id=subscription.service_id,
+        previous_quantity=previous,
+        quantity=subscription.seats,
+        assigned=subscription.assigned,
+        changed_by=cmd.actor_user_id,
+        acting_partner_id=partner,
+        changed_at=now,
+    )
+
+
+async def change_state(
+    repo: SubscriptionRepository, cmd: model.ChangeState, *, now: datetime
+) -> (
+    contracts.SubscriptionSuspended
+    | contracts.SubscriptionReactivated
+    | (contracts.SubscriptionCancelled)
+):
+    subscription, partner = await _load_for(repo, cmd)
+    previous = subscription.state
+    common = {
+        "subscription_id": subscription.subscription_id,
+        "customer_id": subscription.customer_id,
+        "service_id": subscription.service_id,
+        "previous_state": previous,
+        "by": cmd.actor_user_id,
+        "acting_partner_id": partner,
+        "at": now,
+    }
+    if cmd.action == "suspend":
+        subscription.suspend(now=now)
+        await repo.save(subscription=subscription)
+        return contracts.SubscriptionSuspended(**common, reason=cmd.reason)
+    if cmd.action == "reactivate":
+        subscription.reactivate(now=now)
+        await repo.save(subscription=subscription)
+        return contracts.SubscriptionReactivated(**common)
+    subscription.cancel(now=now)
+    released = await repo.release_all(subscription_id=subscription.subscription_id)
+    await repo.save(subscription=subscription)
+    return contracts.SubscriptionCancelled(**common, reason=cmd.reason, released_user_ids=released)
+
+
+async def assign_licence(
+    repo: SubscriptionRepository, cmd: model.AssignLicence, *, now: datetime
+) -> contracts.LicenceAssigned:
+    subscription, partner = await _load_for(repo, cmd)
+    user = await repo.get_user(user_id=cmd.user_id)
+    if user is None:
+        raise errors.UserNotFound("No such user.", user_id=str(cmd.user_id))
+    if user.company_kind != "customer" or user.company_id != subscription.customer_id:
+        raise errors.UserNotInCustomer(
+            "Licences go only to users of the subscription's customer.",
+            user_id=str(cmd.user_id),
+        )
+    if await repo.is_assigned(subscription_id=subscription.subscription_id, user_id=user.user_id):
+        raise errors.LicenceAlreadyAssigned(
+            "The user already has a licence of this subscription.", user_id=str(cmd.user_id)
+        )
+    subscription.assign_one(now=now)
+    await repo.assign(
+        subscription_id=subscription.subscription_id,
+        user_id=user.user_id,
+        by=cmd.actor_user_id,
+        now=now,
+    )
+    await repo.save(subscription=subscription)
+    return contracts.LicenceAssigned(
+        subscription_id=subscription.subscription_id,
+        customer_id=subscription.customer_id,
+        service_id=subscription.service_id,
+        user_id=user.user_id,
+        assigned=subscription.assigned,
+        quantity=subscription.seats,
+        assigned_by=cmd.actor_user_id,
+        acting_partner_id=partner,
+        assigned_at=now,
+    )
+
+
+async def remove_licence(
+    repo: SubscriptionRepository, cmd: model.RemoveLicence, *, now: datetime
+) -> contracts.LicenceRemoved:
+    subscription, partner = await _load_for(repo, cmd)
+    subscription.release_one(now=now)  # checks the state before anything is written
+    if not await repo.unassign(subscription_id=subscription.subscription_id, user_id=cmd.user_id):
+        raise errors.LicenceNotAssigned(
+            "The user has no licence of this subscription.", user_id=str(cmd.user_id)
+        )
+    await repo.save(subscription=subscription)
+    return contracts.LicenceRemoved(
+        subscription_id=subscription.subscription_id,
+        customer_id=subscription.customer_id,
+        service_id=subscription.service_id,
+        user_id=cmd.user_id,
+        assigned=subscription.assigned,
+        quantity=subscription.seats,
+        removed_by=cmd.actor_user_id,
+        acting_partner_id=partner,
+        removed_at=now,
+    )
+
+
+async def expire_trials(
+    repo: SubscriptionRepository, *, now: datetime, limit: int = 500
+) -> list[contracts.SubscriptionExpired]:
+    """Trials whose end passed become expired; one event each (only for rows this call
+    changed, so two sweeping copies never report one expiry twice)."""
+    expired = await repo.expire_trials(now=now, limit=limit)
+    return [
+        contracts.SubscriptionExpired(
+            subscription_id=s.subscription_id,
+            customer_id=s.customer_id,
+            service_id=s.service_id,
+            partner_of_record=s.partner_of_record,
+            trial_ends_at=s.trial_ends_at or now,
+            expired_at=now,
+        )
+        for s in expired
+    ]
