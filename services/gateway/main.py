@@ -19,7 +19,15 @@ from services.gateway.adapters.services import ServiceClient
 from services.gateway.adapters.sessions import SessionStore
 from services.gateway.config import Settings
 from services.gateway.deps import Gateway
-from services.gateway.entrypoints import customer, invitations, partner, public, session
+from services.gateway.entrypoints import (
+    customer,
+    delegations,
+    invitations,
+    offers,
+    partner,
+    public,
+    session,
+)
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
     DIRECTORY_EVENTS,
@@ -33,7 +41,7 @@ from shared.messaging.client import CommandBus
 log = get_logger(__name__)
 REQUESTS = Counter("portal_gateway_requests_total", "HTTP requests", ["method", "status"])
 EVENTS_TOPICS = (INVITATIONS_EVENTS, OFFERS_EVENTS, DELEGATION_EVENTS, DIRECTORY_EVENTS)
-ROUTERS = (session, partner, invitations, customer, public)
+ROUTERS = (session, partner, invitations, offers, delegations, customer, public)
 
 
 async def _housekeeping(gateway: Gateway) -> None:

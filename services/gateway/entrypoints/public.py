@@ -37,3 +37,12 @@ async def invitation_page(code: str, gateway: GatewayDep) -> dict[str, Any]:
 @router.get("/catalogue")
 async def catalogue(gateway: GatewayDep) -> Any:
     return await gateway.offers.get("/internal/catalogue")
+
+
+@router.get("/offers/{code}")
+async def offer_page(code: str, gateway: GatewayDep) -> dict[str, Any]:
+    offer = await gateway.offers.get(f"/internal/offers/by-code/{code}")
+    if offer["status"] != "active":
+        raise Problem(410, "offer_unavailable", "This offer is no longer available.")
+    partner = await gateway.directory.get(f"/internal/partners/{offer['partner_id']}/public")
+    return {"offer": {k: v for k, v in offer.items() if k != "partner_id"}, "partner": partner}

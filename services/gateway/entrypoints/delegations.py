@@ -1,0 +1,127 @@
+"""Delegated administration: offered and revoked by partners, decided and revoked by the
+customer's Global admin."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.gateway.deps import GatewayDep
+from services.gateway.problems import Problem
+from services.gateway.security import CustomerAdmin, PartnerUser, SupportingPartnerUser
+from shared.contracts import delegation
+from shared.contracts.topics import DELEGATION_COMMANDS
+
+router = APIRouter(tags=["delegated administration"])
+
+
+class DelegationOfferBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    customer_id: uuid.UUID
+    role: Literal["full", "limited"]
+    duration_days: int | None = Field(default=None, ge=1, le=730, description="None: until revoked")
+
+
+@router.get("/api/partner/delegation-requests")
+async def partner_requests(
+    user: PartnerUser,
+    gateway: GatewayDep,
+    state: str | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    before: datetime | None = None,
+) -> Any:
+    return await gateway.delegation.get(
+        f"/internal/partners/{user.company_id}/requests",
+        state=state,
+        limit=limit,
+        before=before.isoformat() if before else None,
+    )
+
+
+@router.get("/api/partner/delegations")
+async def partner_relationships(
+    user: PartnerUser,
+    gateway: GatewayDep,
+    state: str | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    before: datetime | None = None,
+) -> Any:
+    return await gateway.delegation.get(
+        f"/internal/partners/{user.company_id}/relationships",
+        state=state,
+        limit=limit,
+        before=before.isoformat() if before else None,
+    )
+
+
+@router.post("/api/partner/delegation-requests", status_code=201)
+async def offer_delegation(
+    body: DelegationOfferBody, user: SupportingPartnerUser, gateway: GatewayDep
+) -> Any:
+    """Offer to administer an existing customer; the answer carries the URL its admin opens."""
+    command = delegation.OfferDelegation(
+        request_id=uuid.uuid4(),
+        partner_id=user.company_id,
+        customer_id=body.customer_id,
+        offered_by=user.user_id,
+        role=body.role,
+        duration=timedelta(days=body.duration_days) if body.duration_days else None,
+    )
+    outcome = await gateway.execute(command, topic=DELEGATION_COMMANDS)
+    return outcome.data
+
+
+@router.post("/api/partner/delegations/{relationship_id}/revoke")
+async def partner_revoke(
+    relationship_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
+) -> Any:
+    relationship = await _relationship(gateway, relationship_id)
+    if relationship["partner_id"] != str(user.company_id):
+        raise Problem(404, "relationship_not_found", "No such delegation.")
+    command = delegation.RevokeDelegation(
+        relationship_id=relationship_id,
+        partner_id=user.company_id,
+        customer_id=uuid.UUID(relationship["customer_id"]),
+        revoked_by=user.user_id,
+        party="partner",
+    )
+    return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
+
+
+@router.post("/api/customer/delegations/{relationship_id}/revoke")
+async def customer_revoke(
+    relationship_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
+) -> Any:
+    relationship = await _relationship(gateway, relationship_id)
+    if relationship["customer_id"] != str(user.company_id):
+        raise Problem(404, "relationship_not_found", "No such delegation.")
+    command = delegation.RevokeDelegation(
+        relationship_id=relationship_id,
+        partner_id=uuid.UUID(relationship["partner_id"]),
+        customer_id=user.company_id,
+        revoked_by=user.user_id,
+        party="customer",
+    )
+    return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
+
+
+@router.get("/api/customer/delegation-requests/by-code/{code}")
+async def request_by_code(code: str, user: CustomerAdmin, gateway: GatewayDep) -> Any:
+    """What the admin sees before deciding: partner, role and duration."""
+    request = await gateway.delegation.get(f"/internal/requests/by-code/{code}")
+    if request["customer_id"] != str(user.company_id):
+        raise Problem(404, "request_not_found", "No such delegation request.")
+    partner = await gateway.directory.get(f"/internal/partners/{request['partner_id']}/public")
+    return {"request": request, "partner": partner}
+
+
+async def _relationship(gateway: Any, relationship_id: uuid.UUID) -> dict[str, Any]:
+    # A relationship's id is the id of the request that started it.
+    request = await gateway.delegation.get_or_none(f"/internal/requests/{relationship_id}")
+    if request is None:
+        raise Problem(404, "relationship_not_found", "No such delegation.")
+    return dict(request)
