@@ -102,15 +102,15 @@ def _pool(request: Request) -> asyncpg.Pool:
 
 
 def router() -> APIRouter:
-    """Internal reads for the gateway (loopback only)."""
-    r = APIRouter(prefix="/internal")
+    """Internal reads for the gateway (loopback only), under the directory's /internal."""
+    r = APIRouter()
 
-    @r.get("/customers/{customer_id}/licences")
+    @r.get("/internal/customers/{customer_id}/licences")
     async def subscriptions(request: Request, customer_id: UUID) -> Any:
         """The customer's subscriptions (every state), each with ``assigned`` licences."""
         return await store.customer_subscriptions(_pool(request), customer_id=customer_id)
 
-    @r.get("/customers/{customer_id}/subscriptions/{subscription_id}/assignments")
+    @r.get("/internal/customers/{customer_id}/subscriptions/{subscription_id}/assignments")
     async def assignments(request: Request, customer_id: UUID, subscription_id: UUID) -> Any:
         """Who holds the subscription's licences (oldest assignment first)."""
         found = await store.assignments(
@@ -159,5 +159,8 @@ def offer_events() -> Subscription:
 
 
 def with_router(base: APIRouter) -> APIRouter:
-    base.include_router(router())
-    return base
+    """The directory's internal router with these routes added (paths kept as written)."""
+    combined = APIRouter()
+    combined.include_router(base)
+    combined.include_router(router())
+    return combined

@@ -14,9 +14,9 @@ from tools.procs import ServiceProcess, start_stack
 
 @pytest.fixture(scope="session")
 def stack(database: str, topics: list[str]) -> Iterator[dict[str, ServiceProcess]]:
-    procs = start_stack(
-        stack_env(database), ARTIFACTS / "logs" / NAMESPACE / "directory-only", ("directory",)
-    )
+    # A short sweep interval lets the trial-expiry tests finish in seconds.
+    env = {**stack_env(database), "PORTAL_SUBSCRIPTION_SWEEP_INTERVAL": "PT0.5S"}
+    procs = start_stack(env, ARTIFACTS / "logs" / NAMESPACE / "directory-only", ("directory",))
     yield procs
     for p in procs.values():
         p.stop()
