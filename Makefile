@@ -69,4 +69,11 @@ test-integration: deps infra-up ## integration tests (real Kafka and PostgreSQL)
 test-e2e: deps infra-up ## end-to-end tests through the gateway
 	$(PY) -m pytest tests/e2e
 
+.PHONY: bench bench-quick
+bench: deps infra-up ## benchmark on the real stack (~15 min); writes results/bench.{json,md,png}
+	$(PY) -m bench --profile
+
+bench-quick: deps infra-up ## the benchmark's short mode (<2 min): checks the harness, not the figures
+	$(PY) -m bench --quick
+
 .PHONY: help deps prereqs infra-up infra-down infra-clean topics run stop lint format test test-unit test-integration test-e2e
