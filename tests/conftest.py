@@ -11,15 +11,20 @@ os.environ.setdefault("PORTAL_NAMESPACE", f"t{uuid.uuid4().hex[:10]}")
 os.environ.setdefault("PORTAL_ENVIRONMENT", "test")
 
 from collections.abc import AsyncIterator, Iterator
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
+from aiosmtpd.controller import Controller
 
 from shared.contracts.topics import NAMESPACE
 from shared.ops.topics import ensure_topics
 from tests.support.bus import Bus
-from tools.procs import ROOT, ServiceProcess, available_services, start_stack
+from tools.procs import ROOT, ServiceProcess, available_services, free_port, start_stack
 
 BOOTSTRAP = os.environ.get("PORTAL_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
 ADMIN_DSN = os.environ.get(
@@ -27,6 +32,7 @@ ADMIN_DSN = os.environ.get(
 )
 TEST_DSN = ADMIN_DSN.rsplit("/", 1)[0] + f"/{NAMESPACE}"
 ARTIFACTS = ROOT / "test-artifacts"
+SMTP_PORT = free_port()  # the mailbox fixture listens here; the gateway sends here
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -73,6 +79,7 @@ def stack_env(dsn: str) -> dict[str, str]:
         # The suite signs in far more often than a person; the limits have their own test.
         "PORTAL_SIGN_IN_PER_MINUTE": "100000",
         "PORTAL_PUBLIC_PAGES_PER_MINUTE": "100000",
+        "PORTAL_SMTP_PORT": str(SMTP_PORT),
     }
 
 
@@ -91,3 +98,19 @@ async def pool(database: str) -> AsyncIterator[asyncpg.Pool]:
     assert p is not None
     yield p
     await p.close()
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[list[EmailMessage]]:
+    """A real SMTP server (aiosmtpd) on loopback; the messages it received."""
+    received: list[EmailMessage] = []
+
+    class Handler:
+        async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
+            received.append(message_from_bytes(envelope.content, policy=default))
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=SMTP_PORT)
+    controller.start()
+    yield received
+    controller.stop()

@@ -10,10 +10,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.gateway.adapters.idempotency import IdempotencyStore
+from services.gateway.adapters.mailer import Mailer
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.adapters.sessions import SessionStore
 from services.gateway.config import Settings
+from services.gateway.live import LiveFeed
 from services.gateway.problems import Problem
 from shared.contracts.base import Command
 from shared.messaging.client import CommandBus, CommandTimeout, Outcome
@@ -32,6 +34,8 @@ class Gateway:
     sessions: SessionStore
     idempotency: IdempotencyStore
     limiters: dict[str, RateLimiter]
+    live: LiveFeed
+    mailer: Mailer
 
     async def execute(
         self, command: Command, *, topic: str, lagging_views: frozenset[str] = frozenset()

@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
 from services.gateway import idempotency, problems, security
 from services.gateway.adapters.idempotency import IdempotencyStore
+from services.gateway.adapters.mailer import Mailer
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.adapters.sessions import SessionStore
@@ -24,10 +25,13 @@ from services.gateway.entrypoints import (
     delegations,
     invitations,
     offers,
+    overview,
     partner,
     public,
     session,
+    web,
 )
+from services.gateway.live import LiveFeed
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
     DIRECTORY_EVENTS,
@@ -41,7 +45,7 @@ from shared.messaging.client import CommandBus
 log = get_logger(__name__)
 REQUESTS = Counter("portal_gateway_requests_total", "HTTP requests", ["method", "status"])
 EVENTS_TOPICS = (INVITATIONS_EVENTS, OFFERS_EVENTS, DELEGATION_EVENTS, DIRECTORY_EVENTS)
-ROUTERS = (session, partner, invitations, offers, delegations, customer, public)
+ROUTERS = (session, partner, overview, invitations, offers, delegations, customer, public, web)
 
 
 async def _housekeeping(gateway: Gateway) -> None:
@@ -85,7 +89,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "sign_in": RateLimiter(per_minute=settings.sign_in_per_minute),
                 "public": RateLimiter(per_minute=settings.public_pages_per_minute),
             },
+            live=LiveFeed(),
+            mailer=Mailer(
+                host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from
+            ),
         )
+        bus.add_listener(gateway.live.on_event)
         app.state.gateway = gateway
         housekeeping = asyncio.create_task(_housekeeping(gateway))
         log.info("gateway_started", port=settings.http_port)

@@ -159,3 +159,16 @@ async def request_by_id(request: Request, request_id: UUID) -> dict[str, Any] | 
     if row is None:
         return _not_found("No such delegation request.")
     return queries.request_view(row, datetime.now(UTC), base_url=_base_url(request))
+
+
+@router.get("/partners/{partner_id}/counts")
+async def partner_counts(request: Request, partner_id: UUID) -> dict[str, int]:
+    """For the partner overview: ``{"pending": n, "active": n}``."""
+    row = await _pool(request).fetchrow(
+        "SELECT (SELECT count(*) FROM requests WHERE partner_id = $1 AND state = 'pending' "
+        "        AND expires_at > now()) AS pending, "
+        "       (SELECT count(*) FROM relationships WHERE partner_id = $1 AND state = 'active' "
+        "        AND (ends_at IS NULL OR ends_at > now())) AS active",
+        partner_id,
+    )
+    return {"pending": int(row["pending"]), "active": int(row["active"])}

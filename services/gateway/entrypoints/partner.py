@@ -1,18 +1,159 @@
-"""The partner's own company."""
+"""The partner's own company, its users, and its customers."""
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
+import uuid
+from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from services.gateway.adapters.passwords import hash_password
 from services.gateway.deps import GatewayDep
-from services.gateway.security import PartnerUser
+from services.gateway.security import PartnerUser, SupportingPartnerUser
+from shared.contracts import directory
+from shared.contracts.topics import DIRECTORY_COMMANDS
 
 router = APIRouter(prefix="/api/partner", tags=["partner"])
+
+CompanyRole = Literal[
+    "none",
+    "global_admin",
+    "billing_admin",
+    "password_admin",
+    "service_admin",
+    "user_management_admin",
+]
+SupportedAccess = Literal["none", "full", "limited"]
+
+
+class Profile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    phone: str = Field(default="", max_length=40)
+    support_email: EmailStr | None = None
+    address: str = Field(default="", max_length=500)
+    website: str = Field(default="", max_length=300)
+
+
+class NewUser(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr
+    display_name: str = Field(min_length=1, max_length=200)
+    company_role: CompanyRole = "none"
+    supported_access: SupportedAccess = "none"
+
+
+class UserChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr | None = None
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    company_role: CompanyRole | None = None
+    supported_access: SupportedAccess | None = None
+
+
+def temporary_password() -> str:
+    """Shown once to the admin who created or reset the user; changed at first sign-in."""
+    return secrets.token_urlsafe(12)
 
 
 @router.get("/company")
 async def company(user: PartnerUser, gateway: GatewayDep) -> Any:
     """Every user of the partner may read it."""
     return await gateway.directory.get(f"/internal/partners/{user.company_id}")
+
+
+@router.put("/company")
+async def update_company(body: Profile, user: PartnerUser, gateway: GatewayDep) -> Any:
+    """Only a Global admin of the partner may change it (the directory checks)."""
+    command = directory.UpdatePartnerProfile(
+        partner_id=user.company_id,
+        actor_user_id=user.user_id,
+        profile=directory.PartnerProfile(**body.model_dump()),
+    )
+    return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
+
+
+@router.get("/users")
+async def users(user: PartnerUser, gateway: GatewayDep) -> Any:
+    return await gateway.directory.get(f"/internal/partners/{user.company_id}/users")
+
+
+@router.post("/users", status_code=201)
+async def create_user(body: NewUser, user: PartnerUser, gateway: GatewayDep) -> Any:
+    password = temporary_password()
+    command = directory.CreatePartnerUser(
+        partner_id=user.company_id,
+        actor_user_id=user.user_id,
+        user_id=uuid.uuid4(),
+        password_hash=hash_password(password),
+        **body.model_dump(),
+    )
+    created = (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
+    return {**created, "temporary_password": password}
+
+
+@router.patch("/users/{user_id}")
+async def update_user(
+    user_id: uuid.UUID, body: UserChange, user: PartnerUser, gateway: GatewayDep
+) -> Any:
+    command = directory.UpdatePartnerUser(
+        partner_id=user.company_id,
+        actor_user_id=user.user_id,
+        user_id=user_id,
+        **body.model_dump(),
+    )
+    return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
+
+
+@router.post("/users/{user_id}/disable")
+async def disable_user(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDep) -> Any:
+    command = directory.DisablePartnerUser(
+        partner_id=user.company_id, actor_user_id=user.user_id, user_id=user_id
+    )
+    outcome = (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
+    await gateway.sessions.delete_user(user_id)  # signed out at once
+    return outcome
+
+
+@router.post("/users/{user_id}/enable")
+async def enable_user(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDep) -> Any:
+    command = directory.EnablePartnerUser(
+        partner_id=user.company_id, actor_user_id=user.user_id, user_id=user_id
+    )
+    return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
+
+
+@router.post("/users/{user_id}/reset-password")
+async def reset_password(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDep) -> Any:
+    """A one-time temporary password, shown once; the user must change it at sign-in."""
+    result = await gateway.directory.post(
+        f"/internal/users/{user_id}/reset-password", {"actor_user_id": str(user.user_id)}
+    )
+    await gateway.sessions.delete_user(user_id)
+    return result
+
+
+@router.get("/customers")
+async def search_customers(
+    user: SupportingPartnerUser,
+    gateway: GatewayDep,
+    q: str = Query("", max_length=200, description="Words in name, domain or contact e-mail"),
+    limit: int = Query(20, ge=1, le=100),
+    cursor: str | None = Query(None, max_length=1000),
+) -> Any:
+    """Only customers the partner is partner of record for or holds a delegation with."""
+    return await gateway.directory.get(
+        "/internal/customers", actor_user_id=user.user_id, q=q, limit=limit, cursor=cursor
+    )
+
+
+@router.get("/customers/{customer_id}")
+async def customer_detail(
+    customer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
+) -> Any:
+    """Company, subscriptions, users, delegation status, open service requests."""
+    return await gateway.directory.get(
+        f"/internal/customers/{customer_id}/support", actor_user_id=user.user_id
+    )

@@ -40,6 +40,19 @@ async def list_invitations(
     return {"items": items, "next_before": items[-1]["created_at"] if len(items) == limit else None}
 
 
+@router.get("/invitations/counts")
+async def counts(request: Request, partner_id: UUID) -> dict[str, int]:
+    """For the partner overview: active invitations and redemptions in all."""
+    row = await request.app.state.service.pool.fetchrow(
+        "SELECT count(*) FILTER (WHERE revoked_at IS NULL AND (expires_at IS NULL OR "
+        "expires_at > now()) AND (max_redemptions IS NULL OR redemptions < max_redemptions)) "
+        "AS active, coalesce(sum(redemptions), 0) AS redemptions "
+        "FROM invitations WHERE partner_id = $1",
+        partner_id,
+    )
+    return {"active": int(row["active"]), "redemptions": int(row["redemptions"])}
+
+
 @router.get("/invitations/by-code/{code}")
 async def by_code(request: Request, code: str) -> dict[str, Any]:
     row = await request.app.state.service.pool.fetchrow(

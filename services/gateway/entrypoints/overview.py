@@ -1,0 +1,105 @@
+"""The partner overview's live counts, the live event stream, and sending links by e-mail."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from services.gateway.adapters.sessions import Principal
+from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.problems import Problem
+from services.gateway.security import PartnerUser, SupportingPartnerUser
+
+router = APIRouter(prefix="/api/partner", tags=["partner overview"])
+
+
+class Recipients(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to: list[EmailStr] = Field(min_length=1, max_length=50)
+    message: str = Field(default="", max_length=2000, description="A personal note")
+
+
+@router.get("/overview")
+async def overview(user: SupportingPartnerUser, gateway: GatewayDep) -> dict[str, Any]:
+    """Counts for the overview page; a service that does not answer gives null, not an error."""
+    pid = user.company_id
+
+    async def count(coro: Any, key: str) -> int | None:
+        try:
+            return int((await coro)[key])
+        except Problem:
+            return None
+
+    customers, invitations, offers, delegations, requests = await asyncio.gather(
+        count(gateway.directory.get(f"/internal/partners/{pid}/counts"), "customers"),
+        count(gateway.invitations.get("/internal/invitations/counts", partner_id=pid), "active"),
+        count(gateway.offers.get("/internal/offers/counts", partner_id=pid), "active"),
+        count(gateway.delegation.get(f"/internal/partners/{pid}/counts"), "pending"),
+        count(gateway.directory.get(f"/internal/partners/{pid}/counts"), "open_service_requests"),
+    )
+    return {
+        "customers": customers,
+        "active_invitations": invitations,
+        "open_offers": offers,
+        "pending_delegations": delegations,
+        "open_service_requests": requests,
+    }
+
+
+@router.get("/events")
+async def events(user: PartnerUser, gateway: GatewayDep) -> StreamingResponse:
+    """Server-sent events naming this partner: redemptions, subscriptions, delegation
+    requests and decisions, purchases. Each frame: ``event: <Type>`` and ``data: {type, data}``."""
+    return StreamingResponse(
+        gateway.live.stream(user.company_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _send_link(
+    gateway: Gateway, user: Principal, what: str, url: str, body: Recipients
+) -> dict[str, Any]:
+    profile = await gateway.directory.get(f"/internal/partners/{user.company_id}/public")
+    text = (
+        f"{profile['name']} invites you: {what}.\n\n"
+        + (f"{body.message}\n\n" if body.message else "")
+        + f"Open this link to see it and accept:\n{url}\n\n"
+        f"{profile['name']}"
+        + (f"\n{profile.get('phone')}" if profile.get("phone") else "")
+        + (f"\n{profile.get('website')}" if profile.get("website") else "")
+    )
+    try:
+        await gateway.mailer.send(
+            to=[str(a) for a in body.to],
+            subject=f"{profile['name']}: {what}",
+            body=text,
+            reply_to=profile.get("support_email"),
+        )
+    except OSError as exc:
+        raise Problem(503, "mail_unavailable", "The mail server is not answering.") from exc
+    return {"sent": len(body.to)}
+
+
+@router.post("/invitations/{invitation_id}/send")
+async def send_invitation(
+    invitation_id: uuid.UUID, body: Recipients, user: SupportingPartnerUser, gateway: GatewayDep
+) -> dict[str, Any]:
+    invitation = await gateway.invitations.get(f"/internal/invitations/{invitation_id}")
+    if invitation["partner_id"] != str(user.company_id):
+        raise Problem(404, "not_found", "No such invitation.")
+    url = f"{gateway.settings.public_base_url.rstrip('/')}/i/{invitation['code']}"
+    return await _send_link(gateway, user, "a free trial", url, body)
+
+
+@router.post("/offers/{offer_id}/send")
+async def send_offer(
+    offer_id: uuid.UUID, body: Recipients, user: SupportingPartnerUser, gateway: GatewayDep
+) -> dict[str, Any]:
+    offer = await gateway.offers.get(f"/internal/offers/{offer_id}", partner_id=user.company_id)
+    return await _send_link(gateway, user, "an offer", offer["url"], body)
