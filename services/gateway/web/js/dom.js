@@ -1,0 +1,289 @@
+// Small DOM helpers. Text from the API only ever becomes text nodes (never innerHTML).
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k === "for") el.htmlFor = v;
+    else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    else if (k === "value") el.value = v;
+    else if (k === "checked") el.checked = Boolean(v);
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+export function clear(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+let uid = 0;
+export const nextId = (prefix = "f") => `${prefix}-${++uid}`;
+
+/**
+ * A labelled form control with its hint and error slot.
+ * opts: {name, label, type, value, required, hint, options: [[value, text]], min, max, ...}
+ */
+export function field(opts) {
+  const id = opts.id || nextId(opts.name.replace(/\W/g, "-"));
+  const errorId = `${id}-error`;
+  const hintId = opts.hint ? `${id}-hint` : undefined;
+  const common = {
+    id,
+    name: opts.name,
+    required: opts.required,
+    "aria-describedby": [hintId, errorId].filter(Boolean).join(" "),
+    autocomplete: opts.autocomplete,
+  };
+  let control;
+  if (opts.options) {
+    control = h("select", common, opts.options.map(([v, t]) => h("option", { value: v }, t)));
+    if (opts.value !== undefined && opts.value !== null) control.value = String(opts.value);
+  } else if (opts.type === "textarea") {
+    control = h("textarea", { ...common, rows: opts.rows || 4, placeholder: opts.placeholder }, opts.value || "");
+  } else if (opts.type === "checkbox") {
+    control = h("input", { ...common, type: "checkbox", checked: opts.value });
+    return h("div", { class: "field check" }, control,
+      h("div", {}, h("label", { for: id }, opts.label),
+        opts.hint ? h("span", { class: "hint", id: hintId }, opts.hint) : null,
+        h("span", { class: "error", id: errorId })));
+  } else {
+    control = h("input", {
+      ...common,
+      type: opts.type || "text",
+      value: opts.value ?? "",
+      min: opts.min, max: opts.max, step: opts.step,
+      minlength: opts.minlength, maxlength: opts.maxlength,
+      placeholder: opts.placeholder, inputmode: opts.inputmode,
+    });
+  }
+  return h("div", { class: "field" },
+    h("label", { for: id }, opts.label),
+    control,
+    opts.hint ? h("span", { class: "hint", id: hintId }, opts.hint) : null,
+    h("span", { class: "error", id: errorId }));
+}
+
+/** A form with a top alert slot; onSubmit(values, form) may throw ApiError. */
+export function form(attrs, children, onSubmit, { submitLabel = "Save", fieldMap = {}, extraButtons = [] } = {}) {
+  const alert = h("div", { class: "alert error", role: "alert" });
+  const submit = h("button", { type: "submit" }, submitLabel);
+  const el = h("form", { novalidate: true, ...attrs }, alert, children, h("div", { class: "actions" }, submit, extraButtons));
+  el.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(el);
+    if (!checkRequired(el)) return;
+    submit.disabled = true;
+    try {
+      await onSubmit(values(el), el);
+    } catch (error) {
+      showProblem(el, error, fieldMap);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return el;
+}
+
+export function values(formEl) {
+  const out = {};
+  for (const el of formEl.elements) {
+    if (!el.name) continue;
+    out[el.name] = el.type === "checkbox" ? el.checked : el.value.trim();
+  }
+  return out;
+}
+
+function setError(control, message) {
+  control.setAttribute("aria-invalid", "true");
+  const slot = document.getElementById(`${control.id}-error`);
+  if (slot) slot.textContent = message;
+}
+
+export function clearErrors(formEl) {
+  formEl.querySelectorAll("[aria-invalid]").forEach((c) => c.removeAttribute("aria-invalid"));
+  formEl.querySelectorAll(".error").forEach((e) => (e.textContent = ""));
+  const alert = formEl.querySelector(".alert.error");
+  if (alert) alert.textContent = "";
+}
+
+/** Browser-side checks before sending: required, e-mail shape, number bounds. */
+function checkRequired(formEl) {
+  let first = null;
+  for (const c of formEl.elements) {
+    if (!c.name || c.disabled) continue;
+    const v = c.type === "checkbox" ? "x" : c.value.trim();
+    let msg = "";
+    if (c.required && !v) msg = "This field is required.";
+    else if (v && c.type === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) msg = "Enter an e-mail address like name@example.com.";
+    else if (v && c.type === "number") {
+      const n = Number(v);
+      if (!Number.isInteger(n)) msg = "Enter a whole number.";
+      else if (c.min !== "" && n < Number(c.min)) msg = `Enter at least ${c.min}.`;
+      else if (c.max !== "" && n > Number(c.max)) msg = `Enter at most ${c.max}.`;
+    }
+    if (msg) {
+      setError(c, msg);
+      first = first || c;
+    }
+  }
+  if (first) {
+    first.focus();
+    return false;
+  }
+  return true;
+}
+
+const HUMAN = {
+  string_too_short: (e) => e.msg.replace("String should have", "Enter").replace(/characters?/, (m) => m),
+};
+
+/**
+ * Shows a problem: each errors[].loc next to its field (loc ["body", "admin", "email"] -> name
+ * "admin.email"), a rejection code through fieldMap {code: fieldName}, the rest on top.
+ */
+export function showProblem(formEl, error, fieldMap = {}) {
+  const problem = (error && error.problem) || { detail: String(error) };
+  const alert = formEl.querySelector(".alert.error");
+  let placed = 0;
+  let first = null;
+  for (const e of problem.errors || []) {
+    if (!Array.isArray(e.loc)) continue;
+    const path = e.loc.filter((p) => p !== "body").join(".");
+    const control = findControl(formEl, path);
+    if (control) {
+      setError(control, humanMessage(e));
+      first = first || control;
+      placed++;
+    }
+  }
+  const mapped = problem.code && fieldMap[problem.code];
+  if (mapped) {
+    const control = findControl(formEl, mapped);
+    if (control) {
+      setError(control, problem.detail);
+      first = first || control;
+      placed++;
+    }
+  }
+  if (alert) {
+    alert.textContent = placed ? "Please correct the highlighted fields." : problem.detail || problem.title || "Something went wrong.";
+  }
+  (first || alert)?.focus?.();
+  if (!first && alert) alert.scrollIntoView({ block: "nearest" });
+}
+
+function findControl(formEl, path) {
+  for (const c of formEl.elements) if (c.name === path) return c;
+  // A list index (lines.0.quantity) may be named lines[0].quantity or the row's data-path.
+  return formEl.querySelector(`[data-path="${CSS.escape(path)}"]`);
+}
+
+function humanMessage(e) {
+  const msg = String(e.msg || "Invalid value.");
+  if (HUMAN[e.type]) return HUMAN[e.type](e) + ".";
+  if (msg.startsWith("value is not a valid email address")) return "Enter a valid e-mail address.";
+  return msg.endsWith(".") ? msg : msg + ".";
+}
+
+/** A toast in the global aria-live region. */
+export function announce(message, kind = "ok") {
+  const status = document.getElementById("status");
+  const toast = h("div", { class: `toast ${kind}` }, message);
+  status.append(toast);
+  setTimeout(() => toast.remove(), 6000);
+}
+
+/** The accessible confirmation dialog; resolves true when confirmed. */
+export function confirmAction(text, { title = "Are you sure?", ok = "Confirm", danger = false } = {}) {
+  const dialog = document.getElementById("confirm");
+  document.getElementById("confirm-title").textContent = title;
+  document.getElementById("confirm-text").textContent = text;
+  const okButton = document.getElementById("confirm-ok");
+  okButton.textContent = ok;
+  okButton.className = danger ? "danger" : "";
+  const opener = document.activeElement;
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "ok");
+      opener?.focus?.();
+    }, { once: true });
+    dialog.returnValue = "";
+    dialog.showModal();
+    okButton.focus();
+  });
+}
+
+export function empty(title, text, action) {
+  return h("div", { class: "empty" }, h("strong", {}, title), h("p", {}, text), action || null);
+}
+
+export function fmtDate(iso, withTime = false) {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  const opts = withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" };
+  return new Intl.DateTimeFormat(undefined, opts).format(d);
+}
+
+const BADGES = {
+  active: "good", approved: "good", trial: "accent", pending: "warn", open: "warn",
+  revoked: "bad", withdrawn: "bad", declined: "bad", expired: "bad", exhausted: "bad",
+  cancelled: "bad", suspended: "warn", disabled: "bad", closed: "", resolved: "good",
+};
+export function badge(text) {
+  return h("span", { class: `badge ${BADGES[text] || ""}` }, String(text).replace(/_/g, " "));
+}
+
+export function table(columns, rows, { caption, stack = true } = {}) {
+  return h("div", { class: "table-wrap" },
+    h("table", { class: stack ? "stack" : "" },
+      caption ? h("caption", { class: "muted small", style: null }, caption) : null,
+      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((cell, i) => h("td", { "data-label": columns[i] }, cell)))))));
+}
+
+/** A URL with a Copy button (the Clipboard API, or selecting the text as a fallback). */
+export function urlBox(url, label = "Link to share") {
+  const id = nextId("url");
+  const input = h("input", { id, type: "text", value: url, readonly: true, "data-testid": "share-url" });
+  const button = h("button", { type: "button", class: "secondary", onclick: async () => {
+    input.select();
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch {
+      document.execCommand?.("copy");
+    }
+    button.textContent = "Copied";
+    announce("Link copied to the clipboard.");
+  } }, "Copy link");
+  return h("div", { class: "field" }, h("label", { for: id }, label), h("div", { class: "url-box" }, input, button));
+}
+
+/** "Load more" for a list answered as {items, next_before} (or next_cursor). */
+export function pager(load, renderItems, container, { param = "before", nextKey = "next_before" } = {}) {
+  const more = h("div", { class: "pager" });
+  async function page(cursor) {
+    const answer = await load(cursor ? { [param]: cursor } : {});
+    renderItems(answer.items || answer, Boolean(cursor));
+    const next = answer && answer[nextKey];
+    clear(more, next ? h("button", { type: "button", class: "secondary", onclick: () => page(next) }, "Load more") : null);
+  }
+  container.append(more);
+  return page;
+}
+
+export function shortId(id) {
+  return String(id || "").slice(0, 8);
+}
