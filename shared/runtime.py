@@ -103,11 +103,12 @@ def subscribe(broker: KafkaBroker, sub: Subscription, consumer: Consumer, batch:
     accepted = ", ".join(sorted(sub.routes.routes))
 
     async def on_records(message: KafkaMessage) -> None:
+        """Every record, raw: the kernel consumer parses, dedups and dispatches it."""
         records = message.raw_message
         # A tuple from the real broker, a list from FastStream's in-memory one.
         await consumer.handle(records if isinstance(records, tuple | list) else (records,))
 
-    broker.subscriber(
+    subscriber = broker.subscriber(
         *sub.topics,
         group_id=f"{NAMESPACE}.{consumer.name}",
         batch=True,
@@ -117,7 +118,26 @@ def subscribe(broker: KafkaBroker, sub: Subscription, consumer: Consumer, batch:
         ack_policy=AckPolicy.NACK_ON_ERROR,
         title=f"{consumer.name}",
         description=(sub.description + f" Accepts: {accepted}.").strip(),
-    )(on_records)
+    )
+    subscriber(on_records)
+    # The records are handled raw (above); these never-matching handlers only put each
+    # accepted contract's schema into the AsyncAPI document of the service.
+    for route in sub.routes.routes.values():
+        subscriber(_documented(route.model), filter=_never)
+
+
+async def _never(_: object) -> bool:
+    return False
+
+
+def _documented(model: type[Contract]) -> Callable[..., Awaitable[None]]:
+    async def handler(body: Any) -> None:
+        raise AssertionError("documentation only")
+
+    handler.__annotations__ = {"body": model, "return": None}  # resolved, not a string
+    handler.__name__ = f"{model.__name__}V{model.version}"
+    handler.__doc__ = f"{model.ce_type()}: {(model.__doc__ or '').strip()}"
+    return handler
 
 
 def asyncapi(spec: ServiceSpec, broker: KafkaBroker) -> AsyncAPI:
