@@ -9,7 +9,12 @@ from fastapi import FastAPI
 from services.directory.config import Settings
 from services.directory.entrypoints import http, kafka, subscription_sweep, subscriptions
 from shared.contracts import directory
-from shared.contracts.topics import DIRECTORY_COMMANDS, DIRECTORY_EVENTS, INVITATIONS_EVENTS
+from shared.contracts.topics import (
+    DELEGATION_EVENTS,
+    DIRECTORY_COMMANDS,
+    DIRECTORY_EVENTS,
+    INVITATIONS_EVENTS,
+)
 from shared.runtime import ServiceSpec, Subscription, create_service_app
 
 NAME = "directory"
@@ -30,9 +35,9 @@ def spec(settings: Settings) -> ServiceSpec:
             ),
             Subscription(
                 "events",
-                [INVITATIONS_EVENTS],
+                [INVITATIONS_EVENTS, DELEGATION_EVENTS],
                 kafka.event_routes(),
-                "Redemptions that create subscriptions.",
+                "Redemptions that create subscriptions; delegations, kept as a local view.",
             ),
             subscriptions.offer_events(),
         ],

@@ -72,3 +72,26 @@ async def user(db: Db, *, user_id: UUID) -> dict[str, Any] | None:
     return _one(
         await db.fetchrow(f"SELECT {USER_VIEW_COLUMNS} FROM users WHERE user_id = $1", user_id)
     )
+
+
+async def customer_detail(db: Db, *, partner_id: UUID, customer_id: UUID) -> dict[str, Any]:
+    detail = await customer(db, customer_id=customer_id) or {}
+    reach = await db.fetchrow(
+        "SELECT partner_of_record, delegation_id, delegation_role, delegation_approved_at "
+        "FROM partner_customers WHERE partner_id = $1 AND customer_id = $2",
+        partner_id,
+        customer_id,
+    )
+    delegation = None
+    if reach is not None and reach["delegation_id"] is not None:
+        delegation = {
+            "relationship_id": reach["delegation_id"],
+            "role": reach["delegation_role"],
+            "approved_at": reach["delegation_approved_at"],
+        }
+    return detail | {
+        "partner_of_record": bool(reach and reach["partner_of_record"]),
+        "delegation": delegation,
+        "subscriptions": await subscriptions(db, customer_id=customer_id),
+        "users": await company_users(db, company_id=customer_id),
+    }

@@ -131,6 +131,16 @@ def authorise(
             )
 
 
+def check_supports_customers(actor: User) -> None:
+    """Finding and opening customers needs admin access to supported companies."""
+    if actor.company_kind != "partner" or not actor.active:
+        raise errors.NotAllowed("Only partner users find and support customers.")
+    if actor.must_change_password:
+        raise errors.PasswordChangeRequired("Change your temporary password first.")
+    if actor.supported_access is SupportedAccess.NONE:
+        raise errors.NotAllowed("You have no admin access to supported companies.")
+
+
 def check_global_admins_remain(*, before: User, after: User, active_global_admins: int) -> None:
     """The last active Global admin of a company can be neither demoted nor disabled."""
     if before.active_global_admin and not after.active_global_admin and active_global_admins <= 1:

@@ -9,16 +9,16 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.directory import handlers
-from services.directory.adapters import queries
+from services.directory.adapters import queries, search
 from services.directory.adapters.repository import PgRepository
 from services.directory.config import Settings
 from services.directory.domain import commands, errors
-from services.directory.domain.model import User
+from services.directory.domain.model import User, check_supports_customers
 from shared.contracts.base import Contract
 from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.db import Connection
@@ -82,6 +82,15 @@ def signed_in(user: User) -> dict[str, Any]:
     }
 
 
+async def _supporting_partner(pool: asyncpg.Pool, actor_user_id: UUID) -> UUID:
+    async with pool.acquire() as conn:
+        actor = await PgRepository(conn).get_user(user_id=actor_user_id)
+    if actor is None:
+        raise errors.NotAllowed("The acting user is not known.")
+    check_supports_customers(actor)
+    return actor.company_id
+
+
 def _pool(request: Request) -> asyncpg.Pool:
     pool: asyncpg.Pool = request.app.state.service.pool
     return pool
@@ -125,6 +134,43 @@ def router(settings: Settings) -> APIRouter:
     @r.get("/users/{user_id}")
     async def user(request: Request, user_id: UUID) -> Any:
         return _found(await queries.user(_pool(request), user_id=user_id), "user")
+
+    @r.get("/customers")
+    async def search_customers(
+        request: Request,
+        actor_user_id: UUID,
+        q: Annotated[str, Query(max_length=200)] = "",
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+        cursor: Annotated[str | None, Query(max_length=1000)] = None,
+    ) -> Any:
+        """Customers the actor's partner is partner of record for or holds a delegation
+        with, matching every word of ``q`` in name, domain or contact e-mail. Answers
+        ``{items: [{customer_id, name, domain, contact_email, registered_at,
+        partner_of_record, delegation_role}], next_cursor}``."""
+        pool = _pool(request)
+        try:
+            partner_id = await _supporting_partner(pool, actor_user_id)
+            after = search.Cursor.decode(cursor) if cursor else None
+        except DomainError as exc:
+            return rejected(exc)
+        async with pool.acquire() as conn:
+            items, last = await search.search_customers(
+                conn, partner_id=partner_id, query=q, after=after, limit=limit
+            )
+        return {"items": items, "next_cursor": last.encode() if last else None}
+
+    @r.get("/customers/{customer_id}/support")
+    async def customer_detail(request: Request, customer_id: UUID, actor_user_id: UUID) -> Any:
+        """One customer as its partner sees it: company, subscriptions, users, delegation,
+        open service requests. 404 (as for a missing one) outside the partner's reach."""
+        pool = _pool(request)
+        try:
+            partner_id = await _supporting_partner(pool, actor_user_id)
+            if not await search.in_reach(pool, partner_id=partner_id, customer_id=customer_id):
+                raise errors.CustomerNotFound("No such customer.")
+        except DomainError as exc:
+            return rejected(exc)
+        return await queries.customer_detail(pool, partner_id=partner_id, customer_id=customer_id)
 
     policy = settings.sign_in_policy()
 

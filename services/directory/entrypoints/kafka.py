@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.directory import handlers
-from services.directory.adapters.repository import PgRepository
+from services.directory.adapters.repository import DelegationView, PgRepository
 from services.directory.domain import commands
 from services.directory.domain.model import Profile
 from services.directory.domain.roles import CompanyRole, SupportedAccess
-from shared.contracts import directory, invitations
+from shared.contracts import delegation, directory, invitations
 from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.messaging.consumer import MessageContext, Routes
 
@@ -135,5 +135,15 @@ def event_routes() -> Routes:
         event = await handlers.create_trial_subscription(PgRepository(ctx.conn), cmd, now=_now())
         if event is not None:
             ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    @routes.on(delegation.DelegationApproved)
+    async def delegation_approved(ctx: MessageContext, msg: delegation.DelegationApproved) -> None:
+        await DelegationView(ctx.conn).approved(
+            partner_id=msg.partner_id,
+            customer_id=msg.customer_id,
+            relationship_id=msg.request_id,
+            role=msg.role,
+            approved_at=msg.approved_at,
+        )
 
     return routes

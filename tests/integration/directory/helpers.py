@@ -10,7 +10,7 @@ import httpx
 from argon2 import PasswordHasher
 
 from shared.contracts import directory, invitations
-from shared.contracts.topics import DIRECTORY_COMMANDS
+from shared.contracts.topics import DIRECTORY_COMMANDS, INVITATIONS_EVENTS
 from tests.support.bus import Bus, Seen
 
 REJECTED = "portal.system.CommandRejected.v1"
@@ -170,3 +170,14 @@ class Partner:
 
 TEMPORARY = "temporary password 1"
 PASSWORD = "correct horse battery"
+
+
+async def customer_of(
+    bus: Bus, partner_id: uuid.UUID, *, name: str, contact_email: str = "it@contoso.example"
+) -> directory.RegisterCustomer:
+    """A registered customer with a trial whose partner of record is ``partner_id``."""
+    customer = await registered_customer(bus, name=name, contact_email=contact_email)
+    event = redeemed(customer.customer_id, partner_id=partner_id)
+    await bus.send(event, topic=INVITATIONS_EVENTS)
+    await bus.wait_for(created_for(event.redemption_id))
+    return customer
