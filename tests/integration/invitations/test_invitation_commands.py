@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import httpx
 
 from shared.contracts import catalogue, directory, invitations
+from shared.contracts.common import CommandRejected
 from shared.contracts.topics import DIRECTORY_EVENTS, INVITATIONS_COMMANDS, OFFERS_EVENTS
 from tests.support.bus import Bus
 from tests.support.wait import eventually
+from tools.procs import ServiceProcess
 
 TRIAL = catalogue.CatalogueServicePublished(
     service_id="it-trial-svc", name="Integration Suite", trial={"days": 30, "max_seats": 10}
@@ -100,3 +104,59 @@ async def test_revoked_invitation_cannot_be_redeemed(
     )
     rejected = await bus.reply_to(await bus.send(redeem, topic=INVITATIONS_COMMANDS))
     assert rejected.data["code"] == "invitation_revoked"
+
+
+async def test_expired_and_exhausted_invitations_are_rejected_and_change_nothing(
+    stack: dict[str, ServiceProcess], bus: Bus, pool: asyncpg.Pool
+) -> None:
+    expiring = await _invitation(
+        bus, pool, expires_at=datetime.now(UTC) + timedelta(seconds=2), max_redemptions=None
+    )
+    capped = await _invitation(bus, pool, max_redemptions=1)
+    first = await _customer(bus, pool)
+    used = await bus.reply_to(
+        await bus.send(
+            invitations.RedeemTrialInvitation(
+                code=str(capped["code"]), customer_id=first, redeemed_by=uuid.uuid4()
+            ),
+            topic=INVITATIONS_COMMANDS,
+        )
+    )
+    assert used.type == invitations.TrialInvitationRedeemed.ce_type()
+
+    async def expired() -> bool:
+        async with httpx.AsyncClient() as http:
+            view = (
+                await http.get(
+                    f"{stack['invitations'].url}/internal/invitations/{expiring['invitation_id']}"
+                )
+            ).json()
+        return bool(view["status"] == "expired")
+
+    await eventually(expired, timeout=10)
+    customer = await _customer(bus, pool)
+    for invitation, code in ((expiring, "invitation_expired"), (capped, "invitation_exhausted")):
+        reply = await bus.reply_to(
+            await bus.send(
+                invitations.RedeemTrialInvitation(
+                    code=str(invitation["code"]), customer_id=customer, redeemed_by=uuid.uuid4()
+                ),
+                topic=INVITATIONS_COMMANDS,
+            )
+        )
+        assert reply.type == CommandRejected.ce_type()
+        assert reply.data["code"] == code
+        assert reply.data["category"] == "gone"
+    assert (
+        await pool.fetchval(
+            "SELECT count(*) FROM invitations.redemptions WHERE customer_id = $1", customer
+        )
+        == 0
+    )
+    assert (
+        await pool.fetchval(
+            "SELECT redemptions FROM invitations.invitations WHERE invitation_id = $1",
+            uuid.UUID(str(capped["invitation_id"])),
+        )
+        == 1
+    )
