@@ -188,7 +188,8 @@ export function showProblem(formEl, error, fieldMap = {}) {
 function findControl(formEl, path) {
   for (const c of formEl.elements) if (c.name === path) return c;
   // A list index (lines.0.quantity) may be named lines[0].quantity or the row's data-path.
-  return formEl.querySelector(`[data-path="${CSS.escape(path)}"]`);
+  const el = formEl.querySelector(`[data-path="${CSS.escape(path)}"]`);
+  return el && !el.name ? el.querySelector("input, select, textarea") : el;
 }
 
 function humanMessage(e) {
