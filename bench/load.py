@@ -192,7 +192,8 @@ class Phase:
             busy = max(done_times) - min(done_times)
             in_window, seconds = len(done_times), max(busy, 1e-3)
         sent_in_window = sum(1 for c in self.ids if start <= t.sent[c] <= end)
-        timeline = [0] * max(1, int(seconds + 0.999))
+        last = max([end, *done_times])  # the timeline runs on through the drain
+        timeline = [0] * max(1, int(last - start + 0.999))
         for d in done_times:
             second = int(d - start)
             if 0 <= second < len(timeline):
@@ -207,7 +208,7 @@ class Phase:
             completed=len(done_times),
             rejected=sum(1 for c in self.ids if c in t.rejected),
             throughput=round(in_window / seconds, 1),
-            offered_rate=round(sent_in_window / seconds, 1),
+            offered_rate=round(sent_in_window / (end - start), 1),
             latency_ms={k: round(v, 2) for k, v in percentiles(latencies).items()},
             timeline=timeline,
             latency_sorted_ms=[round(x, 2) for x in latencies[::step]],
