@@ -81,6 +81,14 @@ export function form(attrs, children, onSubmit, { submitLabel = "Save", fieldMap
   const alert = h("div", { class: "alert error", role: "alert" });
   const submit = h("button", { type: "submit" }, submitLabel);
   const el = h("form", { novalidate: true, ...attrs }, alert, children, h("div", { class: "actions" }, submit, extraButtons));
+  el.addEventListener("input", (event) => {
+    const c = event.target;
+    if (c.getAttribute && c.getAttribute("aria-invalid")) {
+      c.removeAttribute("aria-invalid");
+      const slot = document.getElementById(`${c.id}-error`);
+      if (slot) slot.textContent = "";
+    }
+  });
   el.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(el);

@@ -139,19 +139,25 @@ export default async function customerDetail(ctx) {
             h("div", {}, h("strong", {}, r.title), h("div", { class: "muted small" }, r.description || "")),
             String(r.severity || "").toUpperCase(), badge(r.status), fmtDate(r.opened_at || r.created_at, true),
             full && r.status !== "closed" ? h("div", { class: "actions" },
-              h("button", { type: "button", class: "secondary", onclick: async () => {
-                const note = prompt("Note to add to the request");
-                if (!note) return;
-                await post(`${base}/service-requests/${r.request_id}/notes`, { text: note });
-                announce("Note added.");
-                await render();
+              h("button", { type: "button", class: "secondary", "aria-expanded": "false", onclick: (e) => {
+                const b = e.currentTarget;
+                const slot = b.closest("td").querySelector(".note-slot");
+                const open = b.getAttribute("aria-expanded") !== "true";
+                b.setAttribute("aria-expanded", String(open));
+                clear(slot, open ? form({ "aria-label": `Note on ${r.title}` }, [field({ name: "text", label: "Note", type: "textarea", rows: 2, required: true })],
+                  async (v) => {
+                    await post(`${base}/service-requests/${r.request_id}/notes`, { text: v.text });
+                    announce("Note added.");
+                    await render();
+                  }, { submitLabel: "Add note" }) : null);
+                if (open) slot.querySelector("textarea").focus();
               } }, "Add note"),
               h("button", { type: "button", class: "secondary", onclick: async () => {
                 if (!(await confirmAction("Close this service request?", { title: "Close request", ok: "Close request" }))) return;
                 await post(`${base}/service-requests/${r.request_id}/close`);
                 announce("Service request closed.");
                 await render();
-              } }, "Close")) : "",
+              } }, "Close"), h("div", { class: "note-slot" })) : "",
           ])) : empty("No service requests", full ? "Open one below when the customer needs help from the provider." : "None open for this customer."),
       newForm ? [h("h3", {}, "Open a service request"), newForm] : null);
   }
