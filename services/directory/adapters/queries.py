@@ -94,4 +94,51 @@ async def customer_detail(db: Db, *, partner_id: UUID, customer_id: UUID) -> dic
         "delegation": delegation,
         "subscriptions": await subscriptions(db, customer_id=customer_id),
         "users": await company_users(db, company_id=customer_id),
+        "service_requests": await service_requests(
+            db, customer_id=customer_id, partner_id=partner_id, states=OPEN_STATES
+        ),
     }
+
+
+SR_COLUMNS = (
+    "request_id, customer_id, partner_id, title, description, severity, contact_name, "
+    "contact_email, state, created_by, created_at, updated_at"
+)
+OPEN_STATES = ("open", "in_progress", "waiting_on_customer")
+
+
+async def service_requests(
+    db: Db,
+    *,
+    customer_id: UUID,
+    partner_id: UUID | None = None,
+    states: tuple[str, ...] | None = None,
+    severities: tuple[str, ...] | None = None,
+) -> list[dict[str, Any]]:
+    """A customer's requests, newest first; ``partner_id`` limits them to that partner's."""
+    rows = await db.fetch(
+        f"SELECT {SR_COLUMNS} FROM service_requests WHERE customer_id = $1 "
+        "AND ($2::uuid IS NULL OR partner_id = $2) "
+        "AND ($3::text[] IS NULL OR state = ANY($3)) "
+        "AND ($4::text[] IS NULL OR severity = ANY($4)) "
+        "ORDER BY created_at DESC, request_id",
+        customer_id,
+        partner_id,
+        list(states) if states else None,
+        list(severities) if severities else None,
+    )
+    return [dict(r) for r in rows]
+
+
+async def service_request(db: Db, *, request_id: UUID) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        f"SELECT {SR_COLUMNS} FROM service_requests WHERE request_id = $1", request_id
+    )
+    if row is None:
+        return None
+    notes = await db.fetch(
+        "SELECT note_id, author_user_id, author_kind, body, added_at "
+        "FROM service_request_notes WHERE request_id = $1 ORDER BY added_at, note_id",
+        request_id,
+    )
+    return dict(row) | {"notes": [dict(n) for n in notes]}

@@ -11,6 +11,7 @@ import asyncpg
 from services.directory.domain import errors
 from services.directory.domain.model import Customer, Partner, Profile, Subscription, User
 from services.directory.domain.roles import CompanyRole, SupportedAccess
+from services.directory.domain.service_requests import ServiceRequest, State
 from shared.db import Connection
 
 USER_COLUMNS = (
@@ -38,6 +39,23 @@ class Repository(Protocol):
     async def add_user(self, *, user: User) -> None: ...
     async def save_user(self, *, user: User) -> None: ...
     async def active_global_admins(self, *, company_id: UUID) -> int: ...
+    async def delegation_role(self, *, partner_id: UUID, customer_id: UUID) -> str | None: ...
+    async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None: ...
+    async def add_service_request(self, *, request: ServiceRequest) -> None: ...
+    async def save_service_request(self, *, request: ServiceRequest) -> None: ...
+    async def add_note(
+        self,
+        *,
+        note_id: UUID,
+        request_id: UUID,
+        author_user_id: UUID,
+        author_kind: str,
+        body: str,
+        added_at: datetime,
+    ) -> bool:
+        """False when a note with this id exists already."""
+        ...
+
     async def add_subscription(self, *, subscription: Subscription) -> bool:
         """False (and nothing written) when the source already created a subscription."""
         ...
@@ -207,6 +225,77 @@ class PgRepository:
             )
         )
 
+    async def delegation_role(self, *, partner_id: UUID, customer_id: UUID) -> str | None:
+        role: str | None = await self.conn.fetchval(
+            "SELECT delegation_role FROM partner_customers "
+            "WHERE partner_id = $1 AND customer_id = $2",
+            partner_id,
+            customer_id,
+        )
+        return role
+
+    async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {_SR_COLUMNS} FROM service_requests WHERE request_id = $1 FOR UPDATE",
+            request_id,
+        )
+        if row is None:
+            return None
+        return ServiceRequest(**(dict(row) | {"state": State(row["state"])}))
+
+    async def add_service_request(self, *, request: ServiceRequest) -> None:
+        r = request
+        try:
+            await self.conn.execute(
+                f"INSERT INTO service_requests ({_SR_COLUMNS}) "
+                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+                r.request_id,
+                r.customer_id,
+                r.partner_id,
+                r.title,
+                r.description,
+                r.severity,
+                r.contact_name,
+                r.contact_email,
+                r.state.value,
+                r.created_by,
+                r.created_at,
+                r.updated_at,
+            )
+        except asyncpg.UniqueViolationError as exc:
+            raise errors.ServiceRequestAlreadyExists("This request id is taken.") from exc
+
+    async def save_service_request(self, *, request: ServiceRequest) -> None:
+        await self.conn.execute(
+            "UPDATE service_requests SET state = $2, updated_at = $3 WHERE request_id = $1",
+            request.request_id,
+            request.state.value,
+            request.updated_at,
+        )
+
+    async def add_note(
+        self,
+        *,
+        note_id: UUID,
+        request_id: UUID,
+        author_user_id: UUID,
+        author_kind: str,
+        body: str,
+        added_at: datetime,
+    ) -> bool:
+        inserted = await self.conn.fetchval(
+            "INSERT INTO service_request_notes (note_id, request_id, author_user_id, "
+            "author_kind, body, added_at) VALUES ($1, $2, $3, $4, $5, $6) "
+            "ON CONFLICT (note_id) DO NOTHING RETURNING true",
+            note_id,
+            request_id,
+            author_user_id,
+            author_kind,
+            body,
+            added_at,
+        )
+        return bool(inserted)
+
     async def add_subscription(self, *, subscription: Subscription) -> bool:
         s = subscription
         inserted = await self.conn.fetchval(
@@ -239,6 +328,12 @@ class PgRepository:
 def _profile_values(profile: Profile) -> tuple[str, str, str | None, str, str]:
     p = profile
     return (p.name, p.phone, p.support_email, p.address, p.website)
+
+
+_SR_COLUMNS = (
+    "request_id, customer_id, partner_id, title, description, severity, contact_name, "
+    "contact_email, state, created_by, created_at, updated_at"
+)
 
 
 class DelegationView:

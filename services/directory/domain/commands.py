@@ -106,3 +106,32 @@ class ChangePassword:
     user_id: UUID
     current_password: str
     new_password: str
+
+
+@dataclass(frozen=True)
+class CreateServiceRequest:
+    request_id: UUID
+    customer_id: UUID
+    actor_user_id: UUID
+    title: str
+    description: str
+    severity: str
+    contact_name: str
+    contact_email: str | None
+
+
+@dataclass(frozen=True)
+class ChangeServiceRequestState:
+    request_id: UUID
+    customer_id: UUID
+    actor_user_id: UUID
+    state: str
+
+
+@dataclass(frozen=True)
+class AddServiceRequestNote:
+    request_id: UUID
+    customer_id: UUID
+    actor_user_id: UUID
+    note_id: UUID
+    body: str

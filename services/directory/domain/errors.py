@@ -116,3 +116,7 @@ class LicenceNotAssigned(NotFound):
 
 class UserNotInCustomer(DomainError):
     """The user belongs to another company."""
+
+
+class NoteAlreadyExists(Conflict):
+    pass

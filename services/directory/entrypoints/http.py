@@ -19,7 +19,9 @@ from services.directory.adapters.repository import PgRepository
 from services.directory.config import Settings
 from services.directory.domain import commands, errors
 from services.directory.domain.model import User, check_supports_customers
+from services.directory.domain.service_requests import State
 from shared.contracts.base import Contract
+from shared.contracts.directory import Severity
 from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.db import Connection
 from shared.errors import DomainError
@@ -89,6 +91,23 @@ async def _supporting_partner(pool: asyncpg.Pool, actor_user_id: UUID) -> UUID:
         raise errors.NotAllowed("The acting user is not known.")
     check_supports_customers(actor)
     return actor.company_id
+
+
+async def _request_viewer(
+    pool: asyncpg.Pool, actor_user_id: UUID, customer_id: UUID
+) -> UUID | None:
+    """None for a user of the customer itself (sees all); else the partner whose requests
+    the actor may see (raises when the customer is outside its reach)."""
+    async with pool.acquire() as conn:
+        actor = await PgRepository(conn).get_user(user_id=actor_user_id)
+    if actor is not None and actor.company_kind == "customer" and actor.active:
+        if actor.company_id != customer_id:
+            raise errors.CustomerNotFound("No such customer.")
+        return None
+    partner_id = await _supporting_partner(pool, actor_user_id)
+    if not await search.in_reach(pool, partner_id=partner_id, customer_id=customer_id):
+        raise errors.CustomerNotFound("No such customer.")
+    return partner_id
 
 
 def _pool(request: Request) -> asyncpg.Pool:
@@ -171,6 +190,45 @@ def router(settings: Settings) -> APIRouter:
         except DomainError as exc:
             return rejected(exc)
         return await queries.customer_detail(pool, partner_id=partner_id, customer_id=customer_id)
+
+    @r.get("/customers/{customer_id}/service-requests")
+    async def list_service_requests(
+        request: Request,
+        customer_id: UUID,
+        actor_user_id: UUID,
+        state: Annotated[list[State] | None, Query()] = None,
+        severity: Annotated[list[Severity] | None, Query()] = None,
+    ) -> Any:
+        """A customer's service requests, newest first, optionally filtered (repeat
+        ``state`` / ``severity`` for several). A partner user sees its partner's requests
+        for customers in its reach; a customer user sees all of its own company's."""
+        pool = _pool(request)
+        try:
+            partner_id = await _request_viewer(pool, actor_user_id, customer_id)
+        except DomainError as exc:
+            return rejected(exc)
+        return await queries.service_requests(
+            pool,
+            customer_id=customer_id,
+            partner_id=partner_id,
+            states=tuple(s.value for s in state) if state else None,
+            severities=tuple(severity) if severity else None,
+        )
+
+    @r.get("/service-requests/{request_id}")
+    async def get_service_request(request: Request, request_id: UUID, actor_user_id: UUID) -> Any:
+        """One service request with its notes (author, kind, time), oldest note first."""
+        pool = _pool(request)
+        found = await queries.service_request(pool, request_id=request_id)
+        try:
+            if found is None:
+                raise errors.ServiceRequestNotFound("No such service request.")
+            partner_id = await _request_viewer(pool, actor_user_id, found["customer_id"])
+            if partner_id is not None and partner_id != found["partner_id"]:
+                raise errors.ServiceRequestNotFound("No such service request.")
+        except DomainError as exc:
+            return rejected(exc)
+        return found
 
     policy = settings.sign_in_policy()
 

@@ -114,6 +114,25 @@ def command_routes() -> Routes:
         event = await handlers.enable_partner_user(PgRepository(ctx.conn), cmd, now=_now())
         ctx.emit(event, topic=DIRECTORY_EVENTS)
 
+    @routes.on(directory.CreateServiceRequest)
+    async def create_request(ctx: MessageContext, msg: directory.CreateServiceRequest) -> None:
+        cmd = commands.CreateServiceRequest(**msg.model_dump())
+        event = await handlers.create_service_request(PgRepository(ctx.conn), cmd, now=_now())
+        ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    @routes.on(directory.ChangeServiceRequestState)
+    async def change_state(ctx: MessageContext, msg: directory.ChangeServiceRequestState) -> None:
+        cmd = commands.ChangeServiceRequestState(**msg.model_dump())
+        repo = PgRepository(ctx.conn)
+        event = await handlers.change_service_request_state(repo, cmd, now=_now())
+        ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    @routes.on(directory.AddServiceRequestNote)
+    async def add_note(ctx: MessageContext, msg: directory.AddServiceRequestNote) -> None:
+        cmd = commands.AddServiceRequestNote(**msg.model_dump())
+        event = await handlers.add_service_request_note(PgRepository(ctx.conn), cmd, now=_now())
+        ctx.emit(event, topic=DIRECTORY_EVENTS)
+
     return routes
 
 

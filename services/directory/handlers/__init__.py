@@ -13,12 +13,20 @@ from services.directory.handlers.registration import (
     register_customer,
     register_partner,
 )
+from services.directory.handlers.service_requests import (
+    add_service_request_note,
+    change_service_request_state,
+    create_service_request,
+)
 from services.directory.handlers.sign_in import authenticate, change_password, reset_password
 
 __all__ = [
+    "add_service_request_note",
     "authenticate",
     "change_password",
+    "change_service_request_state",
     "create_partner_user",
+    "create_service_request",
     "create_trial_subscription",
     "disable_partner_user",
     "enable_partner_user",

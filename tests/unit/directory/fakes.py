@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from uuid import UUID
 
 from services.directory.domain import errors
 from services.directory.domain.model import Customer, Partner, Subscription, User
+from services.directory.domain.service_requests import ServiceRequest
 
 
 class FakeRepository:
@@ -15,6 +17,9 @@ class FakeRepository:
         self.customers: dict[UUID, Customer] = {}
         self.users: dict[UUID, User] = {}
         self.subscriptions: dict[tuple[str, UUID], Subscription] = {}
+        self.delegations: dict[tuple[UUID, UUID], str] = {}
+        self.requests: dict[UUID, ServiceRequest] = {}
+        self.notes: dict[UUID, tuple[UUID, UUID, str, str]] = {}
 
     async def get_partner(self, *, partner_id: UUID, lock: bool = False) -> Partner | None:
         found = self.partners.get(partner_id)
@@ -62,6 +67,36 @@ class FakeRepository:
         return sum(
             1 for u in self.users.values() if u.company_id == company_id and u.active_global_admin
         )
+
+    async def delegation_role(self, *, partner_id: UUID, customer_id: UUID) -> str | None:
+        return self.delegations.get((partner_id, customer_id))
+
+    async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None:
+        found = self.requests.get(request_id)
+        return replace(found) if found else None
+
+    async def add_service_request(self, *, request: ServiceRequest) -> None:
+        if request.request_id in self.requests:
+            raise errors.ServiceRequestAlreadyExists("taken")
+        self.requests[request.request_id] = replace(request)
+
+    async def save_service_request(self, *, request: ServiceRequest) -> None:
+        self.requests[request.request_id] = replace(request)
+
+    async def add_note(
+        self,
+        *,
+        note_id: UUID,
+        request_id: UUID,
+        author_user_id: UUID,
+        author_kind: str,
+        body: str,
+        added_at: datetime,
+    ) -> bool:
+        if note_id in self.notes:
+            return False
+        self.notes[note_id] = (request_id, author_user_id, author_kind, body)
+        return True
 
     async def add_subscription(self, *, subscription: Subscription) -> bool:
         key = (subscription.source_kind, subscription.source_id)

@@ -1,0 +1,174 @@
+"""Service requests over the real broker and database: the life cycle, notes from both
+sides, listing with filters, and another partner seeing and touching nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import asyncpg
+import httpx
+import pytest
+
+from shared.contracts import delegation, directory
+from shared.contracts.base import Command
+from shared.contracts.topics import DELEGATION_EVENTS
+from tests.integration.directory.helpers import REJECTED, Partner, command, registered_customer
+from tests.support.bus import Bus
+from tests.support.wait import eventually
+from tools.procs import ServiceProcess
+
+
+@pytest.fixture
+async def http(stack: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=stack["directory"].url, timeout=10) as client:
+        yield client
+
+
+async def delegated_customer(
+    bus: Bus, pool: asyncpg.Pool, partner: Partner
+) -> directory.RegisterCustomer:
+    customer = await registered_customer(bus)
+    await bus.send(
+        delegation.DelegationApproved(
+            request_id=uuid.uuid4(),
+            partner_id=partner.partner_id,
+            customer_id=customer.customer_id,
+            role="full",
+            approved_by=customer.admin.user_id,
+            approved_at=datetime.now(UTC),
+        ),
+        topic=DELEGATION_EVENTS,
+    )
+    await eventually(
+        lambda: pool.fetchval(
+            "SELECT delegation_role = 'full' FROM directory.partner_customers "
+            "WHERE partner_id = $1 AND customer_id = $2",
+            partner.partner_id,
+            customer.customer_id,
+        )
+    )
+    return customer
+
+
+def open_request(
+    customer_id: uuid.UUID, actor: uuid.UUID, severity: str = "high"
+) -> directory.CreateServiceRequest:
+    return directory.CreateServiceRequest(
+        request_id=uuid.uuid4(),
+        customer_id=customer_id,
+        actor_user_id=actor,
+        title="Mail flow stopped",
+        description="No external mail since 09:00.",
+        severity=severity,
+        contact_name="Chris Admin",
+        contact_email="admin@contoso.example",
+    )
+
+
+async def test_life_cycle_notes_and_listing(
+    stack: object, bus: Bus, http: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    partner = await Partner.register(bus, http)
+    customer = await delegated_customer(bus, pool, partner)
+    cid, actor = customer.customer_id, partner.admin_id
+    create = open_request(cid, actor)
+    created = await command(bus, create)
+    assert created.type == directory.ServiceRequestCreated.ce_type(), created.data
+    assert (created.data["state"], created.data["partner_id"]) == ("open", str(partner.partner_id))
+    low = await command(bus, open_request(cid, actor, severity="low"))
+    assert low.type == directory.ServiceRequestCreated.ce_type()
+
+    def move(state: str) -> directory.ChangeServiceRequestState:
+        return directory.ChangeServiceRequestState(
+            request_id=create.request_id,
+            customer_id=cid,
+            actor_user_id=actor,
+            state=state,
+        )
+
+    refused = await command(bus, move("closed"))
+    assert (refused.type, refused.data["code"]) == (REJECTED, "invalid_transition")
+    path = ["in_progress", "waiting_on_customer", "in_progress", "resolved", "open"]
+    for state in [*path, "in_progress", "resolved", "closed"]:
+        moved = await command(bus, move(state))
+        assert moved.type == directory.ServiceRequestStateChanged.ce_type(), moved.data
+        assert moved.data["to_state"] == state
+    assert (await command(bus, move("open"))).data["code"] == "invalid_transition"
+
+    for author in (actor, customer.admin.user_id):
+        note = directory.AddServiceRequestNote(
+            request_id=create.request_id,
+            customer_id=cid,
+            actor_user_id=author,
+            note_id=uuid.uuid4(),
+            body=f"note by {author}",
+        )
+        assert (await command(bus, note)).type == directory.ServiceRequestNoteAdded.ce_type()
+
+    detail = await http.get(
+        f"/internal/service-requests/{create.request_id}",
+        params={"actor_user_id": str(customer.admin.user_id)},
+    )
+    assert detail.status_code == 200, detail.text
+    body = detail.json()
+    assert body["state"] == "closed"
+    assert [n["author_kind"] for n in body["notes"]] == ["partner", "customer"]
+
+    async def listed(**filters: str) -> list[str]:
+        answer = await http.get(
+            f"/internal/customers/{cid}/service-requests",
+            params={"actor_user_id": str(actor), **filters},
+        )
+        assert answer.status_code == 200, answer.text
+        return [r["request_id"] for r in answer.json()]
+
+    assert set(await listed()) == {str(create.request_id), str(low.data["request_id"])}
+    assert await listed(severity="low") == [low.data["request_id"]]
+    assert await listed(state="closed") == [str(create.request_id)]
+    assert await listed(state="open", severity="high") == []
+
+
+async def test_another_partner_can_neither_see_nor_touch_requests(
+    stack: object, bus: Bus, http: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    ours = await Partner.register(bus, http)
+    theirs = await Partner.register(bus, http)
+    customer = await delegated_customer(bus, pool, ours)
+    create = open_request(customer.customer_id, ours.admin_id)
+    assert (await command(bus, create)).type == directory.ServiceRequestCreated.ce_type()
+
+    intruder = theirs.admin_id
+    attempts: list[Command] = [
+        open_request(customer.customer_id, intruder),
+        directory.ChangeServiceRequestState(
+            request_id=create.request_id,
+            customer_id=customer.customer_id,
+            actor_user_id=intruder,
+            state="in_progress",
+        ),
+        directory.AddServiceRequestNote(
+            request_id=create.request_id,
+            customer_id=customer.customer_id,
+            actor_user_id=intruder,
+            note_id=uuid.uuid4(),
+            body="hello",
+        ),
+    ]
+    codes = [(await command(bus, m)).data.get("code") for m in attempts]
+    assert codes == ["customer_not_found", "service_request_not_found", "service_request_not_found"]
+    for path in (
+        f"/internal/service-requests/{create.request_id}",
+        f"/internal/customers/{customer.customer_id}/service-requests",
+    ):
+        answer = await http.get(path, params={"actor_user_id": str(intruder)})
+        assert answer.status_code == 404, (path, answer.text)
+    state = await pool.fetchval(
+        "SELECT state FROM directory.service_requests WHERE request_id = $1", create.request_id
+    )
+    assert state == "open"
+    assert not await pool.fetchval(
+        "SELECT count(*) FROM directory.service_request_notes WHERE request_id = $1",
+        create.request_id,
+    )
