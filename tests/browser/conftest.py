@@ -72,6 +72,11 @@ async def new_context(browser: Browser, web: str) -> AsyncIterator[Any]:
         opened.append(context)
         page = await context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # The strict CSP must never have to refuse anything the pages ship.
+        page.on(
+            "console",
+            lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         return page
 
     yield open_context
