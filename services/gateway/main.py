@@ -29,6 +29,7 @@ from services.gateway.entrypoints import (
     partner,
     public,
     session,
+    subscriptions,
     web,
 )
 from services.gateway.live import LiveFeed
@@ -45,7 +46,18 @@ from shared.messaging.client import CommandBus
 log = get_logger(__name__)
 REQUESTS = Counter("portal_gateway_requests_total", "HTTP requests", ["method", "status"])
 EVENTS_TOPICS = (INVITATIONS_EVENTS, OFFERS_EVENTS, DELEGATION_EVENTS, DIRECTORY_EVENTS)
-ROUTERS = (session, partner, overview, invitations, offers, delegations, customer, public, web)
+ROUTERS = (
+    session,
+    partner,
+    overview,
+    invitations,
+    offers,
+    delegations,
+    customer,
+    subscriptions,
+    public,
+    web,
+)
 
 
 async def _housekeeping(gateway: Gateway) -> None:
