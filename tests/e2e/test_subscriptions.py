@@ -19,8 +19,10 @@ async def licences(customer: Portal) -> list[dict[str, Any]]:
 
 async def test_quantity_assignments_and_state(partner: Portal, customer: Portal) -> None:
     offer = await create_offer(partner, delegation_role=None)
-    bought = await customer.post("/api/customer/purchases", json={
-        "code": offer["code"], "quantities": [{"service_id": "o365-e3", "quantity": 10}]})
+    bought = await customer.post(
+        "/api/customer/purchases",
+        json={"code": offer["code"], "quantities": [{"service_id": "o365-e3", "quantity": 10}]},
+    )
     assert bought.status_code == 201, bought.text
 
     async def paid() -> dict[str, Any] | None:

@@ -19,7 +19,10 @@ def compose() -> dict[str, object]:
     binary = shutil.which("docker-compose")
     assert binary, "docker-compose is missing: make prereqs installs it"
     result = subprocess.run(
-        [binary, "config"], cwd=ROOT, capture_output=True, text=True,
+        [binary, "config"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
