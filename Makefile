@@ -51,7 +51,7 @@ stop: ## stop the services started by make run
 lint: deps ## ruff and mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy shared services tests tools
+	.venv/bin/mypy shared services tests tools $(wildcard bench chaos)
 
 format: deps
 	.venv/bin/ruff format .
