@@ -1,6 +1,6 @@
 // One customer, and acting for it: users (add, disable, reset password), licences, service
 // requests. Acting needs an active delegation; Limited administration only resets passwords.
-import { del, get, items, post } from "../api.js";
+import { get, items, post } from "../api.js";
 import { announce, badge, clear, confirmAction, empty, field, fmtDate, form, h, table } from "../dom.js";
 import { onLive, throttled } from "../live.js";
 import { services, serviceName } from "../api.js";
@@ -105,9 +105,7 @@ export default async function customerDetail(ctx) {
         field({ name: "user_id", label: "User", required: true, options: users.map((u) => [u.user_id, `${u.display_name} (${u.email})`]) })),
       field({ name: "remove", label: "Remove the licence instead of assigning it", type: "checkbox", value: false }),
     ], async (v) => {
-      const path = `${base}/subscriptions/${v.subscription_id}/licences`;
-      if (v.remove) await del(`${path}/${v.user_id}`);
-      else await post(path, { user_id: v.user_id });
+      await post(`${base}/subscriptions/${v.subscription_id}/${v.remove ? "unassign" : "assign"}`, { user_id: v.user_id });
       announce(v.remove ? "Licence removed." : "Licence assigned.");
       await render();
     }, { submitLabel: "Apply", fieldMap: { no_free_licence: "subscription_id", licence_already_assigned: "user_id" } });
