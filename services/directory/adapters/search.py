@@ -53,57 +53,42 @@ def like_patterns(query: str) -> list[str]:
     return [f"%{w}%" for w in escaped]
 
 
-_COLUMNS = """c.customer_id, c.name, c.domain, c.contact_email, c.registered_at, c.sort_name,
-    r.partner_of_record, r.delegation_role"""
-_AFTER = "($2::text IS NULL OR (c.sort_name, c.customer_id) > ($2, $3::uuid))"
+_AFTER = "($2::text IS NULL OR (r.sort_name, r.customer_id) > ($2, $3::uuid))"
 
-# Three plans, because no single one is fast for every query (measured at 100,000
-# customers; see tests/integration/directory/bench_search.py and the README):
+# The reach (``partner_customers``) carries each customer's sort key and search text, indexed
+# per partner in name order and by trigrams (migration 0004). Two plans, because neither is
+# fast for every query (measured at 100,000 customers; see the README):
 #
-# 1. WINDOW: walk the next WINDOW customers in name order and keep the partner's matches.
-#    When matches are dense (a large partner, a common word) this fills the page after a
-#    few hundred rows. A full page is the right answer: it holds the first matches in order.
-# 2. Otherwise, when every word has three characters or more, MATCHES: the trigram index
-#    finds all matches, the partner's reach is probed by primary key, a top-N sort orders
-#    them. Its cost follows the number of matches, not the table.
-# 3. Otherwise (no words, or a word too short for trigrams), REACH: start from the
-#    partner's own customers.
+# 1. WINDOW: walk the partner's next WINDOW customers in name order and keep the matches.
+#    When matches are dense (a common word, or no words) the page fills after a few hundred
+#    rows, and a full page is the right answer: the first matches in order.
+# 2. Otherwise ALL: find every match of this partner (trigram index, or the partner's rows
+#    when a word is too short for trigrams), then a top-N sort. Its cost follows the number
+#    of matches, which is small whenever the window did not fill.
 #
 # Left to itself the planner sometimes walked the whole name index for a term whose matches
 # cluster late in name order (part of a domain: every "Swift Toys ..." sorts together),
-# which cost up to 1.6 s; hence the explicit choice.
+# which cost over a second; hence the explicit choice.
 WINDOW = 2000
-_WINDOW = f"""
-    SELECT {_COLUMNS}
-    FROM (SELECT * FROM customers c WHERE {_AFTER}
-          ORDER BY c.sort_name, c.customer_id LIMIT {WINDOW}) c
-    JOIN partner_customers r ON r.partner_id = $1 AND r.customer_id = c.customer_id
-    WHERE true {{matches}}
-    ORDER BY c.sort_name, c.customer_id
-    LIMIT $4
-"""
-_MATCHES = f"""
-    WITH matched AS MATERIALIZED (
-        SELECT c.customer_id, c.sort_name FROM customers c WHERE {_AFTER} {{matches}}
-    ), page AS (
-        SELECT m.customer_id, m.sort_name, r.partner_of_record, r.delegation_role
-        FROM matched m
-        JOIN partner_customers r ON r.partner_id = $1 AND r.customer_id = m.customer_id
-        ORDER BY m.sort_name, m.customer_id
-        LIMIT $4
-    )
-    SELECT {_COLUMNS.replace("c.sort_name", "r.sort_name")}
-    FROM page r JOIN customers c ON c.customer_id = r.customer_id
+_PAGE = """
+    SELECT c.customer_id, c.name, c.domain, c.contact_email, c.registered_at, r.sort_name,
+           r.partner_of_record, r.delegation_role
+    FROM ({inner}) r JOIN customers c ON c.customer_id = r.customer_id
     ORDER BY r.sort_name, r.customer_id
 """
-_REACH = f"""
-    SELECT {_COLUMNS}
-    FROM partner_customers r
-    JOIN customers c ON c.customer_id = r.customer_id
-    WHERE r.partner_id = $1 AND {_AFTER} {{matches}}
-    ORDER BY c.sort_name || '', c.customer_id  -- an expression: not the name-order walk
-    LIMIT $4
-"""
+_WINDOW = _PAGE.format(
+    inner=f"""
+        SELECT * FROM (
+            SELECT * FROM partner_customers r WHERE r.partner_id = $1 AND {_AFTER}
+            ORDER BY r.sort_name, r.customer_id LIMIT {WINDOW}
+        ) r WHERE true {{matches}}
+        ORDER BY r.sort_name, r.customer_id LIMIT $4"""
+)
+_ALL = f"""
+    WITH matched AS MATERIALIZED (
+        SELECT * FROM partner_customers r WHERE r.partner_id = $1 AND {_AFTER} {{matches}}
+    )
+""" + _PAGE.format(inner="SELECT * FROM matched r ORDER BY r.sort_name, r.customer_id LIMIT $4")
 
 
 async def search_customers(
@@ -111,8 +96,7 @@ async def search_customers(
 ) -> tuple[list[dict[str, Any]], Cursor | None]:
     patterns = like_patterns(query)
     # One plain LIKE per word (values stay parameters), which the trigram index serves.
-    matches = "".join(f" AND c.search LIKE ${5 + i}" for i in range(len(patterns)))
-    indexable = bool(patterns) and all(len(p) >= 5 for p in patterns)  # '%' + 3 + '%'
+    matches = "".join(f" AND r.search LIKE ${5 + i}" for i in range(len(patterns)))
     args = (
         partner_id,
         after.sort_name if after else None,
@@ -122,15 +106,11 @@ async def search_customers(
     )
     async with conn.transaction():
         # Plans must be made for the actual pattern (selectivity differs by orders), not a
-        # generic plan reused after five runs of a prepared statement; and the match-driven
-        # plan probes the reach by key rather than hashing all of a large partner's rows.
-        await conn.execute(
-            "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_hashjoin = off"
-        )
+        # generic plan reused after five runs of a prepared statement.
+        await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         rows = await conn.fetch(_WINDOW.format(matches=matches), *args)
         if len(rows) <= limit:
-            fallback = _MATCHES if indexable else _REACH
-            rows = await conn.fetch(fallback.format(matches=matches), *args)
+            rows = await conn.fetch(_ALL.format(matches=matches), *args)
     items = [dict(r) for r in rows[:limit]]
     for item in items:
         item.pop("sort_name")
