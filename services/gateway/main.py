@@ -30,6 +30,7 @@ from services.gateway.entrypoints import (
     public,
     session,
     subscriptions,
+    support,
     web,
 )
 from services.gateway.live import LiveFeed
@@ -55,6 +56,7 @@ ROUTERS = (
     delegations,
     customer,
     subscriptions,
+    support,
     public,
     web,
 )

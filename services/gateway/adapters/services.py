@@ -17,7 +17,11 @@ class ServiceClient:
     async def call(self, method: str, path: str, *, json: Any = None, **params: Any) -> Any:
         """The JSON answer; a service's 4xx problem is passed on as it is, anything else
         becomes a 502/503 problem."""
-        query = {k: str(v) for k, v in params.items() if v is not None}
+        query = {
+            k: [str(x) for x in v] if isinstance(v, list | tuple) else str(v)
+            for k, v in params.items()
+            if v is not None
+        }
         try:
             response = await self._http.request(method, path, params=query, json=json)
         except httpx.HTTPError as exc:
