@@ -207,6 +207,16 @@ async def run(count: int, runs: int, varied: bool) -> None:
                         conn, partner_id=partner_id, query=q, after=cursor, limit=20
                     )
             timings.append((time.perf_counter() - t0) * 1000)
+        # The same round trips doing no work: what the machine itself costs right now.
+        baseline = []
+        for _ in range(200):
+            t0 = time.perf_counter()
+            async with pool.acquire() as conn, conn.transaction():
+                await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+                await conn.fetch("SELECT 1")
+            baseline.append((time.perf_counter() - t0) * 1000)
+        base = statistics.quantiles(baseline, n=100)
+        print(f"baseline round trip: p50 {base[49]:.1f} ms, p99 {base[98]:.1f} ms")
         timings.sort()
         pct = statistics.quantiles(timings, n=100)
         print(f"load average before timing: {os.getloadavg()[0]:.1f}")
