@@ -165,4 +165,18 @@ def event_routes() -> Routes:
             approved_at=msg.approved_at,
         )
 
+    # A delegation that ends takes the partner's reach with it (unless it is also partner of
+    # record): revoked by either party, expired, or replaced by a newer one.
+    @routes.on(delegation.DelegationRevoked)
+    async def delegation_revoked(ctx: MessageContext, msg: delegation.DelegationRevoked) -> None:
+        await DelegationView(ctx.conn).ended(relationship_id=msg.relationship_id)
+
+    @routes.on(delegation.DelegationExpired)
+    async def delegation_expired(ctx: MessageContext, msg: delegation.DelegationExpired) -> None:
+        await DelegationView(ctx.conn).ended(relationship_id=msg.relationship_id)
+
+    @routes.on(delegation.DelegationReplaced)
+    async def delegation_replaced(ctx: MessageContext, msg: delegation.DelegationReplaced) -> None:
+        await DelegationView(ctx.conn).ended(relationship_id=msg.relationship_id)
+
     return routes

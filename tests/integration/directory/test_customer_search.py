@@ -163,3 +163,51 @@ async def test_users_without_supported_access_cannot_search(
         params={"actor_user_id": str(partner.admin_id), "cursor": "not-a-cursor"},
     )
     assert (bad.status_code, bad.json()["code"]) == (422, "invalid_cursor")
+
+
+async def test_a_revoked_delegation_takes_the_customer_out_of_reach(
+    stack: object, bus: Bus, http: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    partner = await Partner.register(bus, http)
+    tag = uuid.uuid4().hex[:8]
+    customer = await registered_customer(bus, name=f"Revoked {tag}")
+    relationship = uuid.uuid4()
+    await bus.send(
+        delegation.DelegationApproved(
+            request_id=relationship,
+            partner_id=partner.partner_id,
+            customer_id=customer.customer_id,
+            role="full",
+            approved_by=customer.admin.user_id,
+            approved_at=datetime.now(UTC),
+        ),
+        topic=DELEGATION_EVENTS,
+    )
+    await eventually(
+        lambda: pool.fetchval(
+            "SELECT true FROM directory.partner_customers WHERE delegation_id = $1", relationship
+        )
+    )
+    assert names(await find(http, partner.admin_id, tag)) == [f"Revoked {tag}"]
+    await bus.send(
+        delegation.DelegationRevoked(
+            relationship_id=relationship,
+            partner_id=partner.partner_id,
+            customer_id=customer.customer_id,
+            role="full",
+            revoked_by=customer.admin.user_id,
+            party="customer",
+            revoked_at=datetime.now(UTC),
+        ),
+        topic=DELEGATION_EVENTS,
+    )
+
+    async def gone() -> bool:
+        return names(await find(http, partner.admin_id, tag)) == []
+
+    await eventually(gone)
+    detail = await http.get(
+        f"/internal/customers/{customer.customer_id}/support",
+        params={"actor_user_id": str(partner.admin_id)},
+    )
+    assert detail.status_code == 404
