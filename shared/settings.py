@@ -23,7 +23,9 @@ class ServiceSettings(BaseSettings):
     http_port: int = 0
     log_level: str = "INFO"
     instance: str = Field(default="1", description="Distinguishes copies of one service")
-    consumer_batch: int = Field(default=500, ge=1, description="Most records handled per poll")
+    consumer_batch: int = Field(
+        default=100, ge=1, description="Most records applied in one transaction"
+    )
     db_pool_size: int = Field(default=5, ge=1)
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = Field(default="", description="Signs sessions; required in production")

@@ -15,3 +15,17 @@ async def claim(conn: Connection, *, consumer: str, message_id: str) -> bool:
         message_id,
     )
     return bool(inserted)
+
+
+async def claim_many(conn: Connection, *, consumer: str, message_ids: list[str]) -> set[str]:
+    """The ids of ``message_ids`` that ``consumer`` sees for the first time, claimed in one
+    statement (a redelivered batch costs one round trip, not one per message)."""
+    if not message_ids:
+        return set()
+    rows = await conn.fetch(
+        "INSERT INTO inbox (consumer, message_id) SELECT $1, unnest($2::text[]) "
+        "ON CONFLICT DO NOTHING RETURNING message_id",
+        consumer,
+        message_ids,
+    )
+    return {row["message_id"] for row in rows}

@@ -196,3 +196,57 @@ async def test_a_crash_between_db_commit_and_offset_commit_creates_no_duplicate(
 
 async def _exited(proc: ServiceProcess) -> bool:
     return proc.proc is not None and proc.proc.poll() is not None
+
+
+async def test_a_batch_mixing_rejections_duplicates_and_effects_settles_each_alone(
+    stack: dict[str, ServiceProcess], bus: Bus, pool: asyncpg.Pool
+) -> None:
+    """Sent back to back on one key (one partition, very likely one batch): a rule broken in
+    the middle rolls back nothing of its neighbours, and a copy of a message is applied once."""
+    partner = uuid.uuid4()
+    service_id = f"mix-{uuid.uuid4().hex[:6]}"
+    await bus.reply_to(
+        await bus.send(
+            catalogue.PublishCatalogueService(
+                service_id=service_id, name="Mix", trial={"days": 30, "max_seats": 5}
+            ),
+            topic=OFFERS_COMMANDS,
+        )
+    )
+    await eventually(
+        lambda: pool.fetchval(
+            "SELECT true FROM invitations.catalogue WHERE service_id = $1", service_id
+        )
+    )
+
+    def create(seats: int) -> invitations.CreateTrialInvitation:
+        return invitations.CreateTrialInvitation(
+            invitation_id=uuid.uuid4(),
+            partner_id=partner,
+            created_by=uuid.uuid4(),
+            service_id=service_id,
+            seats=seats,
+        )
+
+    commands = [create(1), create(99), create(2), create(3)]  # 99 seats breaks a rule
+    copy_id = str(uuid.uuid4())
+    ids = [await bus.send(c, topic=INVITATIONS_COMMANDS) for c in commands[:2]]
+    ids.append(await bus.send(commands[2], topic=INVITATIONS_COMMANDS, message_id=copy_id))
+    await bus.send(commands[2], topic=INVITATIONS_COMMANDS, message_id=copy_id)  # the copy
+    ids.append(await bus.send(commands[3], topic=INVITATIONS_COMMANDS))
+
+    replies = [await bus.reply_to(i) for i in ids]
+    assert [r.type.split(".")[-2] for r in replies] == [
+        "TrialInvitationCreated",
+        "CommandRejected",
+        "TrialInvitationCreated",
+        "TrialInvitationCreated",
+    ]
+    assert replies[1].data["code"] == "too_many_seats"
+    assert (
+        await pool.fetchval(
+            "SELECT count(*) FROM invitations.invitations WHERE partner_id = $1", partner
+        )
+        == 3
+    )
+    assert len(bus.matching(lambda s: s.causation_id == copy_id)) == 1
