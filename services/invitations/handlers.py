@@ -76,13 +76,14 @@ async def revoke_invitation(
 async def redeem_invitation(
     repo: Repository, cmd: commands.RedeemInvitation, *, now: datetime
 ) -> TrialInvitationRedeemed:
-    invitation = await repo.get_by_code_for_update(code=cmd.code)
+    found = await repo.for_redemption(code=cmd.code, customer_id=cmd.customer_id)
+    invitation = found.invitation
     if invitation is None:
         raise errors.InvitationNotFound("No invitation has this code.")
-    if not await repo.customer_exists(customer_id=cmd.customer_id):
+    if not found.customer_known:
         raise errors.CustomerNotFound("The redeeming customer is not known.")
     invitation.check_redeemable(now)
-    if await repo.has_trial(customer_id=cmd.customer_id, service_id=invitation.service_id):
+    if found.had_trial:
         raise errors.TrialAlreadyRedeemed(
             "This customer already had a trial of this service.", service_id=invitation.service_id
         )
@@ -95,7 +96,6 @@ async def redeem_invitation(
         redeemed_by=cmd.redeemed_by,
         redeemed_at=now,
     )
-    await repo.save(invitation=invitation)
     return TrialInvitationRedeemed(
         redemption_id=redemption_id,
         invitation_id=invitation.invitation_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -14,15 +15,24 @@ _COLUMNS = (
     "delegation_role, expires_at, max_redemptions, created_at, redemptions, revoked_at, revoked_by"
 )
 
+_I_COLUMNS = ", ".join(f"i.{c.strip()}" for c in _COLUMNS.split(","))
+
+
+@dataclass(frozen=True)
+class RedemptionContext:
+    """Everything a redemption decides on, read in one round trip."""
+
+    invitation: Invitation | None
+    customer_known: bool
+    had_trial: bool
+
 
 class Repository(Protocol):
     async def trial_offer(self, *, service_id: str) -> TrialOffer | None: ...
-    async def customer_exists(self, *, customer_id: UUID) -> bool: ...
     async def get(self, *, invitation_id: UUID) -> Invitation | None: ...
-    async def get_by_code_for_update(self, *, code: str) -> Invitation | None: ...
+    async def for_redemption(self, *, code: str, customer_id: UUID) -> RedemptionContext: ...
     async def add(self, *, invitation: Invitation) -> None: ...
     async def save(self, *, invitation: Invitation) -> None: ...
-    async def has_trial(self, *, customer_id: UUID, service_id: str) -> bool: ...
     async def add_redemption(
         self,
         *,
@@ -50,13 +60,6 @@ class PgRepository:
         )
         return TrialOffer(**dict(row)) if row else None
 
-    async def customer_exists(self, *, customer_id: UUID) -> bool:
-        return bool(
-            await self.conn.fetchval(
-                "SELECT true FROM customers WHERE customer_id = $1", customer_id
-            )
-        )
-
     async def get(self, *, invitation_id: UUID) -> Invitation | None:
         row = await self.conn.fetchrow(
             f"SELECT {_COLUMNS} FROM invitations WHERE invitation_id = $1 FOR UPDATE",
@@ -64,11 +67,23 @@ class PgRepository:
         )
         return _invitation(row) if row else None
 
-    async def get_by_code_for_update(self, *, code: str) -> Invitation | None:
+    async def for_redemption(self, *, code: str, customer_id: UUID) -> RedemptionContext:
+        """The invitation (locked: a cap holds under concurrent redemptions), whether the
+        customer is known, and whether it already had a trial of the invited service."""
         row = await self.conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM invitations WHERE code = $1 FOR UPDATE", code
+            f"SELECT {_I_COLUMNS}, "
+            "EXISTS (SELECT 1 FROM customers WHERE customer_id = $2) AS customer_known, "
+            "EXISTS (SELECT 1 FROM redemptions r WHERE r.customer_id = $2 "
+            "        AND r.service_id = i.service_id) AS had_trial "
+            "FROM invitations i WHERE i.code = $1 FOR UPDATE OF i",
+            code,
+            customer_id,
         )
-        return _invitation(row) if row else None
+        if row is None:
+            return RedemptionContext(invitation=None, customer_known=False, had_trial=False)
+        fields = dict(row)
+        known, had = fields.pop("customer_known"), fields.pop("had_trial")
+        return RedemptionContext(Invitation(**fields), customer_known=known, had_trial=had)
 
     async def add(self, *, invitation: Invitation) -> None:
         i = invitation
@@ -102,15 +117,6 @@ class PgRepository:
             i.revoked_by,
         )
 
-    async def has_trial(self, *, customer_id: UUID, service_id: str) -> bool:
-        return bool(
-            await self.conn.fetchval(
-                "SELECT true FROM redemptions WHERE customer_id = $1 AND service_id = $2",
-                customer_id,
-                service_id,
-            )
-        )
-
     async def add_redemption(
         self,
         *,
@@ -120,15 +126,18 @@ class PgRepository:
         redeemed_by: UUID,
         redeemed_at: datetime,
     ) -> None:
+        """The redemption, and the invitation's new count, in one statement."""
         await self.conn.execute(
-            "INSERT INTO redemptions (redemption_id, invitation_id, customer_id, service_id, "
-            "redeemed_by, redeemed_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "WITH added AS (INSERT INTO redemptions (redemption_id, invitation_id, customer_id, "
+            "service_id, redeemed_by, redeemed_at) VALUES ($1, $2, $3, $4, $5, $6)) "
+            "UPDATE invitations SET redemptions = $7 WHERE invitation_id = $2",
             redemption_id,
             invitation.invitation_id,
             customer_id,
             invitation.service_id,
             redeemed_by,
             redeemed_at,
+            invitation.redemptions,
         )
 
     # Projections fed by other services' events.

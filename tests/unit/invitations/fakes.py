@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from services.invitations.adapters.repository import RedemptionContext
 from services.invitations.domain.model import Invitation, TrialOffer
 
 
@@ -18,23 +19,21 @@ class FakeRepository:
     async def trial_offer(self, *, service_id: str) -> TrialOffer | None:
         return self.offers.get(service_id)
 
-    async def customer_exists(self, *, customer_id: UUID) -> bool:
-        return customer_id in self.customers
-
     async def get(self, *, invitation_id: UUID) -> Invitation | None:
         return self.invitations.get(invitation_id)
 
-    async def get_by_code_for_update(self, *, code: str) -> Invitation | None:
-        return next((i for i in self.invitations.values() if i.code == code), None)
+    async def for_redemption(self, *, code: str, customer_id: UUID) -> RedemptionContext:
+        invitation = next((i for i in self.invitations.values() if i.code == code), None)
+        had = invitation is not None and any(
+            c == customer_id and s == invitation.service_id for _, c, s in self.redemptions
+        )
+        return RedemptionContext(invitation, customer_id in self.customers, had)
 
     async def add(self, *, invitation: Invitation) -> None:
         self.invitations[invitation.invitation_id] = invitation
 
     async def save(self, *, invitation: Invitation) -> None:
         self.invitations[invitation.invitation_id] = invitation
-
-    async def has_trial(self, *, customer_id: UUID, service_id: str) -> bool:
-        return any(c == customer_id and s == service_id for _, c, s in self.redemptions)
 
     async def add_redemption(
         self,
