@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from faststream.middlewares import AckPolicy
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from shared import faults
+from shared import faults, problems
 from shared.contracts.base import Contract
 from shared.contracts.common import CommandRejected
 from shared.contracts.topics import NAMESPACE
@@ -117,6 +118,8 @@ def subscribe(broker: KafkaBroker, sub: Subscription, consumer: Consumer, batch:
         batch_timeout_ms=50,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        parser=_lenient_parser,
+        decoder=_undecoded,
         title=f"{consumer.name}",
         description=(sub.description + f" Accepts: {accepted}.").strip(),
     )
@@ -129,6 +132,31 @@ def subscribe(broker: KafkaBroker, sub: Subscription, consumer: Consumer, batch:
 
 async def _never(_: object) -> bool:
     return False
+
+
+async def _lenient_parser(records: Any, default: Callable[[Any], Awaitable[Any]]) -> Any:
+    """FastStream decodes every header value as UTF-8 to build its message; one header that
+    is not would fail the batch forever. Build it from readable copies instead and hand the
+    kernel the untouched records, which it dead-letters ("header ... is not UTF-8")."""
+    try:
+        return await default(records)
+    except UnicodeDecodeError:
+        readable = tuple(
+            dataclasses.replace(
+                r, headers=[(k, v.decode(errors="replace").encode()) for k, v in r.headers]
+            )
+            for r in records
+        )
+        message = await default(readable)
+        message.raw_message = records
+        return message
+
+
+async def _undecoded(message: Any) -> Any:
+    """The kernel consumer parses the raw records itself. FastStream's own decoder would
+    parse JSON by content-type first and, on bytes that are not JSON, fail the batch
+    before the kernel could dead-letter it: redelivered forever, the partition stalled."""
+    return message.body
 
 
 def _documented(model: type[Contract]) -> Callable[..., Awaitable[None]]:
@@ -191,6 +219,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
             log.info("service_stopped")
 
     app = FastAPI(title=f"portal-{spec.name}", lifespan=lifespan, docs_url=None, redoc_url=None)
+    problems.install(app)
     app.include_router(_ops_router())
     if spec.http is not None:
         app.include_router(spec.http)
