@@ -10,13 +10,13 @@ and raise, so the offsets are not committed and the batch is redelivered.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter as CounterType
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka.errors import MessageSizeTooLargeError
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
@@ -94,27 +94,11 @@ class Routes:
         return register
 
 
-@dataclass(frozen=True)
-class _Item:
-    """A record that parsed, and what to do with it."""
-
-    record: ConsumerRecord[Any, Any]
-    envelope: Envelope
-    route: Route
-    message: Contract | None  # None: a command that broke its contract (see ``invalid``)
-    invalid: list[dict[str, Any]] | None = None
-
-
 @dataclass
 class _Batch:
     out: list[outbox.Pending] = field(default_factory=list)
     correlation_ids: set[str] = field(default_factory=set)
     dead: list[tuple[ConsumerRecord[Any, Any], str]] = field(default_factory=list)
-    outcomes: CounterType[str] = field(default_factory=CounterType)
-
-
-class _Careful(Exception):
-    """A handler raised: the batch is redone with one savepoint per message."""
 
 
 class Consumer:
@@ -136,136 +120,100 @@ class Consumer:
         self.producer = producer
 
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
-        """Apply a batch in one transaction. The common case claims every id in one
-        statement and runs the handlers without savepoints; if a handler raises, nothing
-        has committed, and the batch is applied again message by message, each in its own
-        savepoint, so one bad message cannot take the others down."""
+        batch = _Batch()
         with BATCH_SECONDS.labels(self.name).time():
             try:
-                try:
-                    batch = await self._attempt(records, careful=False)
-                except _Careful:
-                    batch = await self._attempt(records, careful=True)
+                async with self.pool.acquire() as conn, conn.transaction():
+                    for record in records:
+                        await self._apply(conn, record, batch)
+                    await outbox.store(conn, batch.out)
             except TRANSIENT as exc:
                 log.warning("batch_retry", consumer=self.name, error=repr(exc))
                 await asyncio.sleep(0.5)
                 raise
-        for outcome, count in batch.outcomes.items():
-            MESSAGES.labels(self.name, outcome).inc(count)
-        faults.after_commit(batch.correlation_ids)
-        for record, reason in batch.dead:
-            await self._dead_letter(record, reason)
+            faults.after_commit(batch.correlation_ids)
+            for record, reason in batch.dead:
+                await self._dead_letter(record, reason)
 
-    async def _attempt(
-        self, records: Sequence[ConsumerRecord[Any, Any]], *, careful: bool
-    ) -> _Batch:
-        batch = _Batch()
-        items = [item for record in records if (item := self._read(record, batch))]
-        async with self.pool.acquire() as conn, conn.transaction():
-            if careful:
-                for item in items:
-                    await self._apply_carefully(conn, item, batch)
-            else:
-                await self._apply(conn, items, batch)
-            await outbox.store(conn, batch.out)
-        return batch
-
-    def _read(self, record: ConsumerRecord[Any, Any], batch: _Batch) -> _Item | None:
+    async def _apply(
+        self, conn: Connection, record: ConsumerRecord[Any, Any], batch: _Batch
+    ) -> None:
         try:
             envelope = parse(record.value, record.headers)
         except Unparseable as exc:
             batch.dead.append((record, str(exc)))
-            return None
+            return
+        correlation_id.set(envelope.correlation_id)
         batch.correlation_ids.add(envelope.correlation_id)
         route = self.routes.routes.get(envelope.type)
         if route is None:
             if self.routes.strict:
                 batch.dead.append((record, f"unknown message type {envelope.type!r}"))
             else:
-                batch.outcomes["ignored"] += 1
-            return None
+                MESSAGES.labels(self.name, "ignored").inc()
+            return
         try:
-            return _Item(record, envelope, route, route.model.model_validate(envelope.data))
+            message = route.model.model_validate(envelope.data)
         except ValidationError as exc:
-            if not issubclass(route.model, Command):
-                batch.dead.append((record, f"event does not match its contract: {exc}"))
-                return None
-            details = [
-                {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
-            ]
-            return _Item(record, envelope, route, None, details)
-
-    async def _apply(self, conn: Connection, items: list[_Item], batch: _Batch) -> None:
-        claimed = await inbox.claim_many(
-            conn, consumer=self.name, message_ids=[item.envelope.id for item in items]
-        )
-        for item in items:
-            if item.envelope.id not in claimed:
-                batch.outcomes["duplicate"] += 1
-                continue
-            claimed.discard(item.envelope.id)  # a second copy in this batch is a duplicate
-            correlation_id.set(item.envelope.correlation_id)
-            if item.message is None:
-                self._reject_invalid(item, batch)
-                continue
-            ctx = MessageContext(conn=conn, envelope=item.envelope, service=self.service)
-            try:
-                await item.route.handler(ctx, item.message)
-            except TRANSIENT:
-                raise
-            except Exception as exc:
-                raise _Careful from exc
-            batch.out.extend(ctx._emitted)
-            batch.outcomes["applied"] += 1
-
-    async def _apply_carefully(self, conn: Connection, item: _Item, batch: _Batch) -> None:
-        envelope = item.envelope
-        correlation_id.set(envelope.correlation_id)
-        if item.message is None:
-            if await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
-                self._reject_invalid(item, batch)
+            if issubclass(route.model, Command):
+                details = [
+                    {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+                    for e in exc.errors()
+                ]
+                await self._reject(
+                    conn,
+                    envelope,
+                    record,
+                    batch,
+                    "invalid_message",
+                    f"{envelope.type} does not match its contract",
+                    details,
+                )
             else:
-                batch.outcomes["duplicate"] += 1
+                batch.dead.append((record, f"event does not match its contract: {exc}"))
             return
         ctx = MessageContext(conn=conn, envelope=envelope, service=self.service)
         try:
             async with conn.transaction():
                 if not await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
-                    batch.outcomes["duplicate"] += 1
+                    MESSAGES.labels(self.name, "duplicate").inc()
                     return
-                await item.route.handler(ctx, item.message)
+                await route.handler(ctx, message)
         except DomainError as exc:
-            # The savepoint took the claim back with the handler's writes: claim again, so
-            # that a redelivery is not rejected a second time.
-            if await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
-                self._reject(item, batch, exc.code(), exc.reason, [exc.details], exc.category())
-            else:
-                batch.outcomes["duplicate"] += 1
+            await self._reject(
+                conn,
+                envelope,
+                record,
+                batch,
+                exc.code(),
+                exc.reason,
+                [exc.details],
+                category=exc.category(),
+            )
             return
         except TRANSIENT:
             raise
         except Exception as exc:
             log.exception("handler_failed", consumer=self.name, type=envelope.type)
-            batch.dead.append((item.record, f"handler failed: {exc!r}"))
+            batch.dead.append((record, f"handler failed: {exc!r}"))
             return
         batch.out.extend(ctx._emitted)
-        batch.outcomes["applied"] += 1
+        MESSAGES.labels(self.name, "applied").inc()
 
-    def _reject_invalid(self, item: _Item, batch: _Batch) -> None:
-        reason = f"{item.envelope.type} does not match its contract"
-        self._reject(item, batch, "invalid_message", reason, item.invalid or [], "invalid")
-
-    def _reject(
+    async def _reject(
         self,
-        item: _Item,
+        conn: Connection,
+        envelope: Envelope,
+        record: ConsumerRecord[Any, Any],
         batch: _Batch,
         code: str,
         reason: str,
         details: list[dict[str, Any]],
-        category: str,
+        category: str = "invalid",
     ) -> None:
-        """Answer a claimed message that broke a rule with a typed rejection."""
-        record, envelope = item.record, item.envelope
+        if not await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
+            MESSAGES.labels(self.name, "duplicate").inc()
+            return
         rejection = CommandRejected(
             rejected_type=envelope.type,
             rejected_id=envelope.id,
@@ -286,7 +234,7 @@ class Consumer:
             )
         )
         log.info("message_rejected", consumer=self.name, type=envelope.type, code=code)
-        batch.outcomes["rejected"] += 1
+        MESSAGES.labels(self.name, "rejected").inc()
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
         headers = list(record.headers or ())
@@ -297,9 +245,18 @@ class Consumer:
             ("dlt_offset", str(record.offset).encode()),
             ("dlt_consumer", self.name.encode()),
         ]
-        await self.producer.send_and_wait(
-            DEAD_LETTER, value=record.value, key=record.key, headers=headers
-        )
+        try:
+            await self.producer.send_and_wait(
+                DEAD_LETTER, value=record.value, key=record.key, headers=headers
+            )
+        except MessageSizeTooLargeError:
+            # The record fit the broker's limit, its dead letter (more headers) does not:
+            # keep all but the last 4 KiB rather than retry it forever.
+            value = record.value or b""
+            headers.append(("dlt_truncated_from", str(len(value)).encode()))
+            await self.producer.send_and_wait(
+                DEAD_LETTER, value=value[:-4096], key=record.key, headers=headers
+            )
         log.warning(
             "message_dead_lettered",
             consumer=self.name,
