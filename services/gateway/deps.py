@@ -16,9 +16,9 @@ from services.gateway.adapters.services import ServiceClient
 from services.gateway.adapters.sessions import SessionStore
 from services.gateway.config import Settings
 from services.gateway.live import LiveFeed
-from services.gateway.problems import Problem
 from shared.contracts.base import Command
 from shared.messaging.client import CommandBus, CommandTimeout, Outcome
+from shared.problems import Problem
 
 VIEW_LAG_GRACE = 3.0  # seconds
 

@@ -9,8 +9,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from services.gateway.adapters.idempotency import KeyInFlight, KeyReused, fingerprint
-from services.gateway.problems import Problem, problem_response
 from services.gateway.security import SESSION_COOKIE, client_address
+from shared.problems import Problem, problem_response
 
 HEADER = "idempotency-key"
 

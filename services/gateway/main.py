@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
-from services.gateway import idempotency, problems, security
+from services.gateway import idempotency, security
 from services.gateway.adapters.idempotency import IdempotencyStore
 from services.gateway.adapters.mailer import Mailer
 from services.gateway.adapters.ratelimit import RateLimiter
@@ -34,6 +34,7 @@ from services.gateway.entrypoints import (
     web,
 )
 from services.gateway.live import LiveFeed
+from shared import problems
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
     DIRECTORY_EVENTS,

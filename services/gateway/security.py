@@ -16,7 +16,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.sessions import Principal, Session
 from services.gateway.deps import Gateway, GatewayDep
-from services.gateway.problems import Problem, problem_response
+from shared.problems import Problem, problem_response
 
 SESSION_COOKIE = "portal_session"
 CSRF_COOKIE = "portal_csrf"

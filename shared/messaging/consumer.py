@@ -10,6 +10,7 @@ and raise, so the offsets are not committed and the batch is redelivered.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter as CounterType
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,11 +95,27 @@ class Routes:
         return register
 
 
+@dataclass(frozen=True)
+class _Item:
+    """A record that parsed, and what to do with it."""
+
+    record: ConsumerRecord[Any, Any]
+    envelope: Envelope
+    route: Route
+    message: Contract | None  # None: a command that broke its contract (see ``invalid``)
+    invalid: list[dict[str, Any]] | None = None
+
+
 @dataclass
 class _Batch:
     out: list[outbox.Pending] = field(default_factory=list)
     correlation_ids: set[str] = field(default_factory=set)
     dead: list[tuple[ConsumerRecord[Any, Any], str]] = field(default_factory=list)
+    outcomes: CounterType[str] = field(default_factory=CounterType)
+
+
+class _Careful(Exception):
+    """A handler raised: the batch is redone with one savepoint per message."""
 
 
 class Consumer:
@@ -120,100 +137,136 @@ class Consumer:
         self.producer = producer
 
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
-        batch = _Batch()
+        """Apply a batch in one transaction. The common case claims every id in one
+        statement and runs the handlers without savepoints; if a handler raises, nothing
+        has committed, and the batch is applied again message by message, each in its own
+        savepoint, so one bad message cannot take the others down."""
         with BATCH_SECONDS.labels(self.name).time():
             try:
-                async with self.pool.acquire() as conn, conn.transaction():
-                    for record in records:
-                        await self._apply(conn, record, batch)
-                    await outbox.store(conn, batch.out)
+                try:
+                    batch = await self._attempt(records, careful=False)
+                except _Careful:
+                    batch = await self._attempt(records, careful=True)
             except TRANSIENT as exc:
                 log.warning("batch_retry", consumer=self.name, error=repr(exc))
                 await asyncio.sleep(0.5)
                 raise
-            faults.after_commit(batch.correlation_ids)
-            for record, reason in batch.dead:
-                await self._dead_letter(record, reason)
+        for outcome, count in batch.outcomes.items():
+            MESSAGES.labels(self.name, outcome).inc(count)
+        faults.after_commit(batch.correlation_ids)
+        for record, reason in batch.dead:
+            await self._dead_letter(record, reason)
 
-    async def _apply(
-        self, conn: Connection, record: ConsumerRecord[Any, Any], batch: _Batch
-    ) -> None:
+    async def _attempt(
+        self, records: Sequence[ConsumerRecord[Any, Any]], *, careful: bool
+    ) -> _Batch:
+        batch = _Batch()
+        items = [item for record in records if (item := self._read(record, batch))]
+        async with self.pool.acquire() as conn, conn.transaction():
+            if careful:
+                for item in items:
+                    await self._apply_carefully(conn, item, batch)
+            else:
+                await self._apply(conn, items, batch)
+            await outbox.store(conn, batch.out)
+        return batch
+
+    def _read(self, record: ConsumerRecord[Any, Any], batch: _Batch) -> _Item | None:
         try:
             envelope = parse(record.value, record.headers)
         except Unparseable as exc:
             batch.dead.append((record, str(exc)))
-            return
-        correlation_id.set(envelope.correlation_id)
+            return None
         batch.correlation_ids.add(envelope.correlation_id)
         route = self.routes.routes.get(envelope.type)
         if route is None:
             if self.routes.strict:
                 batch.dead.append((record, f"unknown message type {envelope.type!r}"))
             else:
-                MESSAGES.labels(self.name, "ignored").inc()
-            return
+                batch.outcomes["ignored"] += 1
+            return None
         try:
-            message = route.model.model_validate(envelope.data)
+            return _Item(record, envelope, route, route.model.model_validate(envelope.data))
         except ValidationError as exc:
-            if issubclass(route.model, Command):
-                details = [
-                    {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
-                    for e in exc.errors()
-                ]
-                await self._reject(
-                    conn,
-                    envelope,
-                    record,
-                    batch,
-                    "invalid_message",
-                    f"{envelope.type} does not match its contract",
-                    details,
-                )
-            else:
+            if not issubclass(route.model, Command):
                 batch.dead.append((record, f"event does not match its contract: {exc}"))
+                return None
+            details = [
+                {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
+            ]
+            return _Item(record, envelope, route, None, details)
+
+    async def _apply(self, conn: Connection, items: list[_Item], batch: _Batch) -> None:
+        claimed = await inbox.claim_many(
+            conn, consumer=self.name, message_ids=[item.envelope.id for item in items]
+        )
+        for item in items:
+            if item.envelope.id not in claimed:
+                batch.outcomes["duplicate"] += 1
+                continue
+            claimed.discard(item.envelope.id)  # a second copy in this batch is a duplicate
+            correlation_id.set(item.envelope.correlation_id)
+            if item.message is None:
+                self._reject_invalid(item, batch)
+                continue
+            ctx = MessageContext(conn=conn, envelope=item.envelope, service=self.service)
+            try:
+                await item.route.handler(ctx, item.message)
+            except TRANSIENT:
+                raise
+            except Exception as exc:
+                raise _Careful from exc
+            batch.out.extend(ctx._emitted)
+            batch.outcomes["applied"] += 1
+
+    async def _apply_carefully(self, conn: Connection, item: _Item, batch: _Batch) -> None:
+        envelope = item.envelope
+        correlation_id.set(envelope.correlation_id)
+        if item.message is None:
+            if await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
+                self._reject_invalid(item, batch)
+            else:
+                batch.outcomes["duplicate"] += 1
             return
         ctx = MessageContext(conn=conn, envelope=envelope, service=self.service)
         try:
             async with conn.transaction():
                 if not await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
-                    MESSAGES.labels(self.name, "duplicate").inc()
+                    batch.outcomes["duplicate"] += 1
                     return
-                await route.handler(ctx, message)
+                await item.route.handler(ctx, item.message)
         except DomainError as exc:
-            await self._reject(
-                conn,
-                envelope,
-                record,
-                batch,
-                exc.code(),
-                exc.reason,
-                [exc.details],
-                category=exc.category(),
-            )
+            # The savepoint took the claim back with the handler's writes: claim again, so
+            # that a redelivery is not rejected a second time.
+            if await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
+                self._reject(item, batch, exc.code(), exc.reason, [exc.details], exc.category())
+            else:
+                batch.outcomes["duplicate"] += 1
             return
         except TRANSIENT:
             raise
         except Exception as exc:
             log.exception("handler_failed", consumer=self.name, type=envelope.type)
-            batch.dead.append((record, f"handler failed: {exc!r}"))
+            batch.dead.append((item.record, f"handler failed: {exc!r}"))
             return
         batch.out.extend(ctx._emitted)
-        MESSAGES.labels(self.name, "applied").inc()
+        batch.outcomes["applied"] += 1
 
-    async def _reject(
+    def _reject_invalid(self, item: _Item, batch: _Batch) -> None:
+        reason = f"{item.envelope.type} does not match its contract"
+        self._reject(item, batch, "invalid_message", reason, item.invalid or [], "invalid")
+
+    def _reject(
         self,
-        conn: Connection,
-        envelope: Envelope,
-        record: ConsumerRecord[Any, Any],
+        item: _Item,
         batch: _Batch,
         code: str,
         reason: str,
         details: list[dict[str, Any]],
-        category: str = "invalid",
+        category: str,
     ) -> None:
-        if not await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
-            MESSAGES.labels(self.name, "duplicate").inc()
-            return
+        """Answer a claimed message that broke a rule with a typed rejection."""
+        record, envelope = item.record, item.envelope
         rejection = CommandRejected(
             rejected_type=envelope.type,
             rejected_id=envelope.id,
@@ -234,7 +287,7 @@ class Consumer:
             )
         )
         log.info("message_rejected", consumer=self.name, type=envelope.type, code=code)
-        MESSAGES.labels(self.name, "rejected").inc()
+        batch.outcomes["rejected"] += 1
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
         headers = list(record.headers or ())

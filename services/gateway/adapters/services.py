@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from services.gateway.problems import Problem
+from shared.problems import Problem
 
 
 class ServiceClient:

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.deps import GatewayDep
-from services.gateway.problems import Problem
 from services.gateway.security import CustomerAdmin, PartnerUser, SupportingPartnerUser
 from shared.contracts import delegation
 from shared.contracts.topics import DELEGATION_COMMANDS
+from shared.problems import Problem
 
 router = APIRouter(tags=["delegated administration"])
 

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.deps import GatewayDep
-from services.gateway.problems import Problem
 from services.gateway.security import SupportingPartnerUser
 from shared.contracts import invitations
 from shared.contracts.topics import INVITATIONS_COMMANDS
+from shared.problems import Problem
 
 router = APIRouter(prefix="/api/partner/invitations", tags=["trial invitations"])
 

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
-from services.gateway.problems import Problem
 from services.gateway.security import PartnerUser, SupportingPartnerUser
+from shared.problems import Problem
 
 router = APIRouter(prefix="/api/partner", tags=["partner overview"])
 

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from services.gateway.deps import GatewayDep
-from services.gateway.problems import Problem
 from services.gateway.security import PublicPageLimit
+from shared.problems import Problem
 
 router = APIRouter(prefix="/api/public", tags=["public"], dependencies=[PublicPageLimit])
 

@@ -1,4 +1,5 @@
-"""RFC 9457 problem details: every 4xx/5xx the gateway returns has this body."""
+"""RFC 9457 problem details: every 4xx/5xx of the gateway, and of the services' internal
+endpoints, has this body."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.errors import STATUSES
+from shared.errors import STATUSES, DomainError
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://partner-portal.example/problems/"
@@ -68,6 +69,13 @@ def install(app: FastAPI) -> None:
         return problem_response(
             request,
             Problem(422, "invalid_request", "The request does not match the API.", errors=errors),
+        )
+
+    @app.exception_handler(DomainError)
+    async def on_rule(request: Request, exc: DomainError) -> JSONResponse:
+        details = [exc.details] if exc.details else []
+        return problem_response(
+            request, Problem(exc.status, exc.code(), exc.reason, errors=details)
         )
 
     @app.exception_handler(StarletteHTTPException)
