@@ -116,6 +116,10 @@ def subscribe(broker: KafkaBroker, sub: Subscription, consumer: Consumer, batch:
         batch=True,
         max_records=batch,
         batch_timeout_ms=50,
+        # Bounds what the consumer prefetches (aiokafka's default is 50 MB per fetch):
+        # a service holds little more than the batch it is applying.
+        fetch_max_bytes=4 * 1024 * 1024,
+        max_partition_fetch_bytes=1024 * 1024,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=_lenient_parser,
