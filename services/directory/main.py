@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from services.directory.config import Settings
-from services.directory.entrypoints import http, kafka, subscription_sweep, subscriptions
+from services.directory.entrypoints import (
+    acting,
+    http,
+    kafka,
+    subscription_sweep,
+    subscriptions,
+)
 from shared.contracts import directory
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
@@ -20,6 +26,12 @@ from shared.runtime import ServiceSpec, Subscription, create_service_app
 NAME = "directory"
 
 
+def _internal(settings: Settings) -> APIRouter:
+    combined = subscriptions.with_router(http.router(settings))
+    combined.include_router(acting.router())
+    return combined
+
+
 def spec(settings: Settings) -> ServiceSpec:
     return ServiceSpec(
         name=NAME,
@@ -30,7 +42,7 @@ def spec(settings: Settings) -> ServiceSpec:
             Subscription(
                 "commands",
                 [DIRECTORY_COMMANDS],
-                subscriptions.add_commands(kafka.command_routes()),
+                acting.add_commands(subscriptions.add_commands(kafka.command_routes())),
                 "Commands to the directory service.",
             ),
             Subscription(
@@ -55,8 +67,9 @@ def spec(settings: Settings) -> ServiceSpec:
             directory.ServiceRequestStateChanged,
             directory.ServiceRequestNoteAdded,
             *subscriptions.EMITS,
+            *acting.EMITS,
         ],
-        http=subscriptions.with_router(http.router(settings)),
+        http=_internal(settings),
         periodic=[subscription_sweep.periodic(settings.subscription_sweep_interval)],
     )
 

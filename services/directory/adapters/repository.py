@@ -39,7 +39,14 @@ class Repository(Protocol):
     async def add_user(self, *, user: User) -> None: ...
     async def save_user(self, *, user: User) -> None: ...
     async def active_global_admins(self, *, company_id: UUID) -> int: ...
-    async def delegation_role(self, *, partner_id: UUID, customer_id: UUID) -> str | None: ...
+    async def delegation_role(
+        self, *, partner_id: UUID, customer_id: UUID, lock: bool = False
+    ) -> str | None:
+        """The role of the partner's active delegation with the customer (None: none).
+        ``lock``: hold the view's row until commit, so a revocation being applied at the
+        same moment is either seen (it committed first) or waits for this transaction."""
+        ...
+
     async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None: ...
     async def add_service_request(self, *, request: ServiceRequest) -> None: ...
     async def save_service_request(self, *, request: ServiceRequest) -> None: ...
@@ -225,14 +232,12 @@ class PgRepository:
             )
         )
 
-    async def delegation_role(self, *, partner_id: UUID, customer_id: UUID) -> str | None:
-        role: str | None = await self.conn.fetchval(
-            "SELECT delegation_role FROM partner_customers "
-            "WHERE partner_id = $1 AND customer_id = $2",
-            partner_id,
-            customer_id,
+    async def delegation_role(
+        self, *, partner_id: UUID, customer_id: UUID, lock: bool = False
+    ) -> str | None:
+        return await delegation_role(
+            self.conn, partner_id=partner_id, customer_id=customer_id, lock=lock
         )
-        return role
 
     async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None:
         row = await self.conn.fetchrow(
@@ -323,6 +328,19 @@ class PgRepository:
                 s.customer_id,
             )
         return bool(inserted)
+
+
+async def delegation_role(
+    conn: Connection, *, partner_id: UUID, customer_id: UUID, lock: bool = False
+) -> str | None:
+    """The active delegation's role in the directory's view (``partner_customers``)."""
+    role: str | None = await conn.fetchval(
+        "SELECT delegation_role FROM partner_customers WHERE partner_id = $1 "
+        "AND customer_id = $2" + (" FOR SHARE" if lock else ""),
+        partner_id,
+        customer_id,
+    )
+    return role
 
 
 def _profile_values(profile: Profile) -> tuple[str, str, str | None, str, str]:

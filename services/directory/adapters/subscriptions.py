@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
-from services.directory.adapters.repository import USER_COLUMNS, user_from_row
+from services.directory.adapters.repository import USER_COLUMNS, delegation_role, user_from_row
 from services.directory.domain.model import User
 from services.directory.domain.subscriptions import ManagedSubscription
 from shared.db import Connection
@@ -28,6 +28,12 @@ _ASSIGNED = (
 class SubscriptionRepository(Protocol):
     async def customer_exists(self, *, customer_id: UUID) -> bool: ...
     async def get_user(self, *, user_id: UUID) -> User | None: ...
+    async def delegation_role(
+        self, *, partner_id: UUID, customer_id: UUID, lock: bool = False
+    ) -> str | None:
+        """The partner's active delegation with the customer (see ``Repository``)."""
+        ...
+
     async def get(
         self, *, subscription_id: UUID, lock: bool = False
     ) -> ManagedSubscription | None: ...
@@ -74,6 +80,13 @@ class PgSubscriptionRepository:
             f"SELECT {USER_COLUMNS} FROM users WHERE user_id = $1", user_id
         )
         return user_from_row(row) if row else None
+
+    async def delegation_role(
+        self, *, partner_id: UUID, customer_id: UUID, lock: bool = False
+    ) -> str | None:
+        return await delegation_role(
+            self.conn, partner_id=partner_id, customer_id=customer_id, lock=lock
+        )
 
     async def get(self, *, subscription_id: UUID, lock: bool = False) -> ManagedSubscription | None:
         # Lock first, count after: the count is then stable until the transaction ends.

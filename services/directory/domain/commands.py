@@ -135,3 +135,31 @@ class AddServiceRequestNote:
     actor_user_id: UUID
     note_id: UUID
     body: str
+
+
+# --- acting for a customer: its users ---
+
+
+@dataclass(frozen=True)
+class CreateCustomerUser:
+    customer_id: UUID
+    actor_user_id: UUID
+    user_id: UUID
+    email: str
+    display_name: str
+    company_role: CompanyRole
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class DisableCustomerUser:
+    customer_id: UUID
+    actor_user_id: UUID
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class ResetCustomerPassword:
+    customer_id: UUID
+    actor_user_id: UUID
+    user_id: UUID

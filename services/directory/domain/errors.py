@@ -120,3 +120,14 @@ class UserNotInCustomer(DomainError):
 
 class NoteAlreadyExists(Conflict):
     pass
+
+
+# --- acting for a customer ---
+
+
+class NoActiveDelegation(NotAuthorised):
+    """The actor's partner holds no active delegated administration with the customer."""
+
+
+class BeyondRole(NotAuthorised):
+    """The role the actor holds in the customer does not cover the action."""

@@ -1,5 +1,5 @@
-"""The subscription lifecycle: states, licence quantity, licence assignments, and who may
-change them.
+"""The subscription lifecycle: states, licence quantity and licence assignments (who may
+change them: the permission table in ``domain/acting.py``).
 
     trial ──(offer bought)──► active ◄──(reactivate)── suspended
       │                         │ └────(suspend)────────►  │
@@ -19,8 +19,6 @@ from typing import Literal
 from uuid import UUID
 
 from services.directory.domain import errors
-from services.directory.domain.model import User
-from services.directory.domain.roles import CompanyRole, SupportedAccess
 
 State = Literal["trial", "active", "suspended", "cancelled", "expired"]
 CONVERTIBLE: frozenset[str] = frozenset({"trial", "expired"})
@@ -132,35 +130,6 @@ class ManagedSubscription:
             raise errors.SubscriptionEnded("The subscription is cancelled.", state=self.state)
         self.assigned -= 1
         self.updated_at = now
-
-
-def authorise(actor: User | None, subscription: ManagedSubscription) -> UUID | None:
-    """Raise unless ``actor`` may manage the customer's subscription; return the partner it
-    acts for the customer from (None when the customer's own admin acts).
-
-    Allowed: an active Global admin of the customer; or an active partner user with Full
-    administration whose partner is the subscription's partner of record. (A check of the
-    partner's active delegation will tighten the second rule.)
-    """
-    if actor is None or not actor.active:
-        raise errors.NotAllowed("You may not manage this customer's subscriptions.")
-    if actor.must_change_password:
-        raise errors.PasswordChangeRequired("Change your temporary password first.")
-    if actor.company_kind == "customer":
-        if (
-            actor.company_id == subscription.customer_id
-            and actor.company_role is CompanyRole.GLOBAL_ADMIN
-        ):
-            return None
-        raise errors.NotAllowed("Only a Global admin of the customer may do this.")
-    if (
-        actor.company_id == subscription.partner_of_record
-        and actor.supported_access is SupportedAccess.FULL
-    ):
-        return actor.company_id
-    raise errors.NotAllowed(
-        "Only a user with Full administration of the partner of record may act for the customer."
-    )
 
 
 # --- internal commands -----------------------------------------------------------------

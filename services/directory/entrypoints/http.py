@@ -15,11 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.directory import handlers
 from services.directory.adapters import queries, search
+from services.directory.adapters.audit import Attempt
 from services.directory.adapters.repository import PgRepository
 from services.directory.config import Settings
 from services.directory.domain import commands, errors
+from services.directory.domain.acting import CustomerAction
 from services.directory.domain.model import User, check_supports_customers
 from services.directory.domain.service_requests import State
+from services.directory.entrypoints.audited import audited
+from services.directory.handlers import customer_users
 from shared.contracts.base import Contract
 from shared.contracts.directory import Severity
 from shared.contracts.topics import DIRECTORY_EVENTS
@@ -46,6 +50,10 @@ class NewPassword(BaseModel):
 class Actor(BaseModel):
     model_config = ConfigDict(extra="forbid")
     actor_user_id: UUID
+    customer_id: UUID | None = Field(
+        default=None,
+        description="Acting for this customer (a partner under delegation, or its own admin)",
+    )
 
 
 def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
@@ -117,6 +125,34 @@ def _pool(request: Request) -> asyncpg.Pool:
 
 def _found(value: dict[str, Any] | None, what: str) -> Any:
     return value if value is not None else problem(404, "not_found", f"No such {what}.")
+
+
+async def _reset_for_customer(
+    request: Request, customer_id: UUID, user_id: UUID, actor_user_id: UUID
+) -> Any:
+    cmd = commands.ResetCustomerPassword(
+        customer_id=customer_id, actor_user_id=actor_user_id, user_id=user_id
+    )
+    attempt = Attempt(
+        customer_id=customer_id,
+        actor_user_id=actor_user_id,
+        action=CustomerAction.RESET_PASSWORD.value,
+        target_kind="user",
+        target_id=user_id,
+    )
+    async with _pool(request).acquire() as conn, conn.transaction():
+
+        async def run() -> customer_users.PasswordReset:
+            done = await customer_users.reset_customer_password(
+                PgRepository(conn), cmd, now=datetime.now(UTC)
+            )
+            await store_event(conn, request, done.event)
+            return done
+
+        outcome = await audited(conn, attempt, run, action_of=lambda done: done.action.value)
+    if isinstance(outcome, DomainError):
+        return rejected(outcome)
+    return {"user_id": user_id, "temporary_password": outcome.temporary_password}
 
 
 def router(settings: Settings) -> APIRouter:
@@ -270,11 +306,22 @@ def router(settings: Settings) -> APIRouter:
 
     @r.post("/users/{user_id}/reset-password")
     async def reset_password(request: Request, user_id: UUID, body: Actor) -> Any:
-        """An admin resets a user's password (role table: reset_password). Answers
-        ``{user_id, temporary_password}`` — the only place the temporary password appears."""
+        """An admin resets a user's password. Answers ``{user_id, temporary_password}`` — the
+        only place the temporary password appears. A partner's own user: the role table
+        (reset_password). A customer's user (or ``customer_id`` given): acting for the
+        customer (the permission table), audited whether allowed or refused."""
+        pool = _pool(request)
+        customer_id = body.customer_id
+        if customer_id is None:
+            async with pool.acquire() as conn:
+                target = await PgRepository(conn).get_user(user_id=user_id)
+            if target is not None and target.company_kind == "customer":
+                customer_id = target.company_id
+        if customer_id is not None:
+            return await _reset_for_customer(request, customer_id, user_id, body.actor_user_id)
         cmd = commands.ResetPassword(actor_user_id=body.actor_user_id, user_id=user_id)
         try:
-            async with _pool(request).acquire() as conn, conn.transaction():
+            async with pool.acquire() as conn, conn.transaction():
                 temporary, event = await handlers.reset_password(
                     PgRepository(conn), cmd, now=datetime.now(UTC)
                 )

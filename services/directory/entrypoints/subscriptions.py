@@ -4,6 +4,7 @@ handler inside the consumer's transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -13,10 +14,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from services.directory.adapters import subscriptions as store
+from services.directory.adapters.audit import Attempt
 from services.directory.adapters.subscriptions import PgSubscriptionRepository
 from services.directory.domain import subscriptions as model
+from services.directory.domain.acting import CustomerAction
+from services.directory.entrypoints.audited import audited, reply
 from services.directory.handlers import subscriptions as handlers
+from services.directory.handlers.subscriptions import STATE_ACTIONS as _STATE_ACTIONS
 from shared.contracts import directory, offers
+from shared.contracts.base import Event
 from shared.contracts.topics import DIRECTORY_EVENTS, OFFERS_EVENTS
 from shared.messaging.consumer import MessageContext, Routes
 from shared.runtime import Subscription
@@ -26,16 +32,46 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _attempt(ctx: MessageContext, msg: Any, action: CustomerAction) -> Attempt:
+    details = {"user_id": msg.user_id} if hasattr(msg, "user_id") else {}
+    if hasattr(msg, "quantity"):
+        details["quantity"] = msg.quantity
+    return Attempt(
+        customer_id=msg.customer_id,
+        actor_user_id=msg.actor_user_id,
+        action=action.value,
+        target_kind="subscription",
+        target_id=msg.subscription_id,
+        details=details,
+        message_id=ctx.envelope.id,
+    )
+
+
 def add_commands(routes: Routes) -> Routes:
-    """Register the lifecycle commands on the directory's commands topic routes."""
+    """Register the lifecycle commands on the directory's commands topic routes. Each is an
+    act for the customer: audited, allowed or refused (see ``entrypoints/audited.py``)."""
+
+    async def run(
+        ctx: MessageContext,
+        msg: Any,
+        action: CustomerAction,
+        handle: Callable[[PgSubscriptionRepository], Awaitable[Event]],
+    ) -> None:
+        repo = PgSubscriptionRepository(ctx.conn)
+        outcome = await audited(ctx.conn, _attempt(ctx, msg, action), lambda: handle(repo))
+        reply(ctx, outcome, customer_id=msg.customer_id)
 
     @routes.on(directory.ChangeSubscriptionQuantity)
     async def change_quantity(
         ctx: MessageContext, msg: directory.ChangeSubscriptionQuantity
     ) -> None:
         cmd = model.ChangeQuantity(**msg.model_dump())
-        repo = PgSubscriptionRepository(ctx.conn)
-        ctx.emit(await handlers.change_quantity(repo, cmd, now=_now()), topic=DIRECTORY_EVENTS)
+        await run(
+            ctx,
+            msg,
+            CustomerAction.CHANGE_QUANTITY,
+            lambda repo: handlers.change_quantity(repo, cmd, now=_now()),
+        )
 
     async def change_state(ctx: MessageContext, msg: Any, action: Any) -> None:
         cmd = model.ChangeState(
@@ -45,8 +81,12 @@ def add_commands(routes: Routes) -> Routes:
             action=action,
             reason=getattr(msg, "reason", ""),
         )
-        repo = PgSubscriptionRepository(ctx.conn)
-        ctx.emit(await handlers.change_state(repo, cmd, now=_now()), topic=DIRECTORY_EVENTS)
+        await run(
+            ctx,
+            msg,
+            _STATE_ACTIONS[action],
+            lambda repo: handlers.change_state(repo, cmd, now=_now()),
+        )
 
     @routes.on(directory.SuspendSubscription)
     async def suspend(ctx: MessageContext, msg: directory.SuspendSubscription) -> None:
@@ -63,14 +103,22 @@ def add_commands(routes: Routes) -> Routes:
     @routes.on(directory.AssignLicence)
     async def assign(ctx: MessageContext, msg: directory.AssignLicence) -> None:
         cmd = model.AssignLicence(**msg.model_dump())
-        repo = PgSubscriptionRepository(ctx.conn)
-        ctx.emit(await handlers.assign_licence(repo, cmd, now=_now()), topic=DIRECTORY_EVENTS)
+        await run(
+            ctx,
+            msg,
+            CustomerAction.ASSIGN_LICENCE,
+            lambda repo: handlers.assign_licence(repo, cmd, now=_now()),
+        )
 
     @routes.on(directory.RemoveLicence)
     async def remove(ctx: MessageContext, msg: directory.RemoveLicence) -> None:
         cmd = model.RemoveLicence(**msg.model_dump())
-        repo = PgSubscriptionRepository(ctx.conn)
-        ctx.emit(await handlers.remove_licence(repo, cmd, now=_now()), topic=DIRECTORY_EVENTS)
+        await run(
+            ctx,
+            msg,
+            CustomerAction.REMOVE_LICENCE,
+            lambda repo: handlers.remove_licence(repo, cmd, now=_now()),
+        )
 
     return routes
 

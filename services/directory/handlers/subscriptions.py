@@ -12,8 +12,9 @@ import uuid
 from datetime import datetime
 
 from services.directory.adapters.subscriptions import SubscriptionRepository
-from services.directory.domain import errors
+from services.directory.domain import acting, errors
 from services.directory.domain import subscriptions as model
+from services.directory.domain.acting import CustomerAction
 from services.directory.domain.subscriptions import ManagedSubscription
 from shared.contracts import directory as contracts
 from shared.contracts.base import Event
@@ -111,22 +112,37 @@ async def _create_paid(
 
 
 async def _load_for(
-    repo: SubscriptionRepository, cmd: model.SubscriptionCommand
+    repo: SubscriptionRepository, cmd: model.SubscriptionCommand, action: CustomerAction
 ) -> tuple[ManagedSubscription, uuid.UUID | None]:
-    """The subscription, locked, and the partner the actor acts from (None: the customer)."""
+    """The subscription, locked, and the partner the actor acts from (None: the customer).
+    The actor enters the customer first (the permission table in ``domain/acting.py``), so
+    an outsider learns nothing about the customer's subscriptions."""
+    actor = await repo.get_user(user_id=cmd.actor_user_id)
+    role = None
+    if actor is not None and actor.company_kind == "partner":
+        role = await repo.delegation_role(
+            partner_id=actor.company_id, customer_id=cmd.customer_id, lock=True
+        )
+    who = acting.enter(actor, customer_id=cmd.customer_id, delegation_role=role, action=action)
     subscription = await repo.get(subscription_id=cmd.subscription_id, lock=True)
     if subscription is None or subscription.customer_id != cmd.customer_id:
         raise errors.SubscriptionNotFound(
             "The customer has no such subscription.", subscription_id=str(cmd.subscription_id)
         )
-    actor = await repo.get_user(user_id=cmd.actor_user_id)
-    return subscription, model.authorise(actor, subscription)
+    return subscription, who.partner_id
+
+
+STATE_ACTIONS = {
+    "suspend": CustomerAction.SUSPEND_SUBSCRIPTION,
+    "reactivate": CustomerAction.REACTIVATE_SUBSCRIPTION,
+    "cancel": CustomerAction.CANCEL_SUBSCRIPTION,
+}
 
 
 async def change_quantity(
     repo: SubscriptionRepository, cmd: model.ChangeQuantity, *, now: datetime
 ) -> contracts.SubscriptionQuantityChanged:
-    subscription, partner = await _load_for(repo, cmd)
+    subscription, partner = await _load_for(repo, cmd, CustomerAction.CHANGE_QUANTITY)
     previous = subscription.change_quantity(cmd.quantity, now=now)
     await repo.save(subscription=subscription)
     return contracts.SubscriptionQuantityChanged(
@@ -149,7 +165,7 @@ async def change_state(
     | contracts.SubscriptionReactivated
     | (contracts.SubscriptionCancelled)
 ):
-    subscription, partner = await _load_for(repo, cmd)
+    subscription, partner = await _load_for(repo, cmd, STATE_ACTIONS[cmd.action])
     previous = subscription.state
     common = {
         "subscription_id": subscription.subscription_id,
@@ -177,7 +193,7 @@ async def change_state(
 async def assign_licence(
     repo: SubscriptionRepository, cmd: model.AssignLicence, *, now: datetime
 ) -> contracts.LicenceAssigned:
-    subscription, partner = await _load_for(repo, cmd)
+    subscription, partner = await _load_for(repo, cmd, CustomerAction.ASSIGN_LICENCE)
     user = await repo.get_user(user_id=cmd.user_id)
     if user is None:
         raise errors.UserNotFound("No such user.", user_id=str(cmd.user_id))
@@ -214,7 +230,7 @@ async def assign_licence(
 async def remove_licence(
     repo: SubscriptionRepository, cmd: model.RemoveLicence, *, now: datetime
 ) -> contracts.LicenceRemoved:
-    subscription, partner = await _load_for(repo, cmd)
+    subscription, partner = await _load_for(repo, cmd, CustomerAction.REMOVE_LICENCE)
     subscription.release_one(now=now)  # checks the state before anything is written
     if not await repo.unassign(subscription_id=subscription.subscription_id, user_id=cmd.user_id):
         raise errors.LicenceNotAssigned(

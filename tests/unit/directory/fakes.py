@@ -68,7 +68,9 @@ class FakeRepository:
             1 for u in self.users.values() if u.company_id == company_id and u.active_global_admin
         )
 
-    async def delegation_role(self, *, partner_id: UUID, customer_id: UUID) -> str | None:
+    async def delegation_role(
+        self, *, partner_id: UUID, customer_id: UUID, lock: bool = False
+    ) -> str | None:
         return self.delegations.get((partner_id, customer_id))
 
     async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None:

@@ -16,6 +16,7 @@ class FakeSubscriptions:
         self.users: dict[UUID, User] = {}
         self.rows: dict[UUID, ManagedSubscription] = {}
         self.assignments: dict[UUID, dict[UUID, datetime]] = {}
+        self.delegations: dict[tuple[UUID, UUID], str] = {}  # (partner, customer) -> role
 
     def _assigned(self, subscription_id: UUID) -> int:
         return len(self.assignments.get(subscription_id, {}))
@@ -25,6 +26,11 @@ class FakeSubscriptions:
 
     async def get_user(self, *, user_id: UUID) -> User | None:
         return self.users.get(user_id)
+
+    async def delegation_role(
+        self, *, partner_id: UUID, customer_id: UUID, lock: bool = False
+    ) -> str | None:
+        return self.delegations.get((partner_id, customer_id))
 
     async def get(self, *, subscription_id: UUID, lock: bool = False) -> ManagedSubscription | None:
         found = self.rows.get(subscription_id)

@@ -24,8 +24,8 @@ HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
 
 
 class World:
-    """A customer with its Global admin and a plain user; a partner of record with a Full
-    and a Limited user; another partner."""
+    """A customer with its Global admin and a plain user; a partner of record holding a
+    Full delegation, with a Full and a Limited user; another partner."""
 
     def __init__(self) -> None:
         self.repo = FakeSubscriptions()
@@ -37,6 +37,7 @@ class World:
         self.full = self.user("partner", self.partner, access=SupportedAccess.FULL)
         self.limited = self.user("partner", self.partner, access=SupportedAccess.LIMITED)
         self.stranger = self.user("partner", uuid.uuid4(), access=SupportedAccess.FULL)
+        self.repo.delegations[(self.partner, self.customer)] = "full"
 
     def user(
         self,
@@ -197,7 +198,7 @@ async def test_an_active_subscription_is_not_converted_a_new_one_is_made() -> No
 
 
 @pytest.mark.parametrize("who", ["admin", "full"])
-async def test_customer_global_admin_and_full_partner_of_record_may_act(who: str) -> None:
+async def test_customer_global_admin_and_full_delegated_partner_may_act(who: str) -> None:
     w = World()
     sid = w.subscription(seats=3)
     actor = getattr(w, who)
@@ -209,17 +210,40 @@ async def test_customer_global_admin_and_full_partner_of_record_may_act(who: str
     assert event.acting_partner_id == (w.partner if who == "full" else None)
 
 
-@pytest.mark.parametrize("who", ["member", "limited", "stranger", "nobody"])
-async def test_others_may_not_act(who: str) -> None:
+@pytest.mark.parametrize(
+    ("who", "refusal"),
+    [
+        ("member", errors.NotAllowed),
+        ("limited", errors.BeyondRole),  # Limited administration: password resets only
+        ("stranger", errors.NoActiveDelegation),
+        ("nobody", errors.NotAllowed),
+    ],
+)
+async def test_others_may_not_act(who: str, refusal: type[Exception]) -> None:
     w = World()
     sid = w.subscription(seats=3)
     actor_id = getattr(w, who).user_id if who != "nobody" else uuid.uuid4()
     before = w.snapshot()
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(refusal):
         await handlers.change_quantity(
             w.repo, model.ChangeQuantity(w.customer, sid, actor_id, 10), now=NOW
         )
     assert w.snapshot() == before
+
+
+@pytest.mark.parametrize("role", [None, "limited"])
+async def test_partner_of_record_needs_an_active_full_delegation(role: str | None) -> None:
+    """Being partner of record grants nothing; a Limited delegation makes even a Full user
+    the customer's Password admin."""
+    w = World()
+    sid = w.subscription(seats=3)
+    if role is None:
+        del w.repo.delegations[(w.partner, w.customer)]
+    else:
+        w.repo.delegations[(w.partner, w.customer)] = role
+    with pytest.raises(errors.NoActiveDelegation if role is None else errors.BeyondRole):
+        await w.assign(sid, w.member, actor=w.full)
+    assert sid not in w.repo.assignments
 
 
 async def test_another_customers_admin_may_not_act() -> None:
@@ -244,10 +268,18 @@ async def test_disabled_or_temporary_password_actor_is_refused() -> None:
 
 async def test_subscription_of_another_customer_is_not_found() -> None:
     w = World()
-    sid = w.subscription()
-    cmd = model.ChangeQuantity(uuid.uuid4(), sid, w.admin.user_id, 10)
+    theirs = World()
+    w.repo.rows.update(theirs.repo.rows)
+    sid = theirs.subscription()
+    w.repo.rows[sid] = theirs.repo.rows[sid]
+    cmd = model.ChangeQuantity(w.customer, sid, w.admin.user_id, 10)
     with pytest.raises(errors.SubscriptionNotFound):
         await handlers.change_quantity(w.repo, cmd, now=NOW)
+    # Naming the other customer instead: this admin cannot enter it at all.
+    with pytest.raises(errors.NotAllowed):
+        await handlers.change_quantity(
+            w.repo, model.ChangeQuantity(theirs.customer, sid, w.admin.user_id, 10), now=NOW
+        )
     with pytest.raises(errors.SubscriptionNotFound):
         await handlers.change_quantity(
             w.repo, model.ChangeQuantity(w.customer, uuid.uuid4(), w.admin.user_id, 10), now=NOW

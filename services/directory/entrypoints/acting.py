@@ -1,0 +1,176 @@
+"""Acting for a customer: Kafka commands for its users and the internal reads (the users
+as an admin sees them, the audit). Every attempt passes through ``audited``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import asyncpg
+from fastapi import APIRouter, Query, Request
+
+from services.directory.adapters import audit, queries
+from services.directory.adapters.audit import Attempt
+from services.directory.adapters.repository import PgRepository
+from services.directory.domain import commands, errors
+from services.directory.domain.acting import CustomerAction
+from services.directory.domain.roles import CompanyRole, SupportedAccess
+from services.directory.entrypoints.audited import audited, reply
+from services.directory.entrypoints.http import rejected
+from services.directory.handlers import customer_users as handlers
+from shared.contracts import directory
+from shared.errors import DomainError
+from shared.messaging.consumer import MessageContext, Routes
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def attempt_of(
+    ctx: MessageContext,
+    msg: Any,
+    action: CustomerAction,
+    *,
+    target_kind: audit.TargetKind,
+    target_id: UUID | None,
+    **details: Any,
+) -> Attempt:
+    return Attempt(
+        customer_id=msg.customer_id,
+        actor_user_id=msg.actor_user_id,
+        action=action.value,
+        target_kind=target_kind,
+        target_id=target_id,
+        details=details,
+        message_id=ctx.envelope.id,
+    )
+
+
+def add_commands(routes: Routes) -> Routes:
+    """Register the customer-user commands on the directory's commands topic routes."""
+
+    @routes.on(directory.CreateCustomerUser)
+    async def create_user(ctx: MessageContext, msg: directory.CreateCustomerUser) -> None:
+        cmd = commands.CreateCustomerUser(
+            customer_id=msg.customer_id,
+            actor_user_id=msg.actor_user_id,
+            user_id=msg.user_id,
+            email=msg.email,
+            display_name=msg.display_name,
+            company_role=CompanyRole(msg.company_role),
+            password_hash=msg.password_hash,
+        )
+        attempt = attempt_of(
+            ctx,
+            msg,
+            CustomerAction.CREATE_USER,
+            target_kind="user",
+            target_id=msg.user_id,
+            email=msg.email,
+            company_role=msg.company_role,
+        )
+        repo = PgRepository(ctx.conn)
+        outcome = await audited(
+            ctx.conn, attempt, lambda: handlers.create_customer_user(repo, cmd, now=_now())
+        )
+        reply(ctx, outcome, customer_id=msg.customer_id)
+
+    @routes.on(directory.DisableCustomerUser)
+    async def disable_user(ctx: MessageContext, msg: directory.DisableCustomerUser) -> None:
+        cmd = commands.DisableCustomerUser(**msg.model_dump())
+        attempt = attempt_of(
+            ctx, msg, CustomerAction.DISABLE_USER, target_kind="user", target_id=msg.user_id
+        )
+        repo = PgRepository(ctx.conn)
+        outcome = await audited(
+            ctx.conn, attempt, lambda: handlers.disable_customer_user(repo, cmd, now=_now())
+        )
+        reply(ctx, outcome, customer_id=msg.customer_id)
+
+    return routes
+
+
+EMITS = (directory.CustomerUserCreated, directory.CustomerUserDisabled)
+
+
+# --- internal HTTP -----------------------------------------------------------------------
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.service.pool
+    return pool
+
+
+async def _audit_scope(
+    pool: asyncpg.Pool, actor_user_id: UUID, customer_id: UUID | None
+) -> tuple[UUID | None, UUID | None]:
+    """(partner_id, customer_id) whose records the actor may read: a partner user with
+    admin access to supported companies (or the partner's Global admin) reads its partner's
+    records; a customer's Global admin reads everything done in its company."""
+    async with pool.acquire() as conn:
+        actor = await PgRepository(conn).get_user(user_id=actor_user_id)
+    if actor is None or not actor.active:
+        raise errors.NotAllowed("The acting user is not known or is disabled.")
+    if actor.company_kind == "customer":
+        if actor.company_role is not CompanyRole.GLOBAL_ADMIN:
+            raise errors.NotAllowed("Only a Global admin of the customer reads its audit.")
+        if customer_id is not None and customer_id != actor.company_id:
+            raise errors.CustomerNotFound("No such customer.")
+        return None, actor.company_id
+    if (
+        actor.supported_access is SupportedAccess.NONE
+        and actor.company_role is not CompanyRole.GLOBAL_ADMIN
+    ):
+        raise errors.NotAllowed("You have no admin access to supported companies.")
+    return actor.company_id, customer_id
+
+
+def router() -> APIRouter:
+    r = APIRouter(prefix="/internal")
+
+    @r.get("/customers/{customer_id}/managed-users")
+    async def managed_users(request: Request, customer_id: UUID, actor_user_id: UUID) -> Any:
+        """The customer's users, for an actor acting for the customer (table: list_users).
+        Audited, allowed or refused."""
+        attempt = Attempt(
+            customer_id=customer_id,
+            actor_user_id=actor_user_id,
+            action=CustomerAction.LIST_USERS.value,
+            target_kind="users",
+        )
+        async with _pool(request).acquire() as conn, conn.transaction():
+            repo = PgRepository(conn)
+
+            async def run() -> list[dict[str, Any]]:
+                await handlers.may_list_users(
+                    repo, actor_user_id=actor_user_id, customer_id=customer_id
+                )
+                return await queries.company_users(conn, company_id=customer_id)
+
+            outcome = await audited(conn, attempt, run)
+        return rejected(outcome) if isinstance(outcome, DomainError) else outcome
+
+    @r.get("/audit")
+    async def audit_records(
+        request: Request,
+        actor_user_id: UUID,
+        customer_id: UUID | None = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        before: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> Any:
+        """Who did what for customers, newest first: a partner user sees its partner's
+        records (``customer_id`` narrows them to one customer); a customer's Global admin
+        sees every record about its company. ``{items: [...], next_before}``."""
+        pool = _pool(request)
+        try:
+            partner_id, customer = await _audit_scope(pool, actor_user_id, customer_id)
+            cursor = audit.Before.decode(before) if before else None
+        except DomainError as exc:
+            return rejected(exc)
+        return await audit.page(
+            pool, partner_id=partner_id, customer_id=customer, limit=limit, before=cursor
+        )
+
+    return r

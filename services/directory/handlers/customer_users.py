@@ -1,0 +1,146 @@
+"""A customer's users, administered by its own admin or by a partner acting for it under an
+active delegation (the permission table in ``domain/acting.py``). Each handler enters the
+customer first (who acts, in which role), then loads, checks the action, saves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from uuid import UUID
+
+from services.directory.adapters.repository import Repository
+from services.directory.domain import acting, commands, credentials, errors
+from services.directory.domain.acting import Acting, CustomerAction
+from services.directory.domain.model import User, check_global_admins_remain
+from services.directory.domain.roles import SupportedAccess
+from shared.contracts import directory as contracts
+
+
+async def enter(
+    repo: Repository, *, actor_user_id: UUID, customer_id: UUID, action: CustomerAction
+) -> Acting:
+    """The actor's role in the customer, covering ``action``. The delegation view's row is
+    locked until commit, so a revocation applied concurrently either came first (and this
+    is refused) or waits for this transaction."""
+    actor = await repo.get_user(user_id=actor_user_id)
+    role = None
+    if actor is not None and actor.company_kind == "partner":
+        role = await repo.delegation_role(
+            partner_id=actor.company_id, customer_id=customer_id, lock=True
+        )
+    return acting.enter(actor, customer_id=customer_id, delegation_role=role, action=action)
+
+
+async def may_list_users(repo: Repository, *, actor_user_id: UUID, customer_id: UUID) -> Acting:
+    return await enter(
+        repo,
+        actor_user_id=actor_user_id,
+        customer_id=customer_id,
+        action=CustomerAction.LIST_USERS,
+    )
+
+
+async def _target(repo: Repository, *, user_id: UUID, customer_id: UUID) -> User:
+    target = await repo.get_user(user_id=user_id, lock=True)
+    if target is None or target.company_kind != "customer" or target.company_id != customer_id:
+        raise errors.UserNotFound("The customer has no such user.", user_id=str(user_id))
+    return target
+
+
+async def create_customer_user(
+    repo: Repository, cmd: commands.CreateCustomerUser, *, now: datetime
+) -> contracts.CustomerUserCreated:
+    who = await enter(
+        repo,
+        actor_user_id=cmd.actor_user_id,
+        customer_id=cmd.customer_id,
+        action=CustomerAction.CREATE_USER,
+    )
+    if await repo.get_customer(customer_id=cmd.customer_id) is None:
+        raise errors.CustomerNotFound("No such customer.")
+    if await repo.email_taken(email=cmd.email):
+        raise errors.EmailTaken("A user with this e-mail already exists.")
+    user = User(
+        user_id=cmd.user_id,
+        company_kind="customer",
+        company_id=cmd.customer_id,
+        email=cmd.email,
+        display_name=cmd.display_name,
+        password_hash=cmd.password_hash,
+        company_role=cmd.company_role,
+        supported_access=SupportedAccess.NONE,
+        created_at=now,
+        must_change_password=True,
+    )
+    await repo.add_user(user=user)
+    return contracts.CustomerUserCreated(
+        customer_id=cmd.customer_id,
+        user_id=user.user_id,
+        email=user.email,
+        display_name=user.display_name,
+        company_role=user.company_role.value,
+        created_by=cmd.actor_user_id,
+        acting_partner_id=who.partner_id,
+        created_at=now,
+    )
+
+
+async def disable_customer_user(
+    repo: Repository, cmd: commands.DisableCustomerUser, *, now: datetime
+) -> contracts.CustomerUserDisabled:
+    who = await enter(
+        repo,
+        actor_user_id=cmd.actor_user_id,
+        customer_id=cmd.customer_id,
+        action=CustomerAction.DISABLE_USER,
+    )
+    target = await _target(repo, user_id=cmd.user_id, customer_id=cmd.customer_id)
+    if not target.active:
+        raise errors.UserDisabled("This user is disabled already.", user_id=str(cmd.user_id))
+    after = replace(target, disabled_at=now)
+    check_global_admins_remain(
+        before=target,
+        after=after,
+        active_global_admins=await repo.active_global_admins(company_id=cmd.customer_id),
+    )
+    await repo.save_user(user=after)
+    return contracts.CustomerUserDisabled(
+        customer_id=cmd.customer_id,
+        user_id=cmd.user_id,
+        by=cmd.actor_user_id,
+        acting_partner_id=who.partner_id,
+        at=now,
+    )
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    temporary_password: str
+    event: contracts.UserPasswordReset
+    action: CustomerAction  # which row of the table allowed it
+
+
+async def reset_customer_password(
+    repo: Repository, cmd: commands.ResetCustomerPassword, *, now: datetime
+) -> PasswordReset:
+    """A one-time temporary password for a customer user (returned to the actor only).
+    Resetting an admin's password is a row of its own in the table (Full only). The target
+    is read first only to name the action; a missing one is reported after the actor's
+    right to act for the customer is established, so nothing leaks to outsiders."""
+    found = await repo.get_user(user_id=cmd.user_id, lock=True)
+    in_customer = (
+        found is not None
+        and found.company_kind == "customer"
+        and found.company_id == cmd.customer_id
+    )
+    action = acting.reset_action(found) if found and in_customer else CustomerAction.RESET_PASSWORD
+    await enter(repo, actor_user_id=cmd.actor_user_id, customer_id=cmd.customer_id, action=action)
+    if found is None or not in_customer:
+        raise errors.UserNotFound("The customer has no such user.", user_id=str(cmd.user_id))
+    temporary = credentials.temporary_password()
+    found.set_password(credentials.hash_password(temporary), temporary=True)
+    await repo.save_user(user=found)
+    event = contracts.UserPasswordReset(
+        company_id=cmd.customer_id, user_id=found.user_id, reset_by=cmd.actor_user_id, reset_at=now
+    )
+    return PasswordReset(temporary_password=temporary, event=event, action=action)
