@@ -135,7 +135,7 @@ async def test_partner_and_customer_journey(
     if offered("POST", "/api/partner/customers/{customer_id}/service-requests"):
         form = partner.get_by_test_id("service-request-form")
         await form.get_by_label("Title").fill("Mailbox migration")
-        await form.get_by_label("Severity").select_option("b")
+        await form.get_by_label("Severity").select_option("high")
         await form.get_by_label("Description").fill("Move 10 mailboxes from the old host.")
         await form.get_by_role("button", name="Open service request").click()
         await expect(partner.get_by_text("Mailbox migration")).to_be_visible()

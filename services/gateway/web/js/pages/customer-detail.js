@@ -6,7 +6,15 @@ import { onLive, throttled } from "../live.js";
 import { services, serviceName } from "../api.js";
 import { ROLE_TEXT } from "./invitations.js";
 
-const SEVERITIES = [["c", "C — minimal impact"], ["b", "B — moderate impact"], ["a", "A — critical impact"]];
+const SEVERITIES = [["normal", "Normal"], ["low", "Low"], ["high", "High"], ["critical", "Critical — service down"]];
+// Where a service request may go next (the directory enforces the same table).
+const NEXT_STATES = {
+  open: [["in_progress", "In progress"]],
+  in_progress: [["waiting_on_customer", "Waiting on customer"], ["resolved", "Resolved"]],
+  waiting_on_customer: [["in_progress", "In progress"], ["resolved", "Resolved"]],
+  resolved: [["closed", "Closed"], ["open", "Reopen"]],
+  closed: [],
+};
 
 export default async function customerDetail(ctx) {
   const id = ctx.params.id;
@@ -125,6 +133,7 @@ export default async function customerDetail(ctx) {
       field({ name: "title", label: "Title", required: true, maxlength: 200 }),
       field({ name: "severity", label: "Severity", options: SEVERITIES }),
       field({ name: "description", label: "Description", type: "textarea", required: true }),
+      field({ name: "contact_name", label: "Contact name", maxlength: 200 }),
     ], async (v, formEl) => {
       await post(`${base}/service-requests`, v);
       announce("Service request opened.");
@@ -135,27 +144,27 @@ export default async function customerDetail(ctx) {
       missing ? h("p", { class: "muted" }, "Service requests are not available yet.")
         : list.length ? table(["Request", "Severity", "Status", "Opened", ""], list.map((r) => [
             h("div", {}, h("strong", {}, r.title), h("div", { class: "muted small" }, r.description || "")),
-            String(r.severity || "").toUpperCase(), badge(r.status), fmtDate(r.opened_at || r.created_at, true),
-            full && r.status !== "closed" ? h("div", { class: "actions" },
+            r.severity, badge(r.state), fmtDate(r.created_at, true),
+            full && r.state !== "closed" ? h("div", { class: "actions" },
               h("button", { type: "button", class: "secondary", "aria-expanded": "false", onclick: (e) => {
                 const b = e.currentTarget;
                 const slot = b.closest("td").querySelector(".note-slot");
                 const open = b.getAttribute("aria-expanded") !== "true";
                 b.setAttribute("aria-expanded", String(open));
-                clear(slot, open ? form({ "aria-label": `Note on ${r.title}` }, [field({ name: "text", label: "Note", type: "textarea", rows: 2, required: true })],
+                clear(slot, open ? form({ "aria-label": `Note on ${r.title}` }, [field({ name: "body", label: "Note", type: "textarea", rows: 2, required: true })],
                   async (v) => {
-                    await post(`${base}/service-requests/${r.request_id}/notes`, { text: v.text });
+                    await post(`${base}/service-requests/${r.request_id}/notes`, { body: v.body });
                     announce("Note added.");
                     await render();
                   }, { submitLabel: "Add note" }) : null);
                 if (open) slot.querySelector("textarea").focus();
               } }, "Add note"),
-              h("button", { type: "button", class: "secondary", onclick: async () => {
-                if (!(await confirmAction("Close this service request?", { title: "Close request", ok: "Close request" }))) return;
-                await post(`${base}/service-requests/${r.request_id}/close`);
-                announce("Service request closed.");
+              ...NEXT_STATES[r.state].map(([state, label]) => h("button", { type: "button", class: "secondary", onclick: async () => {
+                if (state === "closed" && !(await confirmAction("Close this service request?", { title: "Close request", ok: "Close request" }))) return;
+                await post(`${base}/service-requests/${r.request_id}/state`, { state });
+                announce(`Service request: ${label.toLowerCase()}.`);
                 await render();
-              } }, "Close"), h("div", { class: "note-slot" })) : "",
+              } }, label)), h("div", { class: "note-slot" })) : "",
           ])) : empty("No service requests", full ? "Open one below when the customer needs help from the provider." : "None open for this customer."),
       newForm ? [h("h3", {}, "Open a service request"), newForm] : null);
   }

@@ -8,19 +8,20 @@ export default async function customerRequests(ctx) {
   async function render() {
     let list;
     try {
-      list = items(await get("/api/customer/service-requests"));
+      const summaries = items(await get("/api/customer/service-requests"));
+      list = await Promise.all(summaries.map((r) => get(`/api/customer/service-requests/${r.request_id}`)));
     } catch (error) {
       if (error.status !== 404) throw error;
       return clear(root, h("div", { class: "card" }, empty("Service requests are not available yet", "Your partner can open service requests for you once they are.")));
     }
     clear(root, list.length ? list.map((r) => h("section", { class: "card", "aria-labelledby": `sr-${r.request_id}` },
-      h("div", { class: "row" }, h("h2", { id: `sr-${r.request_id}` }, r.title), h("span", { class: "spacer" }), badge(r.status)),
-      h("p", { class: "muted small" }, `Severity ${String(r.severity || "").toUpperCase()} · opened ${fmtDate(r.opened_at || r.created_at, true)}`),
+      h("div", { class: "row" }, h("h2", { id: `sr-${r.request_id}` }, r.title), h("span", { class: "spacer" }), badge(r.state)),
+      h("p", { class: "muted small" }, `Severity ${r.severity} · opened ${fmtDate(r.created_at, true)}`),
       h("p", {}, r.description || ""),
-      (r.notes || []).length ? h("ul", { class: "activity" }, r.notes.map((n) => h("li", {}, h("span", { class: "muted small" }, `${fmtDate(n.at || n.created_at, true)} · ${n.author || ""}`), h("div", {}, n.text)))) : null,
-      r.status !== "closed" ? form({ "aria-label": `Comment on ${r.title}` }, [field({ name: "text", label: "Add a comment", type: "textarea", rows: 2, required: true })],
+      (r.notes || []).length ? h("ul", { class: "activity" }, r.notes.map((n) => h("li", {}, h("span", { class: "muted small" }, `${fmtDate(n.added_at, true)} · ${n.author_kind === "partner" ? "your partner" : "your company"}`), h("div", {}, n.body)))) : null,
+      r.state !== "closed" ? form({ "aria-label": `Comment on ${r.title}` }, [field({ name: "body", label: "Add a comment", type: "textarea", rows: 2, required: true })],
         async (v) => {
-          await post(`/api/customer/service-requests/${r.request_id}/comments`, { text: v.text });
+          await post(`/api/customer/service-requests/${r.request_id}/notes`, { body: v.body });
           announce("Comment added.");
           await render();
         }, { submitLabel: "Comment" }) : null))
