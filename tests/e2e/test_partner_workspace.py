@@ -153,3 +153,34 @@ def _profile(company: dict[str, Any]) -> dict[str, Any]:
     return {k: company.get(k) or "" for k in ("name", "phone", "address", "website")} | {
         "support_email": company.get("support_email")
     }
+
+
+async def test_a_standalone_delegation_offer_goes_out_by_mail_and_is_decided_by_link(
+    partner: Portal, customer: Portal, mailbox: list[EmailMessage]
+) -> None:
+    offered = await partner.post(
+        "/api/partner/delegation-requests",
+        json={"customer_id": customer.company_id, "role": "limited", "duration_days": 90},
+    )
+    assert offered.status_code == 201, offered.text
+    request_id, url = offered.json()["request_id"], offered.json()["url"]
+    to = f"admin-{uuid.uuid4().hex[:6]}@contoso.example"
+    sent = await partner.post(
+        f"/api/partner/delegation-requests/{request_id}/send", json={"to": [to]}
+    )
+    assert sent.status_code == 200, sent.text
+
+    async def delivered() -> list[EmailMessage]:
+        return [m for m in mailbox if to in str(m["To"])]
+
+    body = (await eventually(delivered))[0].get_body(("plain",))
+    assert body is not None
+    assert url in body.get_content()
+
+    code = url.rsplit("/", 1)[1]
+    seen = await customer.get(f"/api/customer/delegation-requests/by-code/{code}")
+    assert seen.status_code == 200, seen.text
+    assert seen.json()["request"]["role"] == "limited"
+    assert seen.json()["partner"]["name"] == DEMO.name
+    approved = await customer.post(f"/api/customer/delegation-requests/{request_id}/approve")
+    assert approved.status_code == 200, approved.text

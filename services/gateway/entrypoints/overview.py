@@ -103,3 +103,15 @@ async def send_offer(
 ) -> dict[str, Any]:
     offer = await gateway.offers.get(f"/internal/offers/{offer_id}", partner_id=user.company_id)
     return await _send_link(gateway, user, "an offer", offer["url"], body)
+
+
+@router.post("/delegation-requests/{request_id}/send")
+async def send_delegation_offer(
+    request_id: uuid.UUID, body: Recipients, user: SupportingPartnerUser, gateway: GatewayDep
+) -> dict[str, Any]:
+    request = await gateway.delegation.get(f"/internal/requests/{request_id}")
+    if request["partner_id"] != str(user.company_id) or not request.get("url"):
+        raise Problem(404, "not_found", "No such delegation offer.")
+    return await _send_link(
+        gateway, user, "an offer to administer your account", request["url"], body
+    )
