@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from shared.contracts import directory
+from shared.contracts import delegation, directory
 from shared.contracts.base import Event
-from shared.contracts.topics import INVITATIONS_EVENTS
+from shared.contracts.topics import DELEGATION_EVENTS, INVITATIONS_EVENTS
 from tests.integration.directory.helpers import (
     REJECTED,
     command,
@@ -25,6 +26,7 @@ from tests.integration.directory.helpers import (
 )
 from tests.integration.directory.subscription_helpers import customer_user, paid, state_of
 from tests.support.bus import Bus
+from tests.support.wait import eventually
 from tools.procs import ServiceProcess
 
 
@@ -107,7 +109,7 @@ async def test_quantity_change_is_bounded_by_assignments(
     assert other.json()["code"] == "subscription_not_found"
 
 
-async def test_suspend_reactivate_cancel_by_the_partner_of_record(
+async def test_suspend_reactivate_cancel_by_a_partner_with_an_active_delegation(
     stack: object, bus: Bus, pool: asyncpg.Pool
 ) -> None:
     partner = await registered_partner(bus)  # its first admin has Full administration
@@ -117,6 +119,25 @@ async def test_suspend_reactivate_cancel_by_the_partner_of_record(
         bus, directory.AssignLicence(**c.ref(sid), user_id=c.user), directory.LicenceAssigned
     )
     acting = c.ref(sid, actor=partner.admin.user_id)
+    # Partner of record is not enough: the partner needs an active delegation.
+    await _rejected(bus, directory.SuspendSubscription(**acting), "no_active_delegation")
+    relationship = uuid.uuid4()
+    await bus.send(
+        delegation.DelegationApproved(
+            request_id=relationship,
+            partner_id=partner.partner_id,
+            customer_id=c.id,
+            role="full",
+            approved_by=c.admin,
+            approved_at=datetime.now(UTC),
+        ),
+        topic=DELEGATION_EVENTS,
+    )
+    await eventually(
+        lambda: pool.fetchval(
+            "SELECT true FROM directory.partner_customers WHERE delegation_id = $1", relationship
+        )
+    )
     suspended = await _accepted(
         bus,
         directory.SuspendSubscription(**acting, reason="Unpaid"),
