@@ -21,6 +21,7 @@ from services.gateway.adapters.sessions import SessionStore
 from services.gateway.config import Settings
 from services.gateway.deps import Gateway
 from services.gateway.entrypoints import (
+    acting,
     customer,
     delegations,
     invitations,
@@ -58,6 +59,7 @@ ROUTERS = (
     customer,
     subscriptions,
     support,
+    acting,
     public,
     web,
 )

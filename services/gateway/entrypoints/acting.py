@@ -1,0 +1,193 @@
+"""Acting for a customer: its users (list, create, disable, reset a password) and the audit
+of who did what, for a partner user under delegation and for the customer's own Global
+admin. The gateway checks the principal's kind here; the directory decides, from its
+permission table and its view of active delegations, and audits every attempt."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from services.gateway.adapters.passwords import hash_password
+from services.gateway.adapters.sessions import Principal
+from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.entrypoints.partner import temporary_password
+from services.gateway.security import CustomerAdmin, SupportingPartnerUser
+from shared.contracts import directory
+from shared.contracts.topics import DIRECTORY_COMMANDS
+
+router = APIRouter(tags=["acting for customers"])
+
+
+class NewCustomerUser(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr
+    display_name: str = Field(min_length=1, max_length=200)
+    company_role: Literal["none", "global_admin", "password_admin"] = "none"
+
+
+async def _users(gateway: Gateway, actor: Principal, customer_id: uuid.UUID) -> Any:
+    return await gateway.directory.get(
+        f"/internal/customers/{customer_id}/managed-users", actor_user_id=actor.user_id
+    )
+
+
+async def _create(
+    gateway: Gateway, actor: Principal, customer_id: uuid.UUID, body: NewCustomerUser
+) -> Any:
+    password = temporary_password()  # shown once; only its hash travels on Kafka
+    command = directory.CreateCustomerUser(
+        customer_id=customer_id,
+        actor_user_id=actor.user_id,
+        user_id=uuid.uuid4(),
+        password_hash=hash_password(password),
+        **body.model_dump(),
+    )
+    await gateway.execute(command, topic=DIRECTORY_COMMANDS)
+    created = await gateway.directory.get(f"/internal/users/{command.user_id}")
+    return {**created, "temporary_password": password}
+
+
+async def _disable(
+    gateway: Gateway, actor: Principal, customer_id: uuid.UUID, user_id: uuid.UUID
+) -> Any:
+    command = directory.DisableCustomerUser(
+        customer_id=customer_id, actor_user_id=actor.user_id, user_id=user_id
+    )
+    await gateway.execute(command, topic=DIRECTORY_COMMANDS)
+    await gateway.sessions.delete_user(user_id)  # signed out at once
+    return await gateway.directory.get(f"/internal/users/{user_id}")
+
+
+async def _reset(
+    gateway: Gateway, actor: Principal, customer_id: uuid.UUID, user_id: uuid.UUID
+) -> Any:
+    result = await gateway.directory.post(
+        f"/internal/users/{user_id}/reset-password",
+        {"actor_user_id": str(actor.user_id), "customer_id": str(customer_id)},
+    )
+    await gateway.sessions.delete_user(user_id)
+    return {"temporary_password": result["temporary_password"]}
+
+
+async def _audit(
+    gateway: Gateway,
+    actor: Principal,
+    customer_id: uuid.UUID | None,
+    limit: int,
+    before: str | None,
+) -> Any:
+    return await gateway.directory.get(
+        "/internal/audit",
+        actor_user_id=actor.user_id,
+        customer_id=customer_id,
+        limit=limit,
+        before=before,
+    )
+
+
+Limit = Query(50, ge=1, le=200)
+Before = Query(None, max_length=200, description="next_before of the previous page")
+
+
+# --- a partner user acting for a customer -------------------------------------------------
+
+
+@router.get("/api/partner/customers/{customer_id}/users")
+async def partner_customer_users(
+    customer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
+) -> Any:
+    """The customer's users (Full or Limited administration under an active delegation)."""
+    return await _users(gateway, user, customer_id)
+
+
+@router.post("/api/partner/customers/{customer_id}/users", status_code=201)
+async def partner_create_customer_user(
+    customer_id: uuid.UUID, body: NewCustomerUser, user: SupportingPartnerUser, gateway: GatewayDep
+) -> Any:
+    """A new user of the customer (Full administration), with a temporary password shown
+    once here; the user must change it at first sign-in."""
+    return await _create(gateway, user, customer_id, body)
+
+
+@router.post("/api/partner/customers/{customer_id}/users/{user_id}/disable")
+async def partner_disable_customer_user(
+    customer_id: uuid.UUID, user_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
+) -> Any:
+    """Stop a customer user from signing in (Full administration)."""
+    return await _disable(gateway, user, customer_id, user_id)
+
+
+@router.post("/api/partner/customers/{customer_id}/users/{user_id}/reset-password")
+async def partner_reset_customer_password(
+    customer_id: uuid.UUID, user_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
+) -> Any:
+    """``{temporary_password}``, shown once. Limited administration: users without an admin
+    role only."""
+    return await _reset(gateway, user, customer_id, user_id)
+
+
+@router.get("/api/partner/audit")
+async def partner_audit(
+    user: SupportingPartnerUser,
+    gateway: GatewayDep,
+    limit: int = Limit,
+    before: str | None = Before,
+) -> Any:
+    """What the partner's users did, or tried, for customers, newest first."""
+    return await _audit(gateway, user, None, limit, before)
+
+
+@router.get("/api/partner/customers/{customer_id}/audit")
+async def partner_customer_audit(
+    customer_id: uuid.UUID,
+    user: SupportingPartnerUser,
+    gateway: GatewayDep,
+    limit: int = Limit,
+    before: str | None = Before,
+) -> Any:
+    """The partner's records for one customer, newest first."""
+    return await _audit(gateway, user, customer_id, limit, before)
+
+
+# --- the customer's own Global admin ------------------------------------------------------
+
+
+@router.get("/api/customer/users")
+async def customer_users(user: CustomerAdmin, gateway: GatewayDep) -> Any:
+    return await _users(gateway, user, user.company_id)
+
+
+@router.post("/api/customer/users", status_code=201)
+async def customer_create_user(
+    body: NewCustomerUser, user: CustomerAdmin, gateway: GatewayDep
+) -> Any:
+    return await _create(gateway, user, user.company_id, body)
+
+
+@router.post("/api/customer/users/{user_id}/disable")
+async def customer_disable_user(
+    user_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
+) -> Any:
+    return await _disable(gateway, user, user.company_id, user_id)
+
+
+@router.post("/api/customer/users/{user_id}/reset-password")
+async def customer_reset_password(
+    user_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
+) -> Any:
+    return await _reset(gateway, user, user.company_id, user_id)
+
+
+@router.get("/api/customer/audit")
+async def customer_audit(
+    user: CustomerAdmin,
+    gateway: GatewayDep,
+    limit: int = Limit,
+    before: str | None = Before,
+) -> Any:
+    """Who did what in the company: partners acting for it, and its own admins."""
+    return await _audit(gateway, user, None, limit, before)
