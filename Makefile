@@ -69,9 +69,12 @@ test-integration: deps infra-up ## integration tests (real Kafka and PostgreSQL)
 test-e2e: deps infra-up ## end-to-end tests through the gateway
 	$(PY) -m pytest tests/e2e
 
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick chaos
 bench: deps infra-up ## benchmark on the real stack (~15 min); writes results/bench.{json,md,png}
 	$(PY) -m bench --profile
+
+chaos: deps infra-up ## fault injection under load (~12 min; stops Kafka and PostgreSQL briefly); results/chaos.{json,md}
+	$(PY) -m chaos
 
 bench-quick: deps infra-up ## the benchmark's short mode (<2 min): checks the harness, not the figures
 	$(PY) -m bench --quick

@@ -1,0 +1,115 @@
+"""Every command accounted for in the databases and on Kafka, or the run fails: each accepted
+redemption has exactly one subscription per line and, where asked, exactly one delegation
+request; each rejected one has its rejection and no effect; the outboxes are empty; every
+consumer group has caught up with the end of its topics."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from chaos.env import SCHEMAS
+from chaos.load import Sent
+from shared.contracts.topics import NAMESPACE
+
+
+async def effects(dsn: str, commands: list[Sent]) -> dict[str, Any]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        subs: dict[str, Counter[str]] = {}
+        for r in await conn.fetch(
+            "SELECT customer_id::text, service_id FROM directory.subscriptions"
+        ):
+            subs.setdefault(r[0], Counter())[r[1]] += 1
+        requests = Counter(
+            r[0] for r in await conn.fetch("SELECT customer_id::text FROM delegation.requests")
+        )
+        trials = Counter(
+            r[0] for r in await conn.fetch("SELECT customer_id::text FROM invitations.redemptions")
+        )
+        purchases = Counter(
+            r[0] for r in await conn.fetch("SELECT customer_id::text FROM offers.redemptions")
+        )
+    finally:
+        await conn.close()
+    counts = Counter[str]()
+    problems: list[str] = []
+    for c in commands:
+        source = c.source
+        mine = dict(subs.get(c.customer, {}))
+        expected = dict.fromkeys(source.services, 1) if source.valid else {}
+        wanted_requests = 1 if source.valid and source.delegation else 0
+        redemptions = (trials if source.kind == "trial" else purchases)[c.customer]
+        if not source.valid:
+            counts["rejected_expected"] += 1
+            counts["rejected_with_event"] += c.rejections_seen > 0
+        else:
+            counts["accepted_expected"] += 1
+            counts["subscriptions_expected"] += len(expected)
+            counts["requests_expected"] += wanted_requests
+        counts["subscriptions_found"] += sum(mine.values())
+        counts["requests_found"] += requests[c.customer]
+        lost = sum(max(0, n - mine.get(s, 0)) for s, n in expected.items())
+        doubled = sum(max(0, n - expected.get(s, 0)) for s, n in mine.items())
+        lost += max(0, wanted_requests - requests[c.customer])
+        doubled += max(0, requests[c.customer] - wanted_requests)
+        lost += max(0, (1 if source.valid else 0) - redemptions)
+        doubled += max(0, redemptions - (1 if source.valid else 0))
+        counts["lost_effects"] += lost
+        counts["duplicated_effects"] += doubled
+        if not source.valid and c.rejections_seen == 0:
+            problems.append(f"command {c.index}: no rejection event")
+        if lost or doubled:
+            problems.append(
+                f"command {c.index} ({source.kind}, customer {c.customer}): "
+                f"subscriptions {mine} want {expected}, requests {requests[c.customer]} "
+                f"want {wanted_requests}, redemptions {redemptions}"
+            )
+    return {"counts": dict(counts), "problems": problems}
+
+
+async def outboxes(dsn: str) -> dict[str, int]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return {s: await conn.fetchval(f'SELECT count(*) FROM "{s}".outbox') for s in SCHEMAS}
+    finally:
+        await conn.close()
+
+
+async def lag(bootstrap: str) -> dict[str, int]:
+    """Per consumer group of the run: end offsets minus committed offsets, summed."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="chaos-lag")
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await admin.start()
+    await consumer.start()
+    try:
+        groups = [g[0] for g in await admin.list_consumer_groups() if g[0].startswith(NAMESPACE)]
+        result: dict[str, int] = {}
+        for group in groups:
+            committed: dict[TopicPartition, Any] = await admin.list_consumer_group_offsets(group)
+            ends = await consumer.end_offsets(list(committed))
+            result[group] = sum(max(0, ends[tp] - meta.offset) for tp, meta in committed.items())
+        return result
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def settle(
+    dsn: str, bootstrap: str, timeout: float
+) -> tuple[dict[str, int], dict[str, int], float]:
+    """Wait until the outboxes are empty and the lag is zero; (outboxes, lag, seconds)."""
+    started = time.monotonic()
+    while True:
+        boxes, behind = await outboxes(dsn), await lag(bootstrap)
+        if not any(boxes.values()) and not any(behind.values()):
+            return boxes, behind, time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            return boxes, behind, time.monotonic() - started
+        await asyncio.sleep(1.0)

@@ -1,0 +1,193 @@
+"""The faults and their schedule. Each fault is injected at its second of the load, and
+the run notes when the system was whole again (restored) and when work that needed the
+faulty part flowed again (recovered)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from chaos.env import PARTITIONS, infra
+from chaos.load import Publisher, Sent
+from shared.contracts.topics import INVITATIONS_EVENTS, OFFERS_EVENTS
+from tools.procs import ServiceProcess, free_port
+
+PIPELINE = ("invitations", "offers", "directory", "delegation")
+
+
+@dataclass
+class Fault:
+    at: float  # seconds into the load
+    kind: str  # "kill", "two-instances", "kafka", "postgres", "redeliver-commands", ...
+    target: str  # a service, "kafka", "postgres", or "pipeline"
+    injected_at: float = 0.0
+    restored_at: float = 0.0
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.target}"
+
+
+@dataclass
+class Chaos:
+    procs: dict[str, ServiceProcess]
+    env: dict[str, str]
+    log_dir: Path
+    publisher: Publisher
+    commands: list[Sent]
+    bootstrap: str
+    infra_faults: bool
+    done: list[Fault] = field(default_factory=list)
+
+    async def restart(self, name: str) -> None:
+        proc = self.procs[name]
+        proc.kill()
+        proc.start()
+        await asyncio.to_thread(proc.wait_ready, 120.0)
+
+    async def kill(self, fault: Fault) -> None:
+        for name in fault.target.split("+"):
+            self.procs[name].kill()
+        await asyncio.sleep(1.0)  # down for a moment, as after a real crash
+        await asyncio.gather(*(self._start(n) for n in fault.target.split("+")))
+
+    async def _start(self, name: str) -> None:
+        proc = self.procs[name]
+        proc.start()
+        await asyncio.to_thread(proc.wait_ready, 120.0)
+
+    async def two_instances(self, fault: Fault) -> None:
+        """A second copy joins (consumer groups rebalance, one relay leads); the first dies."""
+        first = self.procs[fault.target]
+        second = ServiceProcess(
+            fault.target,
+            free_port(),
+            first.env,
+            self.log_dir / f"{fault.target}-2.log",
+            instance=f"chaos-{int(time.time())}",
+        )
+        second.start()
+        await asyncio.to_thread(second.wait_ready, 120.0)
+        await asyncio.sleep(5.0)  # both consume and both try to relay
+        first.kill()
+        self.procs[fault.target] = second
+        fault.note = "both ran 5 s, then the first was SIGKILLed"
+
+    async def kafka(self, fault: Fault) -> None:
+        await asyncio.to_thread(infra, "kafka", "down")
+        await asyncio.sleep(3.0)
+        await asyncio.to_thread(infra, "kafka", "up")
+
+    async def postgres(self, fault: Fault) -> None:
+        await asyncio.to_thread(infra, "postgres", "down")
+        await asyncio.sleep(3.0)
+        await asyncio.to_thread(infra, "postgres", "up")
+
+    async def redeliver_commands(self, fault: Fault) -> None:
+        """The same records (same ce_id) again: the inbox must recognise every one."""
+        sent = [c for c in self.commands if c.sent_at][-300:-50]
+        for c in sent:
+            self.publisher.publish(c)
+        fault.note = f"{len(sent)} commands published a second time"
+
+    async def redeliver_events(self, fault: Fault) -> None:
+        """Redemption events (same ce_id, key, bytes) again, as a replayed offset would."""
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False
+        )
+        await consumer.start()
+        count = 0
+        try:
+            for topic in (INVITATIONS_EVENTS, OFFERS_EVENTS):
+                tps = [TopicPartition(topic, p) for p in range(PARTITIONS)]
+                consumer.assign(tps)
+                await consumer.seek_to_beginning(*tps)
+                batches = await consumer.getmany(timeout_ms=2000, max_records=400)
+                for records in batches.values():
+                    for r in records:
+                        if b"Redeemed" in dict(r.headers).get("ce_type", b""):
+                            self.publisher.publish_raw(topic, r.key, r.value, r.headers)
+                            count += 1
+        finally:
+            await consumer.stop()
+        fault.note = f"{count} redemption events published a second time"
+
+
+def schedule(infra_faults: bool, seconds: float) -> list[Fault]:
+    """Spread over the load; Kafka and PostgreSQL outages only when ``infra_faults``."""
+    s = seconds / 200.0  # written for a 200 s load, stretched to the run
+    faults = [
+        Fault(10 * s, "kill", "invitations"),
+        Fault(20 * s, "kill", "directory"),
+        Fault(30 * s, "kill", "delegation"),
+        Fault(40 * s, "kill", "offers"),
+        Fault(50 * s, "kill", "gateway"),
+        Fault(60 * s, "two-instances", "directory"),
+        Fault(80 * s, "redeliver-commands", "pipeline"),
+        Fault(115 * s, "kill", "invitations+directory"),
+        Fault(145 * s, "kill", "delegation+offers"),
+        Fault(155 * s, "redeliver-events", "directory+delegation"),
+        Fault(165 * s, "kill", "invitations+offers+directory+delegation"),
+        Fault(180 * s, "two-instances", "invitations"),
+    ]
+    if infra_faults:
+        faults += [Fault(92 * s, "kafka", "kafka"), Fault(128 * s, "postgres", "postgres")]
+    return sorted(faults, key=lambda f: f.at)
+
+
+def action(chaos: Chaos, fault: Fault) -> Callable[[Fault], Awaitable[Any]]:
+    return {
+        "kill": chaos.kill,
+        "two-instances": chaos.two_instances,
+        "kafka": chaos.kafka,
+        "postgres": chaos.postgres,
+        "redeliver-commands": chaos.redeliver_commands,
+        "redeliver-events": chaos.redeliver_events,
+    }[fault.kind]
+
+
+async def run_schedule(
+    chaos: Chaos, faults: list[Fault], t0: float, say: Callable[[str], None]
+) -> None:
+    for fault in faults:
+        delay = t0 + fault.at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        fault.injected_at = time.monotonic()
+        say(f"t={fault.injected_at - t0:6.1f}s  inject  {fault.label}")
+        try:
+            await action(chaos, fault)(fault)
+        except Exception as exc:  # a fault that could not be injected is reported, not fatal
+            fault.note = f"FAILED to inject: {exc!r}"
+        fault.restored_at = time.monotonic()
+        say(
+            f"t={fault.restored_at - t0:6.1f}s  restored {fault.label} "
+            f"({fault.restored_at - fault.injected_at:.1f} s) {fault.note}"
+        )
+        chaos.done.append(fault)
+
+
+def recovery(fault: Fault, commands: list[Sent]) -> float | None:
+    """Seconds from the injection until a command sent after it, and needing the faulty
+    part, completed; None when no such command completed (or the fault needs none)."""
+    targets = fault.target.split("+")
+    if fault.kind.startswith("redeliver") or targets == ["gateway"]:
+        return None
+    finished = [
+        c.done_at
+        for c in commands
+        if c.done_at and c.sent_at >= fault.injected_at and any(c.needs(t) for t in targets)
+    ]
+    return round(min(finished) - fault.injected_at, 2) if finished else None
+
+
+def dumps(faults: list[Fault]) -> bytes:
+    return orjson.dumps([f.__dict__ for f in faults])

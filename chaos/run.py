@@ -1,0 +1,177 @@
+"""The whole run: database, topics, stack, seed, load with faults on schedule, drain,
+accounting, results (``results/chaos.json`` and ``results/chaos.md``)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from chaos import accounting, faults, load, seed
+from chaos.env import BOOTSTRAP, DSN, PARTITIONS, create_database, drop_database, stack_env
+from shared.contracts.topics import NAMESPACE
+from shared.ops.topics import ensure_topics
+from tools.procs import ROOT, available_services, start_stack
+
+DRAIN_TIMEOUT = 240.0
+
+
+def say(message: str) -> None:
+    print(f"[chaos {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+async def run(*, seconds: float, rate: float, infra_faults: bool) -> int:
+    say(f"namespace {NAMESPACE}; {rate:g} redemptions/s for {seconds:g} s")
+    await create_database()
+    await ensure_topics(BOOTSTRAP, partitions=PARTITIONS)
+    log_dir = ROOT / "test-artifacts" / "logs" / NAMESPACE
+    procs = start_stack(stack_env(), log_dir, available_services())
+    try:
+        return await _run(procs, log_dir, seconds, rate, infra_faults)
+    finally:
+        for p in procs.values():
+            p.stop()
+        say(f"logs in {log_dir.relative_to(ROOT)}")
+        if "--keep" not in sys.argv:
+            await drop_database()
+
+
+async def _run(procs: Any, log_dir: Any, seconds: float, rate: float, infra_faults: bool) -> int:
+    sources = await seed.seed_sources(BOOTSTRAP)
+    total = int(seconds * rate)
+    customers = await seed.register_customers(BOOTSTRAP, DSN, total)
+    commands = load.plan(customers, sources)
+    say(
+        f"seeded {len(sources)} invitations/offers and {len(customers)} customers; "
+        f"{sum(c.source.valid for c in commands)} redemptions should be accepted, "
+        f"{sum(not c.source.valid for c in commands)} rejected"
+    )
+    watcher = load.Watcher(BOOTSTRAP, commands)
+    await watcher.start()
+    publisher = load.Publisher(BOOTSTRAP)
+    await publisher.start()
+    chaos = faults.Chaos(procs, stack_env(), log_dir, publisher, commands, BOOTSTRAP, infra_faults)
+    plan = faults.schedule(infra_faults, seconds)
+    say("schedule (seconds into the load):")
+    for f in plan:
+        say(f"  {f.at:6.1f}  {f.label}")
+    t0 = time.monotonic()
+    await asyncio.gather(
+        load.steady(publisher, commands, rate, t0), faults.run_schedule(chaos, plan, t0, say)
+    )
+    load_seconds = time.monotonic() - t0
+    say(f"load done in {load_seconds:.1f} s; draining")
+    drain_start = time.monotonic()
+    for _ in range(int(DRAIN_TIMEOUT * 2)):  # the watcher task completes them
+        if all(c.complete for c in commands):
+            break
+        await asyncio.sleep(0.5)
+    drained = time.monotonic() - drain_start
+    boxes, behind, settle_s = await accounting.settle(DSN, BOOTSTRAP, 120.0)
+    await publisher.stop()
+    await watcher.stop()
+    found = await accounting.effects(DSN, commands)
+    result = _result(commands, chaos, found, boxes, behind, rate, load_seconds, drained, settle_s)
+    result["retries_by_load_generator"] = publisher.retries
+    _write(result)
+    return 0 if result["ok"] else 1
+
+
+def _result(
+    commands: list[load.Sent],
+    chaos: faults.Chaos,
+    found: dict[str, Any],
+    boxes: dict[str, int],
+    behind: dict[str, int],
+    rate: float,
+    load_seconds: float,
+    drained: float,
+    settle_s: float,
+) -> dict[str, Any]:
+    counts = found["counts"]
+    completed = sum(c.complete for c in commands)
+    by_kind: dict[str, list[float]] = {}
+    rows = []
+    for f in chaos.done:
+        rec = faults.recovery(f, commands)
+        rows.append(
+            {
+                "at": round(f.at, 1),
+                "fault": f.label,
+                "restored_s": round(f.restored_at - f.injected_at, 1),
+                "recovered_s": rec,
+                "note": f.note,
+            }
+        )
+        if rec is not None:
+            by_kind.setdefault(f.kind if f.kind != "kill" else "kill", []).append(rec)
+    ok = (
+        counts.get("lost_effects", 0) == 0
+        and counts.get("duplicated_effects", 0) == 0
+        and completed == len(commands)
+        and counts.get("rejected_with_event", 0) == counts.get("rejected_expected", 0)
+        and not any(boxes.values())
+        and not any(behind.values())
+    )
+    mix = Counter(
+        f"{c.source.kind}{'+delegation' if c.source.delegation else ''}"
+        f"{'' if c.source.valid else ' (must be rejected)'}"
+        for c in commands
+    )
+    return {
+        "ok": ok,
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "namespace": NAMESPACE,
+        "rate_target": rate,
+        "rate_held": round(len(commands) / load_seconds, 2),
+        "load_seconds": round(load_seconds, 1),
+        "commands": len(commands),
+        "mix": dict(mix),
+        "completed": completed,
+        "drain_seconds": round(drained, 1),
+        "settle_seconds": round(settle_s, 1),
+        "counts": counts,
+        "outboxes": boxes,
+        "lag": behind,
+        "faults": rows,
+        "recovery_by_kind": {
+            k: {"max": max(v), "median": sorted(v)[len(v) // 2]} for k, v in by_kind.items()
+        },
+        "problems": found["problems"][:50],
+    }
+
+
+def _write(result: dict[str, Any]) -> None:
+    out = ROOT / "results"
+    out.mkdir(exist_ok=True)
+    (out / "chaos.json").write_text(json.dumps(result, indent=2))
+    c = result["counts"]
+    lines = [
+        f"chaos run {result['namespace']} at {result['when']}: "
+        + ("OK" if result["ok"] else "FAILED"),
+        f"load: {result['commands']} redemptions, target {result['rate_target']}/s, held "
+        f"{result['rate_held']}/s over {result['load_seconds']} s; mix {result['mix']}",
+        f"completed {result['completed']}/{result['commands']}; drain {result['drain_seconds']} s "
+        f"after the load, outboxes and lag settled {result['settle_seconds']} s later",
+        f"subscriptions {c.get('subscriptions_found', 0)} (expected "
+        f"{c.get('subscriptions_expected', 0)}), delegation requests {c.get('requests_found', 0)} "
+        f"(expected {c.get('requests_expected', 0)}), rejections with event "
+        f"{c.get('rejected_with_event', 0)}/{c.get('rejected_expected', 0)}",
+        f"lost effects {c.get('lost_effects', 0)}, duplicated effects "
+        f"{c.get('duplicated_effects', 0)}",
+        f"outboxes {result['outboxes']}; consumer lag {result['lag']}",
+        "faults:",
+    ]
+    lines += [
+        f"  t={r['at']:>6}  {r['fault']:<45} restored {r['restored_s']:>5} s  "
+        f"recovered {r['recovered_s'] if r['recovered_s'] is not None else '-':>6} s  {r['note']}"
+        for r in result["faults"]
+    ]
+    lines += [f"problem: {p}" for p in result["problems"]]
+    text = "\n".join(lines)
+    (out / "chaos.md").write_text("```\n" + text + "\n```\n")
+    print(text, flush=True)
