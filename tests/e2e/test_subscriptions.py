@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.test_offer_flow import create_offer
+from tests.e2e.test_trial_flow import requests
 from tests.support.portal import Portal
 from tests.support.wait import eventually
 
@@ -18,7 +19,7 @@ async def licences(customer: Portal) -> list[dict[str, Any]]:
 
 
 async def test_quantity_assignments_and_state(partner: Portal, customer: Portal) -> None:
-    offer = await create_offer(partner, delegation_role=None)
+    offer = await create_offer(partner, delegation_role="full")
     bought = await customer.post(
         "/api/customer/purchases",
         json={"code": offer["code"], "quantities": [{"service_id": "o365-e3", "quantity": 10}]},
@@ -51,9 +52,18 @@ async def test_quantity_assignments_and_state(partner: Portal, customer: Portal)
     below = await customer.post(f"{base}/quantity", json={"quantity": 1})
     assert below.status_code in (409, 422), below.text  # unchanged quantity: a typed refusal
 
+    # The partner acts for the customer only under an active delegation: approve it first.
+    pending = await eventually(lambda: requests(customer))
+    approve = f"/api/customer/delegation-requests/{pending[0]['request_id']}/approve"
+    assert (await customer.post(approve)).status_code == 200
     acting = f"/api/partner/customers/{customer.company_id}/subscriptions/{sid}"
-    suspended = await partner.post(f"{acting}/suspend", json={"reason": "unpaid invoice"})
-    assert suspended.status_code == 200, suspended.text
+
+    async def suspended_once() -> int | None:
+        # The directory learns of the approval from the delegation service's event.
+        answer = await partner.post(f"{acting}/suspend", json={"reason": "unpaid invoice"})
+        return None if answer.status_code == 403 else answer.status_code
+
+    assert await eventually(suspended_once) == 200
     state = {s["subscription_id"]: s["state"] for s in await licences(customer)}
     assert state[sid] == "suspended"
     reactivated = await partner.post(f"{acting}/reactivate")
