@@ -71,6 +71,7 @@ async def test_invite_sign_up_redeem_and_approve(
     assert [(r["state"], r["role"], r["partner_id"]) for r in pending] == [
         ("pending", "full", partner.company_id)
     ]
+    assert pending[0]["partner_name"] == DEMO.name
 
     path = f"/api/customer/delegation-requests/{pending[0]['request_id']}"
     approved = await visitor.post(f"{path}/approve")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.passwords import hash_password
 from services.gateway.adapters.sessions import Principal
-from services.gateway.deps import GatewayDep
+from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.entrypoints.session import start_session
 from services.gateway.security import CustomerAdmin, CustomerUser, SignInLimit
 from shared.contracts import delegation, directory, invitations
@@ -86,12 +86,24 @@ async def subscriptions(user: CustomerUser, gateway: GatewayDep) -> Any:
 
 @router.get("/api/customer/delegation-requests")
 async def delegation_requests(user: CustomerUser, gateway: GatewayDep) -> Any:
-    return await gateway.delegation.get(f"/internal/customers/{user.company_id}/requests")
+    page = await gateway.delegation.get(f"/internal/customers/{user.company_id}/requests")
+    return await _with_partner_names(gateway, page)
 
 
 @router.get("/api/customer/delegations")
 async def relationships(user: CustomerUser, gateway: GatewayDep) -> Any:
-    return await gateway.delegation.get(f"/internal/customers/{user.company_id}/relationships")
+    page = await gateway.delegation.get(f"/internal/customers/{user.company_id}/relationships")
+    return await _with_partner_names(gateway, page)
+
+
+async def _with_partner_names(gateway: Gateway, page: dict[str, Any]) -> dict[str, Any]:
+    """The customer sees who asks: each item gets its partner's public name."""
+    ids = {item["partner_id"] for item in page["items"]}
+    names = {}
+    for partner_id in ids:
+        profile = await gateway.directory.get_or_none(f"/internal/partners/{partner_id}/public")
+        names[partner_id] = profile["name"] if profile else None
+    return page | {"items": [i | {"partner_name": names[i["partner_id"]]} for i in page["items"]]}
 
 
 @router.post("/api/customer/delegation-requests/{request_id}/approve")
