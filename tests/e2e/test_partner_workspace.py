@@ -84,6 +84,8 @@ async def test_overview_counts_follow_the_work(partner: Portal) -> None:
     after = (await partner.get("/api/partner/overview")).json()
     assert after["active_invitations"] == before["active_invitations"] + 1
     assert isinstance(after["open_offers"], int)
+    assert isinstance(after["customers"], int)
+    assert isinstance(after["open_service_requests"], int)
     assert isinstance(after["pending_delegations"], int)
 
 

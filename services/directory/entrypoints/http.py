@@ -169,6 +169,22 @@ def router(settings: Settings) -> APIRouter:
         found = await queries.public_partner(_pool(request), partner_id=partner_id)
         return _found(found, "partner")
 
+    @r.get("/partners/{partner_id}/counts")
+    async def partner_counts(request: Request, partner_id: UUID) -> dict[str, int]:
+        """For the partner overview: customers in reach and open service requests."""
+        row = await _pool(request).fetchrow(
+            "SELECT (SELECT count(*) FROM partner_customers WHERE partner_id = $1) AS customers,"
+            " (SELECT count(*) FROM service_requests WHERE partner_id = $1"
+            "  AND state = ANY($2::text[])) AS open_service_requests",
+            partner_id,
+            list(queries.OPEN_STATES),
+        )
+        assert row is not None  # an aggregate always answers one row
+        return {
+            "customers": int(row["customers"]),
+            "open_service_requests": int(row["open_service_requests"]),
+        }
+
     @r.get("/partners/{partner_id}/users")
     async def partner_users(request: Request, partner_id: UUID) -> Any:
         return await queries.company_users(_pool(request), company_id=partner_id)
