@@ -59,6 +59,9 @@ class Session:
     token_hash: bytes
 
 
+TOUCH_AFTER = timedelta(minutes=1)
+
+
 def _hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
@@ -89,15 +92,21 @@ class SessionStore:
     async def get(self, token: str) -> Session | None:
         now = datetime.now(UTC)
         row = await self._pool.fetchrow(
-            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 "
-            "AND expires_at > $2 AND last_seen_at > $3 "
-            "RETURNING principal, csrf_token, refreshed_at, token_hash",
+            "SELECT principal, csrf_token, refreshed_at, token_hash, last_seen_at FROM sessions "
+            "WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
             _hash(token),
             now,
             now - self._idle,
         )
         if row is None:
             return None
+        if now - row["last_seen_at"] > TOUCH_AFTER:
+            # Reads stay reads: the idle clock is moved at most once a minute.
+            await self._pool.execute(
+                "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1",
+                row["token_hash"],
+                now,
+            )
         return Session(
             Principal.from_directory(row["principal"]),
             row["csrf_token"],
