@@ -69,4 +69,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     sweeper = Sweeper(service=NAME, policy=settings.policy())
     return create_service_app(spec(settings, sweeper), settings)
-
