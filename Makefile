@@ -73,7 +73,7 @@ test-e2e: deps infra-up ## end-to-end tests through the gateway
 bench: deps infra-up ## benchmark on the real stack (~15 min); writes results/bench.{json,md,png}
 	$(PY) -m bench --profile
 
-chaos: deps infra-up ## fault injection under load (~12 min; stops Kafka and PostgreSQL briefly); results/chaos.{json,md}
+chaos: deps infra-up ## fault injection under load (~10 min; stops Kafka and PostgreSQL briefly); results/chaos.{json,md}
 	$(PY) -m chaos
 
 bench-quick: deps infra-up ## the benchmark's short mode (<2 min): checks the harness, not the figures

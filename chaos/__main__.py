@@ -12,7 +12,7 @@ from chaos.run import run
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m chaos", description=__doc__)
-    parser.add_argument("--seconds", type=float, default=420.0, help="length of the load")
+    parser.add_argument("--seconds", type=float, default=300.0, help="length of the load")
     parser.add_argument("--rate", type=float, default=8.0, help="redemptions per second")
     parser.add_argument(
         "--no-infra",

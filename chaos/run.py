@@ -60,11 +60,15 @@ async def _run(procs: Any, log_dir: Any, seconds: float, rate: float, infra_faul
     for f in plan:
         say(f"  {f.at:6.1f}  {f.label}")
     t0 = time.monotonic()
-    await asyncio.gather(
-        load.steady(publisher, commands, rate, t0), faults.run_schedule(chaos, plan, t0, say)
+
+    async def steady() -> float:
+        await load.steady(publisher, commands, rate, t0)
+        return time.monotonic() - t0
+
+    load_seconds, _ = await asyncio.gather(steady(), faults.run_schedule(chaos, plan, t0, say))
+    say(
+        f"load sent in {load_seconds:.1f} s, faults done at {time.monotonic() - t0:.1f} s; draining"
     )
-    load_seconds = time.monotonic() - t0
-    say(f"load done in {load_seconds:.1f} s; draining")
     drain_start = time.monotonic()
     for _ in range(int(DRAIN_TIMEOUT * 2)):  # the watcher task completes them
         if all(c.complete for c in commands):
