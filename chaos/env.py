@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 import asyncpg
 
@@ -49,9 +50,11 @@ def stack_env() -> dict[str, str]:
 
 
 def infra(script: str, action: str) -> None:
-    """``bash infra/<script>.sh <action>``: the same scripts ``make infra-up`` runs."""
+    """``bash infra/<script>.sh <action>``: the same scripts ``make infra-up`` runs (of the
+    checkout whose broker and database are running: ``PORTAL_INFRA_DIR`` names another)."""
+    folder = Path(os.environ.get("PORTAL_INFRA_DIR", ROOT / "infra"))
     subprocess.run(
-        ["bash", str(ROOT / "infra" / f"{script}.sh"), action],
+        ["bash", str(folder / f"{script}.sh"), action],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
