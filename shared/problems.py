@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import STATUSES, DomainError
@@ -69,6 +70,17 @@ def install(app: FastAPI) -> None:
         return problem_response(
             request,
             Problem(422, "invalid_request", "The request does not match the API.", errors=errors),
+        )
+
+    @app.exception_handler(ValidationError)
+    async def on_contract(request: Request, exc: ValidationError) -> JSONResponse:
+        # The request passed the HTTP model but not the stricter wire contract built from it.
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        return problem_response(
+            request,
+            Problem(
+                422, "invalid_request", "The request breaks a rule of the contract.", errors=errors
+            ),
         )
 
     @app.exception_handler(DomainError)

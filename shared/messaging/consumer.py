@@ -243,6 +243,15 @@ class Consumer:
             else:
                 batch.outcomes["duplicate"] += 1
             return
+        except asyncpg.DataError as exc:
+            # Data the database cannot hold (a NUL character, an out-of-range number) is bad
+            # input, not a bug: the sender gets a typed answer instead of silence.
+            if await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
+                reason = f"{envelope.type} carries data that cannot be stored: {exc}"
+                self._reject(item, batch, "invalid_data", reason, [], "invalid")
+            else:
+                batch.outcomes["duplicate"] += 1
+            return
         except TRANSIENT:
             raise
         except Exception as exc:

@@ -24,6 +24,8 @@ class ServiceClient:
         }
         try:
             response = await self._http.request(method, path, params=query, json=json)
+        except httpx.InvalidURL as exc:  # e.g. a code with characters no URL can carry
+            raise Problem(404, "not_found", "No such resource.") from exc
         except httpx.HTTPError as exc:
             raise Problem(
                 503, "service_unavailable", f"The {self.name} service is not answering."

@@ -250,3 +250,31 @@ async def test_a_batch_mixing_rejections_duplicates_and_effects_settles_each_alo
         == 3
     )
     assert len(bus.matching(lambda s: s.causation_id == copy_id)) == 1
+
+
+async def test_data_the_database_cannot_hold_gets_a_typed_rejection(
+    stack: dict[str, ServiceProcess], bus: Bus, pool: asyncpg.Pool
+) -> None:
+    customer_id = uuid.uuid4()
+    tag = customer_id.hex[:8]
+    command = directory.RegisterCustomer(
+        customer_id=customer_id,
+        name="Nul\x00Corp",
+        domain=f"nul-{tag}.example",
+        contact_email=f"it@nul-{tag}.example",
+        admin=directory.FirstAdmin(
+            user_id=uuid.uuid4(),
+            email=f"a@nul-{tag}.example",
+            display_name="A",
+            password_hash="$argon2id$x",
+        ),
+    )
+    reply = await bus.reply_to(await bus.send(command, topic=DIRECTORY_COMMANDS))
+    assert reply.type == CommandRejected.ce_type()
+    assert reply.data["code"] == "invalid_data"
+    assert (
+        await pool.fetchval(
+            "SELECT count(*) FROM directory.customers WHERE customer_id = $1", customer_id
+        )
+        == 0
+    )
