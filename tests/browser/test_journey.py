@@ -129,9 +129,17 @@ async def test_partner_and_customer_journey(
     await expect(partner.get_by_test_id("delegation-badge")).to_have_text("Full administration")
     await check_accessible(partner, "customer detail")
     if offered("POST", "/api/partner/customers/{customer_id}/users/{user_id}/reset-password"):
-        await partner.get_by_test_id("reset-password").first.click()
+        # A new user of the customer, created for it; then that user's password is reset
+        # (the customer's own admin stays signed in: its session is not the one reset).
+        user_email = f"sam-{tag}@northwind.example"
+        users = partner.get_by_test_id("customer-user-form")
+        await users.get_by_label("Name").fill("Sam Staff")
+        await users.get_by_label("E-mail").fill(user_email)
+        await users.get_by_role("button", name="Create user").click()
+        row = partner.get_by_role("row").filter(has_text=user_email)
+        await row.get_by_test_id("reset-password").click()
         await partner.get_by_role("dialog").get_by_role("button", name="Reset password").click()
-        await expect(partner.get_by_test_id("temporary-password")).to_be_visible()
+        await expect(partner.get_by_test_id("temporary-password")).to_contain_text("Sam Staff")
     if offered("POST", "/api/partner/customers/{customer_id}/service-requests"):
         form = partner.get_by_test_id("service-request-form")
         await form.get_by_label("Title").fill("Mailbox migration")
@@ -139,6 +147,9 @@ async def test_partner_and_customer_journey(
         await form.get_by_label("Description").fill("Move 10 mailboxes from the old host.")
         await form.get_by_role("button", name="Open service request").click()
         await expect(partner.get_by_text("Mailbox migration")).to_be_visible()
+        # The page re-rendered: the password reset is in the customer's audit, as allowed.
+        await expect(partner.get_by_test_id("audit")).to_contain_text("reset password")
+        await expect(partner.get_by_test_id("audit")).to_contain_text("create user")
     await screenshot(partner, "customer-detail", phone=True)
 
     # A purchase offer; the customer buys 35 instead of 20 and the trial becomes paid.

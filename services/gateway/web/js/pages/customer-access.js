@@ -12,9 +12,10 @@ export default async function customerAccess(ctx) {
   const partnerName = (x) => x.partner_name || (x.partner && x.partner.name) || `Partner ${shortId(x.partner_id)}`;
 
   async function render() {
-    const [requests, relationships] = await Promise.all([
+    const [requests, relationships, audit] = await Promise.all([
       get("/api/customer/delegation-requests").then(items),
       get("/api/customer/delegations").then(items),
+      isAdmin ? get("/api/customer/audit").then(items) : Promise.resolve([]),
     ]);
     const pending = requests.filter((r) => r.state === "pending");
     const active = relationships.filter((r) => r.state === "active");
@@ -38,7 +39,13 @@ export default async function customerAccess(ctx) {
       h("section", { class: "card", "aria-labelledby": "hist-title" }, h("h2", { id: "hist-title" }, "History"),
         requests.length || relationships.length ? table(["Partner", "Role", "Duration", "Requested", "Status"],
           requests.map((r) => [partnerName(r), ROLE_TEXT[r.role].split(" (")[0], duration(r.duration_seconds), fmtDate(r.requested_at), badge(r.state)]))
-          : empty("Nothing yet", "Requests from partners appear here.")));
+          : empty("Nothing yet", "Requests from partners appear here.")),
+      isAdmin ? h("section", { class: "card", "aria-labelledby": "audit-title", "data-testid": "audit" },
+        h("h2", { id: "audit-title" }, "Who did what in your company"),
+        audit.length ? table(["When", "Who", "Partner", "Action", "Outcome"], audit.map((a) => [
+          fmtDate(a.at, true), a.actor_name || a.actor_email || "—", a.partner_name || "—",
+          a.action.replace(/_/g, " "), badge(a.outcome === "allowed" ? "allowed" : "refused"),
+        ])) : empty("Nothing yet", "Actions a partner takes for your company are recorded here.")) : null);
   }
   await render();
   return h("div", {},

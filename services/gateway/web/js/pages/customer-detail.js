@@ -47,7 +47,24 @@ export default async function customerDetail(ctx) {
         ])) : empty("No subscriptions", "Send this customer a trial invitation or a purchase offer.")),
       usersCard(c, { full, canReset }),
       full ? licencesCard(c) : null,
-      await requestsCard(c, { full }));
+      await requestsCard(c, { full }),
+      await auditCard());
+  }
+
+  // Who of the partner did what for this customer: every attempt, allowed or refused.
+  async function auditCard() {
+    let list = [];
+    try {
+      list = items(await get(`${base}/audit`));
+    } catch (error) {
+      if (error.status !== 403 && error.status !== 404) throw error;
+    }
+    return h("section", { class: "card", "aria-labelledby": "audit-title", "data-testid": "audit" },
+      h("h2", { id: "audit-title" }, "Actions taken for this customer"),
+      list.length ? table(["When", "Who", "Action", "Outcome"], list.map((a) => [
+        fmtDate(a.at, true), a.actor_name || a.actor_email || "—", a.action.replace(/_/g, " "),
+        a.outcome === "allowed" ? badge("allowed") : h("span", {}, badge("refused"), " ", a.reason || a.reason_code || ""),
+      ])) : empty("Nothing yet", "Every action your users take for this customer is recorded here."));
   }
 
   function showSecret(user, password) {
