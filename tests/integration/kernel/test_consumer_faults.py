@@ -191,7 +191,9 @@ async def test_a_crash_between_db_commit_and_offset_commit_creates_no_duplicate(
             s.type == invitations.TrialInvitationRedeemed.ce_type() and s.key == str(customer_id)
         )
     )
-    assert len(redeemed) == 1
+    # The relay may have published the event just before the kill and publish it again after
+    # the restart (at-least-once): the same event, same ce_id, which consumers recognise.
+    assert len({s.headers["ce_id"] for s in redeemed}) == 1
 
 
 async def _exited(proc: ServiceProcess) -> bool:
