@@ -13,7 +13,14 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    ViewportSize,
+    async_playwright,
+    expect,
+)
 
 from tests.conftest import ARTIFACTS, BOOTSTRAP
 from tools.procs import ServiceProcess
@@ -129,5 +136,7 @@ A11Y_CHECK = """() => {
 
 
 async def check_accessible(page: Page, name: str) -> None:
+    # A page renders after its data arrives: wait for its one heading, then look at it all.
+    await expect(page.locator("h1")).to_have_count(1)
     problems = await page.evaluate(A11Y_CHECK)
     assert problems == [], f"{name}: {problems}"
