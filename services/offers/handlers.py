@@ -64,7 +64,7 @@ async def reissue_offer(
 ) -> PurchaseOfferCreated:
     old = await repo.get_offer(offer_id=cmd.replaces_offer_id)
     if old is None:
-        raise errors.OfferNotFound("No such offer to issue a new one from.")
+        raise errors.OfferNotFound("No such offer.")
     old.check_owner(cmd.partner_id)
     offer = await _new_offer(
         repo,

@@ -9,7 +9,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.deps import GatewayDep
+from services.gateway.adapters.sessions import Principal
+from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.security import SupportingPartnerUser
 from shared.contracts import invitations
 from shared.contracts.topics import INVITATIONS_COMMANDS
@@ -62,10 +63,18 @@ async def list_invitations(
 async def get_invitation(
     invitation_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
-    invitation = await gateway.invitations.get(f"/internal/invitations/{invitation_id}")
-    if invitation["partner_id"] != str(user.company_id):
+    return await own_invitation(gateway, user, invitation_id)
+
+
+async def own_invitation(
+    gateway: Gateway, user: Principal, invitation_id: uuid.UUID
+) -> dict[str, Any]:
+    """The partner's own invitation; another partner's gets the very same 404 as a random
+    id, so nothing says it exists."""
+    invitation = await gateway.invitations.get_or_none(f"/internal/invitations/{invitation_id}")
+    if invitation is None or invitation["partner_id"] != str(user.company_id):
         raise Problem(404, "not_found", "No such invitation.")
-    return invitation
+    return dict(invitation)
 
 
 @router.post("/{invitation_id}/revoke")

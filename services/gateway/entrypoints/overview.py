@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.entrypoints.invitations import own_invitation
 from services.gateway.security import PartnerUser, SupportingPartnerUser
 from shared.problems import Problem
 
@@ -90,9 +91,7 @@ async def _send_link(
 async def send_invitation(
     invitation_id: uuid.UUID, body: Recipients, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> dict[str, Any]:
-    invitation = await gateway.invitations.get(f"/internal/invitations/{invitation_id}")
-    if invitation["partner_id"] != str(user.company_id):
-        raise Problem(404, "not_found", "No such invitation.")
+    invitation = await own_invitation(gateway, user, invitation_id)
     url = f"{gateway.settings.public_base_url.rstrip('/')}/i/{invitation['code']}"
     return await _send_link(gateway, user, "a free trial", url, body)
 
