@@ -1,10 +1,13 @@
 """Applies a batch of Kafka records in one database transaction.
 
-Per record: parse the CloudEvents envelope, skip it if the inbox has seen its id, run its
-handler inside a savepoint, and collect the events it emits into the outbox. A broken rule
-becomes a ``CommandRejected`` event; bytes nobody can read, and handler bugs, go to the
-dead-letter topic. Transient failures (database or broker down) roll the whole batch back
-and raise, so the offsets are not committed and the batch is redelivered.
+Per record: parse the CloudEvents envelope, skip it if the inbox has seen its id (one claim
+statement for the whole batch), run its handler, and collect the events it emits into the
+outbox. If any handler raises, nothing has committed: the batch is applied again with one
+savepoint per record, so a broken rule becomes a ``CommandRejected`` event, data the
+database cannot hold an ``invalid_data`` rejection, and bytes nobody can read or handler bugs
+go to the dead-letter topic, each without disturbing its neighbours. Transient failures
+(database or broker down) roll the whole batch back and raise, so the offsets are not
+committed and the batch is redelivered.
 """
 
 from __future__ import annotations
