@@ -22,7 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shared.contracts.topics import NAMESPACE
-from shared.ops.topics import ensure_topics
+from shared.ops.topics import delete_namespace, ensure_topics
 from tests.support.bus import Bus
 from tools.procs import ROOT, ServiceProcess, available_services, free_port, start_stack
 
@@ -57,8 +57,9 @@ async def database() -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def topics() -> list[str]:
-    return await ensure_topics(BOOTSTRAP, partitions=4)
+async def topics() -> AsyncIterator[list[str]]:
+    yield await ensure_topics(BOOTSTRAP, partitions=4)
+    await delete_namespace(BOOTSTRAP, NAMESPACE)
 
 
 @pytest.fixture(scope="session")

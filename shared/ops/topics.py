@@ -37,6 +37,20 @@ async def ensure_topics(bootstrap: str, partitions: int = 8) -> list[str]:
         await admin.close()
 
 
+async def delete_namespace(bootstrap: str, namespace: str) -> list[str]:
+    """Delete every topic of a namespace (a finished test run's), so the broker does not
+    accumulate partitions run after run."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="portal-topics")
+    await admin.start()
+    try:
+        doomed = [t for t in await admin.list_topics() if t.startswith(f"{namespace}.")]
+        if doomed:
+            await admin.delete_topics(doomed)
+        return doomed
+    finally:
+        await admin.close()
+
+
 def main() -> None:
     bootstrap = os.environ.get("PORTAL_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
     partitions = int(os.environ.get("PORTAL_TOPIC_PARTITIONS", "8"))
