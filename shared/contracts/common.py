@@ -18,6 +18,8 @@ ServiceId = Annotated[
     Field(description="Catalogue identifier of a service", examples=["o365-e3"]),
 ]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+CODE_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
+"""What an invitation, offer or delegation code looks like (URL-safe base64)."""
 Seats = Annotated[int, Field(ge=1, le=1_000_000, description="Number of user licences")]
 
 

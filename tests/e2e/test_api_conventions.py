@@ -169,3 +169,13 @@ async def test_sign_in_and_public_pages_are_rate_limited(strict_gateway: Service
         assert int(answers[-1].headers["retry-after"]) >= 1
         pages = [await client.get("/api/public/invitations/" + "x" * 32) for _ in range(5)]
         assert [p.status_code for p in pages][-1] == 429
+
+
+async def test_a_code_cannot_walk_into_other_internal_paths(
+    portal: Callable[[], Awaitable[Portal]],
+) -> None:
+    visitor = await portal()
+    for code in ("..%2F..%2Fcatalogue", "%2E%2E%2F" * 6 + "x", "a" * 10 + "%00" + "b" * 10):
+        response = await visitor.get(f"/api/public/invitations/{code}")
+        assert response.status_code in (404, 422), response.text
+        assert response.headers["content-type"] == "application/problem+json"

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.deps import GatewayDep
 from services.gateway.security import CustomerAdmin, PartnerUser, SupportingPartnerUser
 from shared.contracts import delegation
+from shared.contracts.common import CODE_PATTERN
 from shared.contracts.topics import DELEGATION_COMMANDS
 from shared.problems import Problem
+
+# Checked before it goes into an internal URL: no "../", nothing a URL cannot carry.
+Code = Annotated[str, Path(pattern=CODE_PATTERN)]
 
 router = APIRouter(tags=["delegated administration"])
 
@@ -110,7 +114,7 @@ async def customer_revoke(
 
 
 @router.get("/api/customer/delegation-requests/by-code/{code}")
-async def request_by_code(code: str, user: CustomerAdmin, gateway: GatewayDep) -> Any:
+async def request_by_code(code: Code, user: CustomerAdmin, gateway: GatewayDep) -> Any:
     """What the admin sees before deciding: partner, role and duration."""
     request = await gateway.delegation.get(f"/internal/requests/by-code/{code}")
     if request["customer_id"] != str(user.company_id):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from services.gateway.deps import GatewayDep
 from services.gateway.security import PublicPageLimit
+from shared.contracts.common import CODE_PATTERN
 from shared.problems import Problem
+
+# Checked before it goes into an internal URL: no "../", nothing a URL cannot carry.
+Code = Annotated[str, Path(pattern=CODE_PATTERN)]
 
 router = APIRouter(prefix="/api/public", tags=["public"], dependencies=[PublicPageLimit])
 
@@ -16,7 +20,7 @@ _PUBLIC_FIELDS = ("service_id", "seats", "trial_days", "delegation_role", "expir
 
 
 @router.get("/invitations/{code}")
-async def invitation_page(code: str, gateway: GatewayDep) -> dict[str, Any]:
+async def invitation_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     invitation = await gateway.invitations.get(f"/internal/invitations/by-code/{code}")
     if invitation["status"] != "active":
         # Revoked, expired or used up: say so, and nothing about who made it.
@@ -40,7 +44,7 @@ async def catalogue(gateway: GatewayDep) -> Any:
 
 
 @router.get("/offers/{code}")
-async def offer_page(code: str, gateway: GatewayDep) -> dict[str, Any]:
+async def offer_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     offer = await gateway.offers.get(f"/internal/offers/by-code/{code}")
     if offer["status"] != "active":
         raise Problem(410, "offer_unavailable", "This offer is no longer available.")
