@@ -200,7 +200,14 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
                 producer=producer,
             )
             subscribe(broker, sub, consumer, settings.consumer_batch)
-        relay = OutboxRelay(dsn=settings.database_url, schema=spec.name, producer=producer)
+        relay_producer = new_producer(settings.kafka_bootstrap, f"{spec.name}-relay")
+        await relay_producer.start()
+        relay = OutboxRelay(
+            dsn=settings.database_url,
+            schema=spec.name,
+            producer=relay_producer,
+            renew=lambda: new_producer(settings.kafka_bootstrap, f"{spec.name}-relay"),
+        )
         state = ServiceState(settings=settings, pool=pool, broker=broker, relay=relay)
         app.state.service = state
         app.state.asyncapi = asyncapi(spec, broker)
@@ -218,6 +225,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
             await asyncio.gather(*periodic, return_exceptions=True)
             await broker.stop()
             await relay.stop()
+            await relay.producer.stop()
             await producer.stop()
             await pool.close()
             log.info("service_stopped")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -68,15 +68,28 @@ class OutboxRelay:
     the advisory lock relays, so events leave in commit order."""
 
     def __init__(
-        self, *, dsn: str, schema: str, producer: AIOKafkaProducer, batch: int = 1000
+        self,
+        *,
+        dsn: str,
+        schema: str,
+        producer: AIOKafkaProducer,
+        batch: int = 1000,
+        renew: Callable[[], AIOKafkaProducer] | None = None,
+        publish_timeout: float = 30.0,
     ) -> None:
         self._dsn = dsn
         self._schema = schema
         self._producer = producer
         self._batch = batch
+        self._renew = renew
+        self._publish_timeout = publish_timeout
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.is_leader = False
+
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        return self._producer
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._schema}")
@@ -97,6 +110,17 @@ class OutboxRelay:
                 self.is_leader = False
                 log.warning("outbox_relay_error", error=repr(exc))
                 await asyncio.sleep(1.0)
+                if isinstance(exc, TimeoutError) and self._renew is not None:
+                    await self._renew_producer()
+
+    async def _renew_producer(self) -> None:
+        """A publish round that never completes (a producer wedged after a broker restart)
+        gets a fresh producer; the rows are still in the outbox and go out again."""
+        old, self._producer = self._producer, self._renew()  # type: ignore[misc]
+        await self._producer.start()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(old.stop(), timeout=5.0)
+        log.warning("outbox_relay_new_producer", schema=self._schema)
 
     async def _lead(self) -> None:
         conn = await asyncpg.connect(self._dsn, server_settings={"search_path": self._schema})
@@ -129,16 +153,22 @@ class OutboxRelay:
         if not rows:
             BACKLOG.labels(self._schema).set(0)
             return 0
-        futures = [
-            await self._producer.send(
-                r["topic"],
-                value=bytes(r["payload"]),
-                key=r["key"].encode(),
-                headers=kafka_headers(r["headers"]),
-            )
-            for r in rows
-        ]
-        await asyncio.gather(*futures)
+
+        async def publish() -> None:
+            futures = [
+                await self._producer.send(
+                    r["topic"],
+                    value=bytes(r["payload"]),
+                    key=r["key"].encode(),
+                    headers=kafka_headers(r["headers"]),
+                )
+                for r in rows
+            ]
+            await asyncio.gather(*futures)
+
+        # Deleted only once Kafka acknowledged them all; a round that hangs is given up
+        # (TimeoutError) and the same rows are published again: same ce_id, recognised.
+        await asyncio.wait_for(publish(), self._publish_timeout)
         await conn.execute(
             "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
         )

@@ -119,3 +119,56 @@ async def test_only_one_of_two_relays_leads(
     finally:
         await second.stop()
         await producer.stop()
+
+
+class _WedgedProducer:
+    """Stands in for a producer wedged after a broker restart: sends never complete."""
+
+    async def send(self, *_: object, **__: object) -> asyncio.Future[None]:
+        return asyncio.get_running_loop().create_future()
+
+    async def stop(self) -> None:
+        return None
+
+
+async def test_a_wedged_producer_is_replaced_and_the_rows_still_go_out(
+    database: str, kernel_pool: asyncpg.Pool, topics: list[str]
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    event = CatalogueServicePublished(service_id=f"w{marker}", name="Wedged")
+    async with kernel_pool.acquire() as conn, conn.transaction():
+        await outbox.store(
+            conn,
+            [
+                outbox.pending(
+                    event, topic=OFFERS_EVENTS, source="t", correlation_id=marker, causation_id=None
+                )
+            ],
+        )
+    consumer = AIOKafkaConsumer(
+        OFFERS_EVENTS,
+        bootstrap_servers=BOOTSTRAP,
+        group_id=f"w-{marker}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    relay = OutboxRelay(
+        dsn=database,
+        schema=SCHEMA,
+        producer=_WedgedProducer(),
+        renew=lambda: new_producer(BOOTSTRAP, "kernel-test-renewed"),
+        publish_timeout=1.0,
+    )
+    await relay.start()
+    try:
+        async with asyncio.timeout(30):
+            async for record in consumer:
+                if dict(record.headers).get("ce_correlationid") == marker.encode():
+                    break
+        await eventually(
+            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
+        )
+    finally:
+        await relay.stop()
+        await relay.producer.stop()
+        await consumer.stop()
