@@ -142,12 +142,21 @@ class Publisher:
         self, topic: str, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]
     ) -> None:
         while True:
+            producer = self.producer
             try:
-                await self.producer.send_and_wait(topic, value=value, key=key, headers=headers)
+                await asyncio.wait_for(
+                    producer.send_and_wait(topic, value=value, key=key, headers=headers), 30
+                )
                 return
             except KafkaError:
                 self.retries += 1  # resent as is: the same ce_id, recognised if it got through
                 await asyncio.sleep(0.5)
+            except TimeoutError:
+                # Wedged after a broker restart: a fresh producer (once), then send again.
+                self.retries += 1
+                if producer is self.producer:
+                    self.producer = self._new()
+                    await self.producer.start()
 
 
 async def steady(publisher: Publisher, commands: list[Sent], rate: float, t0: float) -> None:
