@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -17,11 +18,7 @@ class ServiceClient:
     async def call(self, method: str, path: str, *, json: Any = None, **params: Any) -> Any:
         """The JSON answer; a service's 4xx problem is passed on as it is, anything else
         becomes a 502/503 problem."""
-        query = {
-            k: [str(x) for x in v] if isinstance(v, list | tuple) else str(v)
-            for k, v in params.items()
-            if v is not None
-        }
+        query = {k: _param(v) for k, v in params.items() if v is not None}
         try:
             response = await self._http.request(method, path, params=query, json=json)
         except httpx.InvalidURL as exc:  # e.g. a code with characters no URL can carry
@@ -67,3 +64,12 @@ class ServiceClient:
 
     async def close(self) -> None:
         await self._http.aclose()
+
+
+def _param(value: Any) -> str | list[str]:
+    """A query value as the services read it: lists repeat, datetimes are ISO 8601."""
+    if isinstance(value, list | tuple):
+        return [str(x) for x in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)

@@ -55,7 +55,7 @@ async def list_invitations(
         "/internal/invitations",
         partner_id=user.company_id,
         limit=limit,
-        before=before.isoformat() if before else None,
+        before=before,
     )
 
 

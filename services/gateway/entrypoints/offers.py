@@ -76,7 +76,7 @@ async def list_offers(
         "/internal/offers",
         partner_id=user.company_id,
         limit=limit,
-        before=before.isoformat() if before else None,
+        before=before,
     )
 
 
