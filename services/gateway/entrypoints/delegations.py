@@ -42,7 +42,7 @@ async def partner_requests(
         f"/internal/partners/{user.company_id}/requests",
         state=state,
         limit=limit,
-        before=before.isoformat() if before else None,
+        before=before,
     )
 
 
@@ -58,7 +58,7 @@ async def partner_relationships(
         f"/internal/partners/{user.company_id}/relationships",
         state=state,
         limit=limit,
-        before=before.isoformat() if before else None,
+        before=before,
     )
 
 
@@ -75,7 +75,10 @@ async def offer_delegation(
         role=body.role,
         duration=timedelta(days=body.duration_days) if body.duration_days else None,
     )
-    outcome = await gateway.execute(command, topic=DELEGATION_COMMANDS)
+    # A customer who signed up a moment ago may not be in the delegation service's view yet.
+    outcome = await gateway.execute(
+        command, topic=DELEGATION_COMMANDS, lagging_views=frozenset({"customer_not_found"})
+    )
     return outcome.data
 
 
