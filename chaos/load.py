@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from chaos.env import PARTITIONS
@@ -32,6 +32,7 @@ from shared.contracts.topics import (
     OFFERS_EVENTS,
 )
 from shared.messaging.envelope import SPEC_VERSION, now_iso
+from shared.messaging.producer import DurableProducer
 
 
 @dataclass
@@ -103,23 +104,13 @@ def plan(customers: list[tuple[str, str]], sources: list[Source]) -> list[Sent]:
 
 
 class Publisher:
-    """Sends records until the broker acknowledges each one, through broker outages."""
+    """Sends records until the broker acknowledges each one, through broker outages (the
+    kernel's producer replaces itself when the restarted broker no longer accepts it)."""
 
     def __init__(self, bootstrap: str) -> None:
-        self.bootstrap = bootstrap
-        self.producer = self._new()
+        self.producer = DurableProducer.to(bootstrap, "chaos-load")
         self.retries = 0
         self.pending: set[asyncio.Task[None]] = set()
-
-    def _new(self) -> AIOKafkaProducer:
-        return AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap,
-            client_id="chaos-load",
-            acks="all",
-            enable_idempotence=True,
-            linger_ms=2,
-            request_timeout_ms=10_000,
-        )
 
     async def start(self) -> None:
         await self.producer.start()
@@ -129,9 +120,7 @@ class Publisher:
         await self.producer.stop()
 
     def publish(self, sent: Sent) -> None:
-        task = asyncio.create_task(self._deliver(sent.topic, sent.key, sent.value, sent.headers))
-        self.pending.add(task)
-        task.add_done_callback(self.pending.discard)
+        self.publish_raw(sent.topic, sent.key, sent.value, sent.headers)
 
     def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: Any) -> None:
         task = asyncio.create_task(self._deliver(topic, key, value, list(headers)))
@@ -142,21 +131,12 @@ class Publisher:
         self, topic: str, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]
     ) -> None:
         while True:
-            producer = self.producer
             try:
-                await asyncio.wait_for(
-                    producer.send_and_wait(topic, value=value, key=key, headers=headers), 30
-                )
+                await self.producer.send_and_wait(topic, value=value, key=key, headers=headers)
                 return
-            except KafkaError:
+            except (KafkaError, TimeoutError):
                 self.retries += 1  # resent as is: the same ce_id, recognised if it got through
                 await asyncio.sleep(0.5)
-            except TimeoutError:
-                # Wedged after a broker restart: a fresh producer (once), then send again.
-                self.retries += 1
-                if producer is self.producer:
-                    self.producer = self._new()
-                    await self.producer.start()
 
 
 async def steady(publisher: Publisher, commands: list[Sent], rate: float, t0: float) -> None:

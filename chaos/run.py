@@ -81,6 +81,7 @@ async def _run(procs: Any, log_dir: Any, seconds: float, rate: float, infra_faul
     found = await accounting.effects(DSN, commands)
     result = _result(commands, chaos, found, boxes, behind, rate, load_seconds, drained, settle_s)
     result["retries_by_load_generator"] = publisher.retries
+    result["load_producer_renewals"] = publisher.producer.renewals
     _write(result)
     return 0 if result["ok"] else 1
 

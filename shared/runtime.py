@@ -30,7 +30,8 @@ from shared.contracts.topics import NAMESPACE
 from shared.db import create_pool, migrate
 from shared.logging import configure_logging, get_logger
 from shared.messaging.consumer import Consumer, Routes
-from shared.messaging.outbox import OutboxRelay, new_producer
+from shared.messaging.outbox import OutboxRelay
+from shared.messaging.producer import DurableProducer
 from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -187,7 +188,9 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
         configure_logging(spec.name, settings.log_level)
         pool = await create_pool(settings.database_url, spec.name, size=settings.db_pool_size)
         applied = await migrate(pool, spec.name, spec.migrations)
-        producer = new_producer(settings.kafka_bootstrap, f"{spec.name}-{settings.instance}-out")
+        producer = DurableProducer.to(
+            settings.kafka_bootstrap, f"{spec.name}-{settings.instance}-out"
+        )
         await producer.start()
         broker = build_broker(spec, settings)
         for sub in spec.subscriptions:
@@ -200,14 +203,9 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
                 producer=producer,
             )
             subscribe(broker, sub, consumer, settings.consumer_batch)
-        relay_producer = new_producer(settings.kafka_bootstrap, f"{spec.name}-relay")
+        relay_producer = DurableProducer.to(settings.kafka_bootstrap, f"{spec.name}-relay")
         await relay_producer.start()
-        relay = OutboxRelay(
-            dsn=settings.database_url,
-            schema=spec.name,
-            producer=relay_producer,
-            renew=lambda: new_producer(settings.kafka_bootstrap, f"{spec.name}-relay"),
-        )
+        relay = OutboxRelay(dsn=settings.database_url, schema=spec.name, producer=relay_producer)
         state = ServiceState(settings=settings, pool=pool, broker=broker, relay=relay)
         app.state.service = state
         app.state.asyncapi = asyncapi(spec, broker)

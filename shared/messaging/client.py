@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared.contracts.base import Command
 from shared.contracts.common import CommandRejected
 from shared.logging import correlation_id, get_logger
 from shared.messaging.envelope import encode, headers_for, kafka_headers
+from shared.messaging.producer import DurableProducer
 
 log = get_logger(__name__)
 
@@ -44,9 +45,7 @@ class CommandBus:
     def __init__(self, *, bootstrap: str, watch: tuple[str, ...], source: str) -> None:
         self._source = source
         self._watch = watch
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=0
-        )
+        self._producer = DurableProducer.to(bootstrap, f"{source}-commands", linger_ms=0)
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap,
             group_id=None,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka import ConsumerRecord
 from aiokafka.errors import MessageSizeTooLargeError
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
@@ -33,6 +33,7 @@ from shared.errors import DomainError
 from shared.logging import correlation_id, get_logger
 from shared.messaging import inbox, outbox
 from shared.messaging.envelope import Envelope, Unparseable, parse
+from shared.messaging.producer import DurableProducer
 
 log = get_logger(__name__)
 
@@ -130,7 +131,7 @@ class Consumer:
         events_topic: str,
         routes: Routes,
         pool: asyncpg.Pool,
-        producer: AIOKafkaProducer,
+        producer: DurableProducer,
     ) -> None:
         self.name = name
         self.service = service

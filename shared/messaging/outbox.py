@@ -6,17 +6,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
 from prometheus_client import Counter, Gauge
 
 from shared.contracts.base import Contract
 from shared.db import Connection, init_connection
 from shared.logging import get_logger
 from shared.messaging.envelope import encode, headers_for, kafka_headers
+from shared.messaging.producer import DurableProducer
 
 log = get_logger(__name__)
 
@@ -68,27 +68,18 @@ class OutboxRelay:
     the advisory lock relays, so events leave in commit order."""
 
     def __init__(
-        self,
-        *,
-        dsn: str,
-        schema: str,
-        producer: AIOKafkaProducer,
-        batch: int = 1000,
-        renew: Callable[[], AIOKafkaProducer] | None = None,
-        publish_timeout: float = 30.0,
+        self, *, dsn: str, schema: str, producer: DurableProducer, batch: int = 1000
     ) -> None:
         self._dsn = dsn
         self._schema = schema
         self._producer = producer
         self._batch = batch
-        self._renew = renew
-        self._publish_timeout = publish_timeout
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.is_leader = False
 
     @property
-    def producer(self) -> AIOKafkaProducer:
+    def producer(self) -> DurableProducer:
         return self._producer
 
     async def start(self) -> None:
@@ -110,17 +101,6 @@ class OutboxRelay:
                 self.is_leader = False
                 log.warning("outbox_relay_error", error=repr(exc))
                 await asyncio.sleep(1.0)
-                if isinstance(exc, TimeoutError) and self._renew is not None:
-                    await self._renew_producer()
-
-    async def _renew_producer(self) -> None:
-        """A publish round that never completes (a producer wedged after a broker restart)
-        gets a fresh producer; the rows are still in the outbox and go out again."""
-        old, self._producer = self._producer, self._renew()  # type: ignore[misc]
-        await self._producer.start()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(old.stop(), timeout=5.0)
-        log.warning("outbox_relay_new_producer", schema=self._schema)
 
     async def _lead(self) -> None:
         conn = await asyncpg.connect(self._dsn, server_settings={"search_path": self._schema})
@@ -154,21 +134,14 @@ class OutboxRelay:
             BACKLOG.labels(self._schema).set(0)
             return 0
 
-        async def publish() -> None:
-            futures = [
-                await self._producer.send(
-                    r["topic"],
-                    value=bytes(r["payload"]),
-                    key=r["key"].encode(),
-                    headers=kafka_headers(r["headers"]),
-                )
+        # Deleted only once Kafka acknowledged them all; a round that fails or hangs is
+        # given up and the same rows are published again: same ce_id, recognised.
+        await self._producer.send_all(
+            [
+                (r["topic"], r["key"].encode(), bytes(r["payload"]), kafka_headers(r["headers"]))
                 for r in rows
             ]
-            await asyncio.gather(*futures)
-
-        # Deleted only once Kafka acknowledged them all; a round that hangs is given up
-        # (TimeoutError) and the same rows are published again: same ce_id, recognised.
-        await asyncio.wait_for(publish(), self._publish_timeout)
+        )
         await conn.execute(
             "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
         )
@@ -177,16 +150,3 @@ class OutboxRelay:
             await conn.fetchval("SELECT count(*) FROM outbox") if len(rows) == self._batch else 0
         )
         return len(rows)
-
-
-def new_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
-    """Durable producer: every in-sync replica acknowledges; retries cannot duplicate or
-    reorder within a partition."""
-    return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        client_id=client_id,
-        acks="all",
-        enable_idempotence=True,
-        linger_ms=2,
-        max_batch_size=256 * 1024,
-    )

@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared.contracts.topics import DEAD_LETTER
+from shared.messaging.producer import DurableProducer
 
 REPLAYED_FROM = "ops_replayed_from"
 REPLAY_COUNT = "ops_replay_count"
@@ -152,11 +153,9 @@ async def replay(
     """Send each dead letter back to its source topic (``value`` replaces the bytes)."""
     result = ReplayResult(dry_run=dry_run)
     overrides = header_overrides or {}
-    producer = None
+    producer: DurableProducer | None = None
     if not dry_run:
-        producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True
-        )
+        producer = DurableProducer.to(bootstrap, "ops-deadletters-replay")
         await producer.start()
     try:
         for letter in letters:

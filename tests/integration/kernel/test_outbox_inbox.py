@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer
+from aiokafka.errors import OutOfOrderSequenceNumber
 
 from shared.contracts.catalogue import CatalogueServicePublished
 from shared.contracts.topics import OFFERS_EVENTS
 from shared.db import create_pool, migrate
 from shared.messaging import inbox, outbox
-from shared.messaging.outbox import OutboxRelay, new_producer
+from shared.messaging.outbox import OutboxRelay
+from shared.messaging.producer import DurableProducer, kafka_producer
 from tests.conftest import BOOTSTRAP
 from tests.support.wait import eventually
 
@@ -73,7 +76,7 @@ async def test_relay_publishes_in_commit_order_then_empties_the_outbox(
         auto_offset_reset="earliest",
     )
     await consumer.start()
-    producer = new_producer(BOOTSTRAP, "kernel-test")
+    producer = DurableProducer.to(BOOTSTRAP, "kernel-test")
     await producer.start()
     relay = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer)
     await relay.start()
@@ -103,7 +106,7 @@ async def test_relay_publishes_in_commit_order_then_empties_the_outbox(
 async def test_only_one_of_two_relays_leads(
     database: str, kernel_pool: asyncpg.Pool, topics: list[str]
 ) -> None:
-    producer = new_producer(BOOTSTRAP, "kernel-test-2")
+    producer = DurableProducer.to(BOOTSTRAP, "kernel-test-2")
     await producer.start()
     first = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer)
     second = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer)
@@ -124,6 +127,9 @@ async def test_only_one_of_two_relays_leads(
 class _WedgedProducer:
     """Stands in for a producer wedged after a broker restart: sends never complete."""
 
+    async def start(self) -> None:
+        return None
+
     async def send(self, *_: object, **__: object) -> asyncio.Future[None]:
         return asyncio.get_running_loop().create_future()
 
@@ -131,8 +137,19 @@ class _WedgedProducer:
         return None
 
 
-async def test_a_wedged_producer_is_replaced_and_the_rows_still_go_out(
-    database: str, kernel_pool: asyncpg.Pool, topics: list[str]
+class _OutOfStepProducer(_WedgedProducer):
+    """Stands in for aiokafka's idempotent producer after a send failed during a broker
+    outage: the broker refuses every later sequence number (aio-libs/aiokafka#1017)."""
+
+    async def send(self, *_: object, **__: object) -> asyncio.Future[None]:
+        future = asyncio.get_running_loop().create_future()
+        future.set_exception(OutOfOrderSequenceNumber())
+        return future
+
+
+@pytest.mark.parametrize("broken", [_WedgedProducer, _OutOfStepProducer])
+async def test_a_broken_producer_is_replaced_and_the_rows_still_go_out(
+    database: str, kernel_pool: asyncpg.Pool, topics: list[str], broken: type[_WedgedProducer]
 ) -> None:
     marker = uuid.uuid4().hex[:8]
     event = CatalogueServicePublished(service_id=f"w{marker}", name="Wedged")
@@ -152,13 +169,15 @@ async def test_a_wedged_producer_is_replaced_and_the_rows_still_go_out(
         auto_offset_reset="earliest",
     )
     await consumer.start()
-    relay = OutboxRelay(
-        dsn=database,
-        schema=SCHEMA,
-        producer=_WedgedProducer(),
-        renew=lambda: new_producer(BOOTSTRAP, "kernel-test-renewed"),
-        publish_timeout=1.0,
-    )
+    made: list[object] = []
+
+    def factory() -> Any:  # the broken one first, then real producers
+        made.append(broken() if not made else kafka_producer(BOOTSTRAP, "kernel-test-renewed"))
+        return made[-1]
+
+    producer = DurableProducer(factory, name="kernel-test", send_timeout=1.0)
+    await producer.start()
+    relay = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer)
     await relay.start()
     try:
         async with asyncio.timeout(30):
@@ -168,7 +187,10 @@ async def test_a_wedged_producer_is_replaced_and_the_rows_still_go_out(
         await eventually(
             lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
         )
+        assert producer.renewals == 1
+        assert isinstance(made[0], broken)
+        assert len(made) == 2
     finally:
         await relay.stop()
-        await relay.producer.stop()
+        await producer.stop()
         await consumer.stop()
