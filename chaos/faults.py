@@ -28,6 +28,7 @@ class Fault:
     kind: str  # "kill", "two-instances", "kafka", "postgres", "redeliver-commands", ...
     target: str  # a service, "kafka", "postgres", or "pipeline"
     injected_at: float = 0.0
+    down_at: float = 0.0  # Kafka or PostgreSQL: when it had stopped
     restored_at: float = 0.0
     note: str = ""
 
@@ -83,13 +84,17 @@ class Chaos:
 
     async def kafka(self, fault: Fault) -> None:
         await asyncio.to_thread(infra, "kafka", "down")
+        fault.down_at = time.monotonic()
         await asyncio.sleep(3.0)
         await asyncio.to_thread(infra, "kafka", "up")
+        fault.note = _outage(fault)
 
     async def postgres(self, fault: Fault) -> None:
         await asyncio.to_thread(infra, "postgres", "down")
+        fault.down_at = time.monotonic()
         await asyncio.sleep(3.0)
         await asyncio.to_thread(infra, "postgres", "up")
+        fault.note = _outage(fault)
 
     async def redeliver_commands(self, fault: Fault) -> None:
         """The same records (same ce_id) again: the inbox must recognise every one."""
@@ -119,6 +124,11 @@ class Chaos:
         finally:
             await consumer.stop()
         fault.note = f"{count} redemption events published a second time"
+
+
+def _outage(fault: Fault) -> str:
+    stopping = fault.down_at - fault.injected_at
+    return f"stopped in {stopping:.1f} s, then down {time.monotonic() - fault.down_at:.1f} s"
 
 
 def schedule(infra_faults: bool, seconds: float) -> list[Fault]:
@@ -176,17 +186,19 @@ async def run_schedule(
 
 
 def recovery(fault: Fault, commands: list[Sent]) -> float | None:
-    """Seconds from the injection until a command sent after it, and needing the faulty
-    part, completed; None when no such command completed (or the fault needs none)."""
+    """Seconds from the injection (for Kafka and PostgreSQL: from the moment it had
+    stopped) until a command sent after that, and needing the faulty part, completed; None
+    when no such command completed (or the fault needs none)."""
     targets = fault.target.split("+")
     if fault.kind.startswith("redeliver") or targets == ["gateway"]:
         return None
+    start = fault.down_at or fault.injected_at
     finished = [
         c.done_at
         for c in commands
-        if c.done_at and c.sent_at >= fault.injected_at and any(c.needs(t) for t in targets)
+        if c.done_at and c.sent_at >= start and any(c.needs(t) for t in targets)
     ]
-    return round(min(finished) - fault.injected_at, 2) if finished else None
+    return round(min(finished) - start, 2) if finished else None
 
 
 def dumps(faults: list[Fault]) -> bytes:
