@@ -275,7 +275,10 @@ def router(settings: Settings) -> APIRouter:
         try:
             if found is None:
                 raise errors.ServiceRequestNotFound("No such service request.")
-            partner_id = await _request_viewer(pool, actor_user_id, found["customer_id"])
+            try:
+                partner_id = await _request_viewer(pool, actor_user_id, found["customer_id"])
+            except errors.CustomerNotFound:  # another's request: as one that does not exist
+                raise errors.ServiceRequestNotFound("No such service request.") from None
             if partner_id is not None and partner_id != found["partner_id"]:
                 raise errors.ServiceRequestNotFound("No such service request.")
         except DomainError as exc:
