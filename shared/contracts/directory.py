@@ -496,7 +496,8 @@ SubscriptionState = Literal["trial", "active", "suspended", "cancelled", "expire
 
 _SUB_ACTOR = (
     "The signed-in user doing this: a Global admin of the customer, or a partner user with "
-    "Full administration whose partner is the subscription's partner of record"
+    "Full administration under its partner's active delegation from the customer (being "
+    "the subscription's partner of record grants nothing by itself)"
 )
 _ACTING_PARTNER = (
     "The partner whose user acted for the customer; null when the customer's own admin acted"
