@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -35,6 +36,10 @@ class Repository(Protocol):
     async def domain_taken(self, *, domain: str) -> bool: ...
     async def get_user(self, *, user_id: UUID, lock: bool = False) -> User | None: ...
     async def get_user_by_email(self, *, email: str, lock: bool = False) -> User | None: ...
+    async def record_unknown_sign_in(self, *, email: str, now: datetime) -> None:
+        """Count a failed sign-in with an address no user has (only its digest is kept)."""
+        ...
+
     async def email_taken(self, *, email: str) -> bool: ...
     async def add_user(self, *, user: User) -> None: ...
     async def save_user(self, *, user: User) -> None: ...
@@ -171,6 +176,16 @@ class PgRepository:
             email,
         )
         return user_from_row(row) if row else None
+
+    async def record_unknown_sign_in(self, *, email: str, now: datetime) -> None:
+        digest = hashlib.sha256(email.lower().encode()).digest()
+        await self.conn.execute(
+            "INSERT INTO unknown_sign_ins (email_digest, attempts, first_at, last_at) "
+            "VALUES ($1, 1, $2, $2) ON CONFLICT (email_digest) DO UPDATE "
+            "SET attempts = unknown_sign_ins.attempts + 1, last_at = $2",
+            digest,
+            now,
+        )
 
     async def email_taken(self, *, email: str) -> bool:
         return bool(

@@ -298,7 +298,7 @@ def router(settings: Settings) -> APIRouter:
                     PgRepository(conn), cmd, now=datetime.now(UTC), policy=policy
                 )
             # Committed first: the failure counts even though the answer is an error.
-            if not outcome.succeeded:
+            if not isinstance(outcome, handlers.SignIn) or not outcome.succeeded:
                 raise errors.InvalidCredentials("Wrong e-mail or password.")
             if not outcome.user.active:
                 raise errors.UserDisabled("This account is disabled.")

@@ -18,9 +18,17 @@ from services.directory.handlers.service_requests import (
     change_service_request_state,
     create_service_request,
 )
-from services.directory.handlers.sign_in import authenticate, change_password, reset_password
+from services.directory.handlers.sign_in import (
+    SignIn,
+    UnknownAddress,
+    authenticate,
+    change_password,
+    reset_password,
+)
 
 __all__ = [
+    "SignIn",
+    "UnknownAddress",
     "add_service_request_note",
     "authenticate",
     "change_password",

@@ -21,13 +21,22 @@ class SignIn:
     succeeded: bool
 
 
+@dataclass(frozen=True)
+class UnknownAddress:
+    """A sign-in with an address no user has: recorded and committed like a wrong password
+    (the same hashing, the same kind of write), then answered with the same words."""
+
+    succeeded: bool = False
+
+
 async def authenticate(
     repo: Repository, cmd: commands.Authenticate, *, now: datetime, policy: SignInPolicy
-) -> SignIn:
+) -> SignIn | UnknownAddress:
     user = await repo.get_user_by_email(email=cmd.email, lock=True)
     if user is None:
         credentials.verify(None, cmd.password)  # same cost as a wrong password
-        raise errors.InvalidCredentials("Wrong e-mail or password.")
+        await repo.record_unknown_sign_in(email=cmd.email, now=now)  # and a write as well
+        return UnknownAddress()
     user.check_can_sign_in(now=now)
     succeeded = credentials.verify(user.password_hash, cmd.password)
     user.record_sign_in(succeeded=succeeded, now=now, policy=policy)

@@ -3,6 +3,8 @@ verification, slow-down then lockout, and a reset's temporary password that must
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -40,15 +42,28 @@ async def test_customer_admin_signs_in_with_the_registered_password(
     assert "password_hash" not in body
 
 
-async def test_wrong_password_and_unknown_email_get_the_same_answer(
-    stack: object, bus: Bus, http: httpx.AsyncClient
+async def test_wrong_password_and_unknown_email_get_the_same_answer_and_both_are_counted(
+    stack: object, bus: Bus, http: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:
     customer = await registered_customer(bus, password=PASSWORD)
     wrong = await sign_in(http, customer.admin.email, "not the password")
-    unknown = await sign_in(http, "nobody-at-all@nowhere.example", PASSWORD)
-    assert wrong.status_code == unknown.status_code == 401
+    nobody = f"Nobody-{uuid.uuid4().hex[:8]}@nowhere.example"
+    unknown = await sign_in(http, nobody, PASSWORD)
+    again = await sign_in(http, nobody.lower(), "another guess")
+    assert wrong.status_code == unknown.status_code == again.status_code == 401
     assert wrong.headers["content-type"] == "application/problem+json"
-    assert wrong.json()["code"] == unknown.json()["code"] == "invalid_credentials"
+    assert wrong.json() | {"instance": None} == unknown.json() | {"instance": None}
+    assert wrong.json()["code"] == "invalid_credentials"
+    # Both failures were written and committed (the same cost, nothing to time apart).
+    failed = await pool.fetchval(
+        "SELECT failed_sign_ins FROM directory.users WHERE user_id = $1", customer.admin.user_id
+    )
+    assert failed == 1
+    counted = await pool.fetchval(
+        "SELECT attempts FROM directory.unknown_sign_ins WHERE email_digest = $1",
+        hashlib.sha256(nobody.lower().encode()).digest(),
+    )
+    assert counted == 2
 
 
 async def test_repeated_failures_slow_down_then_lock_until_a_reset(

@@ -16,6 +16,7 @@ class FakeRepository:
         self.partners: dict[UUID, Partner] = {}
         self.customers: dict[UUID, Customer] = {}
         self.users: dict[UUID, User] = {}
+        self.unknown_sign_ins: dict[str, int] = {}
         self.subscriptions: dict[tuple[str, UUID], Subscription] = {}
         self.delegations: dict[tuple[UUID, UUID], str] = {}
         self.requests: dict[UUID, ServiceRequest] = {}
@@ -62,6 +63,9 @@ class FakeRepository:
 
     async def save_user(self, *, user: User) -> None:
         self.users[user.user_id] = replace(user)
+
+    async def record_unknown_sign_in(self, *, email: str, now: datetime) -> None:
+        self.unknown_sign_ins[email.lower()] = self.unknown_sign_ins.get(email.lower(), 0) + 1
 
     async def active_global_admins(self, *, company_id: UUID) -> int:
         return sum(

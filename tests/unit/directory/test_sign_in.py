@@ -43,18 +43,19 @@ async def test_right_password_signs_in_and_wrong_one_is_counted() -> None:
     bad = await handlers.authenticate(
         repo, commands.Authenticate(email, "wrong"), now=NOW, policy=POLICY
     )
+    assert isinstance(bad, handlers.SignIn)
     assert not bad.succeeded
     assert bad.user.failed_sign_ins == 1
 
 
-async def test_unknown_email_is_invalid_credentials() -> None:
-    with pytest.raises(errors.InvalidCredentials):
-        await handlers.authenticate(
-            FakeRepository(),
-            commands.Authenticate("no@one.example", PASSWORD),
-            now=NOW,
-            policy=POLICY,
-        )
+async def test_unknown_email_fails_and_is_counted_like_a_wrong_password() -> None:
+    repo = FakeRepository()
+    outcome = await handlers.authenticate(
+        repo, commands.Authenticate("No@One.example", PASSWORD), now=NOW, policy=POLICY
+    )
+    assert isinstance(outcome, handlers.UnknownAddress)
+    assert not outcome.succeeded
+    assert repo.unknown_sign_ins == {"no@one.example": 1}
 
 
 async def test_lockout_refuses_even_the_right_password_until_it_expires() -> None:
@@ -77,6 +78,7 @@ async def test_lockout_refuses_even_the_right_password_until_it_expires() -> Non
     ok = await handlers.authenticate(
         repo, commands.Authenticate(email, PASSWORD), now=later, policy=POLICY
     )
+    assert isinstance(ok, handlers.SignIn)
     assert ok.succeeded
     assert ok.user.failed_sign_ins == 0
 
@@ -94,6 +96,7 @@ async def test_reset_gives_a_temporary_password_that_must_be_changed() -> None:
     signed = await handlers.authenticate(
         repo, commands.Authenticate(target.email, temporary), now=NOW, policy=POLICY
     )
+    assert isinstance(signed, handlers.SignIn)
     assert signed.succeeded  # the reset lifted the lock
     assert signed.user.must_change_password
 
