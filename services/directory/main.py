@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from services.directory.config import Settings
 from services.directory.entrypoints import (
     acting,
+    housekeeping,
     http,
     kafka,
     subscription_sweep,
@@ -70,7 +71,10 @@ def spec(settings: Settings) -> ServiceSpec:
             *acting.EMITS,
         ],
         http=_internal(settings),
-        periodic=[subscription_sweep.periodic(settings.subscription_sweep_interval)],
+        periodic=[
+            subscription_sweep.periodic(settings.subscription_sweep_interval),
+            housekeeping.periodic(),
+        ],
     )
 
 

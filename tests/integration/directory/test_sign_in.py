@@ -6,12 +6,15 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import asyncpg
 import httpx
 import pytest
 
+from services.directory.entrypoints import housekeeping
 from shared.contracts import directory
+from shared.db import create_pool
 from tests.integration.directory.helpers import PASSWORD, Partner, command, registered_customer
 from tests.support.bus import Bus
 from tests.support.wait import eventually
@@ -155,3 +158,25 @@ async def test_disabled_user_cannot_sign_in(
     assert (await command(bus, disable)).type == directory.PartnerUserDisabled.ce_type()
     refused = await sign_in(http, email, PASSWORD)
     assert (refused.status_code, refused.json()["code"]) == (403, "user_disabled")
+
+
+async def test_unknown_addresses_are_forgotten_after_30_days(
+    stack: object, database: str, pool: asyncpg.Pool
+) -> None:
+    old, recent = (hashlib.sha256(uuid.uuid4().bytes).digest() for _ in range(2))
+    await pool.executemany(
+        "INSERT INTO directory.unknown_sign_ins VALUES ($1, 3, now() - $2::interval, "
+        "now() - $2::interval)",
+        [(old, timedelta(days=31)), (recent, timedelta(days=29))],
+    )
+    conn_pool = await create_pool(database, "directory", size=1)
+    try:
+        assert await housekeeping.prune_unknown_sign_ins(conn_pool) >= 1
+        assert await housekeeping.prune_unknown_sign_ins(conn_pool) == 0  # idempotent
+    finally:
+        await conn_pool.close()
+    left = await pool.fetch(
+        "SELECT email_digest FROM directory.unknown_sign_ins WHERE email_digest = ANY($1)",
+        [old, recent],
+    )
+    assert [r["email_digest"] for r in left] == [recent]
