@@ -10,7 +10,14 @@ from uuid import UUID
 import asyncpg
 
 from services.directory.domain import errors
-from services.directory.domain.model import Customer, Partner, Profile, Subscription, User
+from services.directory.domain.model import (
+    Customer,
+    Partner,
+    Profile,
+    Subscription,
+    UnknownAddress,
+    User,
+)
 from services.directory.domain.roles import CompanyRole, SupportedAccess
 from services.directory.domain.service_requests import ServiceRequest, State
 from shared.db import Connection
@@ -27,6 +34,10 @@ PARTNER_COLUMNS = (
 CUSTOMER_COLUMNS = "customer_id, name, domain, contact_email, registered_at"
 
 
+def _digest(email: str) -> bytes:
+    return hashlib.sha256(email.lower().encode()).digest()
+
+
 class Repository(Protocol):
     async def get_partner(self, *, partner_id: UUID, lock: bool = False) -> Partner | None: ...
     async def add_partner(self, *, partner: Partner) -> None: ...
@@ -36,9 +47,12 @@ class Repository(Protocol):
     async def domain_taken(self, *, domain: str) -> bool: ...
     async def get_user(self, *, user_id: UUID, lock: bool = False) -> User | None: ...
     async def get_user_by_email(self, *, email: str, lock: bool = False) -> User | None: ...
-    async def record_unknown_sign_in(self, *, email: str, now: datetime) -> None:
-        """Count a failed sign-in with an address no user has (only its digest is kept)."""
+    async def get_unknown_address(self, *, email: str) -> UnknownAddress:
+        """The failed sign-ins of an address no user has (none yet: a fresh count); the row,
+        if any, is held until commit."""
         ...
+
+    async def save_unknown_address(self, *, address: UnknownAddress, now: datetime) -> None: ...
 
     async def email_taken(self, *, email: str) -> bool: ...
     async def add_user(self, *, user: User) -> None: ...
@@ -177,13 +191,25 @@ class PgRepository:
         )
         return user_from_row(row) if row else None
 
-    async def record_unknown_sign_in(self, *, email: str, now: datetime) -> None:
-        digest = hashlib.sha256(email.lower().encode()).digest()
+    async def get_unknown_address(self, *, email: str) -> UnknownAddress:
+        row = await self.conn.fetchrow(
+            "SELECT failed_sign_ins, locked_until FROM unknown_sign_ins "
+            "WHERE email_digest = $1 FOR UPDATE",
+            _digest(email),
+        )
+        if row is None:
+            return UnknownAddress(email=email)
+        return UnknownAddress(email, row["failed_sign_ins"], row["locked_until"])
+
+    async def save_unknown_address(self, *, address: UnknownAddress, now: datetime) -> None:
         await self.conn.execute(
-            "INSERT INTO unknown_sign_ins (email_digest, attempts, first_at, last_at) "
-            "VALUES ($1, 1, $2, $2) ON CONFLICT (email_digest) DO UPDATE "
-            "SET attempts = unknown_sign_ins.attempts + 1, last_at = $2",
-            digest,
+            "INSERT INTO unknown_sign_ins "
+            "(email_digest, failed_sign_ins, locked_until, first_at, last_at) "
+            "VALUES ($1, $2, $3, $4, $4) ON CONFLICT (email_digest) DO UPDATE "
+            "SET failed_sign_ins = $2, locked_until = $3, last_at = $4",
+            _digest(address.email),
+            address.failed_sign_ins,
+            address.locked_until,
             now,
         )
 

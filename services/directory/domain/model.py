@@ -54,21 +54,12 @@ class Customer:
     registered_at: datetime
 
 
-@dataclass
-class User:
-    user_id: UUID
-    company_kind: CompanyKind
-    company_id: UUID
-    email: str
-    display_name: str
-    password_hash: str
-    company_role: CompanyRole
-    supported_access: SupportedAccess
-    created_at: datetime
-    must_change_password: bool = False
-    failed_sign_ins: int = 0
-    locked_until: datetime | None = None
-    disabled_at: datetime | None = None
+class _FailedSignIns:
+    """Failed sign-ins counted against an address: slowing down, then locking. A user and an
+    address no user has count alike, so their answers cannot tell them apart."""
+
+    failed_sign_ins: int
+    locked_until: datetime | None
 
     def check_can_sign_in(self, *, now: datetime) -> None:
         """Raise while a lock from earlier failures lasts (nothing is counted then)."""
@@ -86,6 +77,23 @@ class User:
             return
         self.failed_sign_ins += 1
         self.locked_until = policy.locked_until(self.failed_sign_ins, now=now)
+
+
+@dataclass
+class User(_FailedSignIns):
+    user_id: UUID
+    company_kind: CompanyKind
+    company_id: UUID
+    email: str
+    display_name: str
+    password_hash: str
+    company_role: CompanyRole
+    supported_access: SupportedAccess
+    created_at: datetime
+    must_change_password: bool = False
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = None
+    disabled_at: datetime | None = None
 
     def set_password(self, password_hash: str, *, temporary: bool) -> None:
         self.password_hash = password_hash
@@ -151,6 +159,15 @@ def check_global_admins_remain(*, before: User, after: User, active_global_admin
 
 def updated(user: User, **changes: object) -> User:
     return replace(user, **changes)  # type: ignore[arg-type]
+
+
+@dataclass
+class UnknownAddress(_FailedSignIns):
+    """An e-mail address no user has, as far as failed sign-ins go (kept as a digest)."""
+
+    email: str
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True)

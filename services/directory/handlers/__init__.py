@@ -20,7 +20,7 @@ from services.directory.handlers.service_requests import (
 )
 from services.directory.handlers.sign_in import (
     SignIn,
-    UnknownAddress,
+    UnknownAddressFailed,
     authenticate,
     change_password,
     reset_password,
@@ -28,7 +28,7 @@ from services.directory.handlers.sign_in import (
 
 __all__ = [
     "SignIn",
-    "UnknownAddress",
+    "UnknownAddressFailed",
     "add_service_request_note",
     "authenticate",
     "change_password",

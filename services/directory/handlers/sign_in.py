@@ -22,21 +22,24 @@ class SignIn:
 
 
 @dataclass(frozen=True)
-class UnknownAddress:
-    """A sign-in with an address no user has: recorded and committed like a wrong password
-    (the same hashing, the same kind of write), then answered with the same words."""
+class UnknownAddressFailed:
+    """A sign-in with an address no user has: counted and committed like a wrong password
+    (the same lock rules, the same hashing, the same kind of write); answered alike."""
 
     succeeded: bool = False
 
 
 async def authenticate(
     repo: Repository, cmd: commands.Authenticate, *, now: datetime, policy: SignInPolicy
-) -> SignIn | UnknownAddress:
+) -> SignIn | UnknownAddressFailed:
     user = await repo.get_user_by_email(email=cmd.email, lock=True)
     if user is None:
+        address = await repo.get_unknown_address(email=cmd.email)
+        address.check_can_sign_in(now=now)
         credentials.verify(None, cmd.password)  # same cost as a wrong password
-        await repo.record_unknown_sign_in(email=cmd.email, now=now)  # and a write as well
-        return UnknownAddress()
+        address.record_sign_in(succeeded=False, now=now, policy=policy)
+        await repo.save_unknown_address(address=address, now=now)
+        return UnknownAddressFailed()
     user.check_can_sign_in(now=now)
     succeeded = credentials.verify(user.password_hash, cmd.password)
     user.record_sign_in(succeeded=succeeded, now=now, policy=policy)

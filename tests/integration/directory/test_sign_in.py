@@ -63,7 +63,7 @@ async def test_wrong_password_and_unknown_email_get_the_same_answer_and_both_are
     )
     assert failed == 1
     counted = await pool.fetchval(
-        "SELECT attempts FROM directory.unknown_sign_ins WHERE email_digest = $1",
+        "SELECT failed_sign_ins FROM directory.unknown_sign_ins WHERE email_digest = $1",
         hashlib.sha256(nobody.lower().encode()).digest(),
     )
     assert counted == 2
@@ -165,8 +165,8 @@ async def test_unknown_addresses_are_forgotten_after_30_days(
 ) -> None:
     old, recent = (hashlib.sha256(uuid.uuid4().bytes).digest() for _ in range(2))
     await pool.executemany(
-        "INSERT INTO directory.unknown_sign_ins VALUES ($1, 3, now() - $2::interval, "
-        "now() - $2::interval)",
+        "INSERT INTO directory.unknown_sign_ins (email_digest, failed_sign_ins, first_at, "
+        "last_at) VALUES ($1, 3, now() - $2::interval, now() - $2::interval)",
         [(old, timedelta(days=31)), (recent, timedelta(days=29))],
     )
     conn_pool = await create_pool(database, "directory", size=1)

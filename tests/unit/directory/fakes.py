@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from services.directory.domain import errors
-from services.directory.domain.model import Customer, Partner, Subscription, User
+from services.directory.domain.model import Customer, Partner, Subscription, UnknownAddress, User
 from services.directory.domain.service_requests import ServiceRequest
 
 
@@ -16,7 +16,7 @@ class FakeRepository:
         self.partners: dict[UUID, Partner] = {}
         self.customers: dict[UUID, Customer] = {}
         self.users: dict[UUID, User] = {}
-        self.unknown_sign_ins: dict[str, int] = {}
+        self.unknown: dict[str, UnknownAddress] = {}
         self.subscriptions: dict[tuple[str, UUID], Subscription] = {}
         self.delegations: dict[tuple[UUID, UUID], str] = {}
         self.requests: dict[UUID, ServiceRequest] = {}
@@ -64,8 +64,11 @@ class FakeRepository:
     async def save_user(self, *, user: User) -> None:
         self.users[user.user_id] = replace(user)
 
-    async def record_unknown_sign_in(self, *, email: str, now: datetime) -> None:
-        self.unknown_sign_ins[email.lower()] = self.unknown_sign_ins.get(email.lower(), 0) + 1
+    async def get_unknown_address(self, *, email: str) -> UnknownAddress:
+        return replace(self.unknown.get(email.lower(), UnknownAddress(email=email)))
+
+    async def save_unknown_address(self, *, address: UnknownAddress, now: datetime) -> None:
+        self.unknown[address.email.lower()] = replace(address)
 
     async def active_global_admins(self, *, company_id: UUID) -> int:
         return sum(

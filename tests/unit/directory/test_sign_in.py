@@ -53,9 +53,35 @@ async def test_unknown_email_fails_and_is_counted_like_a_wrong_password() -> Non
     outcome = await handlers.authenticate(
         repo, commands.Authenticate("No@One.example", PASSWORD), now=NOW, policy=POLICY
     )
-    assert isinstance(outcome, handlers.UnknownAddress)
+    assert isinstance(outcome, handlers.UnknownAddressFailed)
     assert not outcome.succeeded
-    assert repo.unknown_sign_ins == {"no@one.example": 1}
+    assert repo.unknown["no@one.example"].failed_sign_ins == 1
+
+
+async def _answers(repo: FakeRepository, email: str, tries: int) -> list[object]:
+    """What each of ``tries`` wrong sign-ins, one second apart, is answered."""
+    answers: list[object] = []
+    for i in range(tries):
+        try:
+            outcome = await handlers.authenticate(
+                repo,
+                commands.Authenticate(email, "wrong"),
+                now=NOW + timedelta(seconds=i),
+                policy=POLICY,
+            )
+            answers.append(outcome.succeeded)
+        except errors.AccountLocked as locked:
+            answers.append(("locked", locked.details["retry_after"]))
+    return answers
+
+
+async def test_an_unknown_address_slows_down_and_locks_exactly_like_an_account() -> None:
+    repo, email = await _with_user()
+    known = await _answers(repo, email, 12)
+    unknown = await _answers(repo, "nobody@nowhere.example", 12)
+    assert known == unknown
+    # The sequence does reach the long lockout (minutes, not the first short locks).
+    assert any(isinstance(a, tuple) and a[1] > 60 for a in known), known
 
 
 async def test_lockout_refuses_even_the_right_password_until_it_expires() -> None:
