@@ -701,7 +701,7 @@ async def test_no_user_enumeration_by_answer_or_by_timing(
                 (accounts[i % 20][0], known),
                 (f"nobody-{uuid.uuid4().hex[:8]}@partner.example", unknown),
             ]
-            for email, sink in (pair if i % 2 else pair[::-1]):
+            for email, sink in pair if i % 2 else pair[::-1]:
                 started = time.perf_counter()
                 answer = await client.post(
                     "/api/session", json={"email": email, "password": "Wrong-Password-1"}
