@@ -1,8 +1,13 @@
 """Password hashing (argon2id) and temporary passwords. Clear-text passwords only ever pass
-through memory here; they are never stored, logged or put on Kafka."""
+through memory here; they are never stored, logged or put on Kafka.
+
+Hashing and checking cost tens of milliseconds of CPU by design; the handlers use the
+``*_off_loop`` forms, which run them in a worker thread (argon2's C code releases the GIL),
+so the service's event loop, and its Kafka consumers, keep going meanwhile."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from argon2 import PasswordHasher
@@ -25,6 +30,14 @@ def verify(password_hash: str | None, password: str) -> bool:
         return _HASHER.verify(password_hash or _DUMMY, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def verify_off_loop(password_hash: str | None, password: str) -> bool:
+    return await asyncio.to_thread(verify, password_hash, password)
+
+
+async def hash_password_off_loop(password: str) -> str:
+    return await asyncio.to_thread(hash_password, password)
 
 
 def temporary_password() -> str:

@@ -138,7 +138,7 @@ async def reset_customer_password(
     if found is None or not in_customer:
         raise errors.UserNotFound("The customer has no such user.", user_id=str(cmd.user_id))
     temporary = credentials.temporary_password()
-    found.set_password(credentials.hash_password(temporary), temporary=True)
+    found.set_password(await credentials.hash_password_off_loop(temporary), temporary=True)
     await repo.save_user(user=found)
     event = contracts.UserPasswordReset(
         company_id=cmd.customer_id, user_id=found.user_id, reset_by=cmd.actor_user_id, reset_at=now

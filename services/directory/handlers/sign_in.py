@@ -36,12 +36,12 @@ async def authenticate(
     if user is None:
         address = await repo.get_unknown_address(email=cmd.email)
         address.check_can_sign_in(now=now)
-        credentials.verify(None, cmd.password)  # same cost as a wrong password
+        await credentials.verify_off_loop(None, cmd.password)  # same cost as a wrong password
         address.record_sign_in(succeeded=False, now=now, policy=policy)
         await repo.save_unknown_address(address=address, now=now)
         return UnknownAddressFailed()
     user.check_can_sign_in(now=now)
-    succeeded = credentials.verify(user.password_hash, cmd.password)
+    succeeded = await credentials.verify_off_loop(user.password_hash, cmd.password)
     user.record_sign_in(succeeded=succeeded, now=now, policy=policy)
     await repo.save_user(user=user)
     return SignIn(user=user, succeeded=succeeded)
@@ -55,10 +55,12 @@ async def change_password(
     if user is None:
         raise errors.UserNotFound("No such user.")
     user.check_can_sign_in(now=now)
-    succeeded = credentials.verify(user.password_hash, cmd.current_password)
+    succeeded = await credentials.verify_off_loop(user.password_hash, cmd.current_password)
     if succeeded:
         credentials.check_new_password(cmd.new_password, current=cmd.current_password)
-        user.set_password(credentials.hash_password(cmd.new_password), temporary=False)
+        user.set_password(
+            await credentials.hash_password_off_loop(cmd.new_password), temporary=False
+        )
     else:
         user.record_sign_in(succeeded=False, now=now, policy=policy)
     await repo.save_user(user=user)
@@ -79,7 +81,7 @@ async def reset_password(
         raise errors.UserNotFound("No such user in your company.")
     authorise(actor, Action.RESET_PASSWORD, company_id=actor.company_id, before=target)
     temporary = credentials.temporary_password()
-    target.set_password(credentials.hash_password(temporary), temporary=True)
+    target.set_password(await credentials.hash_password_off_loop(temporary), temporary=True)
     await repo.save_user(user=target)
     event = contracts.UserPasswordReset(
         company_id=target.company_id, user_id=target.user_id, reset_by=actor.user_id, reset_at=now

@@ -43,7 +43,7 @@ async def _create(
         customer_id=customer_id,
         actor_user_id=actor.user_id,
         user_id=uuid.uuid4(),
-        password_hash=hash_password(password),
+        password_hash=await hash_password(password),
         **body.model_dump(),
     )
     await gateway.execute(command, topic=DIRECTORY_COMMANDS)

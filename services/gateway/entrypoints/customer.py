@@ -53,7 +53,7 @@ async def sign_up(
             user_id=uuid.uuid4(),
             email=body.admin.email,
             display_name=body.admin.display_name,
-            password_hash=hash_password(body.admin.password),
+            password_hash=await hash_password(body.admin.password),
         ),
     )
     registered = (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data

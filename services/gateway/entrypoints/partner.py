@@ -87,7 +87,7 @@ async def create_user(body: NewUser, user: PartnerUser, gateway: GatewayDep) -> 
         partner_id=user.company_id,
         actor_user_id=user.user_id,
         user_id=uuid.uuid4(),
-        password_hash=hash_password(password),
+        password_hash=await hash_password(password),
         **body.model_dump(),
     )
     created = (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
