@@ -140,6 +140,8 @@ def schedule(infra_faults: bool, seconds: float) -> list[Fault]:
         Fault(30 * s, "kill", "delegation"),
         Fault(40 * s, "kill", "offers"),
         Fault(50 * s, "kill", "gateway"),
+        Fault(105 * s, "kill", "gateway"),
+        Fault(190 * s, "kill", "gateway"),
         Fault(60 * s, "two-instances", "directory"),
         Fault(80 * s, "redeliver-commands", "pipeline"),
         Fault(115 * s, "kill", "invitations+directory"),
