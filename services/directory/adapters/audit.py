@@ -58,8 +58,12 @@ async def record(
     )
 
 
+# A partner sees the name of a customer only if the customer is in its reach or it really
+# acted for it: a refused attempt on another partner's customer id names nothing.
 _COLUMNS = (
-    "a.audit_id, a.at, a.customer_id, c.name AS customer_name, a.partner_id, "
+    "a.audit_id, a.at, a.customer_id, "
+    "CASE WHEN $1::uuid IS NULL OR a.outcome = 'allowed' OR pc.customer_id IS NOT NULL "
+    "THEN c.name END AS customer_name, a.partner_id, "
     "p.name AS partner_name, a.actor_user_id, u.display_name AS actor_name, "
     "u.email AS actor_email, a.action, a.target_kind, a.target_id, a.details, a.outcome, "
     "a.reason_code, a.reason"
@@ -67,7 +71,9 @@ _COLUMNS = (
 _FROM = (
     "FROM acting_audit a LEFT JOIN users u ON u.user_id = a.actor_user_id "
     "LEFT JOIN customers c ON c.customer_id = a.customer_id "
-    "LEFT JOIN partners p ON p.partner_id = a.partner_id"
+    "LEFT JOIN partners p ON p.partner_id = a.partner_id "
+    "LEFT JOIN partner_customers pc "
+    "ON pc.partner_id = a.partner_id AND pc.customer_id = a.customer_id"
 )
 
 

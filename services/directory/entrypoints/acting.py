@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Query, Request
 
-from services.directory.adapters import audit, queries
+from services.directory.adapters import audit, queries, search
 from services.directory.adapters.audit import Attempt
 from services.directory.adapters.repository import PgRepository
 from services.directory.domain import commands, errors
@@ -124,6 +124,10 @@ async def _audit_scope(
         and actor.company_role is not CompanyRole.GLOBAL_ADMIN
     ):
         raise errors.NotAllowed("You have no admin access to supported companies.")
+    if customer_id is not None and not await search.in_reach(
+        pool, partner_id=actor.company_id, customer_id=customer_id
+    ):
+        raise errors.CustomerNotFound("No such customer.")  # as for one that does not exist
     return actor.company_id, customer_id
 
 
