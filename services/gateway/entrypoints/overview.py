@@ -110,7 +110,8 @@ async def send_delegation_offer(
 ) -> dict[str, Any]:
     request = await gateway.delegation.get(f"/internal/requests/{request_id}")
     if request["partner_id"] != str(user.company_id) or not request.get("url"):
-        raise Problem(404, "not_found", "No such delegation offer.")
+        # Another partner's request answers exactly like one that does not exist.
+        raise Problem(404, "not_found", "No such delegation request.")
     return await _send_link(
         gateway, user, "an offer to administer your account", request["url"], body
     )
