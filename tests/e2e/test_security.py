@@ -172,6 +172,12 @@ PARTNER_ENDPOINTS = [
     ("POST", "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/assign"),
     ("POST", "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/unassign"),
     ("POST", "/api/partner/delegations/{relationship_id}/revoke"),
+    ("POST", "/api/partner/delegation-requests/{request_id}/send"),
+    ("GET", "/api/partner/customers/{customer_id}/users"),
+    ("POST", "/api/partner/customers/{customer_id}/users"),
+    ("POST", "/api/partner/customers/{customer_id}/users/{customer_user_id}/disable"),
+    ("POST", "/api/partner/customers/{customer_id}/users/{customer_user_id}/reset-password"),
+    ("GET", "/api/partner/customers/{customer_id}/audit"),
     ("PATCH", "/api/partner/users/{partner_user_id}"),
     ("POST", "/api/partner/users/{partner_user_id}/disable"),
     ("POST", "/api/partner/users/{partner_user_id}/enable"),
@@ -190,6 +196,8 @@ CUSTOMER_ENDPOINTS = [
     ("POST", "/api/customer/subscriptions/{subscription_id}/unassign"),
     ("GET", "/api/customer/service-requests/{service_request_id}"),
     ("POST", "/api/customer/service-requests/{service_request_id}/notes"),
+    ("POST", "/api/customer/users/{customer_user_id}/disable"),
+    ("POST", "/api/customer/users/{customer_user_id}/reset-password"),
 ]
 # Existence leaks this test found and that are not fixed yet: the other tenant's id getting a
 # 404 whose detail differs from a random id's.
@@ -204,6 +212,7 @@ BODIES: dict[str, Any] = {
     "state": {"state": "closed"},
     "service-requests": {"title": "x", "description": "y", "severity": "normal"},
     "send": {"to": ["someone@example.com"]},
+    "users": {"email": "mole@contoso.example", "display_name": "Mole"},
     "{partner_user_id}": {"display_name": "Renamed"},
 }
 
@@ -274,6 +283,13 @@ async def test_a_partner_cannot_read_or_touch_another_partners_objects(
         assert a.ids[key] not in listed.text, path
     search = await b.partner.get("/api/partner/customers", params={"q": "Contoso"})
     assert a.ids["customer_id"] not in search.text
+    # B's own audit lists its refused attempts on A's customer (above), naming nothing of it.
+    a_customer = (await a.customer.get("/api/customer")).json()["name"]
+    attempts = (await b.partner.get("/api/partner/audit", params={"limit": 200})).json()["items"]
+    tried = [r for r in attempts if r["customer_id"] == a.ids["customer_id"]]
+    assert tried, "the attempts on A's customer are in B's audit"
+    assert all(r["customer_name"] is None for r in tried), tried
+    assert a_customer not in str(attempts)
 
 
 async def test_a_customer_cannot_read_or_touch_another_customers_objects(
