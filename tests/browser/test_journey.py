@@ -136,10 +136,15 @@ async def test_partner_and_customer_journey(
         await users.get_by_label("Name").fill("Sam Staff")
         await users.get_by_label("E-mail").fill(user_email)
         await users.get_by_role("button", name="Create user").click()
+        secret = partner.get_by_test_id("temporary-password")
+        await expect(secret).to_contain_text("Sam Staff")  # the new user's first password
+        first = await secret.locator(".secret").inner_text()
         row = partner.get_by_role("row").filter(has_text=user_email)
         await row.get_by_test_id("reset-password").click()
         await partner.get_by_role("dialog").get_by_role("button", name="Reset password").click()
-        await expect(partner.get_by_test_id("temporary-password")).to_contain_text("Sam Staff")
+        # The reset's own answer: another temporary password for the same user.
+        await expect(secret.locator(".secret")).not_to_have_text(first)
+        await expect(secret).to_contain_text("Sam Staff")
     if offered("POST", "/api/partner/customers/{customer_id}/service-requests"):
         form = partner.get_by_test_id("service-request-form")
         await form.get_by_label("Title").fill("Mailbox migration")
