@@ -1,10 +1,12 @@
-// One customer, and acting for it: users (add, disable, reset password), licences, service
-// requests. Acting needs an active delegation; Limited administration only resets passwords.
+// One customer, and acting for it: subscriptions (quantity, suspend, reactivate, cancel),
+// users (add, disable, reset password), licences, service requests. Acting needs an active
+// delegation; Limited administration only resets passwords.
 import { get, items, post } from "../api.js";
 import { announce, badge, clear, confirmAction, empty, field, fmtDate, form, h, table } from "../dom.js";
 import { onLive, throttled } from "../live.js";
 import { services, serviceName } from "../api.js";
 import { ROLE_TEXT } from "./invitations.js";
+import { subscriptionActions } from "../subscription-actions.js";
 
 const SEVERITIES = [["normal", "Normal"], ["low", "Low"], ["high", "High"], ["critical", "Critical — service down"]];
 // Where a service request may go next (the directory enforces the same table).
@@ -23,12 +25,19 @@ export default async function customerDetail(ctx) {
   const root = h("div", {});
   const secret = h("div", { "aria-live": "polite" });
 
+  // Renders overlap (an action's own and a live update's); only the newest one started is
+  // shown, so a slower, older one cannot put back what the page showed before the action.
+  let latest = 0;
   async function render() {
+    const mine = ++latest;
     const c = await get(base);
-    ctx.title(c.name);
     const role = c.delegation && c.delegation.role;
     const full = role === "full" && ctx.session.user.supported_access === "full";
     const canReset = Boolean(role);
+    const requests = await requestsCard(c, { full });
+    const audit = await auditCard();
+    if (mine !== latest) return;
+    ctx.title(c.name);
     clear(root,
       h("div", { class: "page-head" },
         h("div", {}, h("p", {}, h("a", { href: "/partner/customers" }, "← Customers")), h("h1", {}, c.name), h("p", {}, `${c.domain} · ${c.contact_email}`)),
@@ -38,17 +47,23 @@ export default async function customerDetail(ctx) {
       role === "limited" ? h("div", { class: "alert info" }, "Limited administration: you can reset passwords of users who are not admins, nothing else.") : null,
       secret,
       h("section", { class: "card", "aria-labelledby": "subs-title" }, h("h2", { id: "subs-title" }, "Subscriptions"),
-        (c.subscriptions || []).length ? table(["Service", "Licences", "State", "Ends / renews", "Source"], c.subscriptions.map((s) => [
+        (c.subscriptions || []).length ? table(["Service", "Licences", "State", "Ends / renews", "Source", ...(full ? [""] : [])], c.subscriptions.map((s) => [
           h("strong", {}, serviceName(catalogue, s.service_id)),
-          s.assigned !== undefined ? `${s.assigned} of ${s.seats} assigned` : String(s.seats),
+          h("span", { "data-testid": `sub-seats-${s.service_id}` }, s.assigned !== undefined ? `${s.assigned} of ${s.seats} assigned` : String(s.seats)),
           h("span", { "data-testid": `sub-state-${s.service_id}` }, badge(s.state)),
           s.state === "trial" ? `Trial ends ${fmtDate(s.trial_ends_at)}` : "—",
           s.source_kind ? s.source_kind.replace(/_/g, " ") : "—",
+          ...(full ? [subscriptionActions(s, serviceName(catalogue, s.service_id), `${base}/subscriptions/${s.subscription_id}`, done)] : []),
         ])) : empty("No subscriptions", "Send this customer a trial invitation or a purchase offer.")),
       usersCard(c, { full, canReset }),
       full ? licencesCard(c) : null,
-      await requestsCard(c, { full }),
-      await auditCard());
+      requests,
+      audit);
+  }
+
+  async function done(message) {
+    announce(message);
+    await render();
   }
 
   // Who of the partner did what for this customer: every attempt, allowed or refused.
@@ -187,8 +202,11 @@ export default async function customerDetail(ctx) {
   }
 
   await render();
+  // A live refresh waits while the user is typing in one of the page's forms (it would
+  // replace the form and lose what was typed); the action's own re-render follows anyway.
+  const typing = () => root.contains(document.activeElement) && document.activeElement.matches("input, select, textarea");
   ctx.cleanup(onLive(throttled((e) => {
-    if (e.data && e.data.customer_id === id) render();
+    if (e.data && e.data.customer_id === id && !typing()) render();
   }, 600)));
   return root;
 }

@@ -1,0 +1,73 @@
+// Actions on one subscription, for whoever may manage it: a partner user acting under Full
+// administration (customer-detail.js) or the customer's own Global admin (customer-home.js).
+import { post } from "./api.js";
+import { announce, clear, confirmAction, field, form, h } from "./dom.js";
+
+// What may be done to a subscription in each state (the directory enforces the same rules):
+// a trial's seats are set by its invitation, only an active subscription changes quantity or
+// is suspended, only a suspended one is reactivated, and cancelling is final. Cancelled and
+// expired subscriptions offer nothing.
+const SUBSCRIPTION_ACTIONS = {
+  trial: ["cancel"],
+  active: ["quantity", "suspend", "cancel"],
+  suspended: ["reactivate", "cancel"],
+};
+
+/**
+ * The actions a subscription's state allows, for whoever may manage it (a partner under Full
+ * administration, or the customer's Global admin). url: the subscription's action base;
+ * done(message) announces and re-renders. A refusal shows the server's detail.
+ */
+export function subscriptionActions(s, name, url, done) {
+  const allowed = SUBSCRIPTION_ACTIONS[s.state] || [];
+  if (!allowed.length) return "";
+  const slot = h("div", { class: "sub-slot" });
+  const toggles = [];
+  // A button that opens (or closes) a small form under the buttons.
+  const opener = (label, cls, make) => {
+    const b = h("button", { type: "button", class: cls, "aria-expanded": "false", onclick: () => {
+      const open = b.getAttribute("aria-expanded") !== "true";
+      toggles.forEach((t) => t.setAttribute("aria-expanded", "false"));
+      b.setAttribute("aria-expanded", String(open));
+      clear(slot, open ? make() : null);
+      if (open) slot.querySelector("input").focus();
+    } }, label);
+    toggles.push(b);
+    return b;
+  };
+  const reason = () => field({ name: "reason", label: "Reason (optional)", maxlength: 500 });
+  const buttons = allowed.map((action) => {
+    if (action === "quantity") {
+      return opener("Change quantity", "secondary", () => form({ "aria-label": `Quantity of ${name}`, "data-testid": "quantity-form" }, [
+        field({ name: "quantity", label: `Licences of ${name}`, type: "number", required: true, min: 1, max: 1000000, value: String(s.seats), inputmode: "numeric",
+          hint: s.assigned ? `Not below the ${s.assigned} assigned to users` : undefined }),
+      ], async (v) => {
+        await post(`${url}/quantity`, { quantity: Number(v.quantity) });
+        await done(`${name}: ${Number(v.quantity)} licences.`);
+      }, { submitLabel: "Save quantity", fieldMap: { quantity_unchanged: "quantity", quantity_below_assigned: "quantity" } }));
+    }
+    if (action === "suspend") {
+      return opener("Suspend", "secondary", () => form({ "aria-label": `Suspend ${name}`, "data-testid": "suspend-form" }, [reason()], async (v) => {
+        if (!(await confirmAction(`${name} stops working for its users until it is reactivated.`, { title: "Suspend this subscription?", ok: "Suspend" }))) return;
+        await post(`${url}/suspend`, { reason: v.reason });
+        await done(`${name} suspended.`);
+      }, { submitLabel: "Suspend subscription" }));
+    }
+    if (action === "cancel") {
+      return opener("Cancel subscription", "danger", () => form({ "aria-label": `Cancel ${name}`, "data-testid": "cancel-form" }, [reason()], async (v) => {
+        if (!(await confirmAction(`${name} ends for good: every licence is released and it cannot be reactivated.`, { title: "Cancel this subscription?", ok: "Cancel for good", danger: true }))) return;
+        await post(`${url}/cancel`, { reason: v.reason });
+        await done(`${name} cancelled.`);
+      }, { submitLabel: "Confirm cancellation" }));
+    }
+    return h("button", { type: "button", class: "secondary", onclick: async () => {
+      try {
+        await post(`${url}/reactivate`);
+        await done(`${name} reactivated.`);
+      } catch (error) {
+        announce(error.message, "error");
+      }
+    } }, "Reactivate");
+  });
+  return h("div", { "data-testid": `sub-actions-${s.service_id}` }, h("div", { class: "actions" }, buttons), slot);
+}
