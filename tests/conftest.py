@@ -23,6 +23,7 @@ from aiosmtpd.controller import Controller
 
 from shared.contracts.topics import NAMESPACE
 from shared.ops.topics import delete_namespace, ensure_topics
+from tests.support import secrets
 from tests.support.bus import Bus
 from tools.procs import ROOT, ServiceProcess, available_services, free_port, start_stack
 
@@ -41,6 +42,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
         if parts and parts[0] in {"unit", "integration", "e2e", "browser"}:
             item.add_marker(getattr(pytest.mark, parts[0]))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log() -> Iterator[None]:
+    """After the whole run, with every service stopped: no password, temporary password,
+    session or CSRF token that the tests handled is in any service's log."""
+    yield
+    log_dir = ARTIFACTS / "logs" / NAMESPACE
+    if log_dir.exists():  # a run of unit tests alone starts no service
+        found = secrets.leaked(log_dir)
+        assert not found, f"secrets in the logs of {log_dir}: {found}"
+        print(f"\nno_secret_in_any_log: {len(secrets.SEEN)} secrets, none in {log_dir}")
 
 
 @pytest.fixture(scope="session")

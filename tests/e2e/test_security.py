@@ -31,6 +31,7 @@ from shared.contracts.topics import (
     OFFERS_COMMANDS,
 )
 from tests.conftest import ARTIFACTS
+from tests.support import secrets
 from tests.support.bus import Bus
 from tests.support.portal import Portal
 from tests.support.wait import eventually
@@ -71,6 +72,7 @@ async def register_partner(bus: Bus, tag: str) -> tuple[str, str]:
 def remember(client: Portal) -> None:
     SECRETS.add(client.csrf)
     SECRETS.update(c.value for c in client.http.cookies.jar if c.value and len(c.value) >= 16)
+    secrets.remember(*SECRETS)  # the end of the run checks every log for them too
 
 
 async def build_tenant(bus: Bus, open_client: Callable[[], Awaitable[Portal]], tag: str) -> Tenant:

@@ -8,6 +8,11 @@ from typing import Any
 
 import httpx
 
+from tests.support import secrets
+
+PASSWORD = "correct horse battery"  # every signed-up customer admin's
+secrets.remember(PASSWORD)
+
 
 class Portal:
     def __init__(self, base_url: str) -> None:
@@ -19,6 +24,10 @@ class Portal:
         await self.http.aclose()
 
     def _remember(self, response: httpx.Response) -> httpx.Response:
+        secrets.remember(*(c.value for c in self.http.cookies.jar))
+        if response.status_code < 300 and "temporary_password" in response.text:
+            body = response.json()
+            secrets.remember(body.get("temporary_password") if isinstance(body, dict) else None)
         if response.status_code < 300 and "csrf_token" in response.text:
             body = response.json()
             self.csrf = body.get("csrf_token", self.csrf)
@@ -26,6 +35,7 @@ class Portal:
         return response
 
     async def sign_in(self, email: str, password: str) -> httpx.Response:
+        secrets.remember(password)
         response = await self.http.post("/api/session", json={"email": email, "password": password})
         return self._remember(response)
 
@@ -40,7 +50,7 @@ class Portal:
                 "admin": {
                     "email": f"admin@contoso-{tag}.example",
                     "display_name": "Chris Admin",
-                    "password": "correct horse battery",
+                    "password": PASSWORD,
                 },
             },
         )
@@ -53,11 +63,11 @@ class Portal:
 
     async def post(self, path: str, json: Any = None, **kwargs: Any) -> httpx.Response:
         headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
-        return await self.http.post(path, json=json, headers=headers, **kwargs)
+        return self._remember(await self.http.post(path, json=json, headers=headers, **kwargs))
 
     async def put(self, path: str, json: Any = None, **kwargs: Any) -> httpx.Response:
         headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
-        return await self.http.put(path, json=json, headers=headers, **kwargs)
+        return self._remember(await self.http.put(path, json=json, headers=headers, **kwargs))
 
     async def delete(self, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
