@@ -125,6 +125,12 @@ async def build_tenant(bus: Bus, open_client: Callable[[], Awaitable[Portal]], t
         return list(body["items"] if isinstance(body, dict) else body)
 
     ids["subscription_id"] = (await eventually(subscriptions))[0]["subscription_id"]
+
+    async def administered() -> bool:  # the directory applied the approval
+        detail = await partner.get(f"/api/partner/customers/{ids['customer_id']}")
+        return detail.status_code == 200 and detail.json()["delegation"] is not None
+
+    await eventually(administered)
     request_made = await partner.post(
         f"/api/partner/customers/{ids['customer_id']}/service-requests",
         json={"title": "Mail is slow", "description": "Since Monday", "severity": "normal"},
