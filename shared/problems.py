@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import STATUSES, DomainError
@@ -99,3 +99,43 @@ def install(app: FastAPI) -> None:
             403: "forbidden",
         }.get(exc.status_code, "http_error")
         return problem_response(request, Problem(exc.status_code, code, str(exc.detail)))
+
+
+class ProblemBody(BaseModel):
+    """An RFC 9457 problem: every 4xx/5xx answer of the gateway and the services."""
+
+    type: str = Field(examples=[TYPE_BASE + "not_found"])
+    title: str = Field(examples=["Not found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["No such resource."])
+    instance: str = Field(examples=["/api/partner/customers/0b5e..."])
+    code: str = Field(description="Stable machine-readable reason.", examples=["not_found"])
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "No such resource (or not yours)",
+    409: "Conflict with the current state",
+    410: "Gone",
+    422: "The request breaks the API or a rule",
+    423: "Locked",
+    429: "Too many requests",
+    502: "A service failed",
+    503: "A service is not answering",
+    504: "The outcome did not arrive in time",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for a route: each status answered with a problem body."""
+    return {
+        status: {
+            "model": ProblemBody,
+            "description": _DESCRIPTIONS.get(status, "Problem"),
+            "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemBody"}}},
+        }
+        for status in statuses
+    }

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+from starlette.responses import Response
 
 from shared.problems import Problem
 
@@ -18,6 +19,17 @@ class ServiceClient:
     async def call(self, method: str, path: str, *, json: Any = None, **params: Any) -> Any:
         """The JSON answer; a service's 4xx problem is passed on as it is, anything else
         becomes a 502/503 problem."""
+        response = await self._send(method, path, json=json, **params)
+        return response.json() if response.content else None
+
+    async def relay(self, path: str, **params: Any) -> Response:
+        """GET a view and hand its JSON bytes on untouched: the service built them from its
+        typed view model, and the route's ``response_model`` documents them. Parsing and
+        re-serialising here would only cost the gateway CPU."""
+        response = await self._send("GET", path, **params)
+        return Response(response.content, status_code=200, media_type="application/json")
+
+    async def _send(self, method: str, path: str, *, json: Any = None, **params: Any) -> Any:
         query = {k: _param(v) for k, v in params.items() if v is not None}
         try:
             response = await self._http.request(method, path, params=query, json=json)
@@ -28,7 +40,7 @@ class ServiceClient:
                 503, "service_unavailable", f"The {self.name} service is not answering."
             ) from exc
         if response.status_code < 400:
-            return response.json() if response.content else None
+            return response
         if response.status_code >= 500:
             raise Problem(502, "upstream_error", f"The {self.name} service failed.")
         try:
