@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -51,9 +51,7 @@ class Cursor:
         if not text:
             return None
         try:
-            kind, key, ident = orjson.loads(
-                base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-            )
+            kind, key, ident = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
             if kind == "t":
                 key = datetime.fromisoformat(str(key))
             elif kind != "v" or not isinstance(key, str | int | None):

@@ -33,6 +33,7 @@ from shared.messaging.consumer import Consumer, Routes
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.producer import DurableProducer
 from shared.settings import ServiceSettings
+from shared.web import make_app
 
 log = get_logger(__name__)
 
@@ -228,7 +229,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
             await pool.close()
             log.info("service_stopped")
 
-    app = FastAPI(title=f"portal-{spec.name}", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = make_app(title=f"portal-{spec.name}", lifespan=lifespan, docs_url=None, redoc_url=None)
     problems.install(app)
     app.include_router(_ops_router())
     if spec.http is not None:
@@ -289,6 +290,7 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
         port=settings.http_port,
         log_level="warning",
         loop="uvloop",
+        http="httptools",
         lifespan="on",
         access_log=False,
     )

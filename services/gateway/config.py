@@ -15,6 +15,14 @@ class Settings(ServiceSettings):
     principal_refresh_seconds: int = Field(
         default=30, description="How long a session trusts its copy of the user's roles"
     )
+    overview_fresh_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="Longest a partner's overview counts are reused when no event names it",
+    )
+    session_cache_seconds: float = Field(
+        default=2.0, ge=0, description="How long a gateway reuses a session it read"
+    )
     cookie_secure: bool | None = Field(
         default=None, description="Secure cookies; default: when public_base_url is https"
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from services.gateway.adapters.fresh import FreshPerPartner
 from services.gateway.adapters.idempotency import IdempotencyStore
 from services.gateway.adapters.mailer import Mailer
 from services.gateway.adapters.ratelimit import RateLimiter
@@ -36,6 +37,7 @@ class Gateway:
     limiters: dict[str, RateLimiter]
     live: LiveFeed
     mailer: Mailer
+    overviews: FreshPerPartner[Any]
 
     async def execute(
         self, command: Command, *, topic: str, lagging_views: frozenset[str] = frozenset()
@@ -66,7 +68,8 @@ class Gateway:
             raise Problem.from_rejection(outcome.data)
 
 
-def _gateway(request: Request) -> Gateway:
+async def _gateway(request: Request) -> Gateway:
+    # async on purpose: FastAPI runs a plain ``def`` dependency in its thread pool.
     gateway: Gateway = request.app.state.gateway
     return gateway
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+from fastapi import FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from services.gateway import idempotency, security
+from services.gateway.adapters.fresh import FreshPerPartner
 from services.gateway.adapters.idempotency import IdempotencyStore
 from services.gateway.adapters.mailer import Mailer
 from services.gateway.adapters.ratelimit import RateLimiter
@@ -35,6 +34,7 @@ from services.gateway.entrypoints import (
     web,
 )
 from services.gateway.live import LiveFeed
+from services.gateway.middleware import Edge, Idempotency
 from shared import problems
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
@@ -43,11 +43,11 @@ from shared.contracts.topics import (
     OFFERS_EVENTS,
 )
 from shared.db import create_pool, migrate
-from shared.logging import configure_logging, correlation_id, get_logger
+from shared.logging import configure_logging, get_logger
 from shared.messaging.client import CommandBus
+from shared.web import make_app
 
 log = get_logger(__name__)
-REQUESTS = Counter("portal_gateway_requests_total", "HTTP requests", ["method", "status"])
 EVENTS_TOPICS = (INVITATIONS_EVENTS, OFFERS_EVENTS, DELEGATION_EVENTS, DIRECTORY_EVENTS)
 ROUTERS = (
     session,
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 pool,
                 idle=timedelta(minutes=settings.session_idle_minutes),
                 absolute=timedelta(hours=settings.session_max_hours),
+                cache_seconds=settings.session_cache_seconds,
             ),
             idempotency=IdempotencyStore(pool),
             limiters={
@@ -110,8 +111,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             mailer=Mailer(
                 host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from
             ),
+            overviews=FreshPerPartner(ttl=settings.overview_fresh_seconds),
         )
         bus.add_listener(gateway.live.on_event)
+        bus.add_listener(gateway.overviews.on_event)
         app.state.gateway = gateway
         housekeeping = asyncio.create_task(_housekeeping(gateway))
         log.info("gateway_started", port=settings.http_port)
@@ -129,7 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await client.close()
             await pool.close()
 
-    app = FastAPI(
+    app = make_app(
         title="Partner Portal API",
         version="1.0.0",
         description=(
@@ -141,22 +144,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
-    idempotency.install(app)
-    security.install(app)
-
-    @app.middleware("http")
-    async def correlate(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        cid = request.headers.get("x-correlation-id") or str(uuid.uuid4())
-        token = correlation_id.set(cid)
-        try:
-            response = await call_next(request)
-        finally:
-            correlation_id.reset(token)
-        response.headers["X-Correlation-Id"] = cid
-        REQUESTS.labels(request.method, str(response.status_code)).inc()
-        return response
+    # Added last = outermost: Edge sees every answer, even a refused or replayed one.
+    app.add_middleware(Idempotency)
+    app.add_middleware(Edge)
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:

@@ -1,9 +1,17 @@
-"""Server-side sessions: the cookie holds 256 random bits, the table only their hash."""
+"""Server-side sessions: the cookie holds 256 random bits, the table only their hash.
+
+Each gateway keeps what it read of a session for ``cache_seconds`` (2 s by default), so a
+page's reads cost no database round trip. Revocation stays prompt: signing out, disabling a
+user or resetting a password deletes the rows and this process's copies at once, and any
+other gateway instance stops honouring its copy within ``cache_seconds``. Idle and absolute
+expiry are checked on every request against the copy's own clocks.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -59,6 +67,14 @@ class Session:
     token_hash: bytes
 
 
+@dataclass(frozen=True)
+class _Cached:
+    session: Session
+    read_at: float  # monotonic
+    expires_at: datetime
+    last_seen_at: datetime
+
+
 TOUCH_AFTER = timedelta(minutes=1)
 
 
@@ -67,10 +83,39 @@ def _hash(token: str) -> bytes:
 
 
 class SessionStore:
-    def __init__(self, pool: asyncpg.Pool, *, idle: timedelta, absolute: timedelta) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        *,
+        idle: timedelta,
+        absolute: timedelta,
+        cache_seconds: float = 2.0,
+        cache_size: int = 10_000,
+    ) -> None:
         self._pool = pool
         self._idle = idle
         self._absolute = absolute
+        self._cache_seconds = cache_seconds
+        self._cache_size = cache_size
+        self._cache: dict[bytes, _Cached] = {}
+
+    def _cached(self, token_hash: bytes, now: datetime) -> Session | None:
+        entry = self._cache.get(token_hash)
+        if entry is None:
+            return None
+        fresh = time.monotonic() - entry.read_at < self._cache_seconds
+        alive = now < entry.expires_at and now - entry.last_seen_at < self._idle
+        if fresh and alive:
+            return entry.session
+        del self._cache[token_hash]
+        return None
+
+    def _remember(self, session: Session, expires_at: datetime, last_seen_at: datetime) -> None:
+        if len(self._cache) >= self._cache_size:
+            self._cache.clear()  # a burst of new sessions: start over rather than track age
+        self._cache[session.token_hash] = _Cached(
+            session, time.monotonic(), expires_at, last_seen_at
+        )
 
     async def create(self, principal: Principal) -> tuple[str, Session]:
         """A brand-new session (never reuse one from before sign-in: no fixation)."""
@@ -91,8 +136,12 @@ class SessionStore:
 
     async def get(self, token: str) -> Session | None:
         now = datetime.now(UTC)
+        cached = self._cached(_hash(token), now)
+        if cached is not None:
+            return cached
         row = await self._pool.fetchrow(
-            "SELECT principal, csrf_token, refreshed_at, token_hash, last_seen_at FROM sessions "
+            "SELECT principal, csrf_token, refreshed_at, token_hash, last_seen_at, expires_at "
+            "FROM sessions "
             "WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
             _hash(token),
             now,
@@ -100,19 +149,23 @@ class SessionStore:
         )
         if row is None:
             return None
-        if now - row["last_seen_at"] > TOUCH_AFTER:
+        last_seen = row["last_seen_at"]
+        if now - last_seen > TOUCH_AFTER:
             # Reads stay reads: the idle clock is moved at most once a minute.
             await self._pool.execute(
                 "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1",
                 row["token_hash"],
                 now,
             )
-        return Session(
+            last_seen = now
+        session = Session(
             Principal.from_directory(row["principal"]),
             row["csrf_token"],
             row["refreshed_at"],
             bytes(row["token_hash"]),
         )
+        self._remember(session, row["expires_at"], last_seen)
+        return session
 
     async def refresh(self, session: Session, principal: Principal) -> Session:
         now = datetime.now(UTC)
@@ -122,12 +175,18 @@ class SessionStore:
             principal.as_json(),
             now,
         )
+        self._cache.pop(session.token_hash, None)
         return Session(principal, session.csrf_token, now, session.token_hash)
 
     async def delete(self, token: str) -> None:
+        self._cache.pop(_hash(token), None)
         await self._pool.execute("DELETE FROM sessions WHERE token_hash = $1", _hash(token))
 
     async def delete_user(self, user_id: UUID) -> None:
+        for token_hash in [
+            h for h, e in self._cache.items() if e.session.principal.user_id == user_id
+        ]:
+            del self._cache[token_hash]
         await self._pool.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
 
     async def purge_expired(self) -> int:

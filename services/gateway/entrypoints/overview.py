@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,7 +15,7 @@ from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.entrypoints.invitations import own_invitation
 from services.gateway.security import PartnerUser, SupportingPartnerUser
-from shared.problems import Problem
+from shared.problems import Problem, problem_responses
 
 router = APIRouter(prefix="/api/partner", tags=["partner overview"])
 
@@ -25,31 +26,54 @@ class Recipients(BaseModel):
     message: str = Field(default="", max_length=2000, description="A personal note")
 
 
-@router.get("/overview")
-async def overview(user: SupportingPartnerUser, gateway: GatewayDep) -> dict[str, Any]:
+class Overview(BaseModel):
+    """The partner overview's live counts; null where the owning service did not answer."""
+
+    customers: int | None = Field(description="Customers in the partner's reach")
+    active_invitations: int | None
+    open_offers: int | None
+    pending_delegations: int | None
+    open_service_requests: int | None
+
+
+class Sent(BaseModel):
+    sent: int = Field(description="How many recipients the message was sent to")
+
+
+@router.get("/overview", response_model=Overview, responses=problem_responses(401, 403))
+async def overview(user: SupportingPartnerUser, gateway: GatewayDep) -> Overview:
     """Counts for the overview page; a service that does not answer gives null, not an error."""
     pid = user.company_id
 
-    async def count(coro: Any, key: str) -> int | None:
+    async def counts(coro: Awaitable[Any]) -> dict[str, Any]:
         try:
-            return int((await coro)[key])
+            return dict(await coro)
         except Problem:
-            return None
+            return {}
 
-    customers, invitations, offers, delegations, requests = await asyncio.gather(
-        count(gateway.directory.get(f"/internal/partners/{pid}/counts"), "customers"),
-        count(gateway.invitations.get("/internal/invitations/counts", partner_id=pid), "active"),
-        count(gateway.offers.get("/internal/offers/counts", partner_id=pid), "active"),
-        count(gateway.delegation.get(f"/internal/partners/{pid}/counts"), "pending"),
-        count(gateway.directory.get(f"/internal/partners/{pid}/counts"), "open_service_requests"),
-    )
-    return {
-        "customers": customers,
-        "active_invitations": invitations,
-        "open_offers": offers,
-        "pending_delegations": delegations,
-        "open_service_requests": requests,
-    }
+    async def fetch() -> Overview:
+        # One call per owning service, all at once: the page waits for the slowest only.
+        directory, invitations, offers, delegations = await asyncio.gather(
+            counts(gateway.directory.get(f"/internal/partners/{pid}/counts")),
+            counts(gateway.invitations.get("/internal/invitations/counts", partner_id=pid)),
+            counts(gateway.offers.get("/internal/offers/counts", partner_id=pid)),
+            counts(gateway.delegation.get(f"/internal/partners/{pid}/counts")),
+        )
+        return Overview(
+            customers=directory.get("customers"),
+            active_invitations=invitations.get("active"),
+            open_offers=offers.get("active"),
+            pending_delegations=delegations.get("pending"),
+            open_service_requests=directory.get("open_service_requests"),
+        )
+
+    # Kept until an event names this partner (so a partner's own change shows at once); a
+    # count a service could not give is not kept.
+    def complete(answer: Overview) -> bool:
+        return None not in answer.model_dump().values()
+
+    answer: Overview = await gateway.overviews.get(pid, fetch, keep=complete)
+    return answer
 
 
 @router.get("/events")
