@@ -23,6 +23,7 @@ from services.gateway.entrypoints import (
     acting,
     customer,
     delegations,
+    docs,
     invitations,
     offers,
     overview,
@@ -61,6 +62,7 @@ ROUTERS = (
     support,
     acting,
     public,
+    docs,
     web,
 )
 
@@ -134,6 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = make_app(
         title="Partner Portal API",
+        docs_url=None,  # entrypoints/docs.py serves it offline, under the CSP
+        redoc_url=None,
         version="1.0.0",
         description=(
             "The HTTP API of the Partner Portal. Sign in with `POST /api/session`; the session "
