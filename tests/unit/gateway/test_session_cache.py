@@ -1,0 +1,105 @@
+"""A gateway reuses a session it read for a moment, and never past a revocation or expiry."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.gateway.adapters.sessions import Principal, SessionStore, _hash
+
+
+class FakePool:
+    """The two statements SessionStore.get uses, over one in-memory table."""
+
+    def __init__(self) -> None:
+        self.rows: dict[bytes, dict[str, Any]] = {}
+        self.reads = 0
+
+    async def fetchrow(self, sql: str, token_hash: bytes, now: datetime, idle: datetime) -> Any:
+        self.reads += 1
+        row = self.rows.get(token_hash)
+        if row and row["expires_at"] > now and row["last_seen_at"] > idle:
+            return row
+        return None
+
+    async def execute(self, sql: str, *args: Any) -> str:
+        if sql.startswith("DELETE FROM sessions WHERE token_hash"):
+            self.rows.pop(args[0], None)
+        elif sql.startswith("DELETE FROM sessions WHERE user_id"):
+            for key in [k for k, r in self.rows.items() if r["user_id"] == args[0]]:
+                del self.rows[key]
+        return "OK 1"
+
+    def add(self, token: str, user_id: uuid.UUID, *, expires_in: timedelta) -> None:
+        now = datetime.now(UTC)
+        principal = Principal(
+            user_id, "partner", uuid.uuid4(), "a@b.example", "A", "none", "full", False
+        )
+        self.rows[_hash(token)] = {
+            "principal": principal.as_json(),
+            "csrf_token": "csrf",
+            "refreshed_at": now,
+            "token_hash": _hash(token),
+            "last_seen_at": now,
+            "expires_at": now + expires_in,
+            "user_id": user_id,
+        }
+
+
+def _store(pool: FakePool, cache_seconds: float = 60) -> SessionStore:
+    return SessionStore(
+        pool,  # type: ignore[arg-type]
+        idle=timedelta(minutes=30),
+        absolute=timedelta(hours=12),
+        cache_seconds=cache_seconds,
+    )
+
+
+async def test_a_session_is_read_once_then_reused() -> None:
+    pool, user = FakePool(), uuid.uuid4()
+    pool.add("tok", user, expires_in=timedelta(hours=1))
+    store = _store(pool)
+    assert (await store.get("tok")) is not None
+    assert (await store.get("tok")) is not None
+    assert pool.reads == 1
+
+
+async def test_revoking_a_user_ends_its_cached_sessions_at_once() -> None:
+    pool, user = FakePool(), uuid.uuid4()
+    pool.add("tok", user, expires_in=timedelta(hours=1))
+    store = _store(pool)
+    assert await store.get("tok") is not None
+    await store.delete_user(user)
+    assert await store.get("tok") is None
+
+
+async def test_signing_out_ends_the_cached_session() -> None:
+    pool = FakePool()
+    pool.add("tok", uuid.uuid4(), expires_in=timedelta(hours=1))
+    store = _store(pool)
+    assert await store.get("tok") is not None
+    await store.delete("tok")
+    assert await store.get("tok") is None
+
+
+async def test_a_cached_session_is_not_honoured_past_its_expiry() -> None:
+    pool = FakePool()
+    pool.add("tok", uuid.uuid4(), expires_in=timedelta(milliseconds=50))
+    store = _store(pool)
+    assert await store.get("tok") is not None
+    pool.rows[_hash("tok")]["expires_at"] = datetime.now(UTC) - timedelta(seconds=1)
+    # the copy carries the old expiry; make the clock pass it
+    store._cache[_hash("tok")] = store._cache[_hash("tok")].__class__(
+        **{**store._cache[_hash("tok")].__dict__, "expires_at": datetime.now(UTC)}
+    )
+    assert await store.get("tok") is None
+
+
+async def test_another_instance_stops_honouring_a_revoked_session_after_cache_seconds() -> None:
+    pool = FakePool()
+    pool.add("tok", uuid.uuid4(), expires_in=timedelta(hours=1))
+    store = _store(pool, cache_seconds=0)  # as if the 2 s had passed
+    assert await store.get("tok") is not None
+    pool.rows.clear()  # revoked by another gateway instance
+    assert await store.get("tok") is None
