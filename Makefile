@@ -4,6 +4,9 @@ SHELL := /bin/bash
 PY      := .venv/bin/python
 UV      := .tools/bin/uv
 UV_VERSION := 0.13.9
+# The open-loop load generator of `make bench-reads`, built from its Go module.
+VEGETA_VERSION := v12.12.0
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 # Ports of the local infrastructure (infra/*.sh read the same variables).
 export KAFKA_PORT ?= 19092
 export KAFKA_CONTROLLER_PORT ?= 19093
@@ -18,13 +21,24 @@ help: ## list the targets
 	python3 -m venv .tools
 	.tools/bin/pip install -q uv==$(UV_VERSION)
 
+# The version is in the stamp's name: a new pin rebuilds vegeta, and a binary from any other
+# version (e.g. @latest) is replaced on the first run.
+.tools/vegeta-$(VEGETA_VERSION).pin:
+	mkdir -p .tools
+	touch $@
+
+.tools/bin/vegeta: .tools/vegeta-$(VEGETA_VERSION).pin
+	mkdir -p .tools/bin
+	GOBIN=$(CURDIR)/.tools/bin GOFLAGS=-buildvcs=false $(GO) install github.com/tsenart/vegeta/v12@$(VEGETA_VERSION)
+	touch $@
+
 .venv/.synced: .tools/bin/uv pyproject.toml uv.lock
 	UV_PROJECT_ENVIRONMENT=.venv $(UV) sync --frozen --python python3.11 -q
 	touch $@
 
 deps: .venv/.synced ## install the pinned Python dependencies into .venv
 
-prereqs: ## install missing system tools (Java, Maven, PostgreSQL, kcat, docker-compose, Chromium)
+prereqs: ## install missing system tools (Java, Maven, PostgreSQL, kcat, docker-compose, Chromium, wrk, Go)
 	bash infra/prereqs.sh
 
 infra-up: prereqs ## start Kafka (KRaft) and PostgreSQL on loopback; idempotent
@@ -69,9 +83,13 @@ test-integration: deps infra-up ## integration tests (real Kafka and PostgreSQL)
 test-e2e: deps infra-up ## end-to-end tests through the gateway
 	$(PY) -m pytest tests/e2e
 
-.PHONY: bench bench-quick chaos
-bench: deps infra-up ## benchmark on the real stack (~15 min); writes results/bench.{json,md,png}
+.PHONY: bench bench-reads bench-quick chaos
+bench: deps infra-up .tools/bin/vegeta ## benchmark on the real stack (~25 min): the pipeline (results/bench.{json,md,png}), then bench-reads
 	$(PY) -m bench --profile
+	$(PY) -m bench.reads
+
+bench-reads: deps infra-up .tools/bin/vegeta ## read benchmark (<10 min): wrk and vegeta on every partner read at 10k/100k customers; results/reads.{json,md}
+	$(PY) -m bench.reads
 
 chaos: deps infra-up ## fault injection under load (~10 min; stops Kafka and PostgreSQL briefly); results/chaos.{json,md}
 	$(PY) -m chaos

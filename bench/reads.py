@@ -1,149 +1,414 @@
-"""Gateway reads over HTTP with concurrent clients, at growing numbers of customers.
+"""The read benchmark (issue 12, point 4): ``python -m bench.reads`` (``make bench-reads``).
 
-``READS`` lists what is measured. An endpoint the gateway does not (yet) have is probed,
-reported as missing and skipped, so adding one (customer search, partner overview) to the
-gateway needs no change here, and measuring a new one is one line below.
+Starts the whole stack in its own namespace and database, signs one partner and its admin
+up through the real command, grows that partner's reach (10k, then 100k customers, among
+other partners' customers; ``bench.reads_seed``), and measures every read a partner page
+makes, through the gateway (signed in, the ``portal_session`` cookie) and directly on the
+owning service:
+
+- capacity: ``wrk -c 32 -t 2 -d <s> --latency`` (closed loop) with random ids and words;
+- latency: ``vegeta attack -rate R/s`` (open loop) through the gateway at fixed rates.
+
+Writes ``<out>/reads.json`` and ``<out>/reads.md`` and prints the table. Knobs (environment,
+or the options of the same name): ``BENCH_READS_SIZES=10000,100000[,1000000]``,
+``BENCH_READS_SECONDS=10``, ``BENCH_READS_RATES=company=500,overview=300,...``.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
+import os
+import platform
 import random
+import sys
 import time
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
+from argon2 import PasswordHasher
 
-from bench.load import percentiles
-from bench.seed import WORDS, read_customer_id
+import bench  # noqa: F401  (the namespace, before anything reads topic names)
+from bench import loadgen, reads_seed
+from bench.env import BENCH_DSN, BOOTSTRAP, PARTITIONS, create_database, drop_database, stack_env
+from bench.seed import WORDS
+from shared.contracts import directory
+from shared.contracts.topics import DIRECTORY_COMMANDS, DIRECTORY_EVENTS, NAMESPACE
+from shared.messaging.client import CommandBus
+from shared.ops.topics import ensure_topics
+from tools.procs import ROOT, ServiceProcess, available_services, start_stack
+
+EMAIL = "admin@reads.bench.example"
+PASSWORD = "Bench-Reads-Password-2026"
+SESSION_COOKIE = "portal_session"
+DEFAULT_SIZES = (10_000, 100_000)
+DEFAULT_RATES = {"company": 500, "overview": 300, "search": 200, "customer": 500}
+SAMPLES = 2_000  # distinct paths per endpoint in the load tools' files
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class Read:
+    """One page read: its gateway path and the owning service's path. ``{customer}`` is a
+    random customer of the read set, ``{word}`` a random search word; ``{partner}`` and
+    ``{admin}`` the measured partner and its admin (the service's paths take the actor)."""
+
     name: str
-    service: str  # "gateway" (as the signed-in partner admin) or a service's internal API
-    path: str  # formatted with partner, admin (its user id), customer (at random), term
+    gateway: str
+    service: str
+    internal: str
 
 
 READS = (
-    Endpoint("customer_search", "gateway", "/api/partner/customers?q={term}"),
-    Endpoint("partner_overview", "gateway", "/api/partner/overview"),
-    Endpoint("partner_company", "gateway", "/api/partner/company"),
-    Endpoint("directory_search", "directory", "/internal/customers?actor_user_id={admin}&q={term}"),
-    Endpoint("directory_customer", "directory", "/internal/customers/{customer}"),
-    Endpoint(
-        "directory_subscriptions", "directory", "/internal/customers/{customer}/subscriptions"
+    Read("company", "/api/partner/company", "directory", "/internal/partners/{partner}"),
+    Read(
+        "overview",
+        "/api/partner/overview",
+        "directory",
+        "/internal/partners/{partner}/counts",
     ),
+    Read(
+        "search",
+        "/api/partner/customers?q={word}",
+        "directory",
+        "/internal/customers?actor_user_id={admin}&q={word}",
+    ),
+    Read(
+        "customer",
+        "/api/partner/customers/{customer}",
+        "directory",
+        "/internal/customers/{customer}/support?actor_user_id={admin}",
+    ),
+    Read(
+        "subscriptions",
+        "/api/partner/customers/{customer}/licences",
+        "directory",
+        "/internal/customers/{customer}/licences",
+    ),
+    Read(
+        "service_requests",
+        "/api/partner/customers/{customer}/service-requests",
+        "directory",
+        "/internal/customers/{customer}/service-requests?actor_user_id={admin}",
+    ),
+    Read("audit", "/api/partner/audit", "directory", "/internal/audit?actor_user_id={admin}"),
 )
+
+
+def log(message: str) -> None:
+    print(f"[bench-reads {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 @dataclass(frozen=True)
 class Who:
-    partner: str
-    admin: str
-    email: str
-    password: str
+    partner: uuid.UUID
+    admin: uuid.UUID
+    other: uuid.UUID
 
 
-def _url(endpoint: Endpoint, who: Who, customers: int, rng: random.Random) -> str:
-    return endpoint.path.format(
-        partner=who.partner,
-        admin=who.admin,
-        customer=read_customer_id(rng.randrange(customers)),
-        term=rng.choice(WORDS)[:5],
-    )
+def paths(template: str, who: Who, size: int, rng: random.Random) -> list[str]:
+    """Up to ``SAMPLES`` concrete paths: random customers of the read set, every word."""
+    fixed = {"partner": who.partner, "admin": who.admin}
+    if "{customer}" in template:
+        ids = list(reads_seed.read_ids(size))
+        picked = rng.sample(ids, min(SAMPLES, len(ids)))
+        return [template.format(customer=c, **fixed) for c in picked]
+    if "{word}" in template:
+        return [template.format(word=w, **fixed) for w in dict.fromkeys(WORDS)]
+    return [template.format(**fixed)]
 
 
-async def client_for(
-    base_url: str, endpoint: Endpoint, who: Who, clients: int
-) -> httpx.AsyncClient:
-    """A client; for the gateway, signed in as the partner's admin (one session, shared)."""
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    client = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30)
-    if endpoint.service == "gateway":
-        response = await client.post(
-            "/api/session", json={"email": who.email, "password": who.password}
+async def sign_up(who: Who) -> None:
+    """The measured partner and its first admin (Global admin, full supported access),
+    through the directory's own command."""
+    bus = CommandBus(bootstrap=BOOTSTRAP, watch=(DIRECTORY_EVENTS,), source="bench-reads")
+    await bus.start()
+    try:
+        command = directory.RegisterPartner(
+            partner_id=who.partner,
+            profile=directory.PartnerProfile(name="Bench Reads Partner"),
+            admin=directory.FirstAdmin(
+                user_id=who.admin,
+                email=EMAIL,
+                display_name="Bench Reads Admin",
+                password_hash=PasswordHasher().hash(PASSWORD),
+            ),
         )
-        if response.status_code != 200:
-            await client.aclose()
-            raise RuntimeError(f"sign-in failed: {response.status_code} {response.text[:200]}")
-    return client
+        outcome = await bus.send(command, topic=DIRECTORY_COMMANDS, timeout=60)
+        if outcome.rejected:
+            raise RuntimeError(f"RegisterPartner rejected: {outcome.data}")
+    finally:
+        await bus.stop()
 
 
-async def probe(client: httpx.AsyncClient, endpoint: Endpoint, who: Who) -> str | None:
-    """None when the endpoint answers; otherwise why it cannot be measured."""
-    response = await client.get(_url(endpoint, who, 1, random.Random(0)))
-    body = response.json() if response.headers.get("content-type", "").endswith("json") else {}
-    if response.status_code in (404, 405) and body.get("detail") == "Not Found":
-        return f"missing: {endpoint.service} has no such route yet"
-    if response.status_code in (401, 403):
-        return f"needs a signed-in user ({response.status_code}); the bench does not sign in yet"
-    if response.status_code >= 400:
-        return f"answers {response.status_code}: {response.text[:200]}"
+async def sign_in(gateway: str) -> str:
+    """The admin's session cookie, signed in through the gateway like a browser."""
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+        for _ in range(50):
+            response = await client.post(
+                "/api/session", json={"email": EMAIL, "password": PASSWORD}
+            )
+            if response.status_code == 200 and SESSION_COOKIE in response.cookies:
+                return str(response.cookies[SESSION_COOKIE])
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"sign-in failed: {response.status_code} {response.text[:300]}")
+
+
+async def probe(base: str, path: str, headers: dict[str, str]) -> str | None:
+    """None when the read answers 200; otherwise why it is not measured."""
+    async with httpx.AsyncClient(base_url=base, timeout=30, headers=headers) as client:
+        response = await client.get(path)
+    if response.status_code != 200:
+        return f"GET {path} answers {response.status_code}: {response.text[:200]}"
+    body = response.json()
+    if body in ([], {}) or (isinstance(body, dict) and body.get("items") == []):
+        return f"GET {path} answers an empty page: the seed misses what it reads"
     return None
 
 
-async def measure(
-    base_url: str,
-    endpoint: Endpoint,
-    *,
-    who: Who,
-    customers: int,
-    clients: int,
-    seconds: float,
-) -> dict[str, Any]:
-    latencies: list[float] = []
-    errors = 0
-    client = await client_for(base_url, endpoint, who, clients)
+@dataclass
+class Target:
+    read: Read
+    via: str  # "gateway" or the service's name
+    base: str
+    template: str
+    headers: dict[str, str]
+
+
+class Bench:
+    def __init__(
+        self, out: Path, sizes: list[int], seconds: float, rates: dict[str, int], warmup: float
+    ) -> None:
+        self.warmup = warmup
+        self.out = out
+        self.sizes = sizes
+        self.seconds = seconds
+        self.rates = rates
+        self.work = out / "reads-work"
+        self.rng = random.Random(12)
+        self.rows: list[dict[str, Any]] = []
+        self.skipped: list[dict[str, Any]] = []
+        self.seeding: list[dict[str, Any]] = []
+        self.procs: dict[str, ServiceProcess] = {}
+
+    def _row(self, t: Target, size: int, mode: str, rate: int | None, f: Any) -> None:
+        row = {
+            "endpoint": t.read.name,
+            "via": t.via,
+            "path": t.template,
+            "customers": size,
+            "mode": mode,
+            "rate": rate,
+            "rps": f.rps,
+            "p50_ms": f.p50_ms,
+            "p99_ms": f.p99_ms,
+            "errors": f.errors,
+            "requests": f.requests,
+            "loadavg": round(os.getloadavg()[0], 2),
+        }
+        self.rows.append(row)
+        at = f"{rate}/s" if rate else "capacity"
+        log(
+            f"  {t.read.name:<16} {t.via:<9} {at:<9} {f.rps:>8}/s p50 {f.p50_ms} ms "
+            f"p99 {f.p99_ms} ms errors {f.errors}"
+        )
+
+    async def run(self) -> None:
+        await ensure_topics(BOOTSTRAP, partitions=PARTITIONS)
+        log(f"namespace {NAMESPACE}; starting the services")
+        log_dir = self.out / "logs" / NAMESPACE
+        self.procs = await asyncio.to_thread(
+            start_stack, stack_env(), log_dir, available_services()
+        )
+        who = Who(uuid.uuid4(), uuid.uuid4(), uuid.uuid4())
+        await sign_up(who)
+        gateway = self.procs["gateway"].url
+        cookie = {"Cookie": f"{SESSION_COOKIE}={await sign_in(gateway)}"}
+        targets: list[Target] = []
+        for read in READS:
+            targets.append(Target(read, "gateway", gateway, read.gateway, cookie))
+            targets.append(
+                Target(read, read.service, self.procs[read.service].url, read.internal, {})
+            )
+        seeded = 0
+        for size in self.sizes:
+            started = time.monotonic()
+            await reads_seed.grow(
+                BENCH_DSN,
+                start=seeded,
+                stop=size,
+                partner=who.partner,
+                admin=who.admin,
+                other=who.other,
+            )
+            took = round(time.monotonic() - started, 1)
+            self.seeding.append({"customers": size, "added": size - seeded, "seconds": took})
+            log(f"{size} customers in reach (+{size - seeded} in {took}s)")
+            seeded = size
+            if size == self.sizes[0]:
+                targets = await self._probed(targets, who, size)
+            self._measure(targets, who, size)
+
+    async def _probed(self, targets: list[Target], who: Who, size: int) -> list[Target]:
+        kept = []
+        for t in targets:
+            why = await probe(t.base, paths(t.template, who, size, self.rng)[0], t.headers)
+            if why is None:
+                kept.append(t)
+            else:
+                self.skipped.append({"endpoint": t.read.name, "via": t.via, "why": why})
+                log(f"  skipped {t.read.name} via {t.via}: {why}")
+        return kept
+
+    def _measure(self, targets: list[Target], who: Who, size: int) -> None:
+        for t in targets:  # caches, pools and PostgreSQL's buffers after the growth
+            if t.via == "gateway" and self.warmup > 0:
+                loadgen.wrk(
+                    t.base,
+                    paths(t.template, who, size, self.rng),
+                    headers=t.headers,
+                    seconds=self.warmup,
+                    work=self.work,
+                )
+        for t in targets:
+            figures = loadgen.wrk(
+                t.base,
+                paths(t.template, who, size, self.rng),
+                headers=t.headers,
+                seconds=self.seconds,
+                work=self.work,
+            )
+            self._row(t, size, "capacity", None, figures)
+        for t in targets:
+            rate = self.rates.get(t.read.name)
+            if t.via != "gateway" or rate is None:
+                continue
+            figures = loadgen.vegeta(
+                t.base,
+                paths(t.template, who, size, self.rng),
+                headers=t.headers,
+                rate=rate,
+                seconds=self.seconds,
+                work=self.work,
+            )
+            self._row(t, size, "rate", rate, figures)
+
+    def stop(self) -> None:
+        for p in reversed(list(self.procs.values())):
+            p.stop()
+
+
+def _memory_gb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return round(int(line.split()[1]) / 1024 / 1024, 1)
+    return 0.0
+
+
+def table(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        "# Read benchmark",
+        "",
+        f"{m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
+        f"load average {m['loadavg_before']} before, {m['loadavg_after']} after; "
+        f"wrk -c 32 -t 2 (capacity), vegeta open loop (rate); {results['seconds']} s a run.",
+        "",
+        "| endpoint | via | customers | mode | rate | req/s | p50 ms | p99 ms | errors | load |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results["results"]:
+        lines.append(
+            f"| {r['endpoint']} | {r['via']} | {r['customers']:,} | {r['mode']} | "
+            f"{r['rate'] or ''} | {r['rps']:,.0f} | {r['p50_ms']} | {r['p99_ms']} | "
+            f"{r['errors']} | {r['loadavg']} |"
+        )
+    for s in results.get("skipped", []):
+        lines.append(f"\nNot measured: {s['endpoint']} via {s['via']}: {s['why']}")
+    return "\n".join(lines) + "\n"
+
+
+def _sizes(text: str) -> list[int]:
+    return sorted({int(s.replace("_", "")) for s in text.split(",") if s.strip()})
+
+
+def _rates(text: str) -> dict[str, int]:
+    pairs = (p.split("=", 1) for p in text.split(",") if p.strip())
+    return {name.strip(): int(rate) for name, rate in pairs}
+
+
+async def main(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    before = [round(x, 2) for x in os.getloadavg()]
+    run = Bench(args.out, _sizes(args.sizes), args.seconds, _rates(args.rates), args.warmup)
+    problem = None
+    await create_database()
     try:
-        end = time.monotonic() + seconds
-
-        async def worker(seed: int) -> None:
-            nonlocal errors
-            rng = random.Random(seed)
-            while time.monotonic() < end:
-                url = _url(endpoint, who, customers, rng)
-                started = time.perf_counter()
-                response = await client.get(url)
-                latencies.append((time.perf_counter() - started) * 1000)
-                if response.status_code >= 400:
-                    errors += 1
-
-        started = time.monotonic()
-        await asyncio.gather(*(worker(i) for i in range(clients)))
-        elapsed = time.monotonic() - started
+        await run.run()
+    except Exception as exc:
+        problem = repr(exc)
+        log(f"ABORTED: {exc!r}")
     finally:
-        await client.aclose()
-    stats = percentiles(latencies)
-    return {
-        "endpoint": endpoint.name,
-        "service": endpoint.service,
-        "path": endpoint.path,
-        "customers": customers,
-        "clients": clients,
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(stats["p50"], 2),
-        "p99_ms": round(stats["p99"], 2),
-        "max_ms": round(stats["max"], 2),
+        await asyncio.to_thread(run.stop)
+        if not args.keep:
+            await drop_database()
+    results = {
+        "machine": {
+            "cores": os.cpu_count(),
+            "memory_gb": _memory_gb(),
+            "python": platform.python_version(),
+            "loadavg_before": before,
+            "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        },
+        "tools": loadgen.versions(),
+        "seconds": args.seconds,
+        "seeding": run.seeding,
+        "skipped": run.skipped,
+        "results": run.rows,
+        "problem": problem,
+        "wall_seconds": round(time.monotonic() - started, 1),
     }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "reads.json").write_text(json.dumps(results, indent=2) + "\n")
+    text = table(results)
+    (args.out / "reads.md").write_text(text)
+    print(text)
+    print(f"results: {args.out / 'reads.json'}, {args.out / 'reads.md'}")
+    if problem:
+        print(f"\nREAD BENCHMARK ABORTED: {problem}")
+        return 1
+    return 0
 
 
-async def probe_all(urls: dict[str, str], who: Who) -> dict[str, str | None]:
-    found: dict[str, str | None] = {}
-    for endpoint in READS:
-        if endpoint.service not in urls:
-            found[endpoint.name] = f"no {endpoint.service} service in this tree"
-            continue
-        try:
-            client = await client_for(urls[endpoint.service], endpoint, who, 1)
-        except (RuntimeError, httpx.HTTPError) as exc:
-            found[endpoint.name] = str(exc)
-            continue
-        try:
-            found[endpoint.name] = await probe(client, endpoint, who)
-        finally:
-            await client.aclose()
-    return found
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    env = os.environ.get
+    parser = argparse.ArgumentParser(prog="python -m bench.reads", description=__doc__)
+    parser.add_argument(
+        "--sizes",
+        default=env("BENCH_READS_SIZES", ",".join(str(s) for s in DEFAULT_SIZES)),
+        help="customers in the partner's reach, grown in order (default 10000,100000)",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=float(env("BENCH_READS_SECONDS", "10")), help="per run"
+    )
+    parser.add_argument(
+        "--rates",
+        default=env("BENCH_READS_RATES", ",".join(f"{k}={v}" for k, v in DEFAULT_RATES.items())),
+        help="open-loop runs through the gateway: endpoint=requests per second, ...",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=float(env("BENCH_READS_WARMUP", "2")),
+        help="seconds of wrk on each gateway read before a size's runs (0: none)",
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "results")
+    parser.add_argument("--keep", action="store_true", help="keep the run's database")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse())))

@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from bench import accounting, bare, profiling, reads, seed
+from bench import accounting, bare, profiling, seed
 from bench.config import Config
 from bench.env import BENCH_DSN, BOOTSTRAP, PARTITIONS, create_database, stack_env
 from bench.load import PhaseResult, Redemptions, new_producer, run_phase
@@ -147,7 +147,7 @@ class Run:
         log("seeding catalogue, partners, invitations")
         hashed = seed.password_hash()
         started = time.monotonic()
-        partners, admins, codes = await seed.seed_services_partners_invitations(
+        partners, _admins, codes = await seed.seed_services_partners_invitations(
             BOOTSTRAP, services=cfg.trial_services, partners=cfg.partners, password_hash=hashed
         )
         log(f"registering {cfg.customers} customers through Kafka")
@@ -206,7 +206,7 @@ class Run:
             await base.tracker.stop()
             await producer.stop()
         await self._account(ours, base)
-        await self._reads(reads.Who(partners[0], admins[0], seed.partner_email(0), seed.PASSWORD))
+        # Gateway reads: `python -m bench.reads` (make bench-reads), run by `make bench` next.
 
     async def _phase(
         self,
@@ -323,34 +323,3 @@ class Run:
         for name in ("ours", "bare"):
             if not checked[name]["ok"]:
                 self.problems.append(f"accounting failed for {name}: {checked[name]['tables']}")
-
-    async def _reads(self, who: reads.Who) -> None:
-        partner = who.partner
-        urls = {name: p.url for name, p in self.procs.items()}
-        rows: list[dict[str, Any]] = []
-        probes: dict[str, str | None] = {}
-        seeded = 0
-        for level in self.cfg.read_levels:
-            log(f"gateway reads: {level} customers")
-            started = time.monotonic()
-            await seed.bulk_customers(BENCH_DSN, start=seeded, stop=level, partner_id=partner)
-            log(f"  bulk-loaded {level - seeded} customers in {time.monotonic() - started:.1f}s")
-            seeded = level
-            if not probes:
-                probes = await reads.probe_all(urls, who)
-            for endpoint in reads.READS:
-                if probes.get(endpoint.name) is None:
-                    rows.append(
-                        await reads.measure(
-                            urls[endpoint.service],
-                            endpoint,
-                            who=who,
-                            customers=level,
-                            clients=self.cfg.read_clients,
-                            seconds=self.cfg.read_seconds,
-                        )
-                    )
-                    log(
-                        f"  {rows[-1]['endpoint']}: {rows[-1]['rps']}/s p99 {rows[-1]['p99_ms']} ms"
-                    )
-        self.results["reads"] = {"probes": probes, "results": rows}

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Check (and, as root, install) the host tools the local infrastructure needs.
-#   infra/prereqs.sh [java] [mvn] [postgres] [kcat] [compose] [chromium]   (default: all)
+#   infra/prereqs.sh [java] [mvn] [postgres] [kcat] [compose] [chromium] [wrk] [go]   (default: all)
+# wrk and go serve `make bench-reads`: wrk measures capacity; go builds the pinned vegeta
+# (the open-loop load generator) into .tools/bin (the Makefile's .tools/bin/vegeta rule).
 # Fast path: when everything is present no package manager is called.
 # As root: missing Debian packages are installed (one `apt-get update`, then
 # `apt-get install -y --no-install-recommends ...`). Not root: exit 1 with one line.
 set -euo pipefail
 
-ALL=(java mvn postgres kcat compose chromium)
+ALL=(java mvn postgres kcat compose chromium wrk go)
 if [[ $# -gt 0 ]]; then WANT=("$@"); else WANT=("${ALL[@]}"); fi
 
 pkg_for() {
@@ -17,6 +19,8 @@ pkg_for() {
     kcat) echo kcat ;;
     compose) echo docker-compose ;;
     chromium) echo chromium ;;
+    wrk) echo wrk ;;
+    go) echo golang-go ;;
     *) echo "prereqs: unknown check '$1' (known: ${ALL[*]})" >&2; exit 2 ;;
   esac
 }
@@ -35,6 +39,17 @@ have() {
     kcat) command -v kcat >/dev/null 2>&1 ;;
     compose) command -v docker-compose >/dev/null 2>&1 ;;
     chromium) command -v chromium >/dev/null 2>&1 ;;
+    wrk) command -v wrk >/dev/null 2>&1 ;;
+    go)
+      # vegeta v12.12 needs Go >= 1.22 (Debian 12's golang-go is 1.19: then install Go from
+      # https://go.dev/dl into /usr/local/go).
+      local go v
+      go=$(command -v go || echo /usr/local/go/bin/go)
+      [[ -x "$go" ]] || return 1
+      v=$("$go" env GOVERSION 2>/dev/null || true)
+      v=${v#go}
+      [[ "$v" =~ ^1\.([0-9]+) ]] && (( BASH_REMATCH[1] >= 22 ))
+      ;;
   esac
 }
 
