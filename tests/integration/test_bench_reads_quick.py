@@ -1,0 +1,76 @@
+"""The read benchmark's harness works: a tiny run (200 customers in reach, 1 s per run, one
+open-loop rate) on the real stack writes ``reads.json`` in its documented shape, every
+partner read answers through the gateway and on the directory, and no request failed.
+No figure is judged here (benchmarks are not timed tests)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import loadgen
+from tests.conftest import ADMIN_DSN, BOOTSTRAP
+from tools.procs import ROOT
+
+ENDPOINTS = {
+    "company",
+    "overview",
+    "search",
+    "customer",
+    "subscriptions",
+    "service_requests",
+    "audit",
+}
+
+
+def test_tiny_read_benchmark_writes_every_read_without_errors(tmp_path: Path) -> None:
+    try:
+        loadgen.wrk_binary()
+        loadgen.vegeta_binary()
+    except RuntimeError as exc:
+        pytest.fail(f"{exc} (make prereqs, make .tools/bin/vegeta)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "BENCH_"))}
+    env |= {"PORTAL_DATABASE_URL": ADMIN_DSN, "PORTAL_KAFKA_BOOTSTRAP": BOOTSTRAP}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.reads",
+            "--sizes=200",
+            "--seconds=1",
+            "--warmup=0",
+            "--rates=company=50",
+            f"--out={tmp_path}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((tmp_path / "reads.json").read_text())
+    assert "| company | gateway | 200 | capacity |" in (tmp_path / "reads.md").read_text()
+
+    machine = results["machine"]
+    assert set(machine) >= {"cores", "memory_gb", "python", "loadavg_before", "loadavg_after"}
+    assert results["skipped"] == []
+    rows = results["results"]
+    keys = {"endpoint", "via", "customers", "mode", "rate", "rps", "p50_ms", "p99_ms", "errors"}
+    assert all(set(r) >= keys | {"loadavg"} for r in rows)
+    capacity = {(r["endpoint"], r["via"]) for r in rows if r["mode"] == "capacity"}
+    assert capacity == {(e, v) for e in ENDPOINTS for v in ("gateway", "directory")}
+    assert all(r["rate"] is None for r in rows if r["mode"] == "capacity")
+    rated = [r for r in rows if r["mode"] == "rate"]
+    assert [(r["endpoint"], r["via"], r["rate"]) for r in rated] == [("company", "gateway", 50)]
+    for r in rows:
+        assert r["customers"] == 200
+        assert r["errors"] == 0, r
+        assert r["rps"] > 0, r
+        assert r["p99_ms"] >= r["p50_ms"] > 0, r
