@@ -315,7 +315,8 @@ def table(results: dict[str, Any]) -> str:
         "",
         f"{m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
         f"load average {m['loadavg_before']} before, {m['loadavg_after']} after; "
-        f"wrk -c 32 -t 2 (capacity), vegeta open loop (rate); {results['seconds']} s a run.",
+        f"wrk -c 32 -t 2 (capacity), vegeta open loop (rate); {results['seconds']} s a run, "
+        f"{results['wall_seconds']} s in all.",
         "",
         "| endpoint | via | customers | mode | rate | req/s | p50 ms | p99 ms | errors | load |",
         "|---|---|---:|---|---:|---:|---:|---:|---:|---:|",
@@ -328,7 +329,59 @@ def table(results: dict[str, Any]) -> str:
         )
     for s in results.get("skipped", []):
         lines.append(f"\nNot measured: {s['endpoint']} via {s['via']}: {s['why']}")
+    lines += ["", "## Goals (issue 12)", "", *goals(results["results"])]
     return "\n".join(lines) + "\n"
+
+
+def goals(rows: list[dict[str, Any]]) -> list[str]:
+    """Each goal of issue 12 against this run's figures (met / missed / not measured)."""
+
+    def find(endpoint: str, via: str, mode: str, size: int | None = None) -> list[Any]:
+        return [
+            r
+            for r in rows
+            if (r["endpoint"], r["via"], r["mode"]) == (endpoint, via, mode)
+            and (size is None or r["customers"] == size)
+        ]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    out = []
+    for endpoint, floor in (("company", 1500), ("customer", 1500), ("overview", 800)):
+        for r in find(endpoint, "gateway", "capacity"):
+            out.append(
+                f"- {endpoint} through the gateway ≥ {floor} req/s at {r['customers']:,}: "
+                f"{r['rps']:,.0f} — {verdict(r['rps'] >= floor)}"
+            )
+    for endpoint, ceiling, size in (
+        ("company", 20, None),
+        ("overview", 30, None),
+        ("search", 20, 100_000),
+        ("search", 50, 1_000_000),
+    ):
+        for r in find(endpoint, "gateway", "rate", size):
+            ok = r["p99_ms"] <= ceiling and r["errors"] == 0
+            out.append(
+                f"- {endpoint} at {r['rate']}/s p99 ≤ {ceiling} ms at {r['customers']:,}: "
+                f"{r['p99_ms']} ms, {r['errors']} errors — {verdict(ok)}"
+            )
+    for r in (x for x in rows if x["via"] == "gateway" and x["mode"] == "capacity"):
+        service = [
+            x
+            for x in rows
+            if x["endpoint"] == r["endpoint"]
+            and x["customers"] == r["customers"]
+            and x["mode"] == "capacity"
+            and x["via"] != "gateway"
+        ]
+        if service and service[0]["rps"]:
+            ratio = r["rps"] / service[0]["rps"]
+            out.append(
+                f"- gateway ≥ 0.5 of {service[0]['via']} for {r['endpoint']} at "
+                f"{r['customers']:,}: {ratio:.2f} — {verdict(ratio >= 0.5)}"
+            )
+    return out or ["- nothing measured"]
 
 
 def _sizes(text: str) -> list[int]:
