@@ -2,8 +2,10 @@
 
 Every generated case is sent twice: signed in as a partner's Global admin and as a
 customer's Global admin (session cookie + X-CSRF-Token), each of a tenant made for this test.
-No answer may be a 5xx; every 4xx must be an RFC 9457 problem body. The number of cases and
-every finding go to ``test-artifacts/fuzz-<namespace>.json``.
+No answer may be a 5xx; every 4xx must be an RFC 9457 problem body; every answer must match
+the schema the OpenAPI document declares for its status (schemathesis'
+``response_schema_conformance``), so a view model that drifts from the JSON is found. The
+number of cases and every finding go to ``test-artifacts/fuzz-<namespace>.json``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pytest
 import schemathesis
 from argon2 import PasswordHasher
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS, NAMESPACE
@@ -121,6 +124,11 @@ def judge(case: Any, signed: Signed, response: Any) -> None:
             missing = [f for f in PROBLEM_FIELDS if f not in body]
             if missing or body.get("status") != response.status_code:
                 problem = f"problem body lacks {missing or 'the right status'}"
+    if not problem:
+        try:
+            case.validate_response(response, checks=[response_schema_conformance])
+        except Exception as exc:  # schemathesis raises its failure (group) here
+            problem = f"answer does not match its declared schema: {str(exc)[:1500]}"
     if problem:
         TALLY.findings.append(
             {

@@ -18,6 +18,8 @@ from services.gateway.entrypoints.partner import temporary_password
 from services.gateway.security import CustomerAdmin, SupportingPartnerUser
 from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS
+from shared.problems import problem_responses
+from shared.views import directory as views
 
 router = APIRouter(tags=["acting for customers"])
 
@@ -30,7 +32,7 @@ class NewCustomerUser(BaseModel):
 
 
 async def _users(gateway: Gateway, actor: Principal, customer_id: uuid.UUID) -> Any:
-    return await gateway.directory.get(
+    return await gateway.directory.relay(
         f"/internal/customers/{customer_id}/managed-users", actor_user_id=actor.user_id
     )
 
@@ -80,7 +82,7 @@ async def _audit(
     limit: int,
     before: str | None,
 ) -> Any:
-    return await gateway.directory.get(
+    return await gateway.directory.relay(
         "/internal/audit",
         actor_user_id=actor.user_id,
         customer_id=customer_id,
@@ -96,7 +98,11 @@ Before = Query(None, max_length=200, description="next_before of the previous pa
 # --- a partner user acting for a customer -------------------------------------------------
 
 
-@router.get("/api/partner/customers/{customer_id}/users")
+@router.get(
+    "/api/partner/customers/{customer_id}/users",
+    response_model=list[views.User],
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def partner_customer_users(
     customer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -104,7 +110,12 @@ async def partner_customer_users(
     return await _users(gateway, user, customer_id)
 
 
-@router.post("/api/partner/customers/{customer_id}/users", status_code=201)
+@router.post(
+    "/api/partner/customers/{customer_id}/users",
+    status_code=201,
+    response_model=views.CreatedUser,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_create_customer_user(
     customer_id: uuid.UUID, body: NewCustomerUser, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -113,7 +124,11 @@ async def partner_create_customer_user(
     return await _create(gateway, user, customer_id, body)
 
 
-@router.post("/api/partner/customers/{customer_id}/users/{user_id}/disable")
+@router.post(
+    "/api/partner/customers/{customer_id}/users/{user_id}/disable",
+    response_model=views.User,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_disable_customer_user(
     customer_id: uuid.UUID, user_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -121,7 +136,11 @@ async def partner_disable_customer_user(
     return await _disable(gateway, user, customer_id, user_id)
 
 
-@router.post("/api/partner/customers/{customer_id}/users/{user_id}/reset-password")
+@router.post(
+    "/api/partner/customers/{customer_id}/users/{user_id}/reset-password",
+    response_model=views.TemporaryPassword,
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def partner_reset_customer_password(
     customer_id: uuid.UUID, user_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -130,7 +149,11 @@ async def partner_reset_customer_password(
     return await _reset(gateway, user, customer_id, user_id)
 
 
-@router.get("/api/partner/audit")
+@router.get(
+    "/api/partner/audit",
+    response_model=views.AuditPage,
+    responses=problem_responses(401, 403, 422, 502, 503),
+)
 async def partner_audit(
     user: SupportingPartnerUser,
     gateway: GatewayDep,
@@ -141,7 +164,11 @@ async def partner_audit(
     return await _audit(gateway, user, None, limit, before)
 
 
-@router.get("/api/partner/customers/{customer_id}/audit")
+@router.get(
+    "/api/partner/customers/{customer_id}/audit",
+    response_model=views.AuditPage,
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def partner_customer_audit(
     customer_id: uuid.UUID,
     user: SupportingPartnerUser,
@@ -156,33 +183,54 @@ async def partner_customer_audit(
 # --- the customer's own Global admin ------------------------------------------------------
 
 
-@router.get("/api/customer/users")
+@router.get(
+    "/api/customer/users",
+    response_model=list[views.User],
+    responses=problem_responses(401, 403, 502, 503),
+)
 async def customer_users(user: CustomerAdmin, gateway: GatewayDep) -> Any:
     return await _users(gateway, user, user.company_id)
 
 
-@router.post("/api/customer/users", status_code=201)
+@router.post(
+    "/api/customer/users",
+    status_code=201,
+    response_model=views.CreatedUser,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def customer_create_user(
     body: NewCustomerUser, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
     return await _create(gateway, user, user.company_id, body)
 
 
-@router.post("/api/customer/users/{user_id}/disable")
+@router.post(
+    "/api/customer/users/{user_id}/disable",
+    response_model=views.User,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def customer_disable_user(
     user_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
     return await _disable(gateway, user, user.company_id, user_id)
 
 
-@router.post("/api/customer/users/{user_id}/reset-password")
+@router.post(
+    "/api/customer/users/{user_id}/reset-password",
+    response_model=views.TemporaryPassword,
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def customer_reset_password(
     user_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
     return await _reset(gateway, user, user.company_id, user_id)
 
 
-@router.get("/api/customer/audit")
+@router.get(
+    "/api/customer/audit",
+    response_model=views.AuditPage,
+    responses=problem_responses(401, 403, 422, 502, 503),
+)
 async def customer_audit(
     user: CustomerAdmin,
     gateway: GatewayDep,

@@ -15,6 +15,10 @@ from services.gateway.entrypoints.session import start_session
 from services.gateway.security import CustomerAdmin, CustomerUser, SignInLimit
 from shared.contracts import delegation, directory, invitations
 from shared.contracts.topics import DELEGATION_COMMANDS, DIRECTORY_COMMANDS, INVITATIONS_COMMANDS
+from shared.problems import problem_responses
+from shared.views import delegation as delegation_views
+from shared.views import directory as directory_views
+from shared.views.gateway import SignedUp
 
 router = APIRouter(tags=["customers"])
 
@@ -39,7 +43,13 @@ class Code(BaseModel):
     code: str = Field(min_length=16, max_length=128)
 
 
-@router.post("/api/signup", status_code=201, dependencies=[SignInLimit])
+@router.post(
+    "/api/signup",
+    status_code=201,
+    dependencies=[SignInLimit],
+    response_model=SignedUp,
+    responses=problem_responses(409, 422, 429, 502, 503, 504),
+)
 async def sign_up(
     body: SignUp, request: Request, response: Response, gateway: GatewayDep
 ) -> dict[str, Any]:
@@ -62,12 +72,21 @@ async def sign_up(
     return {"customer": registered, **session}
 
 
-@router.get("/api/customer")
+@router.get(
+    "/api/customer",
+    response_model=directory_views.Customer,
+    responses=problem_responses(401, 403, 404, 502, 503),
+)
 async def my_company(user: CustomerUser, gateway: GatewayDep) -> Any:
-    return await gateway.directory.get(f"/internal/customers/{user.company_id}")
+    return await gateway.directory.relay(f"/internal/customers/{user.company_id}")
 
 
-@router.post("/api/customer/redemptions", status_code=201)
+@router.post(
+    "/api/customer/redemptions",
+    status_code=201,
+    response_model=invitations.TrialInvitationRedeemed,
+    responses=problem_responses(401, 403, 404, 409, 410, 422, 503, 504),
+)
 async def redeem(body: Code, user: CustomerAdmin, gateway: GatewayDep) -> dict[str, Any]:
     """Redeem a trial invitation for the signed-in admin's company."""
     command = invitations.RedeemTrialInvitation(
@@ -79,18 +98,30 @@ async def redeem(body: Code, user: CustomerAdmin, gateway: GatewayDep) -> dict[s
     return outcome.data
 
 
-@router.get("/api/customer/subscriptions")
+@router.get(
+    "/api/customer/subscriptions",
+    response_model=list[directory_views.Subscription],
+    responses=problem_responses(401, 403, 502, 503),
+)
 async def subscriptions(user: CustomerUser, gateway: GatewayDep) -> Any:
-    return await gateway.directory.get(f"/internal/customers/{user.company_id}/subscriptions")
+    return await gateway.directory.relay(f"/internal/customers/{user.company_id}/subscriptions")
 
 
-@router.get("/api/customer/delegation-requests")
+@router.get(
+    "/api/customer/delegation-requests",
+    response_model=delegation_views.NamedRequestPage,
+    responses=problem_responses(401, 403, 502, 503),
+)
 async def delegation_requests(user: CustomerUser, gateway: GatewayDep) -> Any:
     page = await gateway.delegation.get(f"/internal/customers/{user.company_id}/requests")
     return await _with_partner_names(gateway, page)
 
 
-@router.get("/api/customer/delegations")
+@router.get(
+    "/api/customer/delegations",
+    response_model=delegation_views.NamedRelationshipPage,
+    responses=problem_responses(401, 403, 502, 503),
+)
 async def relationships(user: CustomerUser, gateway: GatewayDep) -> Any:
     page = await gateway.delegation.get(f"/internal/customers/{user.company_id}/relationships")
     return await _with_partner_names(gateway, page)
@@ -106,7 +137,11 @@ async def _with_partner_names(gateway: Gateway, page: dict[str, Any]) -> dict[st
     return page | {"items": [i | {"partner_name": names[i["partner_id"]]} for i in page["items"]]}
 
 
-@router.post("/api/customer/delegation-requests/{request_id}/approve")
+@router.post(
+    "/api/customer/delegation-requests/{request_id}/approve",
+    response_model=delegation.DelegationApproved,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def approve(request_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep) -> Any:
     command = delegation.ApproveDelegationRequest(
         request_id=request_id, customer_id=user.company_id, approved_by=user.user_id
@@ -114,7 +149,11 @@ async def approve(request_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDe
     return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
 
 
-@router.post("/api/customer/delegation-requests/{request_id}/decline")
+@router.post(
+    "/api/customer/delegation-requests/{request_id}/decline",
+    response_model=delegation.DelegationDeclined,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def decline(request_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep) -> Any:
     command = delegation.DeclineDelegationRequest(
         request_id=request_id, customer_id=user.company_id, declined_by=user.user_id

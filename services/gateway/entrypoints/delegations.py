@@ -15,7 +15,9 @@ from services.gateway.security import CustomerAdmin, PartnerUser, SupportingPart
 from shared.contracts import delegation
 from shared.contracts.common import CODE_PATTERN
 from shared.contracts.topics import DELEGATION_COMMANDS
-from shared.problems import Problem
+from shared.problems import Problem, problem_responses
+from shared.views import delegation as views
+from shared.views.gateway import DelegationRequestPage
 
 # Checked before it goes into an internal URL: no "../", nothing a URL cannot carry.
 Code = Annotated[str, Path(pattern=CODE_PATTERN)]
@@ -30,7 +32,11 @@ class DelegationOfferBody(BaseModel):
     duration_days: int | None = Field(default=None, ge=1, le=730, description="None: until revoked")
 
 
-@router.get("/api/partner/delegation-requests")
+@router.get(
+    "/api/partner/delegation-requests",
+    response_model=views.PartnerRequestPage,
+    responses=problem_responses(401, 403, 422, 502, 503),
+)
 async def partner_requests(
     user: PartnerUser,
     gateway: GatewayDep,
@@ -38,7 +44,7 @@ async def partner_requests(
     limit: int = Query(50, ge=1, le=200),
     before: datetime | None = None,
 ) -> Any:
-    return await gateway.delegation.get(
+    return await gateway.delegation.relay(
         f"/internal/partners/{user.company_id}/requests",
         state=state,
         limit=limit,
@@ -46,7 +52,11 @@ async def partner_requests(
     )
 
 
-@router.get("/api/partner/delegations")
+@router.get(
+    "/api/partner/delegations",
+    response_model=views.RelationshipPage,
+    responses=problem_responses(401, 403, 422, 502, 503),
+)
 async def partner_relationships(
     user: PartnerUser,
     gateway: GatewayDep,
@@ -54,7 +64,7 @@ async def partner_relationships(
     limit: int = Query(50, ge=1, le=200),
     before: datetime | None = None,
 ) -> Any:
-    return await gateway.delegation.get(
+    return await gateway.delegation.relay(
         f"/internal/partners/{user.company_id}/relationships",
         state=state,
         limit=limit,
@@ -62,7 +72,12 @@ async def partner_relationships(
     )
 
 
-@router.post("/api/partner/delegation-requests", status_code=201)
+@router.post(
+    "/api/partner/delegation-requests",
+    status_code=201,
+    response_model=delegation.DelegationOffered,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def offer_delegation(
     body: DelegationOfferBody, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -82,7 +97,11 @@ async def offer_delegation(
     return outcome.data
 
 
-@router.post("/api/partner/delegations/{relationship_id}/revoke")
+@router.post(
+    "/api/partner/delegations/{relationship_id}/revoke",
+    response_model=delegation.DelegationRevoked,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_revoke(
     relationship_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -99,7 +118,11 @@ async def partner_revoke(
     return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
 
 
-@router.post("/api/customer/delegations/{relationship_id}/revoke")
+@router.post(
+    "/api/customer/delegations/{relationship_id}/revoke",
+    response_model=delegation.DelegationRevoked,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def customer_revoke(
     relationship_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
@@ -116,7 +139,11 @@ async def customer_revoke(
     return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
 
 
-@router.get("/api/customer/delegation-requests/by-code/{code}")
+@router.get(
+    "/api/customer/delegation-requests/by-code/{code}",
+    response_model=DelegationRequestPage,
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def request_by_code(code: Code, user: CustomerAdmin, gateway: GatewayDep) -> Any:
     """What the admin sees before deciding: partner, role and duration."""
     request = await gateway.delegation.get(f"/internal/requests/by-code/{code}")

@@ -14,7 +14,8 @@ from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.security import SupportingPartnerUser
 from shared.contracts import invitations
 from shared.contracts.topics import INVITATIONS_COMMANDS
-from shared.problems import Problem
+from shared.problems import Problem, problem_responses
+from shared.views import invitations as views
 
 router = APIRouter(prefix="/api/partner/invitations", tags=["trial invitations"])
 
@@ -28,7 +29,12 @@ class NewInvitation(BaseModel):
     max_redemptions: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    response_model=invitations.TrialInvitationCreated,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def create_invitation(
     body: NewInvitation, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> dict[str, Any]:
@@ -43,7 +49,11 @@ async def create_invitation(
     return (await gateway.execute(command, topic=INVITATIONS_COMMANDS)).data
 
 
-@router.get("")
+@router.get(
+    "",
+    response_model=views.InvitationPage,
+    responses=problem_responses(401, 403, 422, 502, 503),
+)
 async def list_invitations(
     user: SupportingPartnerUser,
     gateway: GatewayDep,
@@ -51,7 +61,7 @@ async def list_invitations(
     before: datetime | None = None,
 ) -> Any:
     """Newest first; pass ``next_before`` as ``before`` for the next page."""
-    return await gateway.invitations.get(
+    return await gateway.invitations.relay(
         "/internal/invitations",
         partner_id=user.company_id,
         limit=limit,
@@ -59,7 +69,11 @@ async def list_invitations(
     )
 
 
-@router.get("/{invitation_id}")
+@router.get(
+    "/{invitation_id}",
+    response_model=views.InvitationDetail,
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def get_invitation(
     invitation_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -77,7 +91,11 @@ async def own_invitation(
     return dict(invitation)
 
 
-@router.post("/{invitation_id}/revoke")
+@router.post(
+    "/{invitation_id}/revoke",
+    response_model=invitations.TrialInvitationRevoked,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def revoke_invitation(
     invitation_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from services.gateway.deps import GatewayDep
 from services.gateway.security import CustomerAdmin, CustomerUser, SupportingPartnerUser
 from shared.contracts import offers
 from shared.contracts.topics import OFFERS_COMMANDS
+from shared.problems import problem_responses
+from shared.views import offers as views
 
 router = APIRouter(tags=["purchase offers"])
 
@@ -54,7 +56,12 @@ class Purchase(BaseModel):
     )
 
 
-@router.post("/api/partner/offers", status_code=201)
+@router.post(
+    "/api/partner/offers",
+    status_code=201,
+    response_model=offers.PurchaseOfferCreated,
+    responses=problem_responses(401, 403, 409, 422, 503, 504),
+)
 async def create_offer(body: NewOffer, user: SupportingPartnerUser, gateway: GatewayDep) -> Any:
     command = offers.CreatePurchaseOffer(
         offer_id=uuid.uuid4(),
@@ -65,14 +72,18 @@ async def create_offer(body: NewOffer, user: SupportingPartnerUser, gateway: Gat
     return (await gateway.execute(command, topic=OFFERS_COMMANDS)).data
 
 
-@router.get("/api/partner/offers")
+@router.get(
+    "/api/partner/offers",
+    response_model=views.OfferPage,
+    responses=problem_responses(401, 403, 422, 502, 503),
+)
 async def list_offers(
     user: SupportingPartnerUser,
     gateway: GatewayDep,
     limit: int = Query(50, ge=1, le=200),
     before: datetime | None = None,
 ) -> Any:
-    return await gateway.offers.get(
+    return await gateway.offers.relay(
         "/internal/offers",
         partner_id=user.company_id,
         limit=limit,
@@ -80,12 +91,20 @@ async def list_offers(
     )
 
 
-@router.get("/api/partner/offers/{offer_id}")
+@router.get(
+    "/api/partner/offers/{offer_id}",
+    response_model=views.OfferDetail,
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def get_offer(offer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep) -> Any:
-    return await gateway.offers.get(f"/internal/offers/{offer_id}", partner_id=user.company_id)
+    return await gateway.offers.relay(f"/internal/offers/{offer_id}", partner_id=user.company_id)
 
 
-@router.post("/api/partner/offers/{offer_id}/withdraw")
+@router.post(
+    "/api/partner/offers/{offer_id}/withdraw",
+    response_model=offers.PurchaseOfferWithdrawn,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def withdraw_offer(
     offer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -95,7 +114,12 @@ async def withdraw_offer(
     return (await gateway.execute(command, topic=OFFERS_COMMANDS)).data
 
 
-@router.post("/api/partner/offers/{offer_id}/reissue", status_code=201)
+@router.post(
+    "/api/partner/offers/{offer_id}/reissue",
+    status_code=201,
+    response_model=offers.PurchaseOfferCreated,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def reissue_offer(
     offer_id: uuid.UUID, body: Reissue, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -110,7 +134,12 @@ async def reissue_offer(
     return (await gateway.execute(command, topic=OFFERS_COMMANDS)).data
 
 
-@router.post("/api/customer/purchases", status_code=201)
+@router.post(
+    "/api/customer/purchases",
+    status_code=201,
+    response_model=offers.OfferRedeemed,
+    responses=problem_responses(401, 403, 404, 409, 410, 422, 503, 504),
+)
 async def buy(body: Purchase, user: CustomerAdmin, gateway: GatewayDep) -> Any:
     """Buy an offer for the signed-in admin's company, optionally changing quantities."""
     command = offers.PurchaseOffer(
@@ -125,6 +154,10 @@ async def buy(body: Purchase, user: CustomerAdmin, gateway: GatewayDep) -> Any:
     return outcome.data
 
 
-@router.get("/api/customer/purchases")
+@router.get(
+    "/api/customer/purchases",
+    response_model=list[views.PurchaseRecord],
+    responses=problem_responses(401, 403, 502, 503),
+)
 async def purchases(user: CustomerUser, gateway: GatewayDep) -> Any:
-    return await gateway.offers.get("/internal/redemptions", customer_id=user.company_id)
+    return await gateway.offers.relay("/internal/redemptions", customer_id=user.company_id)

@@ -14,6 +14,8 @@ from services.gateway.deps import GatewayDep
 from services.gateway.security import PartnerUser, SupportingPartnerUser
 from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS
+from shared.problems import problem_responses
+from shared.views import directory as views
 
 router = APIRouter(prefix="/api/partner", tags=["partner"])
 
@@ -58,13 +60,19 @@ def temporary_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-@router.get("/company")
+@router.get(
+    "/company", response_model=views.Partner, responses=problem_responses(401, 403, 404, 502, 503)
+)
 async def company(user: PartnerUser, gateway: GatewayDep) -> Any:
     """Every user of the partner may read it."""
-    return await gateway.directory.get(f"/internal/partners/{user.company_id}")
+    return await gateway.directory.relay(f"/internal/partners/{user.company_id}")
 
 
-@router.put("/company")
+@router.put(
+    "/company",
+    response_model=directory.PartnerProfileUpdated,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def update_company(body: Profile, user: PartnerUser, gateway: GatewayDep) -> Any:
     """Only a Global admin of the partner may change it (the directory checks)."""
     command = directory.UpdatePartnerProfile(
@@ -75,12 +83,19 @@ async def update_company(body: Profile, user: PartnerUser, gateway: GatewayDep) 
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.get("/users")
+@router.get(
+    "/users", response_model=list[views.User], responses=problem_responses(401, 403, 502, 503)
+)
 async def users(user: PartnerUser, gateway: GatewayDep) -> Any:
-    return await gateway.directory.get(f"/internal/partners/{user.company_id}/users")
+    return await gateway.directory.relay(f"/internal/partners/{user.company_id}/users")
 
 
-@router.post("/users", status_code=201)
+@router.post(
+    "/users",
+    status_code=201,
+    response_model=views.CreatedPartnerUser,
+    responses=problem_responses(401, 403, 409, 422, 503, 504),
+)
 async def create_user(body: NewUser, user: PartnerUser, gateway: GatewayDep) -> Any:
     password = temporary_password()
     command = directory.CreatePartnerUser(
@@ -94,7 +109,11 @@ async def create_user(body: NewUser, user: PartnerUser, gateway: GatewayDep) -> 
     return {**created, "temporary_password": password}
 
 
-@router.patch("/users/{user_id}")
+@router.patch(
+    "/users/{user_id}",
+    response_model=directory.PartnerUserUpdated,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def update_user(
     user_id: uuid.UUID, body: UserChange, user: PartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -107,7 +126,11 @@ async def update_user(
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.post("/users/{user_id}/disable")
+@router.post(
+    "/users/{user_id}/disable",
+    response_model=directory.PartnerUserDisabled,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def disable_user(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDep) -> Any:
     command = directory.DisablePartnerUser(
         partner_id=user.company_id, actor_user_id=user.user_id, user_id=user_id
@@ -117,7 +140,11 @@ async def disable_user(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDe
     return outcome
 
 
-@router.post("/users/{user_id}/enable")
+@router.post(
+    "/users/{user_id}/enable",
+    response_model=directory.PartnerUserEnabled,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def enable_user(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDep) -> Any:
     command = directory.EnablePartnerUser(
         partner_id=user.company_id, actor_user_id=user.user_id, user_id=user_id
@@ -125,7 +152,11 @@ async def enable_user(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDep
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.post("/users/{user_id}/reset-password")
+@router.post(
+    "/users/{user_id}/reset-password",
+    response_model=views.PasswordReset,
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def reset_password(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDep) -> Any:
     """A one-time temporary password, shown once; the user must change it at sign-in."""
     result = await gateway.directory.post(
@@ -135,7 +166,11 @@ async def reset_password(user_id: uuid.UUID, user: PartnerUser, gateway: Gateway
     return result
 
 
-@router.get("/customers")
+@router.get(
+    "/customers",
+    response_model=views.CustomerPage,
+    responses=problem_responses(401, 403, 422, 502, 503),
+)
 async def search_customers(
     user: SupportingPartnerUser,
     gateway: GatewayDep,
@@ -144,16 +179,20 @@ async def search_customers(
     cursor: str | None = Query(None, max_length=1000),
 ) -> Any:
     """Only customers the partner is partner of record for or holds a delegation with."""
-    return await gateway.directory.get(
+    return await gateway.directory.relay(
         "/internal/customers", actor_user_id=user.user_id, q=q, limit=limit, cursor=cursor
     )
 
 
-@router.get("/customers/{customer_id}")
+@router.get(
+    "/customers/{customer_id}",
+    response_model=views.CustomerDetail,
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def customer_detail(
     customer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
     """Company, subscriptions, users, delegation status, open service requests."""
-    return await gateway.directory.get(
+    return await gateway.directory.relay(
         f"/internal/customers/{customer_id}/support", actor_user_id=user.user_id
     )

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Path
 from services.gateway.deps import GatewayDep
 from services.gateway.security import PublicPageLimit
 from shared.contracts.common import CODE_PATTERN
-from shared.problems import Problem
+from shared.problems import Problem, problem_responses
+from shared.views import gateway as views
+from shared.views.offers import Catalogue
 
 # Checked before it goes into an internal URL: no "../", nothing a URL cannot carry.
 Code = Annotated[str, Path(pattern=CODE_PATTERN)]
@@ -19,7 +21,11 @@ router = APIRouter(prefix="/api/public", tags=["public"], dependencies=[PublicPa
 _PUBLIC_FIELDS = ("service_id", "seats", "trial_days", "delegation_role", "expires_at", "status")
 
 
-@router.get("/invitations/{code}")
+@router.get(
+    "/invitations/{code}",
+    response_model=views.PublicInvitationPage,
+    responses=problem_responses(404, 410, 422, 429, 502, 503),
+)
 async def invitation_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     invitation = await gateway.invitations.get(f"/internal/invitations/by-code/{code}")
     if invitation["status"] != "active":
@@ -38,12 +44,16 @@ async def invitation_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     }
 
 
-@router.get("/catalogue")
+@router.get("/catalogue", response_model=Catalogue, responses=problem_responses(429, 502, 503))
 async def catalogue(gateway: GatewayDep) -> Any:
-    return await gateway.offers.get("/internal/catalogue")
+    return await gateway.offers.relay("/internal/catalogue")
 
 
-@router.get("/offers/{code}")
+@router.get(
+    "/offers/{code}",
+    response_model=views.PublicOfferPage,
+    responses=problem_responses(404, 410, 422, 429, 502, 503),
+)
 async def offer_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     offer = await gateway.offers.get(f"/internal/offers/by-code/{code}")
     if offer["status"] != "active":

@@ -17,6 +17,8 @@ from services.gateway.security import (
     clear_session_cookies,
     set_session_cookies,
 )
+from shared.problems import problem_responses
+from shared.views.gateway import SessionView
 
 router = APIRouter(prefix="/api/session", tags=["session"])
 
@@ -45,7 +47,12 @@ async def start_session(
     return {"user": principal.as_json(), "csrf_token": session.csrf_token}
 
 
-@router.post("", dependencies=[SignInLimit])
+@router.post(
+    "",
+    dependencies=[SignInLimit],
+    response_model=SessionView,
+    responses=problem_responses(401, 403, 422, 423, 429, 502, 503),
+)
 async def sign_in(
     body: Credentials, request: Request, response: Response, gateway: GatewayDep
 ) -> dict[str, Any]:
@@ -55,13 +62,17 @@ async def sign_in(
     return await start_session(request, response, gateway, Principal.from_directory(user))
 
 
-@router.get("")
+@router.get("", response_model=SessionView, responses=problem_responses(401))
 async def who_am_i(principal: SignedIn, session: OptionalSession) -> dict[str, Any]:
     assert session is not None
     return {"user": principal.as_json(), "csrf_token": session.csrf_token}
 
 
-@router.post("/password")
+@router.post(
+    "/password",
+    response_model=SessionView,
+    responses=problem_responses(401, 403, 422, 423, 502, 503),
+)
 async def change_password(
     body: PasswordChange,
     principal: SignedIn,
@@ -75,7 +86,7 @@ async def change_password(
     return await start_session(request, response, gateway, Principal.from_directory(user))
 
 
-@router.delete("", status_code=204)
+@router.delete("", status_code=204, responses=problem_responses(403))
 async def sign_out(request: Request, gateway: GatewayDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:

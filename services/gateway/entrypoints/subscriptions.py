@@ -15,6 +15,8 @@ from services.gateway.security import CustomerAdmin, CustomerUser, SupportingPar
 from shared.contracts import directory
 from shared.contracts.base import Command
 from shared.contracts.topics import DIRECTORY_COMMANDS
+from shared.problems import problem_responses
+from shared.views import directory as views
 
 router = APIRouter(tags=["subscriptions and licences"])
 
@@ -62,22 +64,34 @@ _COMMANDS: dict[str, type[Command]] = {
 }
 
 
-@router.get("/api/customer/licences")
+@router.get(
+    "/api/customer/licences",
+    response_model=list[views.Licences],
+    responses=problem_responses(401, 403, 502, 503),
+)
 async def my_licences(user: CustomerUser, gateway: GatewayDep) -> Any:
     """Every subscription of the company with its assigned licence count."""
-    return await gateway.directory.get(f"/internal/customers/{user.company_id}/licences")
+    return await gateway.directory.relay(f"/internal/customers/{user.company_id}/licences")
 
 
-@router.get("/api/customer/subscriptions/{subscription_id}/assignments")
+@router.get(
+    "/api/customer/subscriptions/{subscription_id}/assignments",
+    response_model=list[views.Assignment],
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def my_assignments(
     subscription_id: uuid.UUID, user: CustomerUser, gateway: GatewayDep
 ) -> Any:
-    return await gateway.directory.get(
+    return await gateway.directory.relay(
         f"/internal/customers/{user.company_id}/subscriptions/{subscription_id}/assignments"
     )
 
 
-@router.get("/api/partner/customers/{customer_id}/licences")
+@router.get(
+    "/api/partner/customers/{customer_id}/licences",
+    response_model=list[views.Licences],
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def customer_licences(
     customer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -85,10 +99,14 @@ async def customer_licences(
     await gateway.directory.get(
         f"/internal/customers/{customer_id}/support", actor_user_id=user.user_id
     )
-    return await gateway.directory.get(f"/internal/customers/{customer_id}/licences")
+    return await gateway.directory.relay(f"/internal/customers/{customer_id}/licences")
 
 
-@router.post("/api/customer/subscriptions/{subscription_id}/quantity")
+@router.post(
+    "/api/customer/subscriptions/{subscription_id}/quantity",
+    response_model=directory.SubscriptionQuantityChanged,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def customer_quantity(
     subscription_id: uuid.UUID, body: Quantity, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
@@ -97,7 +115,11 @@ async def customer_quantity(
     return await _change(gateway, user, user.company_id, subscription_id, "quantity", body)
 
 
-@router.post("/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/quantity")
+@router.post(
+    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/quantity",
+    response_model=directory.SubscriptionQuantityChanged,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_quantity(
     customer_id: uuid.UUID,
     subscription_id: uuid.UUID,
@@ -110,7 +132,11 @@ async def partner_quantity(
     return await _change(gateway, user, customer_id, subscription_id, "quantity", body)
 
 
-@router.post("/api/customer/subscriptions/{subscription_id}/suspend")
+@router.post(
+    "/api/customer/subscriptions/{subscription_id}/suspend",
+    response_model=directory.SubscriptionSuspended,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def customer_suspend(
     subscription_id: uuid.UUID, body: Reason, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
@@ -118,7 +144,11 @@ async def customer_suspend(
     return await _change(gateway, user, user.company_id, subscription_id, "suspend", body)
 
 
-@router.post("/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/suspend")
+@router.post(
+    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/suspend",
+    response_model=directory.SubscriptionSuspended,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_suspend(
     customer_id: uuid.UUID,
     subscription_id: uuid.UUID,
@@ -130,7 +160,11 @@ async def partner_suspend(
     return await _change(gateway, user, customer_id, subscription_id, "suspend", body)
 
 
-@router.post("/api/customer/subscriptions/{subscription_id}/reactivate")
+@router.post(
+    "/api/customer/subscriptions/{subscription_id}/reactivate",
+    response_model=directory.SubscriptionReactivated,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def customer_reactivate(
     subscription_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
@@ -138,7 +172,11 @@ async def customer_reactivate(
     return await _change(gateway, user, user.company_id, subscription_id, "reactivate", None)
 
 
-@router.post("/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/reactivate")
+@router.post(
+    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/reactivate",
+    response_model=directory.SubscriptionReactivated,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_reactivate(
     customer_id: uuid.UUID,
     subscription_id: uuid.UUID,
@@ -149,7 +187,11 @@ async def partner_reactivate(
     return await _change(gateway, user, customer_id, subscription_id, "reactivate", None)
 
 
-@router.post("/api/customer/subscriptions/{subscription_id}/cancel")
+@router.post(
+    "/api/customer/subscriptions/{subscription_id}/cancel",
+    response_model=directory.SubscriptionCancelled,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def customer_cancel(
     subscription_id: uuid.UUID, body: Reason, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
@@ -157,7 +199,11 @@ async def customer_cancel(
     return await _change(gateway, user, user.company_id, subscription_id, "cancel", body)
 
 
-@router.post("/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/cancel")
+@router.post(
+    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/cancel",
+    response_model=directory.SubscriptionCancelled,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_cancel(
     customer_id: uuid.UUID,
     subscription_id: uuid.UUID,
@@ -169,7 +215,11 @@ async def partner_cancel(
     return await _change(gateway, user, customer_id, subscription_id, "cancel", body)
 
 
-@router.post("/api/customer/subscriptions/{subscription_id}/assign")
+@router.post(
+    "/api/customer/subscriptions/{subscription_id}/assign",
+    response_model=directory.LicenceAssigned,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def customer_assign(
     subscription_id: uuid.UUID, body: Assignee, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
@@ -177,7 +227,11 @@ async def customer_assign(
     return await _change(gateway, user, user.company_id, subscription_id, "assign", body)
 
 
-@router.post("/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/assign")
+@router.post(
+    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/assign",
+    response_model=directory.LicenceAssigned,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_assign(
     customer_id: uuid.UUID,
     subscription_id: uuid.UUID,
@@ -189,7 +243,11 @@ async def partner_assign(
     return await _change(gateway, user, customer_id, subscription_id, "assign", body)
 
 
-@router.post("/api/customer/subscriptions/{subscription_id}/unassign")
+@router.post(
+    "/api/customer/subscriptions/{subscription_id}/unassign",
+    response_model=directory.LicenceRemoved,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def customer_unassign(
     subscription_id: uuid.UUID, body: Assignee, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
@@ -197,7 +255,11 @@ async def customer_unassign(
     return await _change(gateway, user, user.company_id, subscription_id, "unassign", body)
 
 
-@router.post("/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/unassign")
+@router.post(
+    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/unassign",
+    response_model=directory.LicenceRemoved,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_unassign(
     customer_id: uuid.UUID,
     subscription_id: uuid.UUID,

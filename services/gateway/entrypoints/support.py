@@ -13,6 +13,8 @@ from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.security import CustomerUser, SupportingPartnerUser
 from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS
+from shared.problems import problem_responses
+from shared.views import directory as views
 
 router = APIRouter(tags=["service requests"])
 
@@ -48,7 +50,7 @@ async def _list(
     state: list[State] | None,
     severity: list[Severity] | None,
 ) -> Any:
-    return await gateway.directory.get(
+    return await gateway.directory.relay(
         f"/internal/customers/{customer_id}/service-requests",
         actor_user_id=user.user_id,
         state=state,
@@ -69,7 +71,11 @@ async def _note(
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.get("/api/partner/customers/{customer_id}/service-requests")
+@router.get(
+    "/api/partner/customers/{customer_id}/service-requests",
+    response_model=list[views.ServiceRequest],
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def partner_list(
     customer_id: uuid.UUID,
     user: SupportingPartnerUser,
@@ -80,7 +86,12 @@ async def partner_list(
     return await _list(gateway, user, customer_id, state, severity)
 
 
-@router.post("/api/partner/customers/{customer_id}/service-requests", status_code=201)
+@router.post(
+    "/api/partner/customers/{customer_id}/service-requests",
+    status_code=201,
+    response_model=directory.ServiceRequestCreated,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_create(
     customer_id: uuid.UUID, body: NewRequest, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
@@ -93,16 +104,24 @@ async def partner_create(
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.get("/api/partner/service-requests/{request_id}")
+@router.get(
+    "/api/partner/service-requests/{request_id}",
+    response_model=views.ServiceRequestWithNotes,
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def partner_get(
     request_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
-    return await gateway.directory.get(
+    return await gateway.directory.relay(
         f"/internal/service-requests/{request_id}", actor_user_id=user.user_id
     )
 
 
-@router.post("/api/partner/customers/{customer_id}/service-requests/{request_id}/notes")
+@router.post(
+    "/api/partner/customers/{customer_id}/service-requests/{request_id}/notes",
+    response_model=directory.ServiceRequestNoteAdded,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_note(
     customer_id: uuid.UUID,
     request_id: uuid.UUID,
@@ -113,7 +132,11 @@ async def partner_note(
     return await _note(gateway, user, customer_id, request_id, body)
 
 
-@router.post("/api/partner/customers/{customer_id}/service-requests/{request_id}/state")
+@router.post(
+    "/api/partner/customers/{customer_id}/service-requests/{request_id}/state",
+    response_model=directory.ServiceRequestStateChanged,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def partner_state(
     customer_id: uuid.UUID,
     request_id: uuid.UUID,
@@ -128,7 +151,11 @@ async def partner_state(
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.get("/api/customer/service-requests")
+@router.get(
+    "/api/customer/service-requests",
+    response_model=list[views.ServiceRequest],
+    responses=problem_responses(401, 403, 422, 502, 503),
+)
 async def customer_list(
     user: CustomerUser,
     gateway: GatewayDep,
@@ -138,14 +165,22 @@ async def customer_list(
     return await _list(gateway, user, user.company_id, state, severity)
 
 
-@router.get("/api/customer/service-requests/{request_id}")
+@router.get(
+    "/api/customer/service-requests/{request_id}",
+    response_model=views.ServiceRequestWithNotes,
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
+)
 async def customer_get(request_id: uuid.UUID, user: CustomerUser, gateway: GatewayDep) -> Any:
-    return await gateway.directory.get(
+    return await gateway.directory.relay(
         f"/internal/service-requests/{request_id}", actor_user_id=user.user_id
     )
 
 
-@router.post("/api/customer/service-requests/{request_id}/notes")
+@router.post(
+    "/api/customer/service-requests/{request_id}/notes",
+    response_model=directory.ServiceRequestNoteAdded,
+    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+)
 async def customer_note(
     request_id: uuid.UUID, body: Note, user: CustomerUser, gateway: GatewayDep
 ) -> Any:

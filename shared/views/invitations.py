@@ -1,0 +1,89 @@
+"""The invitations service's read answers as the gateway relays them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.cursor import Page
+
+InvitationStatus = Literal["active", "revoked", "expired", "exhausted"]
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Invitation(_View):
+    """A trial invitation as its partner sees it."""
+
+    invitation_id: UUID = Field(description="The invitation")
+    partner_id: UUID = Field(description="The partner that becomes partner of record")
+    created_by: UUID = Field(description="The partner user who created it")
+    code: str = Field(description="The unguessable code of its URL")
+    service_id: str = Field(description="The catalogue service trialled")
+    seats: int = Field(description="Seats of the trial subscription")
+    trial_days: int = Field(description="Length of the trial")
+    delegation_role: Literal["full", "limited"] | None = Field(
+        description="Delegated administration asked for on redemption, if any"
+    )
+    expires_at: datetime | None = Field(description="No redemption after this")
+    max_redemptions: int | None = Field(description="Redemption cap, if any")
+    created_at: datetime = Field(description="When it was created")
+    redemptions: int = Field(description="How many customers redeemed it")
+    revoked_at: datetime | None = Field(description="When it was revoked")
+    revoked_by: UUID | None = Field(description="Who revoked it")
+    status: InvitationStatus = Field(description="As of now")
+
+
+class InvitationRedemption(_View):
+    """One redemption of an invitation."""
+
+    redemption_id: UUID = Field(description="The redemption")
+    customer_id: UUID = Field(description="The customer that redeemed it")
+    redeemed_by: UUID = Field(description="The customer user")
+    redeemed_at: datetime = Field(description="When")
+
+
+class InvitationDetail(Invitation):
+    """One invitation with its redemptions."""
+
+    redemptions_list: list[InvitationRedemption] = Field(description="Oldest first")
+
+
+# One page of a partner's invitations, newest first (created_at, invitation_id DESC).
+InvitationPage = Page[Invitation]
+
+
+class InvitationCounts(_View):
+    """For the partner overview."""
+
+    active: int = Field(description="Invitations that can still be redeemed")
+    redemptions: int = Field(description="Redemptions of all the partner's invitations")
+
+
+class CustomerRedemption(_View):
+    """A trial a customer redeemed."""
+
+    redemption_id: UUID = Field(description="The redemption")
+    invitation_id: UUID = Field(description="The invitation redeemed")
+    customer_id: UUID = Field(description="The customer")
+    service_id: str = Field(description="The service trialled")
+    redeemed_by: UUID = Field(description="The customer user")
+    redeemed_at: datetime = Field(description="When")
+
+
+class PublicInvitation(_View):
+    """What a customer sees of an invitation before signing in."""
+
+    service_id: str = Field(description="The catalogue service trialled")
+    seats: int = Field(description="Seats of the trial subscription")
+    trial_days: int = Field(description="Length of the trial")
+    delegation_role: Literal["full", "limited"] | None = Field(
+        description="Delegated administration asked for, if any"
+    )
+    expires_at: datetime | None = Field(description="No redemption after this")
+    status: InvitationStatus = Field(description="As of now")

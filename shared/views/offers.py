@@ -1,0 +1,126 @@
+"""The offers service's read answers (catalogue, offers, purchases) as the gateway relays
+them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+OfferStatus = Literal["active", "expired", "withdrawn"]
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Trial(_View):
+    days: int = Field(description="Length of a trial in days")
+    max_seats: int = Field(description="Most seats a trial may hold")
+
+
+class Service(_View):
+    """A service of the catalogue."""
+
+    service_id: str = Field(description="The service")
+    name: str = Field(description="Shown to partners and customers")
+    description: str = Field(description="One or two sentences")
+    licence_unit: str = Field(description="What one licence covers")
+    min_seats: int = Field(description="Fewest licences per subscription")
+    max_seats: int = Field(description="Most licences per subscription")
+    trial: Trial | None = Field(description="Null: cannot be trialled")
+    on_sale: bool = Field(description="False: cannot be put on new offers")
+
+
+class Catalogue(_View):
+    items: list[Service] = Field(description="Every service")
+
+
+class ServiceSummary(_View):
+    """The service an invitation trials, on its public page."""
+
+    service_id: str = Field(description="The service")
+    name: str = Field(description="Its name")
+    description: str = Field(description="One or two sentences")
+
+
+class OfferedLine(_View):
+    """One line of an offer, with its service's catalogue details."""
+
+    service_id: str = Field(description="The service")
+    name: str = Field(description="Its name")
+    description: str = Field(description="One or two sentences")
+    licence_unit: str = Field(description="What one licence covers")
+    on_sale: bool = Field(description="Still on sale")
+    quantity: int = Field(description="The number of licences offered")
+    min_quantity: int = Field(description="Fewest licences the customer may buy")
+    max_quantity: int = Field(description="Most licences the customer may buy")
+
+
+class Offer(_View):
+    """A purchase offer as its partner sees it."""
+
+    offer_id: UUID = Field(description="The offer")
+    partner_id: UUID = Field(description="The partner of record")
+    created_by: UUID = Field(description="The partner user who built it")
+    code: str = Field(description="The unguessable code of its URL")
+    url: str = Field(description="The URL to send to the customer")
+    status: OfferStatus = Field(description="As of now")
+    lines: list[OfferedLine] = Field(description="What is offered")
+    delegation_role: Literal["full", "limited"] | None = Field(
+        description="Delegated administration asked for on purchase, if any"
+    )
+    expires_at: datetime | None = Field(description="No purchase after this")
+    customer_may_change_quantities: bool = Field(description="Within each line's bounds")
+    replaces_offer_id: UUID | None = Field(description="The offer this one was issued from")
+    created_at: datetime = Field(description="When it was created")
+    redemptions: int = Field(description="How many purchases")
+    withdrawn_at: datetime | None = Field(description="When it was withdrawn")
+    withdrawn_by: UUID | None = Field(description="Who withdrew it")
+
+
+class PurchasedLine(_View):
+    service_id: str = Field(description="The service")
+    quantity: int = Field(description="The final number of licences")
+
+
+class PurchaseRecord(_View):
+    """An offer bought by a customer."""
+
+    redemption_id: UUID = Field(description="The purchase")
+    offer_id: UUID = Field(description="The offer bought")
+    customer_id: UUID = Field(description="The customer")
+    redeemed_by: UUID = Field(description="The customer user who bought it")
+    lines: list[PurchasedLine] = Field(description="Every line with its final quantity")
+    redeemed_at: datetime = Field(description="When")
+
+
+class OfferDetail(Offer):
+    """One offer with what replaced it and its purchases."""
+
+    replaced_by: list[UUID] = Field(description="Offers reissued from this one")
+    redemptions_list: list[PurchaseRecord] = Field(description="Its purchases, oldest first")
+
+
+class OfferPage(_View):
+    """One page of offers, newest first."""
+
+    items: list[Offer] = Field(description="This page's offers")
+    next_before: datetime | None = Field(
+        default=None, description="Pass as `before` for the next page; null on the last page."
+    )
+
+
+class PublicOffer(_View):
+    """What a customer opening the offer's URL sees: no partner users, no purchases."""
+
+    code: str = Field(description="The code of the URL")
+    status: OfferStatus = Field(description="As of now")
+    lines: list[OfferedLine] = Field(description="What is offered")
+    customer_may_change_quantities: bool = Field(description="Within each line's bounds")
+    delegation_role: Literal["full", "limited"] | None = Field(
+        description="Delegated administration asked for, if any"
+    )
+    expires_at: datetime | None = Field(description="No purchase after this")
