@@ -27,7 +27,7 @@ def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 def _schema(response: dict[str, Any]) -> dict[str, Any]:
     content = response.get("content", {})
-    media = content.get("application/json") or next(iter(content.values()), {})
+    media: dict[str, Any] = content.get("application/json") or next(iter(content.values()), {})
     schema: dict[str, Any] = media.get("schema", {})
     return schema
 
