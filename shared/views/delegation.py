@@ -9,6 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.cursor import Page
+
 Role = Literal["full", "limited"]
 RequestState = Literal["pending", "approved", "declined", "expired"]
 RelationshipState = Literal["active", "revoked", "expired", "replaced"]
@@ -72,29 +74,17 @@ class NamedRelationship(Relationship):
     partner_name: str | None = Field(description="The partner's public name")
 
 
-class PartnerRequestPage(_View):
-    items: list[PartnerRequest] = Field(description="This page, newest first")
-    next_before: datetime | None = Field(
-        default=None, description="Pass as `before` for the next page; null on the last page."
-    )
+# Pages, newest first and tie-safe: requests by (requested_at, request_id) DESC,
+# relationships by (started_at, relationship_id) DESC.
+PartnerRequestPage = Page[PartnerRequest]
+CustomerRequestPage = Page[DelegationRequest]
+RelationshipPage = Page[Relationship]
+NamedRequestPage = Page[NamedRequest]
+NamedRelationshipPage = Page[NamedRelationship]
 
 
-class RelationshipPage(_View):
-    items: list[Relationship] = Field(description="This page, newest first")
-    next_before: datetime | None = Field(
-        default=None, description="Pass as `before` for the next page; null on the last page."
-    )
+class DelegationCounts(_View):
+    """For the partner overview."""
 
-
-class NamedRequestPage(_View):
-    items: list[NamedRequest] = Field(description="This page, newest first")
-    next_before: datetime | None = Field(
-        default=None, description="Pass as `before` for the next page; null on the last page."
-    )
-
-
-class NamedRelationshipPage(_View):
-    items: list[NamedRelationship] = Field(description="This page, newest first")
-    next_before: datetime | None = Field(
-        default=None, description="Pass as `before` for the next page; null on the last page."
-    )
+    pending: int = Field(description="Requests awaiting the customer's decision")
+    active: int = Field(description="Relationships in force")

@@ -87,3 +87,9 @@ class PublicInvitation(_View):
     )
     expires_at: datetime | None = Field(description="No redemption after this")
     status: InvitationStatus = Field(description="As of now")
+
+
+class PublicInvitationLookup(PublicInvitation):
+    """The public view with the partner that made it, for the gateway to name it."""
+
+    partner_id: UUID = Field(description="Who invites (not shown as such to the customer)")

@@ -9,6 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.cursor import Page
+
 OfferStatus = Literal["active", "expired", "withdrawn"]
 
 
@@ -104,13 +106,16 @@ class OfferDetail(Offer):
     redemptions_list: list[PurchaseRecord] = Field(description="Its purchases, oldest first")
 
 
-class OfferPage(_View):
-    """One page of offers, newest first."""
+# One page of a partner's offers, newest first (created_at, offer_id DESC).
+OfferPage = Page[Offer]
 
-    items: list[Offer] = Field(description="This page's offers")
-    next_before: datetime | None = Field(
-        default=None, description="Pass as `before` for the next page; null on the last page."
-    )
+
+class OfferCounts(_View):
+    """For the partner overview."""
+
+    active: int = Field(description="Offers that can still be bought")
+    expired: int = Field(description="Offers past their expiry")
+    withdrawn: int = Field(description="Offers withdrawn by the partner")
 
 
 class PublicOffer(_View):
@@ -124,3 +129,9 @@ class PublicOffer(_View):
         description="Delegated administration asked for, if any"
     )
     expires_at: datetime | None = Field(description="No purchase after this")
+
+
+class PublicOfferLookup(PublicOffer):
+    """The public view with the partner of record, for the gateway to name it."""
+
+    partner_id: UUID = Field(description="Who offers it (not shown as such to the customer)")

@@ -1,5 +1,6 @@
-"""Read side for the internal HTTP endpoints: views of requests and relationships as the
-gateway shows them, with the state as of now (an expiry not yet swept already shows)."""
+"""SQL of the read side: rows of requests and relationships for ``services.delegation.queries``
+(which turns them into view models). Lists are keyset pages, tie-safe: ordered by
+(sort key, id) descending and continued strictly after the cursor's (key, id)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,8 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from services.delegation.adapters.repository import (
-    RELATIONSHIP_COLUMNS,
-    REQUEST_COLUMNS,
-    to_relationship,
-    to_request,
-)
-from services.delegation.domain.model import offer_url
+from services.delegation.adapters.repository import RELATIONSHIP_COLUMNS, REQUEST_COLUMNS
+from shared.cursor import Cursor
 
 Party = Literal["customer", "partner"]
 
@@ -21,35 +17,8 @@ _REQUEST_STATE = "CASE WHEN state = 'pending' AND expires_at <= $2 THEN 'expired
 _RELATIONSHIP_STATE = "CASE WHEN state = 'active' AND ends_at <= $2 THEN 'expired' ELSE state END"
 
 
-def request_view(row: Any, now: datetime, *, base_url: str | None) -> dict[str, Any]:
-    request = to_request(row)
-    view: dict[str, Any] = {
-        "request_id": request.request_id,
-        "partner_id": request.partner_id,
-        "customer_id": request.customer_id,
-        "role": request.role,
-        "duration_seconds": (
-            int(request.duration.total_seconds()) if request.duration is not None else None
-        ),
-        "state": request.status(now),
-        "source_kind": request.source_kind,
-        "source_id": request.source_id,
-        "requested_by": request.requested_by,
-        "requested_at": request.requested_at,
-        "expires_at": request.expires_at,
-        "decided_at": request.decided_at,
-        "decided_by": request.decided_by,
-    }
-    if base_url is not None:
-        view["url"] = offer_url(base_url, request.code) if request.code else None
-    return view
-
-
-def relationship_view(row: Any, now: datetime) -> dict[str, Any]:
-    relationship = to_relationship(row)
-    view = dict(row)
-    view["state"] = relationship.status(now)
-    return view
+def _column(party: Party) -> str:
+    return "customer_id" if party == "customer" else "partner_id"
 
 
 async def requests_of(
@@ -59,19 +28,19 @@ async def requests_of(
     party_id: UUID,
     now: datetime,
     state: str | None,
-    before: datetime | None,
+    after: Cursor | None,
     limit: int,
 ) -> list[Any]:
-    column = "customer_id" if party == "customer" else "partner_id"
     rows: list[Any] = await pool.fetch(
-        f"SELECT {REQUEST_COLUMNS} FROM requests WHERE {column} = $1 "
+        f"SELECT {REQUEST_COLUMNS} FROM requests WHERE {_column(party)} = $1 "
         f"AND ($3::text IS NULL OR {_REQUEST_STATE} = $3) "
-        "AND ($4::timestamptz IS NULL OR requested_at < $4) "
-        "ORDER BY requested_at DESC, request_id LIMIT $5",
+        "AND ($4::timestamptz IS NULL OR (requested_at, request_id) < ($4, $5::uuid)) "
+        "ORDER BY requested_at DESC, request_id DESC LIMIT $6",
         party_id,
         now,
         state,
-        before,
+        after.key if after else None,
+        after.id if after else None,
         limit,
     )
     return rows
@@ -84,19 +53,19 @@ async def relationships_of(
     party_id: UUID,
     now: datetime,
     state: str | None,
-    before: datetime | None,
+    after: Cursor | None,
     limit: int,
 ) -> list[Any]:
-    column = "customer_id" if party == "customer" else "partner_id"
     rows: list[Any] = await pool.fetch(
-        f"SELECT {RELATIONSHIP_COLUMNS} FROM relationships WHERE {column} = $1 "
+        f"SELECT {RELATIONSHIP_COLUMNS} FROM relationships WHERE {_column(party)} = $1 "
         f"AND ($3::text IS NULL OR {_RELATIONSHIP_STATE} = $3) "
-        "AND ($4::timestamptz IS NULL OR started_at < $4) "
-        "ORDER BY started_at DESC, relationship_id LIMIT $5",
+        "AND ($4::timestamptz IS NULL OR (started_at, relationship_id) < ($4, $5::uuid)) "
+        "ORDER BY started_at DESC, relationship_id DESC LIMIT $6",
         party_id,
         now,
         state,
-        before,
+        after.key if after else None,
+        after.id if after else None,
         limit,
     )
     return rows
@@ -112,6 +81,13 @@ async def request_by_code(pool: Any, *, code: str) -> Any:
     return await pool.fetchrow(f"SELECT {REQUEST_COLUMNS} FROM requests WHERE code = $1", code)
 
 
+async def relationship_by_id(pool: Any, *, relationship_id: UUID) -> Any:
+    return await pool.fetchrow(
+        f"SELECT {RELATIONSHIP_COLUMNS} FROM relationships WHERE relationship_id = $1",
+        relationship_id,
+    )
+
+
 async def active_relationship(
     pool: Any, *, partner_id: UUID, customer_id: UUID, now: datetime
 ) -> Any:
@@ -121,4 +97,14 @@ async def active_relationship(
         partner_id,
         customer_id,
         now,
+    )
+
+
+async def partner_counts(pool: Any, *, partner_id: UUID) -> Any:
+    return await pool.fetchrow(
+        "SELECT (SELECT count(*) FROM requests WHERE partner_id = $1 AND state = 'pending' "
+        "        AND expires_at > now()) AS pending, "
+        "       (SELECT count(*) FROM relationships WHERE partner_id = $1 AND state = 'active' "
+        "        AND (ends_at IS NULL OR ends_at > now())) AS active",
+        partner_id,
     )

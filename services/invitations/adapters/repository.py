@@ -10,12 +10,12 @@ from uuid import UUID
 from services.invitations.domain.model import Invitation, TrialOffer
 from shared.db import Connection
 
-_COLUMNS = (
+COLUMNS = (
     "invitation_id, partner_id, created_by, code, service_id, seats, trial_days, "
     "delegation_role, expires_at, max_redemptions, created_at, redemptions, revoked_at, revoked_by"
 )
 
-_I_COLUMNS = ", ".join(f"i.{c.strip()}" for c in _COLUMNS.split(","))
+_I_COLUMNS = ", ".join(f"i.{c.strip()}" for c in COLUMNS.split(","))
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Repository(Protocol):
     ) -> None: ...
 
 
-def _invitation(row: Any) -> Invitation:
+def to_invitation(row: Any) -> Invitation:
     return Invitation(**dict(row))
 
 
@@ -62,10 +62,10 @@ class PgRepository:
 
     async def get(self, *, invitation_id: UUID) -> Invitation | None:
         row = await self.conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM invitations WHERE invitation_id = $1 FOR UPDATE",
+            f"SELECT {COLUMNS} FROM invitations WHERE invitation_id = $1 FOR UPDATE",
             invitation_id,
         )
-        return _invitation(row) if row else None
+        return to_invitation(row) if row else None
 
     async def for_redemption(self, *, code: str, customer_id: UUID) -> RedemptionContext:
         """The invitation (locked: a cap holds under concurrent redemptions), whether the
@@ -88,7 +88,7 @@ class PgRepository:
     async def add(self, *, invitation: Invitation) -> None:
         i = invitation
         await self.conn.execute(
-            f"INSERT INTO invitations ({_COLUMNS}) "
+            f"INSERT INTO invitations ({COLUMNS}) "
             "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
             i.invitation_id,
             i.partner_id,

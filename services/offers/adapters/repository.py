@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from services.offers.domain.model import CatalogueService, Offer, OfferLine
+from shared.cursor import Cursor
 from shared.db import Connection
 
 _SERVICE_COLUMNS = (
@@ -200,14 +201,16 @@ class PgRepository:
         return service_from_row(row) if row else None
 
     async def partner_offers(
-        self, *, partner_id: UUID, before: datetime | None, limit: int
+        self, *, partner_id: UUID, after: Cursor | None, limit: int
     ) -> list[Offer]:
+        """Newest first, tie-safe: continues strictly after ``after``'s (created_at, id)."""
         rows = await self.conn.fetch(
             f"SELECT {_OFFER_COLUMNS} FROM offers WHERE partner_id = $1 "
-            "AND ($2::timestamptz IS NULL OR created_at < $2) "
-            "ORDER BY created_at DESC, offer_id LIMIT $3",
+            "AND ($2::timestamptz IS NULL OR (created_at, offer_id) < ($2, $3::uuid)) "
+            "ORDER BY created_at DESC, offer_id DESC LIMIT $4",
             partner_id,
-            before,
+            after.key if after else None,
+            after.id if after else None,
             limit,
         )
         return [offer_from_row(r) for r in rows]
@@ -246,7 +249,7 @@ class PgRepository:
         rows = await self.conn.fetch(
             "SELECT redemption_id, offer_id, customer_id, redeemed_by, lines, redeemed_at "
             "FROM redemptions WHERE ($1::uuid IS NULL OR offer_id = $1) "
-            "AND ($2::uuid IS NULL OR customer_id = $2) ORDER BY redeemed_at",
+            "AND ($2::uuid IS NULL OR customer_id = $2) ORDER BY redeemed_at, redemption_id",
             offer_id,
             customer_id,
         )

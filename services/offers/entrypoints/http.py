@@ -1,16 +1,22 @@
-"""Internal read endpoints for the gateway (loopback only; never another service's tables)."""
+"""Internal read endpoints for the gateway (loopback only; never another service's tables).
+
+Each route parses, and answers one query of ``services.offers.queries`` (visibility is
+``services.offers.access``'s). Lists are pages with an opaque ``next_cursor``; pass it as
+``cursor`` for the next page. Errors are the problem bodies of ``shared.problems``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
+from services.offers import queries
 from services.offers.adapters.repository import PgRepository
-from services.offers.domain.model import CatalogueService, Offer
+from shared.cursor import Cursor
+from shared.views import offers as views
 
 router = APIRouter(prefix="/internal")
 
@@ -23,134 +29,61 @@ async def _repo(request: Request) -> AsyncIterator[PgRepository]:
 Repo = Annotated[PgRepository, Depends(_repo)]
 
 
-def _service_view(s: CatalogueService) -> dict[str, Any]:
-    trial = {"days": s.trial_days, "max_seats": s.trial_max_seats} if s.trial_days else None
-    return {
-        "service_id": s.service_id,
-        "name": s.name,
-        "description": s.description,
-        "licence_unit": s.licence_unit,
-        "min_seats": s.min_seats,
-        "max_seats": s.max_seats,
-        "trial": trial,
-        "on_sale": s.on_sale,
-    }
+def _base_url(request: Request) -> str:
+    return str(request.app.state.service.settings.public_base_url)
 
 
-def _lines_view(offer: Offer, catalogue: dict[str, CatalogueService]) -> list[dict[str, Any]]:
-    views = []
-    for line in offer.lines:
-        service = catalogue.get(line.service_id)
-        views.append(
-            {
-                "service_id": line.service_id,
-                "name": service.name if service else line.service_id,
-                "description": service.description if service else "",
-                "licence_unit": service.licence_unit if service else "user",
-                "on_sale": service.on_sale if service else False,
-                "quantity": line.quantity,
-                "min_quantity": line.min_quantity,
-                "max_quantity": line.max_quantity,
-            }
-        )
-    return views
+@router.get("/catalogue", response_model=views.Catalogue)
+async def list_catalogue(repo: Repo, on_sale: bool | None = None) -> views.Catalogue:
+    return await queries.catalogue(repo, on_sale=on_sale)
 
 
-def _offer_view(
-    offer: Offer, catalogue: dict[str, CatalogueService], request: Request
-) -> dict[str, Any]:
-    base_url = request.app.state.service.settings.public_base_url.rstrip("/")
-    return {
-        "offer_id": offer.offer_id,
-        "partner_id": offer.partner_id,
-        "created_by": offer.created_by,
-        "code": offer.code,
-        "url": f"{base_url}/o/{offer.code}",
-        "status": offer.status(datetime.now(UTC)),
-        "lines": _lines_view(offer, catalogue),
-        "delegation_role": offer.delegation_role,
-        "expires_at": offer.expires_at,
-        "customer_may_change_quantities": offer.customer_may_change_quantities,
-        "replaces_offer_id": offer.replaces_offer_id,
-        "created_at": offer.created_at,
-        "redemptions": offer.redemptions,
-        "withdrawn_at": offer.withdrawn_at,
-        "withdrawn_by": offer.withdrawn_by,
-    }
+@router.get("/catalogue/{service_id}", response_model=views.Service)
+async def get_service(repo: Repo, service_id: str) -> views.Service:
+    return await queries.service(repo, service_id=service_id)
 
 
-async def _catalogue(repo: PgRepository) -> dict[str, CatalogueService]:
-    return {s.service_id: s for s in await repo.catalogue()}
-
-
-@router.get("/catalogue")
-async def list_catalogue(repo: Repo, on_sale: bool | None = None) -> dict[str, Any]:
-    services = await repo.catalogue()
-    return {
-        "items": [_service_view(s) for s in services if on_sale is None or s.on_sale == on_sale]
-    }
-
-
-@router.get("/catalogue/{service_id}")
-async def get_service(repo: Repo, service_id: str) -> dict[str, Any]:
-    service = await repo.find_service(service_id=service_id)
-    if service is None:
-        raise HTTPException(404, "no such service")
-    return _service_view(service)
-
-
-@router.get("/offers")
+@router.get("/offers", response_model=views.OfferPage)
 async def list_offers(
     request: Request,
     repo: Repo,
     partner_id: UUID,
     limit: int = Query(50, ge=1, le=200),
-    before: datetime | None = None,
-) -> dict[str, Any]:
-    offers = await repo.partner_offers(partner_id=partner_id, before=before, limit=limit)
-    catalogue = await _catalogue(repo)
-    items = [_offer_view(o, catalogue, request) for o in offers]
-    return {"items": items, "next_before": items[-1]["created_at"] if len(items) == limit else None}
+    cursor: str | None = None,
+) -> views.OfferPage:
+    """The partner's offers, newest first."""
+    return await queries.partner_offers(
+        repo,
+        partner_id=partner_id,
+        cursor=Cursor.decode(cursor),
+        limit=limit,
+        base_url=_base_url(request),
+    )
 
 
-@router.get("/offers/counts")
-async def offer_counts(repo: Repo, partner_id: UUID) -> dict[str, int]:
-    """For the partner overview: ``{"active": n, "expired": n, "withdrawn": n}``."""
-    return await repo.offer_counts(partner_id=partner_id)
+@router.get("/offers/counts", response_model=views.OfferCounts)
+async def offer_counts(repo: Repo, partner_id: UUID) -> views.OfferCounts:
+    """For the partner overview."""
+    return await queries.partner_counts(repo, partner_id=partner_id)
 
 
-@router.get("/offers/by-code/{code}")
-async def offer_by_code(repo: Repo, code: str) -> dict[str, Any]:
-    """What a customer opening the offer URL may see: no partner users, no redemptions."""
-    offer = await repo.find_offer_by_code(code=code)
-    if offer is None:
-        raise HTTPException(404, "no such offer")
-    return {
-        "code": offer.code,
-        "partner_id": offer.partner_id,
-        "status": offer.status(datetime.now(UTC)),
-        "lines": _lines_view(offer, await _catalogue(repo)),
-        "customer_may_change_quantities": offer.customer_may_change_quantities,
-        "delegation_role": offer.delegation_role,
-        "expires_at": offer.expires_at,
-    }
+@router.get("/offers/by-code/{code}", response_model=views.PublicOfferLookup)
+async def offer_by_code(repo: Repo, code: str) -> views.PublicOfferLookup:
+    """What a customer opening the offer URL may see; 410 once it can no longer be bought."""
+    return await queries.public_offer(repo, code=code)
 
 
-@router.get("/offers/{offer_id}")
+@router.get("/offers/{offer_id}", response_model=views.OfferDetail)
 async def get_offer(
     request: Request, repo: Repo, offer_id: UUID, partner_id: UUID | None = None
-) -> dict[str, Any]:
-    """One offer with its redemptions; with ``partner_id``, only if it is that partner's."""
-    offer = await repo.find_offer(offer_id=offer_id)
-    if offer is None or (partner_id is not None and offer.partner_id != partner_id):
-        raise HTTPException(404, "no such offer")
-    view = _offer_view(offer, await _catalogue(repo), request)
-    view["replaced_by"] = await repo.replaced_by(offer_id=offer_id)
-    view["redemptions_list"] = await repo.redemptions_of(offer_id=offer_id)
-    return view
+) -> views.OfferDetail:
+    """One offer with its purchases; with ``partner_id``, only if it is that partner's."""
+    return await queries.offer_detail(
+        repo, offer_id=offer_id, partner_id=partner_id, base_url=_base_url(request)
+    )
 
 
-@router.get("/redemptions")
-async def redemptions(repo: Repo, customer_id: UUID) -> list[dict[str, Any]]:
+@router.get("/redemptions", response_model=list[views.PurchaseRecord])
+async def redemptions(repo: Repo, customer_id: UUID) -> list[views.PurchaseRecord]:
     """The offers a customer bought, with the final quantities."""
-    return await repo.redemptions_of(customer_id=customer_id)
+    return await queries.customer_purchases(repo, customer_id=customer_id)
