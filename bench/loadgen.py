@@ -159,7 +159,10 @@ def wrk(
     )
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
-    return parse_wrk(done.stdout)
+    figures = parse_wrk(done.stdout)
+    if figures.requests == 0:  # nothing answered in time: every connection's request failed
+        return Figures(0.0, 0.0, 0.0, max(figures.errors, connections), 0)
+    return figures
 
 
 def vegeta_targets(base_url: str, paths: list[str], headers: dict[str, str]) -> str:
