@@ -47,48 +47,81 @@ class Cursor:
             raise InvalidCursor("This cursor was not issued by a customer search.") from exc
 
 
+_AFTER = "($2::text IS NULL OR (r.sort_name, r.customer_id) > ($2, $3::uuid))"
+
+# The reach (``partner_customers``) carries each customer's sort key and search text, in a
+# name-order index that includes the search text and a trigram index (migrations 0004, 0103).
+# No single plan is fast for every query with a million customers in reach (measured,
+# docs/reads.md), so a search runs up to three plans, each bounded, and stops at the first
+# that is sure to hold the page:
+#
+# 1. WINDOW: walk the partner's next WINDOW customers in name order (index only), keep the
+#    matches. No words, or matches dense near the cursor: the page fills here.
+# 2. GATHER (every word of three characters or more): at most CAP + 1 matches of this
+#    partner through the trigram index (bitmap scans: the cost follows the matches, not the
+#    reach), then a top-N sort. Rare words end here: no more than CAP matched, so these are
+#    all of them, in order.
+# 3. WALK: more than CAP match (or a word is too short for trigrams): walk in name order,
+#    index only, until the page is full. Its cost is the page size over the density of
+#    matches, and after GATHER that density is at least CAP over the reach.
+#
+# Each plan is pinned (SET LOCAL enable_*): left to itself the planner walked the whole name
+# index for a word whose matches cluster late in name order, or scanned the trigram index
+# end to end for a word too short for trigrams (over a second at 1M, both).
+WINDOW = 1000
+CAP = 2000
+_COLUMNS = """c.customer_id, c.name, c.domain, c.contact_email, c.registered_at, r.sort_name,
+           r.partner_of_record, r.delegation_role"""
+_WINDOW = f"""
+    SELECT {_COLUMNS}
+    FROM (
+        SELECT * FROM (
+            SELECT r.customer_id, r.sort_name, r.search
+            FROM partner_customers r WHERE r.partner_id = $1 AND {_AFTER}
+            ORDER BY r.sort_name, r.customer_id LIMIT {WINDOW}
+        ) r WHERE true {{matches}}
+        ORDER BY r.sort_name, r.customer_id LIMIT $4
+    ) w JOIN partner_customers r ON r.partner_id = $1 AND r.customer_id = w.customer_id
+    JOIN customers c ON c.customer_id = w.customer_id
+    ORDER BY r.sort_name, r.customer_id
+"""
+_GATHER = f"""
+    WITH matched AS MATERIALIZED (
+        SELECT r.customer_id, r.sort_name FROM partner_customers r
+        WHERE r.partner_id = $1 AND {_AFTER} {{matches}} LIMIT {CAP + 1}
+    ), page AS (
+        SELECT * FROM matched ORDER BY sort_name, customer_id LIMIT $4
+    )
+    SELECT {_COLUMNS}, (SELECT count(*) FROM matched) AS found
+    FROM page p JOIN partner_customers r ON r.partner_id = $1 AND r.customer_id = p.customer_id
+    JOIN customers c ON c.customer_id = p.customer_id
+    ORDER BY r.sort_name, r.customer_id
+"""
+_WALK = f"""
+    SELECT {_COLUMNS}
+    FROM (
+        SELECT r.customer_id FROM partner_customers r
+        WHERE r.partner_id = $1 AND {_AFTER} {{matches}}
+        ORDER BY r.sort_name, r.customer_id LIMIT $4
+    ) w JOIN partner_customers r ON r.partner_id = $1 AND r.customer_id = w.customer_id
+    JOIN customers c ON c.customer_id = w.customer_id
+    ORDER BY r.sort_name, r.customer_id
+"""
+_BITMAPS_ONLY = (
+    "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
+    " SET LOCAL enable_indexonlyscan = off"
+)
+_IN_ORDER_ONLY = (
+    "SET LOCAL enable_indexscan = on; SET LOCAL enable_indexonlyscan = on;"
+    " SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off"
+)
+SHORT = 3  # words shorter than this have no trigram: the trigram index cannot serve them
+
+
 def like_patterns(query: str) -> list[str]:
     words = query.lower().split()[:MAX_WORDS]
     escaped = (w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words)
     return [f"%{w}%" for w in escaped]
-
-
-_AFTER = "($2::text IS NULL OR (r.sort_name, r.customer_id) > ($2, $3::uuid))"
-
-# The reach (``partner_customers``) carries each customer's sort key and search text, indexed
-# per partner in name order and by trigrams (migration 0004). Two plans, because neither is
-# fast for every query (measured at 100,000 customers; see the README):
-#
-# 1. WINDOW: walk the partner's next WINDOW customers in name order and keep the matches.
-#    When matches are dense (a common word, or no words) the page fills after a few hundred
-#    rows, and a full page is the right answer: the first matches in order.
-# 2. Otherwise ALL: find every match of this partner (trigram index, or the partner's rows
-#    when a word is too short for trigrams), then a top-N sort. Its cost follows the number
-#    of matches, which is small whenever the window did not fill.
-#
-# Left to itself the planner sometimes walked the whole name index for a term whose matches
-# cluster late in name order (part of a domain: every "Swift Toys ..." sorts together),
-# which cost over a second; hence the explicit choice.
-WINDOW = 2000
-_PAGE = """
-    SELECT c.customer_id, c.name, c.domain, c.contact_email, c.registered_at, r.sort_name,
-           r.partner_of_record, r.delegation_role
-    FROM ({inner}) r JOIN customers c ON c.customer_id = r.customer_id
-    ORDER BY r.sort_name, r.customer_id
-"""
-_WINDOW = _PAGE.format(
-    inner=f"""
-        SELECT * FROM (
-            SELECT * FROM partner_customers r WHERE r.partner_id = $1 AND {_AFTER}
-            ORDER BY r.sort_name, r.customer_id LIMIT {WINDOW}
-        ) r WHERE true {{matches}}
-        ORDER BY r.sort_name, r.customer_id LIMIT $4"""
-)
-_ALL = f"""
-    WITH matched AS MATERIALIZED (
-        SELECT * FROM partner_customers r WHERE r.partner_id = $1 AND {_AFTER} {{matches}}
-    )
-""" + _PAGE.format(inner="SELECT * FROM matched r ORDER BY r.sort_name, r.customer_id LIMIT $4")
 
 
 async def search_customers(
@@ -97,6 +130,7 @@ async def search_customers(
     patterns = like_patterns(query)
     # One plain LIKE per word (values stay parameters), which the trigram index serves.
     matches = "".join(f" AND r.search LIKE ${5 + i}" for i in range(len(patterns)))
+    short = any(len(w) < SHORT for w in query.lower().split()[:MAX_WORDS])
     args = (
         partner_id,
         after.sort_name if after else None,
@@ -105,15 +139,25 @@ async def search_customers(
         *patterns,
     )
     async with conn.transaction():
-        # Plans must be made for the actual pattern (selectivity differs by orders), not a
-        # generic plan reused after five runs of a prepared statement.
+        # Plans are made for the actual words (selectivity differs by orders), not a generic
+        # plan reused after five runs of a prepared statement.
         await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         rows = await conn.fetch(_WINDOW.format(matches=matches), *args)
-        if len(rows) <= limit:
-            rows = await conn.fetch(_ALL.format(matches=matches), *args)
-    items = [dict(r) for r in rows[:limit]]
-    for item in items:
+        if len(rows) <= limit and patterns:
+            found = CAP + 1
+            if not short:
+                await conn.execute(_BITMAPS_ONLY)
+                rows = await conn.fetch(_GATHER.format(matches=matches), *args)
+                found = rows[0]["found"] if rows else 0
+            if found > CAP:
+                await conn.execute(_IN_ORDER_ONLY)
+                rows = await conn.fetch(_WALK.format(matches=matches), *args)
+    items = []
+    for row in rows[:limit]:
+        item = dict(row)
         item.pop("sort_name")
+        item.pop("found", None)
+        items.append(item)
     last = rows[limit - 1] if len(rows) > limit else None
     return items, Cursor(last["sort_name"], last["customer_id"]) if last else None
 
