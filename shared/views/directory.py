@@ -225,9 +225,29 @@ class AuditPage(_View):
     """One page of audit records, newest first."""
 
     items: list[AuditRecord] = Field(description="This page's records")
-    next_before: str | None = Field(
-        default=None, description="Pass as `before` for the next page; null on the last page."
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page; null on the last page."
     )
+
+
+class PartnerCounts(_View):
+    """For the partner overview: customers in reach and open service requests."""
+
+    customers: int = Field(description="Customers in the partner's reach")
+    open_service_requests: int = Field(description="The partner's open service requests")
+
+
+class SignedIn(_View):
+    """Who signed in (or changed a password): what the gateway keeps in its session."""
+
+    user_id: UUID = Field(description="The user")
+    company_kind: CompanyKind = Field(description="Partner or customer user")
+    company_id: UUID = Field(description="The user's company")
+    email: str = Field(description="Sign-in e-mail")
+    display_name: str = Field(description="Name shown in the portal")
+    company_role: str = Field(description="Admin role in the company ('none' for none)")
+    supported_access: str = Field(description="Partner users: access to supported customers")
+    must_change_password: bool = Field(description="A temporary password must be changed")
 
 
 class CreatedPartnerUser(_View):

@@ -214,7 +214,7 @@ def test_audit_page_keeps_names_the_page_reads() -> None:
         "reason_code": "not_allowed",
         "reason": "Limited administration.",
     }
-    dumped = _keeps(directory.AuditPage, {"items": [record], "next_before": "b64"})
+    dumped = _keeps(directory.AuditPage, _page(directory.AuditPage, [record], "b64"))
     assert dumped["items"][0]["actor_name"] == "Bob"
 
 
