@@ -3,7 +3,6 @@ never updated or deleted (a trigger refuses both), read newest first in keyset p
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,7 +11,7 @@ from uuid import UUID
 
 import asyncpg
 
-from services.directory.adapters.search import InvalidCursor
+from shared.cursor import Cursor, next_cursor
 from shared.db import Connection
 from shared.errors import DomainError
 
@@ -77,35 +76,16 @@ _FROM = (
 )
 
 
-@dataclass(frozen=True)
-class Before:
-    """Keyset cursor: the page continues with records older than this one."""
-
-    at: datetime
-    audit_id: UUID
-
-    def encode(self) -> str:
-        raw = f"{self.at.isoformat()}|{self.audit_id}".encode()
-        return base64.urlsafe_b64encode(raw).decode()
-
-    @classmethod
-    def decode(cls, text: str) -> Before:
-        try:
-            at, audit_id = base64.urlsafe_b64decode(text.encode()).decode().split("|")
-            return cls(datetime.fromisoformat(at), UUID(audit_id))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidCursor("This page cursor is not valid.") from exc
-
-
 async def page(
     pool: asyncpg.Pool,
     *,
     partner_id: UUID | None,
     customer_id: UUID | None,
     limit: int,
-    before: Before | None,
+    cursor: Cursor | None,
 ) -> dict[str, Any]:
-    """Records newest first, of a partner (optionally for one customer) or of a customer."""
+    """Records newest first, of a partner (optionally for one customer) or of a customer;
+    tie-safe: ordered by (at, audit_id), the next page starts strictly after the cursor's."""
     rows = await pool.fetch(
         f"SELECT {_COLUMNS} {_FROM} WHERE ($1::uuid IS NULL OR a.partner_id = $1) "
         "AND ($2::uuid IS NULL OR a.customer_id = $2) "
@@ -113,13 +93,11 @@ async def page(
         "ORDER BY a.at DESC, a.audit_id DESC LIMIT $5",
         partner_id,
         customer_id,
-        before.at if before else None,
-        before.audit_id if before else None,
+        cursor.key if cursor else None,
+        cursor.id if cursor else None,
         limit + 1,
     )
-    items = [dict(r) for r in rows[:limit]]
-    last = rows[limit - 1] if len(rows) > limit else None
     return {
-        "items": items,
-        "next_before": Before(last["at"], last["audit_id"]).encode() if last else None,
+        "items": [dict(r) for r in rows[:limit]],
+        "next_cursor": next_cursor(rows, limit, key=lambda r: (r["at"], r["audit_id"])),
     }

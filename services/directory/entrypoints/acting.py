@@ -20,6 +20,7 @@ from services.directory.entrypoints.audited import audited, reply
 from services.directory.entrypoints.http import rejected
 from services.directory.handlers import customer_users as handlers
 from shared.contracts import directory
+from shared.cursor import Cursor
 from shared.errors import DomainError
 from shared.messaging.consumer import MessageContext, Routes
 
@@ -154,7 +155,9 @@ def router() -> APIRouter:
                 return await queries.company_users(conn, company_id=customer_id)
 
             outcome = await audited(conn, attempt, run)
-        return rejected(outcome) if isinstance(outcome, DomainError) else outcome
+        if isinstance(outcome, DomainError):
+            raise rejected(outcome)
+        return outcome
 
     @r.get("/audit")
     async def audit_records(
@@ -162,19 +165,20 @@ def router() -> APIRouter:
         actor_user_id: UUID,
         customer_id: UUID | None = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
-        before: Annotated[str | None, Query(max_length=200)] = None,
+        cursor: Annotated[str | None, Query(max_length=1000)] = None,
     ) -> Any:
         """Who did what for customers, newest first: a partner user sees its partner's
         records (``customer_id`` narrows them to one customer); a customer's Global admin
-        sees every record about its company. ``{items: [...], next_before}``."""
+        sees every record about its company. ``{items: [...], next_cursor}``; pass
+        ``next_cursor`` as ``cursor`` for the next page."""
         pool = _pool(request)
         try:
             partner_id, customer = await _audit_scope(pool, actor_user_id, customer_id)
-            cursor = audit.Before.decode(before) if before else None
+            after = Cursor.decode(cursor)
         except DomainError as exc:
-            return rejected(exc)
+            raise rejected(exc) from exc
         return await audit.page(
-            pool, partner_id=partner_id, customer_id=customer, limit=limit, before=cursor
+            pool, partner_id=partner_id, customer_id=customer, limit=limit, cursor=after
         )
 
     return r

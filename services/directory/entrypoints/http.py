@@ -10,7 +10,6 @@ from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.directory import handlers
@@ -30,6 +29,7 @@ from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.db import Connection
 from shared.errors import DomainError
 from shared.messaging import outbox
+from shared.problems import Problem
 
 SERVICE = "directory"
 PasswordText = Annotated[str, Field(min_length=1, max_length=1024)]
@@ -56,18 +56,15 @@ class Actor(BaseModel):
     )
 
 
-def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
-    body = {"type": f"urn:portal:problem:{code}", "title": code, "status": status}
-    body |= {"detail": detail, "code": code, **extra}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
-
-
-def rejected(exc: DomainError) -> JSONResponse:
-    extra = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
-    response = problem(exc.status, exc.code(), exc.reason, **extra)
+def rejected(exc: DomainError) -> Problem:
+    """The one problem body (shared.problems) for a broken rule; raise it."""
+    details = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
+    headers = {}
     if isinstance(exc, errors.AccountLocked):
-        response.headers["Retry-After"] = str(exc.details["retry_after"])
-    return response
+        headers["Retry-After"] = str(exc.details["retry_after"])
+    return Problem(
+        exc.status, exc.code(), exc.reason, errors=[details] if details else None, headers=headers
+    )
 
 
 async def store_event(conn: Connection, request: Request, event: Contract) -> None:
@@ -124,7 +121,9 @@ def _pool(request: Request) -> asyncpg.Pool:
 
 
 def _found(value: dict[str, Any] | None, what: str) -> Any:
-    return value if value is not None else problem(404, "not_found", f"No such {what}.")
+    if value is None:
+        raise Problem(404, "not_found", f"No such {what}.")
+    return value
 
 
 async def _reset_for_customer(
@@ -151,7 +150,7 @@ async def _reset_for_customer(
 
         outcome = await audited(conn, attempt, run, action_of=lambda done: done.action.value)
     if isinstance(outcome, DomainError):
-        return rejected(outcome)
+        raise rejected(outcome)
     return {"user_id": user_id, "temporary_password": outcome.temporary_password}
 
 
@@ -223,7 +222,7 @@ def router(settings: Settings) -> APIRouter:
             partner_id = await _supporting_partner(pool, actor_user_id)
             after = search.Cursor.decode(cursor) if cursor else None
         except DomainError as exc:
-            return rejected(exc)
+            raise rejected(exc) from exc
         async with pool.acquire() as conn:
             items, last = await search.search_customers(
                 conn, partner_id=partner_id, query=q, after=after, limit=limit
@@ -240,7 +239,7 @@ def router(settings: Settings) -> APIRouter:
             if not await search.in_reach(pool, partner_id=partner_id, customer_id=customer_id):
                 raise errors.CustomerNotFound("No such customer.")
         except DomainError as exc:
-            return rejected(exc)
+            raise rejected(exc) from exc
         return await queries.customer_detail(pool, partner_id=partner_id, customer_id=customer_id)
 
     @r.get("/customers/{customer_id}/service-requests")
@@ -258,7 +257,7 @@ def router(settings: Settings) -> APIRouter:
         try:
             partner_id = await _request_viewer(pool, actor_user_id, customer_id)
         except DomainError as exc:
-            return rejected(exc)
+            raise rejected(exc) from exc
         return await queries.service_requests(
             pool,
             customer_id=customer_id,
@@ -282,7 +281,7 @@ def router(settings: Settings) -> APIRouter:
             if partner_id is not None and partner_id != found["partner_id"]:
                 raise errors.ServiceRequestNotFound("No such service request.")
         except DomainError as exc:
-            return rejected(exc)
+            raise rejected(exc) from exc
         return found
 
     policy = settings.sign_in_policy()
@@ -303,7 +302,7 @@ def router(settings: Settings) -> APIRouter:
             if not outcome.user.active:
                 raise errors.UserDisabled("This account is disabled.")
         except DomainError as exc:
-            return rejected(exc)
+            raise rejected(exc) from exc
         return signed_in(outcome.user)
 
     @r.post("/users/{user_id}/password")
@@ -320,7 +319,7 @@ def router(settings: Settings) -> APIRouter:
             if not outcome.succeeded:
                 raise errors.InvalidCredentials("The current password is wrong.")
         except DomainError as exc:
-            return rejected(exc)
+            raise rejected(exc) from exc
         return signed_in(outcome.user)
 
     @r.post("/users/{user_id}/reset-password")
@@ -346,7 +345,7 @@ def router(settings: Settings) -> APIRouter:
                 )
                 await store_event(conn, request, event)
         except DomainError as exc:
-            return rejected(exc)
+            raise rejected(exc) from exc
         return {"user_id": user_id, "temporary_password": temporary}
 
     return r

@@ -11,7 +11,6 @@ from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
 
 from services.directory.adapters import subscriptions as store
 from services.directory.adapters.audit import Attempt
@@ -25,6 +24,7 @@ from shared.contracts import directory, offers
 from shared.contracts.base import Event
 from shared.contracts.topics import DIRECTORY_EVENTS, OFFERS_EVENTS
 from shared.messaging.consumer import MessageContext, Routes
+from shared.problems import Problem
 from shared.runtime import Subscription
 
 
@@ -165,17 +165,7 @@ def router() -> APIRouter:
             _pool(request), customer_id=customer_id, subscription_id=subscription_id
         )
         if found is None:
-            return JSONResponse(
-                {
-                    "type": "urn:portal:problem:subscription_not_found",
-                    "title": "subscription_not_found",
-                    "status": 404,
-                    "detail": "The customer has no such subscription.",
-                    "code": "subscription_not_found",
-                },
-                status_code=404,
-                media_type="application/problem+json",
-            )
+            raise Problem(404, "subscription_not_found", "The customer has no such subscription.")
         return found
 
     return r

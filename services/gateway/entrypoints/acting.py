@@ -80,19 +80,19 @@ async def _audit(
     actor: Principal,
     customer_id: uuid.UUID | None,
     limit: int,
-    before: str | None,
+    cursor: str | None,
 ) -> Any:
     return await gateway.directory.relay(
         "/internal/audit",
         actor_user_id=actor.user_id,
         customer_id=customer_id,
         limit=limit,
-        before=before,
+        cursor=cursor,
     )
 
 
 Limit = Query(50, ge=1, le=200)
-Before = Query(None, max_length=200, description="next_before of the previous page")
+Cursor = Query(None, max_length=1000, description="`next_cursor` of the previous page")
 
 
 # --- a partner user acting for a customer -------------------------------------------------
@@ -158,10 +158,10 @@ async def partner_audit(
     user: SupportingPartnerUser,
     gateway: GatewayDep,
     limit: int = Limit,
-    before: str | None = Before,
+    cursor: str | None = Cursor,
 ) -> Any:
     """What the partner's users did, or tried, for customers, newest first."""
-    return await _audit(gateway, user, None, limit, before)
+    return await _audit(gateway, user, None, limit, cursor)
 
 
 @router.get(
@@ -174,10 +174,10 @@ async def partner_customer_audit(
     user: SupportingPartnerUser,
     gateway: GatewayDep,
     limit: int = Limit,
-    before: str | None = Before,
+    cursor: str | None = Cursor,
 ) -> Any:
     """The partner's records for one customer, newest first."""
-    return await _audit(gateway, user, customer_id, limit, before)
+    return await _audit(gateway, user, customer_id, limit, cursor)
 
 
 # --- the customer's own Global admin ------------------------------------------------------
@@ -235,7 +235,7 @@ async def customer_audit(
     user: CustomerAdmin,
     gateway: GatewayDep,
     limit: int = Limit,
-    before: str | None = Before,
+    cursor: str | None = Cursor,
 ) -> Any:
     """Who did what in the company: partners acting for it, and its own admins."""
-    return await _audit(gateway, user, None, limit, before)
+    return await _audit(gateway, user, None, limit, cursor)

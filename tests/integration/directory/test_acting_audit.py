@@ -155,13 +155,13 @@ async def test_the_customers_admin_acts_and_each_side_reads_only_its_own_records
     ]
     rest = await http.get(
         "/internal/audit",
-        params={"actor_user_id": str(admin), "limit": 2, "before": first["next_before"]},
+        params={"actor_user_id": str(admin), "limit": 2, "cursor": first["next_cursor"]},
     )
     assert [(r["action"], r["outcome"], r["partner_id"]) for r in rest.json()["items"]] == [
         ("create_user", "refused", str(stranger.partner_id)),
         ("create_user", "allowed", None),
     ]
-    assert rest.json()["next_before"] is None
+    assert rest.json()["next_cursor"] is None
 
     # The stranger partner sees its own refused attempt, and nothing else of this customer.
     theirs = await http.get("/internal/audit", params={"actor_user_id": str(stranger.admin_id)})
@@ -174,5 +174,5 @@ async def test_the_customers_admin_acts_and_each_side_reads_only_its_own_records
         params={"actor_user_id": str(admin), "customer_id": str(uuid.uuid4())},
     )
     assert (other.status_code, other.json()["code"]) == (404, "customer_not_found")
-    bad = await http.get("/internal/audit", params={"actor_user_id": str(admin), "before": "x"})
+    bad = await http.get("/internal/audit", params={"actor_user_id": str(admin), "cursor": "x"})
     assert (bad.status_code, bad.json()["code"]) == (422, "invalid_cursor")

@@ -280,8 +280,8 @@ export function urlBox(url, label = "Link to share") {
   return h("div", { class: "field" }, h("label", { for: id }, label), h("div", { class: "url-box" }, input, button));
 }
 
-/** "Load more" for a list answered as {items, next_before} (or next_cursor). */
-export function pager(load, renderItems, container, { param = "before", nextKey = "next_before" } = {}) {
+/** "Load more" for a list answered as {items, next_cursor}: the opaque cursor goes back as `cursor`. */
+export function pager(load, renderItems, container, { param = "cursor", nextKey = "next_cursor" } = {}) {
   const more = h("div", { class: "pager" });
   async function page(cursor) {
     const answer = await load(cursor ? { [param]: cursor } : {});
