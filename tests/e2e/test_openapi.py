@@ -84,7 +84,7 @@ async def test_read_answers_name_their_view_models(stack: dict[str, ServiceProce
         ("get", "/api/partner/customers"): "CustomerPage",
         ("get", "/api/partner/customers/{customer_id}"): "CustomerDetail",
         ("get", "/api/session"): "SessionView",
-        ("get", "/api/public/offers/{code}"): "OfferPage",
+        ("get", "/api/public/offers/{code}"): "PublicOfferPage",
         ("post", "/api/partner/invitations"): "TrialInvitationCreated",
     }
     for (method, path), model in expected.items():
