@@ -267,7 +267,7 @@ def _ops_router() -> APIRouter:
     async def arm_fault(request: Request, correlation_id: str) -> Response:
         state: ServiceState = request.app.state.service
         if state.settings.environment != "test":
-            return JSONResponse({"detail": "faults exist in the test environment only"}, 404)
+            raise problems.Problem(404, "not_found", "Faults exist in the test environment only.")
         faults.arm_crash_after_commit(correlation_id)
         return JSONResponse({"armed": correlation_id})
 
