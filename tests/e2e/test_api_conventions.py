@@ -118,10 +118,68 @@ async def test_lists_paginate_without_gaps_or_repeats(partner: Portal) -> None:
         page = (await partner.get("/api/partner/invitations", params=params)).json()
         assert len(page["items"]) <= 2
         seen += [i["invitation_id"] for i in page["items"]]
-        if not page["next_before"]:
+        if not page["next_cursor"]:
             break
-        params = {"limit": 2, "before": page["next_before"]}
+        params = {"limit": 2, "cursor": page["next_cursor"]}
     assert seen == [i["invitation_id"] for i in everything["items"]]
+
+
+async def test_a_cursor_not_issued_by_a_list_is_a_problem(partner: Portal) -> None:
+    for path in (
+        "/api/partner/invitations",
+        "/api/partner/offers",
+        "/api/partner/delegation-requests",
+        "/api/partner/delegations",
+    ):
+        response = await partner.get(path, params={"cursor": "not-a-cursor"})
+        assert_problem(response, 422, "invalid_cursor")
+
+
+async def test_a_service_404_and_a_gateway_404_have_one_body(
+    stack: dict[str, ServiceProcess], partner: Portal
+) -> None:
+    """One problem format: the services' own 404s (read directly on their internal
+    endpoints) have the very keys of the gateway's, and so do the ones it relays."""
+    gateway = await partner.get("/api/nope")
+    assert_problem(gateway, 404, "not_found")
+    keys = set(gateway.json())
+    assert keys >= {"type", "title", "status", "detail", "instance", "code"}
+    nobody = "00000000-0000-4000-8000-000000000000"
+    internal = {
+        "invitations": f"/internal/invitations/{nobody}",
+        "offers": f"/internal/offers/{nobody}",
+        "delegation": f"/internal/requests/{nobody}",
+        "directory": f"/internal/customers/{nobody}/subscriptions/{nobody}/assignments",
+    }
+    async with httpx.AsyncClient() as http:
+        for name, path in internal.items():
+            answer = await http.get(stack[name].url + path)
+            assert answer.status_code == 404, (name, answer.text)
+            assert answer.headers["content-type"] == "application/problem+json", name
+            body = answer.json()
+            assert set(body) == keys, (name, body)
+            assert body["type"] == gateway.json()["type"].replace("not_found", body["code"])
+            assert body["instance"] == path
+    relayed = await partner.get(f"/api/partner/invitations/{nobody}")
+    assert relayed.status_code == 404, relayed.text
+    assert set(relayed.json()) == keys
+
+
+async def test_every_list_answers_next_cursor_and_refuses_a_foreign_cursor(
+    partner: Portal,
+) -> None:
+    for path in (
+        "/api/partner/invitations",
+        "/api/partner/offers",
+        "/api/partner/delegation-requests",
+        "/api/partner/delegations",
+        "/api/partner/audit",
+        "/api/partner/customers",
+    ):
+        page = await partner.get(path, params={"limit": 1})
+        assert page.status_code == 200, (path, page.text)
+        assert set(page.json()) == {"items", "next_cursor"}, path
+        assert_problem(await partner.get(path, params={"cursor": "x"}), 422, "invalid_cursor")
 
 
 async def test_security_headers_on_every_answer(partner: Portal) -> None:

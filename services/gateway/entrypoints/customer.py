@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.passwords import hash_password
@@ -110,30 +111,47 @@ async def subscriptions(user: CustomerUser, gateway: GatewayDep) -> Any:
 @router.get(
     "/api/customer/delegation-requests",
     response_model=delegation_views.NamedRequestPage,
-    responses=problem_responses(401, 403, 502, 503),
+    responses=problem_responses(401, 403, 422, 502, 503),
 )
-async def delegation_requests(user: CustomerUser, gateway: GatewayDep) -> Any:
-    page = await gateway.delegation.get(f"/internal/customers/{user.company_id}/requests")
+async def delegation_requests(
+    user: CustomerUser,
+    gateway: GatewayDep,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
+) -> Any:
+    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
+    page = await gateway.delegation.get(
+        f"/internal/customers/{user.company_id}/requests", limit=limit, cursor=cursor
+    )
     return await _with_partner_names(gateway, page)
 
 
 @router.get(
     "/api/customer/delegations",
     response_model=delegation_views.NamedRelationshipPage,
-    responses=problem_responses(401, 403, 502, 503),
+    responses=problem_responses(401, 403, 422, 502, 503),
 )
-async def relationships(user: CustomerUser, gateway: GatewayDep) -> Any:
-    page = await gateway.delegation.get(f"/internal/customers/{user.company_id}/relationships")
+async def relationships(
+    user: CustomerUser,
+    gateway: GatewayDep,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
+) -> Any:
+    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
+    page = await gateway.delegation.get(
+        f"/internal/customers/{user.company_id}/relationships", limit=limit, cursor=cursor
+    )
     return await _with_partner_names(gateway, page)
 
 
 async def _with_partner_names(gateway: Gateway, page: dict[str, Any]) -> dict[str, Any]:
-    """The customer sees who asks: each item gets its partner's public name."""
-    ids = {item["partner_id"] for item in page["items"]}
-    names = {}
-    for partner_id in ids:
-        profile = await gateway.directory.get_or_none(f"/internal/partners/{partner_id}/public")
-        names[partner_id] = profile["name"] if profile else None
+    """The customer sees who asks: each item gets its partner's public name (one call per
+    partner on the page, all at once)."""
+    ids = sorted({item["partner_id"] for item in page["items"]})
+    profiles = await asyncio.gather(
+        *(gateway.directory.get_or_none(f"/internal/partners/{p}/public") for p in ids)
+    )
+    names = {p: f["name"] if f else None for p, f in zip(ids, profiles, strict=True)}
     return page | {"items": [i | {"partner_name": names[i["partner_id"]]} for i in page["items"]]}
 
 

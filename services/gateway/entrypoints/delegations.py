@@ -4,7 +4,7 @@ customer's Global admin."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -15,8 +15,9 @@ from services.gateway.security import CustomerAdmin, PartnerUser, SupportingPart
 from shared.contracts import delegation
 from shared.contracts.common import CODE_PATTERN
 from shared.contracts.topics import DELEGATION_COMMANDS
-from shared.problems import Problem, problem_responses
+from shared.problems import problem_responses
 from shared.views import delegation as views
+from shared.views.delegation import RelationshipState, RequestState
 from shared.views.gateway import DelegationRequestPage
 
 # Checked before it goes into an internal URL: no "../", nothing a URL cannot carry.
@@ -40,15 +41,13 @@ class DelegationOfferBody(BaseModel):
 async def partner_requests(
     user: PartnerUser,
     gateway: GatewayDep,
-    state: str | None = None,
+    state: RequestState | None = None,
     limit: int = Query(50, ge=1, le=200),
-    before: datetime | None = None,
+    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
 ) -> Any:
+    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
     return await gateway.delegation.relay(
-        f"/internal/partners/{user.company_id}/requests",
-        state=state,
-        limit=limit,
-        before=before,
+        f"/internal/partners/{user.company_id}/requests", state=state, limit=limit, cursor=cursor
     )
 
 
@@ -60,15 +59,16 @@ async def partner_requests(
 async def partner_relationships(
     user: PartnerUser,
     gateway: GatewayDep,
-    state: str | None = None,
+    state: RelationshipState | None = None,
     limit: int = Query(50, ge=1, le=200),
-    before: datetime | None = None,
+    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
 ) -> Any:
+    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
     return await gateway.delegation.relay(
         f"/internal/partners/{user.company_id}/relationships",
         state=state,
         limit=limit,
-        before=before,
+        cursor=cursor,
     )
 
 
@@ -105,9 +105,10 @@ async def offer_delegation(
 async def partner_revoke(
     relationship_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
-    relationship = await _relationship(gateway, relationship_id)
-    if relationship["partner_id"] != str(user.company_id):
-        raise Problem(404, "relationship_not_found", "No such delegation.")
+    # The delegation service answers another partner's relationship like a random id.
+    relationship = await gateway.delegation.get(
+        f"/internal/relationships/{relationship_id}", partner_id=user.company_id
+    )
     command = delegation.RevokeDelegation(
         relationship_id=relationship_id,
         partner_id=user.company_id,
@@ -126,9 +127,10 @@ async def partner_revoke(
 async def customer_revoke(
     relationship_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
-    relationship = await _relationship(gateway, relationship_id)
-    if relationship["customer_id"] != str(user.company_id):
-        raise Problem(404, "relationship_not_found", "No such delegation.")
+    # The delegation service answers another customer's relationship like a random id.
+    relationship = await gateway.delegation.get(
+        f"/internal/relationships/{relationship_id}", customer_id=user.company_id
+    )
     command = delegation.RevokeDelegation(
         relationship_id=relationship_id,
         partner_id=uuid.UUID(relationship["partner_id"]),
@@ -145,17 +147,10 @@ async def customer_revoke(
     responses=problem_responses(401, 403, 404, 422, 502, 503),
 )
 async def request_by_code(code: Code, user: CustomerAdmin, gateway: GatewayDep) -> Any:
-    """What the admin sees before deciding: partner, role and duration."""
-    request = await gateway.delegation.get(f"/internal/requests/by-code/{code}")
-    if request["customer_id"] != str(user.company_id):
-        raise Problem(404, "request_not_found", "No such delegation request.")
+    """What the admin sees before deciding: partner, role and duration. Another customer's
+    code answers like one that does not exist (the delegation service decides)."""
+    request = await gateway.delegation.get(
+        f"/internal/requests/by-code/{code}", customer_id=user.company_id
+    )
     partner = await gateway.directory.get(f"/internal/partners/{request['partner_id']}/public")
     return {"request": request, "partner": partner}
-
-
-async def _relationship(gateway: Any, relationship_id: uuid.UUID) -> dict[str, Any]:
-    # A relationship's id is the id of the request that started it.
-    request = await gateway.delegation.get_or_none(f"/internal/requests/{relationship_id}")
-    if request is None:
-        raise Problem(404, "relationship_not_found", "No such delegation.")
-    return dict(request)

@@ -14,7 +14,7 @@ from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.security import SupportingPartnerUser
 from shared.contracts import invitations
 from shared.contracts.topics import INVITATIONS_COMMANDS
-from shared.problems import Problem, problem_responses
+from shared.problems import problem_responses
 from shared.views import invitations as views
 
 router = APIRouter(prefix="/api/partner/invitations", tags=["trial invitations"])
@@ -58,14 +58,11 @@ async def list_invitations(
     user: SupportingPartnerUser,
     gateway: GatewayDep,
     limit: int = Query(50, ge=1, le=200),
-    before: datetime | None = None,
+    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
 ) -> Any:
-    """Newest first; pass ``next_before`` as ``before`` for the next page."""
+    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
     return await gateway.invitations.relay(
-        "/internal/invitations",
-        partner_id=user.company_id,
-        limit=limit,
-        before=before,
+        "/internal/invitations", partner_id=user.company_id, limit=limit, cursor=cursor
     )
 
 
@@ -77,18 +74,21 @@ async def list_invitations(
 async def get_invitation(
     invitation_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
-    return await own_invitation(gateway, user, invitation_id)
+    # The service's access policy: another partner's invitation is a 404 like a random id.
+    return await gateway.invitations.relay(
+        f"/internal/invitations/{invitation_id}", partner_id=user.company_id
+    )
 
 
 async def own_invitation(
     gateway: Gateway, user: Principal, invitation_id: uuid.UUID
 ) -> dict[str, Any]:
     """The partner's own invitation; another partner's gets the very same 404 as a random
-    id, so nothing says it exists."""
-    invitation = await gateway.invitations.get_or_none(f"/internal/invitations/{invitation_id}")
-    if invitation is None or invitation["partner_id"] != str(user.company_id):
-        raise Problem(404, "not_found", "No such invitation.")
-    return dict(invitation)
+    id (the invitations service decides), so nothing says it exists."""
+    invitation: dict[str, Any] = await gateway.invitations.get(
+        f"/internal/invitations/{invitation_id}", partner_id=user.company_id
+    )
+    return invitation
 
 
 @router.post(

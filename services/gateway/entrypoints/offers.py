@@ -81,13 +81,11 @@ async def list_offers(
     user: SupportingPartnerUser,
     gateway: GatewayDep,
     limit: int = Query(50, ge=1, le=200),
-    before: datetime | None = None,
+    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
 ) -> Any:
+    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
     return await gateway.offers.relay(
-        "/internal/offers",
-        partner_id=user.company_id,
-        limit=limit,
-        before=before,
+        "/internal/offers", partner_id=user.company_id, limit=limit, cursor=cursor
     )
 
 

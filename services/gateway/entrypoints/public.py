@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Path
 from services.gateway.deps import GatewayDep
 from services.gateway.security import PublicPageLimit
 from shared.contracts.common import CODE_PATTERN
-from shared.problems import Problem, problem_responses
+from shared.problems import problem_responses
 from shared.views import gateway as views
 from shared.views.offers import Catalogue
 
@@ -18,8 +19,6 @@ Code = Annotated[str, Path(pattern=CODE_PATTERN)]
 
 router = APIRouter(prefix="/api/public", tags=["public"], dependencies=[PublicPageLimit])
 
-_PUBLIC_FIELDS = ("service_id", "seats", "trial_days", "delegation_role", "expires_at", "status")
-
 
 @router.get(
     "/invitations/{code}",
@@ -27,21 +26,15 @@ _PUBLIC_FIELDS = ("service_id", "seats", "trial_days", "delegation_role", "expir
     responses=problem_responses(404, 410, 422, 429, 502, 503),
 )
 async def invitation_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
-    invitation = await gateway.invitations.get(f"/internal/invitations/by-code/{code}")
-    if invitation["status"] != "active":
-        # Revoked, expired or used up: say so, and nothing about who made it.
-        raise Problem(410, "invitation_unavailable", "This invitation is no longer available.")
-    partner = await gateway.directory.get(f"/internal/partners/{invitation['partner_id']}/public")
-    service = await gateway.offers.get(f"/internal/catalogue/{invitation['service_id']}")
-    return {
-        "invitation": {k: invitation[k] for k in _PUBLIC_FIELDS},
-        "service": {
-            "service_id": service["service_id"],
-            "name": service["name"],
-            "description": service.get("description", ""),
-        },
-        "partner": partner,
-    }
+    # The invitations service answers 410 for a revoked, expired or used-up invitation, and
+    # says nothing about who made it.
+    invitation = dict(await gateway.invitations.get(f"/internal/invitations/by-code/{code}"))
+    partner_id = invitation.pop("partner_id")
+    partner, service = await asyncio.gather(
+        gateway.directory.get(f"/internal/partners/{partner_id}/public"),
+        gateway.offers.get(f"/internal/catalogue/{invitation['service_id']}"),
+    )
+    return {"invitation": invitation, "service": service, "partner": partner}
 
 
 @router.get("/catalogue", response_model=Catalogue, responses=problem_responses(429, 502, 503))
@@ -55,8 +48,8 @@ async def catalogue(gateway: GatewayDep) -> Any:
     responses=problem_responses(404, 410, 422, 429, 502, 503),
 )
 async def offer_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
-    offer = await gateway.offers.get(f"/internal/offers/by-code/{code}")
-    if offer["status"] != "active":
-        raise Problem(410, "offer_unavailable", "This offer is no longer available.")
-    partner = await gateway.directory.get(f"/internal/partners/{offer['partner_id']}/public")
-    return {"offer": {k: v for k, v in offer.items() if k != "partner_id"}, "partner": partner}
+    # The offers service answers 410 for an offer that can no longer be bought.
+    offer = dict(await gateway.offers.get(f"/internal/offers/by-code/{code}"))
+    partner_id = offer.pop("partner_id")
+    partner = await gateway.directory.get(f"/internal/partners/{partner_id}/public")
+    return {"offer": offer, "partner": partner}

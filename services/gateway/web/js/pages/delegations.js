@@ -50,7 +50,7 @@ export default async function delegations(ctx) {
       ? table(["Customer", "Role", "Duration", "Requested", "Status"], reqRows.map((r) => [
           customerLink(r.customer_id), ROLE_TEXT[r.role].split(" (")[0], duration(r.duration_seconds), fmtDate(r.requested_at), badge(r.state)]))
       : empty("No requests yet", "Requests appear when a customer redeems an invitation or offer that includes delegated administration, or when you offer it below."));
-  }, reqBody);
+  }, reqBody, { param: "cursor", nextKey: "next_cursor" });
 
   const relBody = h("div", {}, h("div", { class: "table-slot" }));
   let relRows = [];
@@ -70,7 +70,7 @@ export default async function delegations(ctx) {
             }
           } }, "Revoke") : ""]))
       : empty("No delegations yet", "When a customer approves a request, you can act for it from the Customers page."));
-  }, relBody);
+  }, relBody, { param: "cursor", nextKey: "next_cursor" });
 
   await Promise.all([loadRequests(), loadRelationships()]);
   ctx.cleanup(onLive(throttled((e) => {

@@ -90,7 +90,7 @@ export default async function invitations(ctx) {
       : empty("No invitations yet", "Create one above: pick a service and a number of seats, then share the link with your customers."));
   }
   clear(listBody, h("div", { class: "table-slot" }));
-  const loadFirst = pager((params) => get("/api/partner/invitations", { limit: 20, ...params }), renderRows, listBody);
+  const loadFirst = pager((params) => get("/api/partner/invitations", { limit: 20, ...params }), renderRows, listBody, { param: "cursor", nextKey: "next_cursor" });
   await loadFirst();
   ctx.cleanup(onLive(throttled((e) => {
     if (/Invitation/.test(e.name)) loadFirst();

@@ -129,7 +129,7 @@ export default async function offers(ctx) {
       ? table(["Services", "Delegation", "Quantities changeable", "Purchases", "Status", ""], rows.map(row))
       : empty("No purchase offers yet", "After a trial, build an offer above with the exact number of licences, then send the link to the customer."));
   }
-  const loadFirst = pager((params) => get("/api/partner/offers", { limit: 20, ...params }), renderRows, listBody);
+  const loadFirst = pager((params) => get("/api/partner/offers", { limit: 20, ...params }), renderRows, listBody, { param: "cursor", nextKey: "next_cursor" });
   await loadFirst();
   ctx.cleanup(onLive(throttled((e) => {
     if (/Offer/.test(e.name)) loadFirst();
