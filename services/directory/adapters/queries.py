@@ -142,3 +142,19 @@ async def service_request(db: Db, *, request_id: UUID) -> dict[str, Any] | None:
         request_id,
     )
     return dict(row) | {"notes": [dict(n) for n in notes]}
+
+
+async def partner_counts(db: Db, *, partner_id: UUID) -> dict[str, int]:
+    """Customers in the partner's reach and its open service requests."""
+    row = await db.fetchrow(
+        "SELECT (SELECT count(*) FROM partner_customers WHERE partner_id = $1) AS customers,"
+        " (SELECT count(*) FROM service_requests WHERE partner_id = $1"
+        "  AND state = ANY($2::text[])) AS open_service_requests",
+        partner_id,
+        list(OPEN_STATES),
+    )
+    assert row is not None  # an aggregate always answers one row
+    return {
+        "customers": int(row["customers"]),
+        "open_service_requests": int(row["open_service_requests"]),
+    }

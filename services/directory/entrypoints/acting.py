@@ -10,19 +10,21 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Query, Request
 
-from services.directory.adapters import audit, queries, search
+from services.directory import access
+from services.directory import queries as reads
+from services.directory.adapters import audit
 from services.directory.adapters.audit import Attempt
 from services.directory.adapters.repository import PgRepository
-from services.directory.domain import commands, errors
+from services.directory.domain import commands
 from services.directory.domain.acting import CustomerAction
-from services.directory.domain.roles import CompanyRole, SupportedAccess
+from services.directory.domain.roles import CompanyRole
 from services.directory.entrypoints.audited import audited, reply
 from services.directory.entrypoints.http import rejected
 from services.directory.handlers import customer_users as handlers
 from shared.contracts import directory
-from shared.cursor import Cursor
 from shared.errors import DomainError
 from shared.messaging.consumer import MessageContext, Routes
+from shared.views import directory as views
 
 
 def _now() -> datetime:
@@ -104,39 +106,13 @@ def _pool(request: Request) -> asyncpg.Pool:
     return pool
 
 
-async def _audit_scope(
-    pool: asyncpg.Pool, actor_user_id: UUID, customer_id: UUID | None
-) -> tuple[UUID | None, UUID | None]:
-    """(partner_id, customer_id) whose records the actor may read: a partner user with
-    admin access to supported companies (or the partner's Global admin) reads its partner's
-    records; a customer's Global admin reads everything done in its company."""
-    async with pool.acquire() as conn:
-        actor = await PgRepository(conn).get_user(user_id=actor_user_id)
-    if actor is None or not actor.active:
-        raise errors.NotAllowed("The acting user is not known or is disabled.")
-    if actor.company_kind == "customer":
-        if actor.company_role is not CompanyRole.GLOBAL_ADMIN:
-            raise errors.NotAllowed("Only a Global admin of the customer reads its audit.")
-        if customer_id is not None and customer_id != actor.company_id:
-            raise errors.CustomerNotFound("No such customer.")
-        return None, actor.company_id
-    if (
-        actor.supported_access is SupportedAccess.NONE
-        and actor.company_role is not CompanyRole.GLOBAL_ADMIN
-    ):
-        raise errors.NotAllowed("You have no admin access to supported companies.")
-    if customer_id is not None and not await search.in_reach(
-        pool, partner_id=actor.company_id, customer_id=customer_id
-    ):
-        raise errors.CustomerNotFound("No such customer.")  # as for one that does not exist
-    return actor.company_id, customer_id
-
-
 def router() -> APIRouter:
     r = APIRouter(prefix="/internal")
 
-    @r.get("/customers/{customer_id}/managed-users")
-    async def managed_users(request: Request, customer_id: UUID, actor_user_id: UUID) -> Any:
+    @r.get("/customers/{customer_id}/managed-users", response_model=list[views.User])
+    async def managed_users(
+        request: Request, customer_id: UUID, actor_user_id: UUID
+    ) -> list[views.User]:
         """The customer's users, for an actor acting for the customer (table: list_users).
         Audited, allowed or refused."""
         attempt = Attempt(
@@ -148,37 +124,37 @@ def router() -> APIRouter:
         async with _pool(request).acquire() as conn, conn.transaction():
             repo = PgRepository(conn)
 
-            async def run() -> list[dict[str, Any]]:
+            async def run() -> list[views.User]:
                 await handlers.may_list_users(
                     repo, actor_user_id=actor_user_id, customer_id=customer_id
                 )
-                return await queries.company_users(conn, company_id=customer_id)
+                return await reads.company_users(conn, company_id=customer_id)
 
             outcome = await audited(conn, attempt, run)
         if isinstance(outcome, DomainError):
             raise rejected(outcome)
         return outcome
 
-    @r.get("/audit")
+    @r.get("/audit", response_model=views.AuditPage)
     async def audit_records(
         request: Request,
         actor_user_id: UUID,
         customer_id: UUID | None = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
         cursor: Annotated[str | None, Query(max_length=1000)] = None,
-    ) -> Any:
+    ) -> views.AuditPage:
         """Who did what for customers, newest first: a partner user sees its partner's
         records (``customer_id`` narrows them to one customer); a customer's Global admin
         sees every record about its company. ``{items: [...], next_cursor}``; pass
         ``next_cursor`` as ``cursor`` for the next page."""
         pool = _pool(request)
-        try:
-            partner_id, customer = await _audit_scope(pool, actor_user_id, customer_id)
-            after = Cursor.decode(cursor)
-        except DomainError as exc:
-            raise rejected(exc) from exc
-        return await audit.page(
-            pool, partner_id=partner_id, customer_id=customer, limit=limit, cursor=after
+        scope = await access.audit_scope(pool, actor_user_id=actor_user_id, customer_id=customer_id)
+        return await reads.audit_page(
+            pool,
+            partner_id=scope.partner_id,
+            customer_id=scope.customer_id,
+            limit=limit,
+            cursor=cursor,
         )
 
     return r

@@ -1,5 +1,6 @@
-"""Internal endpoints for the gateway (loopback only). Reads go to ``adapters.queries``;
-errors are RFC 9457 problem documents."""
+"""Internal endpoints for the gateway (loopback only). Each read is authorised by
+``services.directory.access`` and answered by ``services.directory.queries`` as a view
+model; errors are the one problem body of ``shared.problems``."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ import asyncpg
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.directory import handlers
-from services.directory.adapters import queries, search
+from services.directory import access, handlers
+from services.directory import queries as reads
 from services.directory.adapters.audit import Attempt
 from services.directory.adapters.repository import PgRepository
 from services.directory.config import Settings
 from services.directory.domain import commands, errors
 from services.directory.domain.acting import CustomerAction
-from services.directory.domain.model import User, check_supports_customers
+from services.directory.domain.model import User
 from services.directory.domain.service_requests import State
 from services.directory.entrypoints.audited import audited
 from services.directory.handlers import customer_users
@@ -30,6 +31,7 @@ from shared.db import Connection
 from shared.errors import DomainError
 from shared.messaging import outbox
 from shared.problems import Problem
+from shared.views import directory as views
 
 SERVICE = "directory"
 PasswordText = Annotated[str, Field(min_length=1, max_length=1024)]
@@ -89,41 +91,9 @@ def signed_in(user: User) -> dict[str, Any]:
     }
 
 
-async def _supporting_partner(pool: asyncpg.Pool, actor_user_id: UUID) -> UUID:
-    async with pool.acquire() as conn:
-        actor = await PgRepository(conn).get_user(user_id=actor_user_id)
-    if actor is None:
-        raise errors.NotAllowed("The acting user is not known.")
-    check_supports_customers(actor)
-    return actor.company_id
-
-
-async def _request_viewer(
-    pool: asyncpg.Pool, actor_user_id: UUID, customer_id: UUID
-) -> UUID | None:
-    """None for a user of the customer itself (sees all); else the partner whose requests
-    the actor may see (raises when the customer is outside its reach)."""
-    async with pool.acquire() as conn:
-        actor = await PgRepository(conn).get_user(user_id=actor_user_id)
-    if actor is not None and actor.company_kind == "customer" and actor.active:
-        if actor.company_id != customer_id:
-            raise errors.CustomerNotFound("No such customer.")
-        return None
-    partner_id = await _supporting_partner(pool, actor_user_id)
-    if not await search.in_reach(pool, partner_id=partner_id, customer_id=customer_id):
-        raise errors.CustomerNotFound("No such customer.")
-    return partner_id
-
-
 def _pool(request: Request) -> asyncpg.Pool:
     pool: asyncpg.Pool = request.app.state.service.pool
     return pool
-
-
-def _found(value: dict[str, Any] | None, what: str) -> Any:
-    if value is None:
-        raise Problem(404, "not_found", f"No such {what}.")
-    return value
 
 
 async def _reset_for_customer(
@@ -157,108 +127,87 @@ async def _reset_for_customer(
 def router(settings: Settings) -> APIRouter:
     r = APIRouter(prefix="/internal")
 
-    @r.get("/partners/{partner_id}")
-    async def partner(request: Request, partner_id: UUID) -> Any:
+    @r.get("/partners/{partner_id}", response_model=views.Partner)
+    async def partner(request: Request, partner_id: UUID) -> views.Partner:
         """The partner's full company information (for the partner's own users)."""
-        return _found(await queries.partner(_pool(request), partner_id=partner_id), "partner")
+        return await reads.partner(_pool(request), partner_id=partner_id)
 
-    @r.get("/partners/{partner_id}/public")
-    async def public_partner(request: Request, partner_id: UUID) -> Any:
+    @r.get("/partners/{partner_id}/public", response_model=views.PublicPartner)
+    async def public_partner(request: Request, partner_id: UUID) -> views.PublicPartner:
         """What customers see of a partner on invitation, offer and delegation pages."""
-        found = await queries.public_partner(_pool(request), partner_id=partner_id)
-        return _found(found, "partner")
+        return await reads.public_partner(_pool(request), partner_id=partner_id)
 
-    @r.get("/partners/{partner_id}/counts")
-    async def partner_counts(request: Request, partner_id: UUID) -> dict[str, int]:
+    @r.get("/partners/{partner_id}/counts", response_model=views.PartnerCounts)
+    async def partner_counts(request: Request, partner_id: UUID) -> views.PartnerCounts:
         """For the partner overview: customers in reach and open service requests."""
-        row = await _pool(request).fetchrow(
-            "SELECT (SELECT count(*) FROM partner_customers WHERE partner_id = $1) AS customers,"
-            " (SELECT count(*) FROM service_requests WHERE partner_id = $1"
-            "  AND state = ANY($2::text[])) AS open_service_requests",
-            partner_id,
-            list(queries.OPEN_STATES),
-        )
-        assert row is not None  # an aggregate always answers one row
-        return {
-            "customers": int(row["customers"]),
-            "open_service_requests": int(row["open_service_requests"]),
-        }
+        return await reads.partner_counts(_pool(request), partner_id=partner_id)
 
-    @r.get("/partners/{partner_id}/users")
-    async def partner_users(request: Request, partner_id: UUID) -> Any:
-        return await queries.company_users(_pool(request), company_id=partner_id)
+    @r.get("/partners/{partner_id}/users", response_model=list[views.User])
+    async def partner_users(request: Request, partner_id: UUID) -> list[views.User]:
+        return await reads.company_users(_pool(request), company_id=partner_id)
 
-    @r.get("/customers/{customer_id}")
-    async def customer(request: Request, customer_id: UUID) -> Any:
-        found = await queries.customer(_pool(request), customer_id=customer_id)
-        return _found(found, "customer")
+    @r.get("/customers/{customer_id}", response_model=views.Customer)
+    async def customer(request: Request, customer_id: UUID) -> views.Customer:
+        return await reads.customer(_pool(request), customer_id=customer_id)
 
-    @r.get("/customers/{customer_id}/subscriptions")
-    async def subscriptions(request: Request, customer_id: UUID) -> Any:
-        return await queries.subscriptions(_pool(request), customer_id=customer_id)
+    @r.get("/customers/{customer_id}/subscriptions", response_model=list[views.Subscription])
+    async def subscriptions(request: Request, customer_id: UUID) -> list[views.Subscription]:
+        return await reads.subscriptions(_pool(request), customer_id=customer_id)
 
-    @r.get("/customers/{customer_id}/users")
-    async def customer_users(request: Request, customer_id: UUID) -> Any:
-        return await queries.company_users(_pool(request), company_id=customer_id)
+    @r.get("/customers/{customer_id}/users", response_model=list[views.User])
+    async def customer_users(request: Request, customer_id: UUID) -> list[views.User]:
+        return await reads.company_users(_pool(request), company_id=customer_id)
 
-    @r.get("/users/{user_id}")
-    async def user(request: Request, user_id: UUID) -> Any:
-        return _found(await queries.user(_pool(request), user_id=user_id), "user")
+    @r.get("/users/{user_id}", response_model=views.User)
+    async def user(request: Request, user_id: UUID) -> views.User:
+        """The user as the gateway's security checks it on every request."""
+        return await reads.user(_pool(request), user_id=user_id)
 
-    @r.get("/customers")
+    @r.get("/customers", response_model=views.CustomerPage)
     async def search_customers(
         request: Request,
         actor_user_id: UUID,
         q: Annotated[str, Query(max_length=200)] = "",
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         cursor: Annotated[str | None, Query(max_length=1000)] = None,
-    ) -> Any:
+    ) -> views.CustomerPage:
         """Customers the actor's partner is partner of record for or holds a delegation
-        with, matching every word of ``q`` in name, domain or contact e-mail. Answers
-        ``{items: [{customer_id, name, domain, contact_email, registered_at,
-        partner_of_record, delegation_role}], next_cursor}``."""
+        with, matching every word of ``q`` in name, domain or contact e-mail, in name
+        order; pass ``next_cursor`` as ``cursor`` for the next page."""
         pool = _pool(request)
-        try:
-            partner_id = await _supporting_partner(pool, actor_user_id)
-            after = search.Cursor.decode(cursor) if cursor else None
-        except DomainError as exc:
-            raise rejected(exc) from exc
-        async with pool.acquire() as conn:
-            items, last = await search.search_customers(
-                conn, partner_id=partner_id, query=q, after=after, limit=limit
-            )
-        return {"items": items, "next_cursor": last.encode() if last else None}
+        partner_id = await access.supporting_partner(pool, actor_user_id)
+        return await reads.search_customers(
+            pool, partner_id=partner_id, query=q, cursor=cursor, limit=limit
+        )
 
-    @r.get("/customers/{customer_id}/support")
-    async def customer_detail(request: Request, customer_id: UUID, actor_user_id: UUID) -> Any:
+    @r.get("/customers/{customer_id}/support", response_model=views.CustomerDetail)
+    async def customer_detail(
+        request: Request, customer_id: UUID, actor_user_id: UUID
+    ) -> views.CustomerDetail:
         """One customer as its partner sees it: company, subscriptions, users, delegation,
         open service requests. 404 (as for a missing one) outside the partner's reach."""
         pool = _pool(request)
-        try:
-            partner_id = await _supporting_partner(pool, actor_user_id)
-            if not await search.in_reach(pool, partner_id=partner_id, customer_id=customer_id):
-                raise errors.CustomerNotFound("No such customer.")
-        except DomainError as exc:
-            raise rejected(exc) from exc
-        return await queries.customer_detail(pool, partner_id=partner_id, customer_id=customer_id)
+        partner_id = await access.supported_customer(
+            pool, actor_user_id=actor_user_id, customer_id=customer_id
+        )
+        return await reads.customer_detail(pool, partner_id=partner_id, customer_id=customer_id)
 
-    @r.get("/customers/{customer_id}/service-requests")
+    @r.get("/customers/{customer_id}/service-requests", response_model=list[views.ServiceRequest])
     async def list_service_requests(
         request: Request,
         customer_id: UUID,
         actor_user_id: UUID,
         state: Annotated[list[State] | None, Query()] = None,
         severity: Annotated[list[Severity] | None, Query()] = None,
-    ) -> Any:
+    ) -> list[views.ServiceRequest]:
         """A customer's service requests, newest first, optionally filtered (repeat
         ``state`` / ``severity`` for several). A partner user sees its partner's requests
         for customers in its reach; a customer user sees all of its own company's."""
         pool = _pool(request)
-        try:
-            partner_id = await _request_viewer(pool, actor_user_id, customer_id)
-        except DomainError as exc:
-            raise rejected(exc) from exc
-        return await queries.service_requests(
+        partner_id = await access.request_viewer(
+            pool, actor_user_id=actor_user_id, customer_id=customer_id
+        )
+        return await reads.service_requests(
             pool,
             customer_id=customer_id,
             partner_id=partner_id,
@@ -266,27 +215,25 @@ def router(settings: Settings) -> APIRouter:
             severities=tuple(severity) if severity else None,
         )
 
-    @r.get("/service-requests/{request_id}")
-    async def get_service_request(request: Request, request_id: UUID, actor_user_id: UUID) -> Any:
-        """One service request with its notes (author, kind, time), oldest note first."""
+    @r.get("/service-requests/{request_id}", response_model=views.ServiceRequestWithNotes)
+    async def get_service_request(
+        request: Request, request_id: UUID, actor_user_id: UUID
+    ) -> views.ServiceRequestWithNotes:
+        """One service request with its notes (author, kind, time), oldest note first.
+        Another customer's or another partner's request is answered as a missing one."""
         pool = _pool(request)
-        found = await queries.service_request(pool, request_id=request_id)
-        try:
-            if found is None:
-                raise errors.ServiceRequestNotFound("No such service request.")
-            try:
-                partner_id = await _request_viewer(pool, actor_user_id, found["customer_id"])
-            except errors.CustomerNotFound:  # another's request: as one that does not exist
-                raise errors.ServiceRequestNotFound("No such service request.") from None
-            if partner_id is not None and partner_id != found["partner_id"]:
-                raise errors.ServiceRequestNotFound("No such service request.")
-        except DomainError as exc:
-            raise rejected(exc) from exc
+        found = await reads.service_request(pool, request_id=request_id)
+        await access.check_sees_request(
+            pool,
+            actor_user_id=actor_user_id,
+            customer_id=found.customer_id,
+            partner_id=found.partner_id,
+        )
         return found
 
     policy = settings.sign_in_policy()
 
-    @r.post("/authenticate")
+    @r.post("/authenticate", response_model=views.SignedIn)
     async def authenticate(request: Request, body: Credentials) -> Any:
         """Check e-mail and password. 200: who signed in (``must_change_password`` true means
         the gateway may only let the user change it). 401 wrong credentials, 423 locked."""
@@ -305,7 +252,7 @@ def router(settings: Settings) -> APIRouter:
             raise rejected(exc) from exc
         return signed_in(outcome.user)
 
-    @r.post("/users/{user_id}/password")
+    @r.post("/users/{user_id}/password", response_model=views.SignedIn)
     async def change_password(request: Request, user_id: UUID, body: NewPassword) -> Any:
         """Replace the (possibly temporary) password, proving the current one."""
         cmd = commands.ChangePassword(
@@ -322,7 +269,7 @@ def router(settings: Settings) -> APIRouter:
             raise rejected(exc) from exc
         return signed_in(outcome.user)
 
-    @r.post("/users/{user_id}/reset-password")
+    @r.post("/users/{user_id}/reset-password", response_model=views.PasswordReset)
     async def reset_password(request: Request, user_id: UUID, body: Actor) -> Any:
         """An admin resets a user's password. Answers ``{user_id, temporary_password}`` — the
         only place the temporary password appears. A partner's own user: the role table

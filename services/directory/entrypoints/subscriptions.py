@@ -12,7 +12,8 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Request
 
-from services.directory.adapters import subscriptions as store
+from services.directory import access
+from services.directory import queries as reads
 from services.directory.adapters.audit import Attempt
 from services.directory.adapters.subscriptions import PgSubscriptionRepository
 from services.directory.domain import subscriptions as model
@@ -24,8 +25,8 @@ from shared.contracts import directory, offers
 from shared.contracts.base import Event
 from shared.contracts.topics import DIRECTORY_EVENTS, OFFERS_EVENTS
 from shared.messaging.consumer import MessageContext, Routes
-from shared.problems import Problem
 from shared.runtime import Subscription
+from shared.views import directory as views
 
 
 def _now() -> datetime:
@@ -153,20 +154,31 @@ def router() -> APIRouter:
     """Internal reads for the gateway (loopback only), under the directory's /internal."""
     r = APIRouter()
 
-    @r.get("/internal/customers/{customer_id}/licences")
-    async def subscriptions(request: Request, customer_id: UUID) -> Any:
-        """The customer's subscriptions (every state), each with ``assigned`` licences."""
-        return await store.customer_subscriptions(_pool(request), customer_id=customer_id)
+    @r.get("/internal/customers/{customer_id}/licences", response_model=list[views.Licences])
+    async def subscriptions(
+        request: Request, customer_id: UUID, actor_user_id: UUID | None = None
+    ) -> list[views.Licences]:
+        """The customer's subscriptions (every state), each with ``assigned`` licences.
+        With ``actor_user_id`` (a partner user), 404 outside the actor's partner's reach."""
+        pool = _pool(request)
+        if actor_user_id is not None:
+            await access.supported_customer(
+                pool, actor_user_id=actor_user_id, customer_id=customer_id
+            )
+        return await reads.licences(pool, customer_id=customer_id)
 
-    @r.get("/internal/customers/{customer_id}/subscriptions/{subscription_id}/assignments")
-    async def assignments(request: Request, customer_id: UUID, subscription_id: UUID) -> Any:
-        """Who holds the subscription's licences (oldest assignment first)."""
-        found = await store.assignments(
+    @r.get(
+        "/internal/customers/{customer_id}/subscriptions/{subscription_id}/assignments",
+        response_model=list[views.Assignment],
+    )
+    async def assignments(
+        request: Request, customer_id: UUID, subscription_id: UUID
+    ) -> list[views.Assignment]:
+        """Who holds the subscription's licences (oldest assignment first); 404
+        ``subscription_not_found`` when the customer has no such subscription."""
+        return await reads.assignments(
             _pool(request), customer_id=customer_id, subscription_id=subscription_id
         )
-        if found is None:
-            raise Problem(404, "subscription_not_found", "The customer has no such subscription.")
-        return found
 
     return r
 
