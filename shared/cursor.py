@@ -60,6 +60,16 @@ class Cursor:
         except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
             raise InvalidCursor("This page cursor is not valid for this list.") from exc
 
+    @classmethod
+    def decode_timestamp(cls, text: str | None) -> Cursor | None:
+        """``decode`` for a list sorted by a timestamp: a cursor whose key is not one (made
+        up, or issued by a list sorted by something else) is an ``InvalidCursor`` too, not
+        a database error."""
+        cursor = cls.decode(text)
+        if cursor is not None and not isinstance(cursor.key, datetime):
+            raise InvalidCursor("This page cursor is not valid for this list.")
+        return cursor
+
 
 def next_cursor(rows: Sequence[R], limit: int, key: Callable[[R], tuple[Key, UUID]]) -> str | None:
     """The cursor after a page fetched with ``LIMIT limit + 1``; None on the last page.

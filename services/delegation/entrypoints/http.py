@@ -46,7 +46,7 @@ async def customer_requests(
         _pool(request),
         customer_id=customer_id,
         state=state,
-        cursor=Cursor.decode(cursor),
+        cursor=Cursor.decode_timestamp(cursor),
         limit=limit,
     )
 
@@ -63,7 +63,7 @@ async def partner_requests(
         _pool(request),
         partner_id=partner_id,
         state=state,
-        cursor=Cursor.decode(cursor),
+        cursor=Cursor.decode_timestamp(cursor),
         limit=limit,
         base_url=_base_url(request),
     )
@@ -82,7 +82,7 @@ async def customer_relationships(
         party="customer",
         party_id=customer_id,
         state=state,
-        cursor=Cursor.decode(cursor),
+        cursor=Cursor.decode_timestamp(cursor),
         limit=limit,
     )
 
@@ -100,7 +100,7 @@ async def partner_relationships(
         party="partner",
         party_id=partner_id,
         state=state,
-        cursor=Cursor.decode(cursor),
+        cursor=Cursor.decode_timestamp(cursor),
         limit=limit,
     )
 

@@ -32,7 +32,7 @@ async def list_invitations(
 ) -> views.InvitationPage:
     """The partner's invitations, newest first."""
     return await queries.partner_invitations(
-        _pool(request), partner_id=partner_id, cursor=Cursor.decode(cursor), limit=limit
+        _pool(request), partner_id=partner_id, cursor=Cursor.decode_timestamp(cursor), limit=limit
     )
 
 

@@ -55,7 +55,7 @@ async def list_offers(
     return await queries.partner_offers(
         repo,
         partner_id=partner_id,
-        cursor=Cursor.decode(cursor),
+        cursor=Cursor.decode_timestamp(cursor),
         limit=limit,
         base_url=_base_url(request),
     )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import asyncpg
 import httpx
 
+from shared.cursor import Cursor
 from tests.integration.invitations.test_invitation_commands import _invitation
 from tests.support.bus import Bus
 from tools.procs import ServiceProcess
@@ -48,8 +49,10 @@ async def test_rows_sharing_one_created_at_are_neither_repeated_nor_skipped(
         # Newest first, ties broken by id (descending), the same on every read.
         assert seen == sorted(ids, key=uuid.UUID, reverse=True)
 
-        bad = await http.get(
-            "/internal/invitations", params={"partner_id": str(partner_id), "cursor": "x"}
-        )
-        assert (bad.status_code, bad.json()["code"]) == (422, "invalid_cursor")
-        assert bad.json()["type"].endswith("/problems/invalid_cursor")
+        # Garbage, and a well-formed cursor of a list sorted by something else than a time.
+        for foreign in ("x", Cursor("Contoso", uuid.uuid4()).encode()):
+            bad = await http.get(
+                "/internal/invitations", params={"partner_id": str(partner_id), "cursor": foreign}
+            )
+            assert (bad.status_code, bad.json()["code"]) == (422, "invalid_cursor"), bad.text
+            assert bad.json()["type"].endswith("/problems/invalid_cursor")

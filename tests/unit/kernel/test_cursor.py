@@ -93,3 +93,13 @@ def test_no_next_cursor_on_the_last_page() -> None:
 
 def test_a_page_answers_items_and_next_cursor() -> None:
     assert Page[int](items=[1, 2]).model_dump() == {"items": [1, 2], "next_cursor": None}
+
+
+def test_a_timestamp_list_refuses_a_cursor_without_a_timestamp_key() -> None:
+    at = datetime(2026, 11, 30, tzinfo=UTC)
+    ident = uuid.uuid4()
+    assert Cursor.decode_timestamp(Cursor(at, ident).encode()) == Cursor(at, ident)
+    assert Cursor.decode_timestamp(None) is None
+    for key in ("Contoso", 42, None):
+        with pytest.raises(InvalidCursor):
+            Cursor.decode_timestamp(Cursor(key, ident).encode())
