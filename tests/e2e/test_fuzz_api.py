@@ -127,7 +127,7 @@ def judge(case: Any, signed: Signed, response: Any) -> None:
     if not problem:
         try:
             case.validate_response(response, checks=[response_schema_conformance])
-        except Exception as exc:  # schemathesis raises its failure (group) here
+        except (Exception, BaseExceptionGroup) as exc:  # a failure, or a FailureGroup of them
             problem = f"answer does not match its declared schema: {str(exc)[:1500]}"
     if problem:
         TALLY.findings.append(
