@@ -76,7 +76,14 @@ async def overview(user: SupportingPartnerUser, gateway: GatewayDep) -> Overview
     return answer
 
 
-@router.get("/events")
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
+        **problem_responses(401, 403),
+    },
+)
 async def events(user: PartnerUser, gateway: GatewayDep) -> StreamingResponse:
     """Server-sent events naming this partner: redemptions, subscriptions, delegation
     requests and decisions, purchases. Each frame: ``event: <Type>`` and ``data: {type, data}``."""
@@ -89,7 +96,7 @@ async def events(user: PartnerUser, gateway: GatewayDep) -> StreamingResponse:
 
 async def _send_link(
     gateway: Gateway, user: Principal, what: str, url: str, body: Recipients
-) -> dict[str, Any]:
+) -> Sent:
     profile = await gateway.directory.get(f"/internal/partners/{user.company_id}/public")
     text = (
         f"{profile['name']} invites you: {what}.\n\n"
@@ -108,33 +115,48 @@ async def _send_link(
         )
     except OSError as exc:
         raise Problem(503, "mail_unavailable", "The mail server is not answering.") from exc
-    return {"sent": len(body.to)}
+    return Sent(sent=len(body.to))
 
 
-@router.post("/invitations/{invitation_id}/send")
+@router.post(
+    "/invitations/{invitation_id}/send",
+    response_model=Sent,
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
 async def send_invitation(
     invitation_id: uuid.UUID, body: Recipients, user: SupportingPartnerUser, gateway: GatewayDep
-) -> dict[str, Any]:
+) -> Sent:
     invitation = await own_invitation(gateway, user, invitation_id)
     url = f"{gateway.settings.public_base_url.rstrip('/')}/i/{invitation['code']}"
     return await _send_link(gateway, user, "a free trial", url, body)
 
 
-@router.post("/offers/{offer_id}/send")
+@router.post(
+    "/offers/{offer_id}/send",
+    response_model=Sent,
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
 async def send_offer(
     offer_id: uuid.UUID, body: Recipients, user: SupportingPartnerUser, gateway: GatewayDep
-) -> dict[str, Any]:
+) -> Sent:
     offer = await gateway.offers.get(f"/internal/offers/{offer_id}", partner_id=user.company_id)
     return await _send_link(gateway, user, "an offer", offer["url"], body)
 
 
-@router.post("/delegation-requests/{request_id}/send")
+@router.post(
+    "/delegation-requests/{request_id}/send",
+    response_model=Sent,
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
 async def send_delegation_offer(
     request_id: uuid.UUID, body: Recipients, user: SupportingPartnerUser, gateway: GatewayDep
-) -> dict[str, Any]:
-    request = await gateway.delegation.get(f"/internal/requests/{request_id}")
-    if request["partner_id"] != str(user.company_id) or not request.get("url"):
-        # Another partner's request answers exactly like one that does not exist.
+) -> Sent:
+    # The delegation service's access policy answers another partner's request exactly like
+    # one that does not exist.
+    request = await gateway.delegation.get(
+        f"/internal/requests/{request_id}", partner_id=user.company_id
+    )
+    if not request.get("url"):
         raise Problem(404, "not_found", "No such delegation request.")
     return await _send_link(
         gateway, user, "an offer to administer your account", request["url"], body
