@@ -28,7 +28,7 @@ class Reader:
 
 def require_request(row: Any, reader: Reader) -> None:
     if row is None or not reader.may_see(row["partner_id"], row["customer_id"]):
-        raise Problem(404, "request_not_found", "No such delegation request.")
+        raise Problem(404, "not_found", "No such delegation request.")
 
 
 def require_relationship(row: Any, reader: Reader) -> None:
