@@ -10,7 +10,6 @@ from typing import Any
 GOAL_THROUGHPUT = 1000.0
 GOAL_RATIO = 0.5
 GOAL_P99_AT_HALF_MS = 200.0
-GOAL_SEARCH_P99_MS = 20.0
 GOAL_RSS_MB = 150.0
 
 
@@ -60,7 +59,6 @@ def markdown(r: dict[str, Any]) -> str:
             f"{scale['duplicate_announcements']}; duplicate rows: see accounting.",
             "",
         ]
-    lines += _reads(r.get("reads", {}))
     rss = r.get("rss_peak_mb", {})
     lines += ["## Peak resident memory (VmHWM)", "", "| process | MB |", "|---|---:|"]
     lines += [f"| {k} | {v} |" for k, v in rss.items()]
@@ -84,38 +82,11 @@ def _load(values: Any) -> str:
     return "/".join(f"{v:.1f}" for v in values) if values else "?"
 
 
-def _reads(reads: dict[str, Any]) -> list[str]:
-    if not reads:
-        return []
-    if "skipped" in reads:
-        return ["## Gateway reads", "", reads["skipped"], ""]
-    lines = [
-        "## Gateway reads (32 concurrent clients)",
-        "",
-        "| endpoint | via | customers | requests/s | p50 ms | p99 ms | errors |",
-        "|---|---|---:|---:|---:|---:|---:|",
-    ]
-    lines += [
-        f"| {x['endpoint']} | {x['service']} | {x['customers']} | {x['rps']:.0f} "
-        f"| {_ms(x['p50_ms'])} | {_ms(x['p99_ms'])} | {x['errors']} |"
-        for x in reads.get("results", [])
-    ]
-    missing = {k: v for k, v in reads.get("probes", {}).items() if v}
-    if missing:
-        lines += ["", "Not measured:", *[f"- `{k}`: {v}" for k, v in missing.items()]]
-    return [*lines, ""]
-
-
 def _goals(r: dict[str, Any]) -> list[str]:
     ours = {p["label"]: p for p in r.get("pipelines", {}).get("ours", [])}
     top = ours.get("max", {}).get("throughput")
     half = ours.get("50% of max", {}).get("latency_ms", {}).get("p99")
     ratio = r.get("ratio_ours_to_bare")
-    searches = [
-        x
-        for x in r.get("reads", {}).get("results", [])
-        if x["endpoint"] == "customer_search" and x["customers"] == 100_000
-    ]
     services = {k: v for k, v in r.get("rss_peak_mb", {}).items() if not k.startswith("bare")}
     worst = max(services.values()) if services else None
 
@@ -132,11 +103,6 @@ def _goals(r: dict[str, Any]) -> list[str]:
             "p99 ≤ 200 ms at 50 % of max",
             half,
             None if half is None or math.isnan(half) else half <= GOAL_P99_AT_HALF_MS,
-        ),
-        row(
-            "search p99 ≤ 20 ms at 100k customers",
-            searches[0]["p99_ms"] if searches else "-",
-            searches[0]["p99_ms"] <= GOAL_SEARCH_P99_MS if searches else None,
         ),
         row("each service < 150 MB", worst, None if worst is None else worst < GOAL_RSS_MB),
     ]

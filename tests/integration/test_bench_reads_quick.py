@@ -1,4 +1,4 @@
-"""The read benchmark's harness works: a tiny run (200 customers in reach, 1 s per run, one
+"""The read benchmark's harness works: a tiny run (200 customers in reach, 2 s per run, one
 open-loop rate) on the real stack writes ``reads.json`` in its documented shape, every
 partner read answers through the gateway and on the directory, and no request failed.
 No figure is judged here (benchmarks are not timed tests)."""
@@ -29,11 +29,8 @@ ENDPOINTS = {
 
 
 def test_tiny_read_benchmark_writes_every_read_without_errors(tmp_path: Path) -> None:
-    # One-second runs need the cores: on a 2-core machine at load 9-13 (other work) the
-    # customer page took over a second, so its run completed nothing, and the test 110 s.
-    load, cores = os.getloadavg()[0], os.cpu_count() or 1
-    if load > 2 * cores:
-        pytest.skip(f"machine too busy for 1 s load runs (load {load:.1f} on {cores} cores)")
+    # Two-second runs after a one-second warm-up: on a busy 2-core machine a first customer
+    # page took over a second, and a one-second run then completed nothing.
     try:
         loadgen.wrk_binary()
         loadgen.vegeta_binary()
@@ -47,8 +44,8 @@ def test_tiny_read_benchmark_writes_every_read_without_errors(tmp_path: Path) ->
             "-m",
             "bench.reads",
             "--sizes=200",
-            "--seconds=1",
-            "--warmup=0",
+            "--seconds=2",
+            "--warmup=1",
             "--rates=company=50",
             f"--out={tmp_path}",
         ],
