@@ -71,13 +71,13 @@ format: deps
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-test: deps infra-up ## the whole suite against the real infrastructure
+test: deps infra-up .tools/bin/vegeta ## the whole suite against the real infrastructure
 	$(PY) -m pytest tests
 
 test-unit: deps ## unit tests only (no I/O)
 	$(PY) -m pytest tests/unit
 
-test-integration: deps infra-up ## integration tests (real Kafka and PostgreSQL)
+test-integration: deps infra-up .tools/bin/vegeta ## integration tests (real Kafka and PostgreSQL)
 	$(PY) -m pytest tests/integration
 
 test-e2e: deps infra-up ## end-to-end tests through the gateway
