@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from services.gateway.adapters.fresh import FreshPerPartner
 from services.gateway.adapters.idempotency import IdempotencyStore
 from services.gateway.adapters.mailer import Mailer
+from services.gateway.adapters.preferences import PreferenceStore
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.adapters.sessions import SessionStore
@@ -38,6 +39,7 @@ class Gateway:
     live: LiveFeed
     mailer: Mailer
     overviews: FreshPerPartner[Any]
+    preferences: PreferenceStore
 
     async def execute(
         self, command: Command, *, topic: str, lagging_views: frozenset[str] = frozenset()

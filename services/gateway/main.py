@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from services.gateway.adapters.fresh import FreshPerPartner
 from services.gateway.adapters.idempotency import IdempotencyStore
 from services.gateway.adapters.mailer import Mailer
+from services.gateway.adapters.preferences import PreferenceStore
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.adapters.sessions import SessionStore
@@ -28,6 +29,7 @@ from services.gateway.entrypoints import (
     offers,
     overview,
     partner,
+    preferences,
     public,
     session,
     subscriptions,
@@ -62,6 +64,7 @@ ROUTERS = (
     support,
     acting,
     public,
+    preferences,
     docs,
     web,
 )
@@ -114,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from
             ),
             overviews=FreshPerPartner(ttl=settings.overview_fresh_seconds),
+            preferences=PreferenceStore(pool),
         )
         bus.add_listener(gateway.live.on_event)
         bus.add_listener(gateway.overviews.on_event)

@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.entrypoints.invitations import own_invitation
+from services.gateway.entrypoints.preferences import LanguageView, RequestLanguage
+from services.gateway.i18n import Language
+from services.gateway.mail_text import LinkKind, link_mail
 from services.gateway.security import PartnerUser, SupportingPartnerUser
 from shared.problems import Problem, problem_responses
 
@@ -24,6 +27,9 @@ class Recipients(BaseModel):
     model_config = ConfigDict(extra="forbid")
     to: list[EmailStr] = Field(min_length=1, max_length=50)
     message: str = Field(default="", max_length=2000, description="A personal note")
+    language: Language | None = Field(
+        default=None, description="The e-mail's language; default: the sender's portal language"
+    )
 
 
 class Overview(BaseModel):
@@ -95,21 +101,21 @@ async def events(user: PartnerUser, gateway: GatewayDep) -> StreamingResponse:
 
 
 async def _send_link(
-    gateway: Gateway, user: Principal, what: str, url: str, body: Recipients
+    gateway: Gateway,
+    user: Principal,
+    kind: LinkKind,
+    url: str,
+    body: Recipients,
+    language: LanguageView,
 ) -> Sent:
     profile = await gateway.directory.get(f"/internal/partners/{user.company_id}/public")
-    text = (
-        f"{profile['name']} invites you: {what}.\n\n"
-        + (f"{body.message}\n\n" if body.message else "")
-        + f"Open this link to see it and accept:\n{url}\n\n"
-        f"{profile['name']}"
-        + (f"\n{profile.get('phone')}" if profile.get("phone") else "")
-        + (f"\n{profile.get('website')}" if profile.get("website") else "")
+    subject, text = link_mail(
+        body.language or language.language, kind=kind, partner=profile, url=url, note=body.message
     )
     try:
         await gateway.mailer.send(
             to=[str(a) for a in body.to],
-            subject=f"{profile['name']}: {what}",
+            subject=subject,
             body=text,
             reply_to=profile.get("support_email"),
         )
@@ -124,11 +130,15 @@ async def _send_link(
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def send_invitation(
-    invitation_id: uuid.UUID, body: Recipients, user: SupportingPartnerUser, gateway: GatewayDep
+    invitation_id: uuid.UUID,
+    body: Recipients,
+    user: SupportingPartnerUser,
+    gateway: GatewayDep,
+    language: RequestLanguage,
 ) -> Sent:
     invitation = await own_invitation(gateway, user, invitation_id)
     url = f"{gateway.settings.public_base_url.rstrip('/')}/i/{invitation['code']}"
-    return await _send_link(gateway, user, "a free trial", url, body)
+    return await _send_link(gateway, user, "trial", url, body, language)
 
 
 @router.post(
@@ -137,10 +147,14 @@ async def send_invitation(
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def send_offer(
-    offer_id: uuid.UUID, body: Recipients, user: SupportingPartnerUser, gateway: GatewayDep
+    offer_id: uuid.UUID,
+    body: Recipients,
+    user: SupportingPartnerUser,
+    gateway: GatewayDep,
+    language: RequestLanguage,
 ) -> Sent:
     offer = await gateway.offers.get(f"/internal/offers/{offer_id}", partner_id=user.company_id)
-    return await _send_link(gateway, user, "an offer", offer["url"], body)
+    return await _send_link(gateway, user, "offer", offer["url"], body, language)
 
 
 @router.post(
@@ -149,7 +163,11 @@ async def send_offer(
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def send_delegation_offer(
-    request_id: uuid.UUID, body: Recipients, user: SupportingPartnerUser, gateway: GatewayDep
+    request_id: uuid.UUID,
+    body: Recipients,
+    user: SupportingPartnerUser,
+    gateway: GatewayDep,
+    language: RequestLanguage,
 ) -> Sent:
     # The delegation service's access policy answers another partner's request exactly like
     # one that does not exist.
@@ -158,6 +176,4 @@ async def send_delegation_offer(
     )
     if not request.get("url"):
         raise Problem(404, "not_found", "No such delegation request.")
-    return await _send_link(
-        gateway, user, "an offer to administer your account", request["url"], body
-    )
+    return await _send_link(gateway, user, "delegation", request["url"], body, language)
