@@ -32,6 +32,22 @@ help: ## list the targets
 	GOBIN=$(CURDIR)/.tools/bin GOFLAGS=-buildvcs=false $(GO) install github.com/tsenart/vegeta/v12@$(VEGETA_VERSION)
 	touch $@
 
+# The official AsyncAPI parser and the page renderer (npm, tools/asyncapi/package-lock.json):
+# the tests validate docs/asyncapi.yaml with it; the gateway's /asyncapi page is rendered by it.
+ASYNCAPI_NODE := tools/asyncapi/node_modules/.installed
+ASYNCAPI_PAGE := tools/asyncapi/build/asyncapi.html
+
+$(ASYNCAPI_NODE): tools/asyncapi/package.json tools/asyncapi/package-lock.json
+	cd tools/asyncapi && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ASYNCAPI_PAGE): docs/asyncapi.yaml tools/asyncapi/validate.mjs $(ASYNCAPI_NODE)
+	node tools/asyncapi/validate.mjs docs/asyncapi.yaml --html $@
+
+asyncapi: deps $(ASYNCAPI_NODE) ## regenerate docs/asyncapi.yaml from the contracts and validate it
+	$(PY) -m tools.asyncapi
+	node tools/asyncapi/validate.mjs docs/asyncapi.yaml --html $(ASYNCAPI_PAGE)
+
 .venv/.synced: .tools/bin/uv pyproject.toml uv.lock
 	UV_PROJECT_ENVIRONMENT=.venv $(UV) sync --frozen --python python3.11 -q
 	touch $@
@@ -56,7 +72,7 @@ infra-clean: infra-down ## stop and delete all local Kafka and PostgreSQL data
 topics: deps ## create the Kafka topics
 	$(PY) -m shared.ops.topics
 
-run: deps infra-up topics ## start everything with a demo partner; prints the URL
+run: deps infra-up topics $(ASYNCAPI_PAGE) ## start everything with a demo partner; prints the URL
 	$(PY) -m tools.run
 
 stop: ## stop the services started by make run
@@ -71,16 +87,16 @@ format: deps
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-test: deps infra-up .tools/bin/vegeta ## the whole suite against the real infrastructure
+test: deps infra-up .tools/bin/vegeta $(ASYNCAPI_PAGE) ## the whole suite against the real infrastructure
 	$(PY) -m pytest tests
 
-test-unit: deps ## unit tests only (no I/O)
+test-unit: deps $(ASYNCAPI_NODE) ## unit tests only (no I/O)
 	$(PY) -m pytest tests/unit
 
 test-integration: deps infra-up .tools/bin/vegeta ## integration tests (real Kafka and PostgreSQL)
 	$(PY) -m pytest tests/integration
 
-test-e2e: deps infra-up ## end-to-end tests through the gateway
+test-e2e: deps infra-up $(ASYNCAPI_PAGE) ## end-to-end tests through the gateway
 	$(PY) -m pytest tests/e2e
 
 .PHONY: bench bench-reads bench-quick chaos
@@ -97,4 +113,4 @@ chaos: deps infra-up ## fault injection under load (~10 min; stops Kafka and Pos
 bench-quick: deps infra-up ## the benchmark's short mode (<2 min): checks the harness, not the figures
 	$(PY) -m bench --quick
 
-.PHONY: help deps prereqs infra-up infra-down infra-clean topics run stop lint format test test-unit test-integration test-e2e
+.PHONY: asyncapi help deps prereqs infra-up infra-down infra-clean topics run stop lint format test test-unit test-integration test-e2e
