@@ -86,7 +86,7 @@ async def search_customers(
     pool: asyncpg.Pool, *, partner_id: UUID, query: str, cursor: str | None, limit: int
 ) -> views.CustomerPage:
     """Customers in the partner's reach matching every word, in name order."""
-    after = search.Cursor.decode(cursor) if cursor else None
+    after = Cursor.decode(cursor)
     async with pool.acquire() as conn:
         items, last = await search.search_customers(
             conn, partner_id=partner_id, query=query, after=after, limit=limit

@@ -8,43 +8,14 @@ or skips a customer that was already there.
 
 from __future__ import annotations
 
-import base64
-import binascii
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import orjson
-
 from services.directory.adapters.queries import Db
+from shared.cursor import Cursor, InvalidCursor
 from shared.db import Connection
-from shared.errors import DomainError
 
 MAX_WORDS = 8
-
-
-class InvalidCursor(DomainError):
-    pass
-
-
-@dataclass(frozen=True)
-class Cursor:
-    sort_name: str
-    customer_id: UUID
-
-    def encode(self) -> str:
-        raw = orjson.dumps([self.sort_name, str(self.customer_id)])
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, text: str) -> Cursor:
-        try:
-            name, customer_id = orjson.loads(
-                base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-            )
-            return cls(str(name), UUID(str(customer_id)))
-        except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
-            raise InvalidCursor("This cursor was not issued by a customer search.") from exc
 
 
 _AFTER = "($2::text IS NULL OR (r.sort_name, r.customer_id) > ($2, $3::uuid))"
@@ -59,8 +30,10 @@ _AFTER = "($2::text IS NULL OR (r.sort_name, r.customer_id) > ($2, $3::uuid))"
 #    matches. No words, or matches dense near the cursor: the page fills here.
 # 2. GATHER (every word of three characters or more): at most CAP + 1 matches of this
 #    partner through the trigram index (bitmap scans: the cost follows the matches, not the
-#    reach), then a top-N sort. Rare words end here: no more than CAP matched, so these are
-#    all of them, in order.
+#    reach, about 3 us a match), then a top-N sort. Words that are rare, or common but
+#    clustered in name order (a name that starts with the word: "Contoso ..."), end here:
+#    no more than CAP matched, so these are all of them, in order. Measured at 100,000 in
+#    reach, a word matching 3,334 customers that all sort late: 10 ms here, 25 ms walking.
 # 3. WALK: more than CAP match (or a word is too short for trigrams): walk in name order,
 #    index only, until the page is full. Its cost is the page size over the density of
 #    matches, and after GATHER that density is at least CAP over the reach.
@@ -69,7 +42,7 @@ _AFTER = "($2::text IS NULL OR (r.sort_name, r.customer_id) > ($2, $3::uuid))"
 # index for a word whose matches cluster late in name order, or scanned the trigram index
 # end to end for a word too short for trigrams (over a second at 1M, both).
 WINDOW = 1000
-CAP = 2000
+CAP = 50_000
 _COLUMNS = """c.customer_id, c.name, c.domain, c.contact_email, c.registered_at, r.sort_name,
            r.partner_of_record, r.delegation_role"""
 _WINDOW = f"""
@@ -127,20 +100,24 @@ def like_patterns(query: str) -> list[str]:
 async def search_customers(
     conn: Connection, *, partner_id: UUID, query: str, after: Cursor | None, limit: int
 ) -> tuple[list[dict[str, Any]], Cursor | None]:
+    """A page of matches and the cursor after it; ``after`` is a cursor this search issued
+    (its key a sort name: anything else is an ``InvalidCursor``)."""
+    if after is not None and not isinstance(after.key, str):
+        raise InvalidCursor("This page cursor is not valid for this list.")
     patterns = like_patterns(query)
     # One plain LIKE per word (values stay parameters), which the trigram index serves.
     matches = "".join(f" AND r.search LIKE ${5 + i}" for i in range(len(patterns)))
     short = any(len(w) < SHORT for w in query.lower().split()[:MAX_WORDS])
     args = (
         partner_id,
-        after.sort_name if after else None,
-        after.customer_id if after else None,
+        after.key if after else None,
+        after.id if after else None,
         limit + 1,
         *patterns,
     )
     async with conn.transaction():
-        # Plans are made for the actual words (selectivity differs by orders), not a generic
-        # plan reused after five runs of a prepared statement.
+        # Plans are made for the actual words: a prepared statement's generic plan cannot use
+        # the trigram index for a pattern it does not know (it scanned the table, measured).
         await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         rows = await conn.fetch(_WINDOW.format(matches=matches), *args)
         if len(rows) <= limit and patterns:

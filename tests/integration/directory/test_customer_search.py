@@ -15,6 +15,7 @@ import pytest
 
 from shared.contracts import delegation
 from shared.contracts.topics import DELEGATION_EVENTS
+from shared.cursor import Cursor
 from tests.integration.directory.helpers import Partner, customer_of, registered_customer
 from tests.support.bus import Bus
 from tests.support.wait import eventually
@@ -163,6 +164,13 @@ async def test_users_without_supported_access_cannot_search(
         params={"actor_user_id": str(partner.admin_id), "cursor": "not-a-cursor"},
     )
     assert (bad.status_code, bad.json()["code"]) == (422, "invalid_cursor")
+    # A real cursor, but issued by a list sorted by time (the audit, say), is refused too.
+    foreign = Cursor(datetime.now(UTC), uuid.uuid4()).encode()
+    refused = await http.get(
+        "/internal/customers",
+        params={"actor_user_id": str(partner.admin_id), "q": "x", "cursor": foreign},
+    )
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid_cursor")
 
 
 async def test_a_revoked_delegation_takes_the_customer_out_of_reach(
