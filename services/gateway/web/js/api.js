@@ -1,9 +1,10 @@
 // The gateway's JSON API, as the page uses it: same-origin cookies, the CSRF token echoed on
 // every state-changing request, an Idempotency-Key on every POST, problems as ApiError.
+import { t } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem.detail || problem.title || `Request failed (${status})`);
+    super(problem.detail || problem.title || t("api.failed", { status }));
     this.status = status;
     this.problem = problem;
     this.code = problem.code || "";
@@ -55,7 +56,7 @@ export async function request(method, path, { body, params, key } = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, { title: "Network error", detail: "The portal cannot be reached. Check your connection and try again." });
+    throw new ApiError(0, { title: t("api.network"), detail: t("api.network_detail") });
   }
   if (response.status === 204) return null;
   const text = await response.text();

@@ -1,7 +1,8 @@
 // The single-page shell: session, navigation, and the route table.
-import { get, del, onUnauthenticated, setCsrf } from "./api.js";
+import { get, del, put, onUnauthenticated, setCsrf } from "./api.js";
 import { clear, h, announce } from "./dom.js";
 import { startLive, stopLive } from "./live.js";
+import { language, t, useLanguage } from "./i18n.js";
 
 const ROUTES = [
   [/^\/$/, null, "any"],
@@ -24,18 +25,18 @@ const ROUTES = [
 ];
 
 const PARTNER_NAV = [
-  ["/partner", "Overview"],
-  ["/partner/customers", "Customers"],
-  ["/partner/invitations", "Trial invitations"],
-  ["/partner/offers", "Purchase offers"],
-  ["/partner/delegations", "Delegated administration"],
-  ["/partner/users", "Users"],
-  ["/partner/company", "Company information"],
+  ["/partner", "nav.overview"],
+  ["/partner/customers", "nav.customers"],
+  ["/partner/invitations", "nav.invitations"],
+  ["/partner/offers", "nav.offers"],
+  ["/partner/delegations", "nav.delegations"],
+  ["/partner/users", "nav.users"],
+  ["/partner/company", "nav.company"],
 ];
 const CUSTOMER_NAV = [
-  ["/customer", "Subscriptions"],
-  ["/customer/access", "Partner access"],
-  ["/customer/requests", "Service requests"],
+  ["/customer", "nav.subscriptions"],
+  ["/customer/access", "nav.partner_access"],
+  ["/customer/requests", "nav.service_requests"],
 ];
 
 export const session = { user: null };
@@ -59,11 +60,37 @@ export async function loadSession() {
   return session.user;
 }
 
-/** After sign-in, sign-up or a password change: remember the answer {user, csrf_token}. */
-export function signedIn(answer) {
+/** After sign-in, sign-up or a password change: remember the answer {user, csrf_token}, and
+ * speak the language the user chose before (from any browser). */
+export async function signedIn(answer) {
   session.user = answer.user;
   setCsrf(answer.csrf_token);
+  await loadLanguage();
   renderChrome();
+}
+
+/** The language the gateway resolves for this visitor: the user's stored choice, the cookie, or Accept-Language. */
+async function loadLanguage() {
+  let wanted = "en";
+  try {
+    wanted = (await get("/api/preferences/language")).language;
+  } catch {
+    /* English, the default */
+  }
+  if (wanted !== language() || !document.documentElement.dataset.ready) await useLanguage(wanted);
+  document.documentElement.dataset.ready = "1";
+  document.getElementById("lang-switch").value = language();
+}
+
+/** The visible switch: stored for the signed-in user (server side) and in a cookie for this browser. */
+async function switchLanguage(wanted) {
+  try {
+    await put("/api/preferences/language", { language: wanted });
+  } catch (error) {
+    announce(error.message, "error");
+  }
+  await useLanguage(wanted);
+  await render();
 }
 
 export async function signOut() {
@@ -76,7 +103,7 @@ export async function signOut() {
   setCsrf("");
   stopLive();
   navigate("/signin");
-  announce("You are signed out.");
+  announce(t("chrome.signed_out"));
 }
 
 export function navigate(path, { replace = false } = {}) {
@@ -90,16 +117,16 @@ function renderChrome() {
   const nav = document.getElementById("site-nav");
   const items = !user || user.must_change_password ? [] : user.company_kind === "partner" ? PARTNER_NAV : CUSTOMER_NAV;
   const path = location.pathname;
-  clear(nav, items.map(([href, text]) => {
+  clear(nav, items.map(([href, key]) => {
     const current = href === path || (href !== "/partner" && href !== "/customer" && path.startsWith(href + "/"));
-    return h("a", { href, "aria-current": current ? "page" : null }, text);
+    return h("a", { href, "aria-current": current ? "page" : null }, t(key));
   }));
   document.getElementById("menu-toggle").style.visibility = items.length ? "" : "hidden";
   const account = document.getElementById("account");
   clear(account, user
     ? [h("span", { "data-testid": "who" }, `${user.display_name} · ${user.email}`),
-       h("button", { type: "button", class: "secondary", onclick: signOut }, "Sign out")]
-    : location.pathname !== "/signin" ? [h("a", { href: "/signin" }, "Sign in")] : []);
+       h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out"))]
+    : location.pathname !== "/signin" ? [h("a", { href: "/signin" }, t("chrome.sign_in"))] : []);
   if (user && user.company_kind === "partner" && !user.must_change_password) startLive();
 }
 
@@ -114,7 +141,7 @@ async function render() {
   document.getElementById("menu-toggle").setAttribute("aria-expanded", "false");
   renderChrome();
   if (!hit) {
-    clear(main, h("h1", { tabindex: "-1" }, "Page not found"), h("p", {}, "This address does not lead anywhere. "), h("a", { href: home() }, "Go to the start page"));
+    clear(main, h("h1", { tabindex: "-1" }, t("chrome.not_found")), h("p", {}, t("chrome.not_found_text"), " "), h("a", { href: home() }, t("chrome.go_start")));
     return focusTitle(main);
   }
   const [match, page, need] = hit;
@@ -123,12 +150,12 @@ async function render() {
   if (need !== "any" && !user) return navigate(`/signin?next=${encodeURIComponent(path)}`, { replace: true });
   if (user && user.must_change_password && page !== "password" && need !== "any") return navigate("/password", { replace: true });
   if ((need === "partner" || need === "customer") && user.company_kind !== need) {
-    clear(main, h("h1", { tabindex: "-1" }, "Not available for your account"),
-      h("p", {}, need === "partner" ? "These pages are for partner users." : "These pages are for customer users."),
-      h("a", { class: "button", href: home() }, "Go to your start page"));
+    clear(main, h("h1", { tabindex: "-1" }, t("chrome.not_for_you")),
+      h("p", {}, need === "partner" ? t("chrome.partner_pages") : t("chrome.customer_pages")),
+      h("a", { class: "button", href: home() }, t("chrome.go_your_start")));
     return focusTitle(main);
   }
-  clear(main, h("p", { class: "loading" }, "Loading…"));
+  clear(main, h("p", { class: "loading" }, t("common.loading")));
   const token = Symbol("render");
   render.current = token;
   const ctx = {
@@ -136,7 +163,7 @@ async function render() {
     query,
     session,
     navigate,
-    title: (t) => (document.title = `${t} · Partner Portal`),
+    title: (text) => (document.title = `${text} · Partner Portal`),
     cleanup: (fn) => cleanups.push(fn),
   };
   try {
@@ -146,9 +173,9 @@ async function render() {
     clear(main, view);
   } catch (error) {
     if (render.current !== token) return;
-    clear(main, h("h1", { tabindex: "-1" }, "Something went wrong"),
+    clear(main, h("h1", { tabindex: "-1" }, t("chrome.error")),
       h("div", { class: "alert error", role: "alert" }, error.message || String(error)),
-      h("button", { type: "button", onclick: () => render() }, "Try again"));
+      h("button", { type: "button", onclick: () => render() }, t("chrome.try_again")));
   }
   focusTitle(main);
 }
@@ -182,10 +209,11 @@ function boot() {
     if (!session.user) return;
     session.user = null;
     stopLive();
-    announce("Your session has ended; please sign in again.", "error");
+    announce(t("chrome.session_ended"), "error");
     navigate(`/signin?next=${encodeURIComponent(location.pathname)}`, { replace: true });
   });
-  loadSession().then(render);
+  document.getElementById("lang-switch").addEventListener("change", (event) => switchLanguage(event.target.value));
+  loadSession().then(loadLanguage).then(render);
 }
 
 boot();

@@ -1,4 +1,5 @@
 // Small DOM helpers. Text from the API only ever becomes text nodes (never innerHTML).
+import { has, locale, t } from "./i18n.js";
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -77,7 +78,7 @@ export function field(opts) {
 }
 
 /** A form with a top alert slot; onSubmit(values, form) may throw ApiError. */
-export function form(attrs, children, onSubmit, { submitLabel = "Save", fieldMap = {}, extraButtons = [] } = {}) {
+export function form(attrs, children, onSubmit, { submitLabel = t("common.save"), fieldMap = {}, extraButtons = [] } = {}) {
   const alert = h("div", { class: "alert error", role: "alert" });
   const submit = h("button", { type: "submit" }, submitLabel);
   const el = h("form", { novalidate: true, ...attrs }, alert, children, h("div", { class: "actions" }, submit, extraButtons));
@@ -134,13 +135,13 @@ function checkRequired(formEl) {
     if (!c.name || c.disabled) continue;
     const v = c.type === "checkbox" ? "x" : c.value.trim();
     let msg = "";
-    if (c.required && !v) msg = "This field is required.";
-    else if (v && c.type === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) msg = "Enter an e-mail address like name@example.com.";
+    if (c.required && !v) msg = t("form.required");
+    else if (v && c.type === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) msg = t("form.email");
     else if (v && c.type === "number") {
       const n = Number(v);
-      if (!Number.isInteger(n)) msg = "Enter a whole number.";
-      else if (c.min !== "" && n < Number(c.min)) msg = `Enter at least ${c.min}.`;
-      else if (c.max !== "" && n > Number(c.max)) msg = `Enter at most ${c.max}.`;
+      if (!Number.isInteger(n)) msg = t("form.whole_number");
+      else if (c.min !== "" && n < Number(c.min)) msg = t("form.at_least", { min: Number(c.min) });
+      else if (c.max !== "" && n > Number(c.max)) msg = t("form.at_most", { max: Number(c.max) });
     }
     if (msg) {
       setError(c, msg);
@@ -154,9 +155,6 @@ function checkRequired(formEl) {
   return true;
 }
 
-const HUMAN = {
-  string_too_short: (e) => e.msg.replace("String should have", "Enter").replace(/characters?/, (m) => m),
-};
 
 /**
  * Shows a problem: each errors[].loc next to its field (loc ["body", "admin", "email"] -> name
@@ -187,7 +185,7 @@ export function showProblem(formEl, error, fieldMap = {}) {
     }
   }
   if (alert) {
-    alert.textContent = placed ? "Please correct the highlighted fields." : problem.detail || problem.title || "Something went wrong.";
+    alert.textContent = placed ? t("form.correct_fields") : problem.detail || problem.title || t("form.failed");
   }
   (first || alert)?.focus?.();
   if (!first && alert) alert.scrollIntoView({ block: "nearest" });
@@ -200,10 +198,13 @@ function findControl(formEl, path) {
   return el && !el.name ? el.querySelector("input, select, textarea") : el;
 }
 
+// The API's field errors are pydantic's English: a known type gets the catalogue's text.
 function humanMessage(e) {
-  const msg = String(e.msg || "Invalid value.");
-  if (HUMAN[e.type]) return HUMAN[e.type](e) + ".";
-  if (msg.startsWith("value is not a valid email address")) return "Enter a valid e-mail address.";
+  const ctx = e.ctx || {};
+  if (e.type === "string_too_short" && ctx.min_length !== undefined) return t("form.min_length", { min: Number(ctx.min_length) });
+  if (/^value is not a valid email address/.test(String(e.msg || ""))) return t("form.valid_email");
+  if (e.type && has(`form.error.${e.type}`)) return t(`form.error.${e.type}`);
+  const msg = String(e.msg || t("form.invalid"));
   return msg.endsWith(".") ? msg : msg + ".";
 }
 
@@ -216,7 +217,7 @@ export function announce(message, kind = "ok") {
 }
 
 /** The accessible confirmation dialog; resolves true when confirmed. */
-export function confirmAction(text, { title = "Are you sure?", ok = "Confirm", danger = false } = {}) {
+export function confirmAction(text, { title = t("confirm.title"), ok = t("confirm.ok"), danger = false } = {}) {
   const dialog = document.getElementById("confirm");
   document.getElementById("confirm-title").textContent = title;
   document.getElementById("confirm-text").textContent = text;
@@ -243,7 +244,7 @@ export function fmtDate(iso, withTime = false) {
   if (!iso) return "—";
   const d = new Date(iso);
   const opts = withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" };
-  return new Intl.DateTimeFormat(undefined, opts).format(d);
+  return new Intl.DateTimeFormat(locale(), opts).format(d);
 }
 
 const BADGES = {
@@ -252,7 +253,7 @@ const BADGES = {
   cancelled: "bad", suspended: "warn", disabled: "bad", closed: "", resolved: "good",
 };
 export function badge(text) {
-  return h("span", { class: `badge ${BADGES[text] || ""}` }, String(text).replace(/_/g, " "));
+  return h("span", { class: `badge ${BADGES[text] || ""}` }, has(`state.${text}`) ? t(`state.${text}`) : String(text).replace(/_/g, " "));
 }
 
 export function table(columns, rows, { caption, stack = true } = {}) {
@@ -264,7 +265,7 @@ export function table(columns, rows, { caption, stack = true } = {}) {
 }
 
 /** A URL with a Copy button (the Clipboard API, or selecting the text as a fallback). */
-export function urlBox(url, label = "Link to share") {
+export function urlBox(url, label = t("share.link")) {
   const id = nextId("url");
   const input = h("input", { id, type: "text", value: url, readonly: true, "data-testid": "share-url" });
   const button = h("button", { type: "button", class: "secondary", onclick: async () => {
@@ -274,9 +275,9 @@ export function urlBox(url, label = "Link to share") {
     } catch {
       document.execCommand?.("copy");
     }
-    button.textContent = "Copied";
-    announce("Link copied to the clipboard.");
-  } }, "Copy link");
+    button.textContent = t("share.copied");
+    announce(t("share.copied_note"));
+  } }, t("share.copy"));
   return h("div", { class: "field" }, h("label", { for: id }, label), h("div", { class: "url-box" }, input, button));
 }
 
@@ -287,7 +288,7 @@ export function pager(load, renderItems, container, { param = "cursor", nextKey 
     const answer = await load(cursor ? { [param]: cursor } : {});
     renderItems(answer.items || answer, Boolean(cursor));
     const next = answer && answer[nextKey];
-    clear(more, next ? h("button", { type: "button", class: "secondary", onclick: () => page(next) }, "Load more") : null);
+    clear(more, next ? h("button", { type: "button", class: "secondary", onclick: () => page(next) }, t("common.load_more")) : null);
   }
   container.append(more);
   return page;

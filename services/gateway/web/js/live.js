@@ -1,5 +1,6 @@
 // Live updates for partner pages: the gateway's server-sent events (GET /api/partner/events).
 // Frames are named after the event (`event: TrialInvitationRedeemed`), data = {type, data}.
+import { has, t } from "./i18n.js";
 
 const NAMES = [
   "TrialInvitationCreated", "TrialInvitationRevoked", "TrialInvitationRedeemed",
@@ -73,22 +74,7 @@ export function throttled(fn, ms = 400) {
   };
 }
 
-const WORDS = {
-  TrialInvitationRedeemed: "A customer redeemed a trial invitation",
-  TrialInvitationCreated: "A trial invitation was created",
-  TrialInvitationRevoked: "A trial invitation was revoked",
-  PurchaseOfferCreated: "A purchase offer was created",
-  PurchaseOfferWithdrawn: "A purchase offer was withdrawn",
-  OfferRedeemed: "A customer bought an offer",
-  DelegationRequested: "Delegated administration was requested",
-  DelegationOffered: "Delegated administration was offered",
-  DelegationApproved: "A customer approved delegated administration",
-  DelegationDeclined: "A customer declined delegated administration",
-  DelegationRevoked: "Delegated administration was revoked",
-  SubscriptionCreated: "A subscription was created",
-  SubscriptionConverted: "A trial converted to a paid subscription",
-  CustomerRegistered: "A new customer signed up",
-};
+// Events named in the catalogue as live.<EventName>; any other shows its own name, spaced.
 export function describe(event) {
-  return WORDS[event.name] || event.name.replace(/([a-z])([A-Z])/g, "$1 $2");
+  return has(`live.${event.name}`) ? t(`live.${event.name}`) : event.name.replace(/([a-z])([A-Z])/g, "$1 $2");
 }

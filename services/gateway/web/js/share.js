@@ -1,17 +1,19 @@
 // Sharing a link: copy it, or send it by e-mail to a list of addresses.
 import { post } from "./api.js";
 import { announce, field, form, h, urlBox } from "./dom.js";
+import { language, LANGUAGES, t, tn } from "./i18n.js";
 
 export function emailForm(sendPath, onSent) {
-  return form({ "aria-label": "Send by e-mail", "data-testid": "send-form" }, [
-    field({ name: "to", label: "Recipients", type: "textarea", rows: 3, required: true, hint: "One or more e-mail addresses, separated by commas or new lines" }),
-    field({ name: "message", label: "Personal note (optional)", type: "textarea", rows: 3 }),
+  return form({ "aria-label": t("share.send_form"), "data-testid": "send-form" }, [
+    field({ name: "to", label: t("share.recipients"), type: "textarea", rows: 3, required: true, hint: t("share.recipients_hint") }),
+    field({ name: "message", label: t("share.note"), type: "textarea", rows: 3 }),
+    field({ name: "language", label: t("share.language"), value: language(), options: LANGUAGES.map((l) => [l, t(`lang.${l}`)]) }),
   ], async (v) => {
     const to = v.to.split(/[\s,;]+/).filter(Boolean);
-    const answer = await post(sendPath, { to, message: v.message });
-    announce(`Sent to ${answer && answer.sent ? answer.sent : to.length} recipient(s).`);
+    const answer = await post(sendPath, { to, message: v.message, language: v.language });
+    announce(tn("share.sent", answer && answer.sent ? answer.sent : to.length));
     onSent?.();
-  }, { submitLabel: "Send e-mail", fieldMap: { mail_unavailable: "to" } });
+  }, { submitLabel: t("share.send_submit"), fieldMap: { mail_unavailable: "to" } });
 }
 
 /** The link with Copy, and a toggle that opens the e-mail form. */
@@ -22,7 +24,7 @@ export function sharePanel(url, sendPath) {
     toggle.setAttribute("aria-expanded", String(open));
     slot.replaceChildren(open ? emailForm(sendPath, () => toggle.click()) : "");
     if (open) slot.querySelector("textarea").focus();
-  } }, "Send by e-mail");
+  } }, t("share.send"));
   return h("div", { class: "share" }, urlBox(url), h("div", { class: "actions" }, toggle), slot);
 }
 

@@ -2,6 +2,7 @@
 // administration (customer-detail.js) or the customer's own Global admin (customer-home.js).
 import { post } from "./api.js";
 import { announce, clear, confirmAction, field, form, h } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 // What may be done to a subscription in each state (the directory enforces the same rules):
 // a trial's seats are set by its invitation, only an active subscription changes quantity or
@@ -35,39 +36,39 @@ export function subscriptionActions(s, name, url, done) {
     toggles.push(b);
     return b;
   };
-  const reason = () => field({ name: "reason", label: "Reason (optional)", maxlength: 500 });
+  const reason = () => field({ name: "reason", label: t("sub.reason"), maxlength: 500 });
   const buttons = allowed.map((action) => {
     if (action === "quantity") {
-      return opener("Change quantity", "secondary", () => form({ "aria-label": `Quantity of ${name}`, "data-testid": "quantity-form" }, [
-        field({ name: "quantity", label: `Licences of ${name}`, type: "number", required: true, min: 1, max: 1000000, value: String(s.seats), inputmode: "numeric",
-          hint: s.assigned ? `Not below the ${s.assigned} assigned to users` : undefined }),
+      return opener(t("sub.change_quantity"), "secondary", () => form({ "aria-label": t("sub.quantity_of", { service: name }), "data-testid": "quantity-form" }, [
+        field({ name: "quantity", label: t("sub.licences_of", { service: name }), type: "number", required: true, min: 1, max: 1000000, value: String(s.seats), inputmode: "numeric",
+          hint: s.assigned ? t("sub.not_below", { count: s.assigned }) : undefined }),
       ], async (v) => {
         await post(`${url}/quantity`, { quantity: Number(v.quantity) });
-        await done(`${name}: ${Number(v.quantity)} licences.`);
-      }, { submitLabel: "Save quantity", fieldMap: { quantity_unchanged: "quantity", quantity_below_assigned: "quantity" } }));
+        await done(`${name}: ${tn("common.licences", Number(v.quantity))}.`);
+      }, { submitLabel: t("sub.save_quantity"), fieldMap: { quantity_unchanged: "quantity", quantity_below_assigned: "quantity" } }));
     }
     if (action === "suspend") {
-      return opener("Suspend", "secondary", () => form({ "aria-label": `Suspend ${name}`, "data-testid": "suspend-form" }, [reason()], async (v) => {
-        if (!(await confirmAction(`${name} stops working for its users until it is reactivated.`, { title: "Suspend this subscription?", ok: "Suspend" }))) return;
+      return opener(t("sub.suspend"), "secondary", () => form({ "aria-label": t("sub.suspend_named", { service: name }), "data-testid": "suspend-form" }, [reason()], async (v) => {
+        if (!(await confirmAction(t("sub.suspend_text", { service: name }), { title: t("sub.suspend_title"), ok: t("sub.suspend") }))) return;
         await post(`${url}/suspend`, { reason: v.reason });
-        await done(`${name} suspended.`);
-      }, { submitLabel: "Suspend subscription" }));
+        await done(t("sub.suspended_note", { service: name }));
+      }, { submitLabel: t("sub.suspend_submit") }));
     }
     if (action === "cancel") {
-      return opener("Cancel subscription", "danger", () => form({ "aria-label": `Cancel ${name}`, "data-testid": "cancel-form" }, [reason()], async (v) => {
-        if (!(await confirmAction(`${name} ends for good: every licence is released and it cannot be reactivated.`, { title: "Cancel this subscription?", ok: "Cancel for good", danger: true }))) return;
+      return opener(t("sub.cancel"), "danger", () => form({ "aria-label": t("sub.cancel_named", { service: name }), "data-testid": "cancel-form" }, [reason()], async (v) => {
+        if (!(await confirmAction(t("sub.cancel_text", { service: name }), { title: t("sub.cancel_title"), ok: t("sub.cancel_ok"), danger: true }))) return;
         await post(`${url}/cancel`, { reason: v.reason });
-        await done(`${name} cancelled.`);
-      }, { submitLabel: "Confirm cancellation" }));
+        await done(t("sub.cancelled_note", { service: name }));
+      }, { submitLabel: t("sub.cancel_submit") }));
     }
     return h("button", { type: "button", class: "secondary", onclick: async () => {
       try {
         await post(`${url}/reactivate`);
-        await done(`${name} reactivated.`);
+        await done(t("sub.reactivated_note", { service: name }));
       } catch (error) {
         announce(error.message, "error");
       }
-    } }, "Reactivate");
+    } }, t("sub.reactivate"));
   });
   return h("div", { "data-testid": `sub-actions-${s.service_id}` }, h("div", { class: "actions" }, buttons), slot);
 }

@@ -4,9 +4,10 @@ import { get, items, services, serviceName } from "../api.js";
 import { announce, badge, clear, empty, fmtDate, h, table } from "../dom.js";
 import { decisionCard } from "../customer-common.js";
 import { subscriptionActions } from "../subscription-actions.js";
+import { fmtNumber, t } from "../i18n.js";
 
 export default async function customerHome(ctx) {
-  ctx.title("Your subscriptions");
+  ctx.title(t("chome.title"));
   const catalogue = await services();
   const [company, subs, requests, purchases] = await Promise.all([
     get("/api/customer"),
@@ -26,24 +27,24 @@ export default async function customerHome(ctx) {
   }
 
   function showSubscriptions(list) {
-    clear(subsCard, h("h2", { id: "subs-title" }, "Subscriptions"),
-      list.length ? table(["Service", "Licences", "State", "Trial ends", "Since", ...(isAdmin ? [""] : [])], list.map((s) => [
+    clear(subsCard, h("h2", { id: "subs-title" }, t("nav.subscriptions")),
+      list.length ? table([t("inv.service"), t("common.licences"), t("common.state"), t("chome.trial_ends"), t("common.since"), ...(isAdmin ? [""] : [])], list.map((s) => [
         h("strong", {}, serviceName(catalogue, s.service_id)),
-        h("span", { "data-testid": `sub-seats-${s.service_id}` }, String(s.seats)),
+        h("span", { "data-testid": `sub-seats-${s.service_id}` }, fmtNumber(s.seats)),
         h("span", { "data-testid": `sub-state-${s.service_id}` }, badge(s.state)),
         s.state === "trial" ? fmtDate(s.trial_ends_at) : "—", fmtDate(s.created_at),
         ...(isAdmin ? [subscriptionActions(s, serviceName(catalogue, s.service_id), `/api/customer/subscriptions/${s.subscription_id}`, done)] : [])]))
-        : empty("No subscriptions yet", "Open the invitation or offer link your partner sent you to start a trial or buy."));
+        : empty(t("chome.no_subs"), t("chome.no_subs_text")));
   }
   showSubscriptions(subs);
 
   return h("div", {},
     h("div", { class: "page-head" }, h("div", {}, h("h1", {}, company.name), h("p", {}, `${company.domain} · ${company.contact_email}`))),
-    pending.length && !isAdmin ? h("div", { class: "alert info" }, "A partner asks to administer your company. A Global admin of your company can decide under Partner access.") : null,
+    pending.length && !isAdmin ? h("div", { class: "alert info" }, t("chome.ask_admin")) : null,
     decisions,
     subsCard,
-    h("section", { class: "card", "aria-labelledby": "buy-title" }, h("h2", { id: "buy-title" }, "Purchases"),
-      purchases.length ? table(["Bought", "Services"], purchases.map((p) => [fmtDate(p.redeemed_at || p.purchased_at, true),
-        (p.lines || []).map((l) => `${l.quantity} × ${serviceName(catalogue, l.service_id)}`).join(", ")]))
-        : empty("No purchases yet", "When your partner sends you an offer, open its link to buy.")));
+    h("section", { class: "card", "aria-labelledby": "buy-title" }, h("h2", { id: "buy-title" }, t("chome.purchases")),
+      purchases.length ? table([t("chome.bought"), t("common.services")], purchases.map((p) => [fmtDate(p.redeemed_at || p.purchased_at, true),
+        (p.lines || []).map((l) => `${fmtNumber(l.quantity)} × ${serviceName(catalogue, l.service_id)}`).join(", ")]))
+        : empty(t("chome.no_purchases"), t("chome.no_purchases_text"))));
 }

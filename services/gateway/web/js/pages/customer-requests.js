@@ -1,9 +1,10 @@
 // The customer's service requests (opened by its partner), with comments.
 import { get, items, post } from "../api.js";
 import { announce, badge, clear, empty, field, fmtDate, form, h } from "../dom.js";
+import { t } from "../i18n.js";
 
 export default async function customerRequests(ctx) {
-  ctx.title("Service requests");
+  ctx.title(t("nav.service_requests"));
   const root = h("div", {});
   async function render() {
     let list;
@@ -12,21 +13,21 @@ export default async function customerRequests(ctx) {
       list = await Promise.all(summaries.map((r) => get(`/api/customer/service-requests/${r.request_id}`)));
     } catch (error) {
       if (error.status !== 404) throw error;
-      return clear(root, h("div", { class: "card" }, empty("Service requests are not available yet", "Your partner can open service requests for you once they are.")));
+      return clear(root, h("div", { class: "card" }, empty(t("sr.unavailable"), t("sr.unavailable_text"))));
     }
     clear(root, list.length ? list.map((r) => h("section", { class: "card", "aria-labelledby": `sr-${r.request_id}` },
       h("div", { class: "row" }, h("h2", { id: `sr-${r.request_id}` }, r.title), h("span", { class: "spacer" }), badge(r.state)),
-      h("p", { class: "muted small" }, `Severity ${r.severity} · opened ${fmtDate(r.created_at, true)}`),
+      h("p", { class: "muted small" }, t("sr.meta", { severity: t(`severity.${r.severity}`), when: fmtDate(r.created_at, true) })),
       h("p", {}, r.description || ""),
-      (r.notes || []).length ? h("ul", { class: "activity" }, r.notes.map((n) => h("li", {}, h("span", { class: "muted small" }, `${fmtDate(n.added_at, true)} · ${n.author_kind === "partner" ? "your partner" : "your company"}`), h("div", {}, n.body)))) : null,
-      r.state !== "closed" ? form({ "aria-label": `Comment on ${r.title}` }, [field({ name: "body", label: "Add a comment", type: "textarea", rows: 2, required: true })],
+      (r.notes || []).length ? h("ul", { class: "activity" }, r.notes.map((n) => h("li", {}, h("span", { class: "muted small" }, `${fmtDate(n.added_at, true)} · ${n.author_kind === "partner" ? t("sr.by_partner") : t("sr.by_company")}`), h("div", {}, n.body)))) : null,
+      r.state !== "closed" ? form({ "aria-label": t("sr.comment_on", { title: r.title }) }, [field({ name: "body", label: t("sr.add_comment"), type: "textarea", rows: 2, required: true })],
         async (v) => {
           await post(`/api/customer/service-requests/${r.request_id}/notes`, { body: v.body });
-          announce("Comment added.");
+          announce(t("sr.comment_added"));
           await render();
-        }, { submitLabel: "Comment" }) : null))
-      : h("div", { class: "card" }, empty("No service requests", "When your partner opens a service request for your company, you can follow it and comment here.")));
+        }, { submitLabel: t("sr.comment") }) : null))
+      : h("div", { class: "card" }, empty(t("sr.none"), t("sr.none_customer"))));
   }
   await render();
-  return h("div", {}, h("div", { class: "page-head" }, h("div", {}, h("h1", {}, "Service requests"), h("p", {}, "Tickets your partner opened for your company."))), root);
+  return h("div", {}, h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.service_requests")), h("p", {}, t("sr.customer_intro")))), root);
 }

@@ -4,35 +4,36 @@ import { clear, h } from "../dom.js";
 import { signInForm } from "../account.js";
 import { decisionCard, partnerCard } from "../customer-common.js";
 import { signOut } from "../app.js";
+import { t } from "../i18n.js";
 
 export default async function delegationPage(ctx) {
   const code = ctx.params.code;
-  ctx.title("Delegated administration request");
+  ctx.title(t("decision.title"));
   const body = h("div", { "aria-live": "polite" });
 
   async function show() {
     const user = ctx.session.user;
     if (!user) {
-      return clear(body, h("div", { class: "narrow card" }, h("h2", {}, "Sign in to decide"),
-        h("p", { class: "muted" }, "A partner asks to administer your company's account. Sign in as a Global admin of your company to see the request."),
+      return clear(body, h("div", { class: "narrow card" }, h("h2", {}, t("dpage.sign_in")),
+        h("p", { class: "muted" }, t("dpage.sign_in_text")),
         signInForm(() => show())));
     }
     if (user.company_kind !== "customer" || user.company_role !== "global_admin") {
-      return clear(body, h("div", { class: "narrow card" }, h("h2", {}, "Not for this account"),
-        h("p", {}, "Only a Global admin of the customer company can decide on this request."),
-        h("button", { type: "button", class: "secondary", onclick: signOut }, "Sign out")));
+      return clear(body, h("div", { class: "narrow card" }, h("h2", {}, t("dpage.not_for_you")),
+        h("p", {}, t("dpage.only_admin")),
+        h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out"))));
     }
     try {
       const { request, partner } = await get(`/api/customer/delegation-requests/by-code/${code}`);
       clear(body, h("div", { class: "two-col" },
         request.state === "pending" ? decisionCard(request, partner.name)
-          : h("section", { class: "card" }, h("h2", {}, `This request is ${request.state}`), h("a", { href: "/customer/access" }, "See partner access")),
-        partnerCard(partner, "Partner")));
+          : h("section", { class: "card" }, h("h2", {}, t("dpage.state", { state: t(`state.${request.state}`) })), h("a", { href: "/customer/access" }, t("decision.see_access"))),
+        partnerCard(partner, t("decision.partner"))));
     } catch (error) {
-      clear(body, h("div", { class: "narrow card" }, h("h2", {}, "Request not found"),
-        h("p", {}, error.status === 404 ? "This link is not for your company, or the request no longer exists." : error.message)));
+      clear(body, h("div", { class: "narrow card" }, h("h2", {}, t("dpage.not_found")),
+        h("p", {}, error.status === 404 ? t("dpage.not_found_text") : error.message)));
     }
   }
   await show();
-  return h("div", {}, h("div", { class: "page-head" }, h("div", {}, h("h1", {}, "Delegated administration request"))), body);
+  return h("div", {}, h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("decision.title")))), body);
 }

@@ -4,27 +4,29 @@ import { get, post, services, serviceName } from "../api.js";
 import { announce, badge, clear, confirmAction, empty, field, fmtDate, form, h, pager, shortId, table } from "../dom.js";
 import { onLive, throttled } from "../live.js";
 import { linkFor, sharePanel } from "../share.js";
+import { fmtNumber, t, tn } from "../i18n.js";
 
-export const ROLE_TEXT = { full: "Full administration", limited: "Limited administration (password resets)", "": "None" };
+/** A delegation role's name ("full", "limited"); `long` adds what it allows. */
+export const roleName = (role, long = false) => (role ? t(`role.${role}${long ? ".long" : ""}`) : t("common.none"));
 
 export default async function invitations(ctx) {
-  ctx.title("Trial invitations");
+  ctx.title(t("inv.title"));
   const catalogue = await services();
   const trials = Object.values(catalogue).filter((s) => s.trial);
   const created = h("div", { "aria-live": "polite" });
   const listBody = h("div", {});
-  const listCard = h("section", { class: "card", "aria-labelledby": "inv-list-title" }, h("h2", { id: "inv-list-title" }, "Your invitations"), listBody);
+  const listCard = h("section", { class: "card", "aria-labelledby": "inv-list-title" }, h("h2", { id: "inv-list-title" }, t("inv.list")), listBody);
   let rows = [];
 
-  const createForm = form({ "aria-label": "New trial invitation", "data-testid": "invitation-form" }, [
+  const createForm = form({ "aria-label": t("inv.new"), "data-testid": "invitation-form" }, [
     h("div", { class: "form-row" },
-      field({ name: "service_id", label: "Service", required: true, options: [["", "Choose a service…"], ...trials.map((s) => [s.service_id, `${s.name} (up to ${s.trial.max_seats} seats, ${s.trial.days} days)`])] }),
-      field({ name: "seats", label: "Seats", type: "number", required: true, min: 1, max: 1000000, value: "10", inputmode: "numeric" })),
-    field({ name: "delegation_role", label: "Delegated administration", options: [["", "Do not ask"], ["full", "Ask for Full administration"], ["limited", "Ask for Limited administration"]],
-      hint: "The customer decides after redeeming; you get nothing until they approve." }),
+      field({ name: "service_id", label: t("inv.service"), required: true, options: [["", t("inv.choose_service")], ...trials.map((s) => [s.service_id, t("inv.service_option", { name: s.name, seats: tn("inv.up_to_seats", s.trial.max_seats), days: tn("common.days", s.trial.days) })])] }),
+      field({ name: "seats", label: t("inv.seats"), type: "number", required: true, min: 1, max: 1000000, value: "10", inputmode: "numeric" })),
+    field({ name: "delegation_role", label: t("inv.delegation"), options: [["", t("deleg.ask_none")], ["full", t("deleg.ask_full")], ["limited", t("deleg.ask_limited")]],
+      hint: t("inv.delegation_hint") }),
     h("div", { class: "form-row" },
-      field({ name: "expires_at", label: "Expires on (optional)", type: "date" }),
-      field({ name: "max_redemptions", label: "Maximum redemptions (optional)", type: "number", min: 1, max: 1000000, inputmode: "numeric" })),
+      field({ name: "expires_at", label: t("common.expires_on"), type: "date" }),
+      field({ name: "max_redemptions", label: t("inv.max_redemptions"), type: "number", min: 1, max: 1000000, inputmode: "numeric" })),
   ], async (v, formEl) => {
     const body = {
       service_id: v.service_id,
@@ -36,14 +38,14 @@ export default async function invitations(ctx) {
     const inv = await post("/api/partner/invitations", body);
     const url = inv.url || linkFor("i", inv.code);
     clear(created, h("div", { class: "card hero", "data-testid": "invitation-created" },
-      h("h2", { tabindex: "-1" }, "Invitation created"),
-      h("p", {}, `${serviceName(catalogue, inv.service_id)}, ${inv.seats} seats for ${inv.trial_days} days. Send this link to one or many customers, or put it on your website.`),
+      h("h2", { tabindex: "-1" }, t("inv.created")),
+      h("p", {}, t("inv.created_text", { service: serviceName(catalogue, inv.service_id), seats: tn("common.seats", inv.seats), days: tn("common.days", inv.trial_days) })),
       sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`)));
     created.querySelector("h2").focus();
     formEl.reset();
-    announce("Invitation created.");
+    announce(t("inv.created_note"));
     await loadFirst();
-  }, { submitLabel: "Create invitation", fieldMap: { too_many_seats: "seats", service_not_found: "service_id", trial_not_offered: "service_id", no_trial: "service_id" } });
+  }, { submitLabel: t("inv.create"), fieldMap: { too_many_seats: "seats", service_not_found: "service_id", trial_not_offered: "service_id", no_trial: "service_id" } });
 
   function row(inv) {
     const url = linkFor("i", inv.code);
@@ -57,26 +59,26 @@ export default async function invitations(ctx) {
         const full = await get(`/api/partner/invitations/${inv.invitation_id}`);
         const list = full.redemptions_list || [];
         clear(details, sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
-          h("h3", {}, "Redemptions"),
-          list.length ? h("ul", {}, list.map((r) => h("li", {}, `${fmtDate(r.redeemed_at, true)} — customer `,
+          h("h3", {}, t("inv.redemptions")),
+          list.length ? h("ul", {}, list.map((r) => h("li", {}, t("inv.redeemed_by", { when: fmtDate(r.redeemed_at, true) }), " ",
             h("a", { href: `/partner/customers/${r.customer_id}` }, shortId(r.customer_id)))))
-            : h("p", { class: "muted" }, "No customer has redeemed this invitation yet."));
-      } }, "Link and redemptions"),
+            : h("p", { class: "muted" }, t("inv.no_redemptions")));
+      } }, t("inv.link_and_redemptions")),
       inv.status === "active" ? h("button", { type: "button", class: "danger", onclick: async () => {
-        if (!(await confirmAction("Customers who open the link will no longer be able to redeem it. Existing trials stay.", { title: "Revoke this invitation?", ok: "Revoke", danger: true }))) return;
+        if (!(await confirmAction(t("inv.revoke_text"), { title: t("inv.revoke_title"), ok: t("common.revoke"), danger: true }))) return;
         try {
           await post(`/api/partner/invitations/${inv.invitation_id}/revoke`);
-          announce("Invitation revoked.");
+          announce(t("inv.revoked_note"));
           await loadFirst();
         } catch (error) {
           announce(error.message, "error");
         }
-      } }, "Revoke") : null);
+      } }, t("common.revoke")) : null);
     return [
-      h("div", {}, h("strong", {}, serviceName(catalogue, inv.service_id)), h("div", { class: "muted small" }, `Created ${fmtDate(inv.created_at)}`)),
-      String(inv.seats),
-      inv.delegation_role ? ROLE_TEXT[inv.delegation_role].split(" (")[0] : "None",
-      h("span", { "data-testid": "redemptions" }, `${inv.redemptions}${inv.max_redemptions ? ` of ${inv.max_redemptions}` : ""}`),
+      h("div", {}, h("strong", {}, serviceName(catalogue, inv.service_id)), h("div", { class: "muted small" }, t("common.created_on", { date: fmtDate(inv.created_at) }))),
+      fmtNumber(inv.seats),
+      roleName(inv.delegation_role),
+      h("span", { "data-testid": "redemptions" }, inv.max_redemptions ? t("inv.redemptions_of", { count: inv.redemptions, max: inv.max_redemptions }) : fmtNumber(inv.redemptions)),
       badge(inv.status),
       h("div", {}, actions, details),
     ];
@@ -86,8 +88,8 @@ export default async function invitations(ctx) {
     rows = append ? rows.concat(items) : items;
     const tableSlot = listBody.querySelector(".table-slot");
     clear(tableSlot, rows.length
-      ? table(["Service", "Seats", "Delegation", "Redemptions", "Status", ""], rows.map(row))
-      : empty("No invitations yet", "Create one above: pick a service and a number of seats, then share the link with your customers."));
+      ? table([t("inv.service"), t("inv.seats"), t("common.delegation"), t("inv.redemptions"), t("common.status"), ""], rows.map(row))
+      : empty(t("inv.none"), t("inv.none_text")));
   }
   clear(listBody, h("div", { class: "table-slot" }));
   const loadFirst = pager((params) => get("/api/partner/invitations", { limit: 20, ...params }), renderRows, listBody, { param: "cursor", nextKey: "next_cursor" });
@@ -97,9 +99,9 @@ export default async function invitations(ctx) {
   })));
 
   return h("div", {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, "Trial invitations"),
-      h("p", {}, "Invite customers to try one service. The link names you as the advisor of every trial created through it."))),
-    h("section", { class: "card", "aria-labelledby": "inv-new-title" }, h("h2", { id: "inv-new-title" }, "New trial invitation"), createForm),
+    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("inv.title")),
+      h("p", {}, t("inv.intro")))),
+    h("section", { class: "card", "aria-labelledby": "inv-new-title" }, h("h2", { id: "inv-new-title" }, t("inv.new")), createForm),
     created,
     listCard);
 }

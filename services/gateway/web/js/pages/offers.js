@@ -4,10 +4,11 @@ import { get, post, services, serviceName } from "../api.js";
 import { announce, badge, clear, confirmAction, empty, field, fmtDate, form, h, nextId, pager, table } from "../dom.js";
 import { onLive, throttled } from "../live.js";
 import { linkFor, sharePanel } from "../share.js";
-import { ROLE_TEXT } from "./invitations.js";
+import { roleName } from "./invitations.js";
+import { fmtNumber, t } from "../i18n.js";
 
 export default async function offers(ctx) {
-  ctx.title("Purchase offers");
+  ctx.title(t("nav.offers"));
   const catalogue = await services();
   const onSale = Object.values(catalogue).filter((s) => s.on_sale !== false);
   const editor = h("div", {});
@@ -19,20 +20,20 @@ export default async function offers(ctx) {
     const remove = h("button", { type: "button", class: "link", onclick: (e) => {
       e.currentTarget.closest(".line-row").remove();
       renumber();
-    } }, "Remove");
+    } }, t("offers.remove"));
     const row = h("div", { class: "line-row", role: "group" },
-      field({ name: `lines.${i}.service_id`, label: "Service", required: true, value: line.service_id || "",
-        options: [["", "Choose…"], ...onSale.map((s) => [s.service_id, s.name])] }),
-      field({ name: `lines.${i}.quantity`, label: "Licences", type: "number", required: true, min: 1, max: 1000000, value: line.quantity ?? "", inputmode: "numeric" }),
-      field({ name: `lines.${i}.min_quantity`, label: "Min (optional)", type: "number", min: 1, max: 1000000, value: line.min_quantity ?? "", inputmode: "numeric" }),
-      field({ name: `lines.${i}.max_quantity`, label: "Max (optional)", type: "number", min: 1, max: 1000000, value: line.max_quantity ?? "", inputmode: "numeric" }),
+      field({ name: `lines.${i}.service_id`, label: t("inv.service"), required: true, value: line.service_id || "",
+        options: [["", t("offers.choose")], ...onSale.map((s) => [s.service_id, s.name])] }),
+      field({ name: `lines.${i}.quantity`, label: t("common.licences"), type: "number", required: true, min: 1, max: 1000000, value: line.quantity ?? "", inputmode: "numeric" }),
+      field({ name: `lines.${i}.min_quantity`, label: t("offers.min"), type: "number", min: 1, max: 1000000, value: line.min_quantity ?? "", inputmode: "numeric" }),
+      field({ name: `lines.${i}.max_quantity`, label: t("offers.max"), type: "number", min: 1, max: 1000000, value: line.max_quantity ?? "", inputmode: "numeric" }),
       remove);
     return row;
   }
 
   function renumber() {
     editor.querySelectorAll(".line-row").forEach((row, i) => {
-      row.setAttribute("aria-label", `Line ${i + 1}`);
+      row.setAttribute("aria-label", t("offers.line", { n: i + 1 }));
       row.querySelectorAll("[name]").forEach((c) => (c.name = c.name.replace(/^lines\.\d+\./, `lines.${i}.`)));
     });
   }
@@ -54,15 +55,15 @@ export default async function offers(ctx) {
       linesBox.append(lineRow(linesBox.children.length));
       renumber();
       linesBox.lastChild.querySelector("select").focus();
-    } }, "Add a service");
+    } }, t("offers.add_service"));
     const fields = [
-      h("fieldset", {}, h("legend", {}, "Services and exact number of licences"), linesBox, add),
-      from ? null : field({ name: "delegation_role", label: "Delegated administration", options: [["", "Do not ask"], ["full", "Ask for Full administration"], ["limited", "Ask for Limited administration"]] }),
-      from ? null : field({ name: "customer_may_change_quantities", label: "The customer may change the quantities when buying", type: "checkbox", value: true, hint: "Within the min and max of each line, when given" }),
-      field({ name: "expires_at", label: "Expires on (optional)", type: "date" }),
-      from ? field({ name: "withdraw_replaced", label: "Withdraw the old offer", type: "checkbox", value: false, hint: "Otherwise the old offer stays valid too" }) : null,
+      h("fieldset", {}, h("legend", {}, t("offers.lines")), linesBox, add),
+      from ? null : field({ name: "delegation_role", label: t("inv.delegation"), options: [["", t("deleg.ask_none")], ["full", t("deleg.ask_full")], ["limited", t("deleg.ask_limited")]] }),
+      from ? null : field({ name: "customer_may_change_quantities", label: t("offers.changeable"), type: "checkbox", value: true, hint: t("offers.changeable_hint") }),
+      field({ name: "expires_at", label: t("common.expires_on"), type: "date" }),
+      from ? field({ name: "withdraw_replaced", label: t("offers.withdraw_old"), type: "checkbox", value: false, hint: t("offers.withdraw_old_hint") }) : null,
     ];
-    const f = form({ "aria-label": from ? "New offer from an old one" : "New purchase offer", "data-testid": "offer-form" }, fields, async (v, formEl) => {
+    const f = form({ "aria-label": from ? t("offers.from_old") : t("offers.new"), "data-testid": "offer-form" }, fields, async (v, formEl) => {
       const lines = collectLines(v);
       const expires_at = v.expires_at ? new Date(v.expires_at + "T23:59:59").toISOString() : null;
       const offer = from
@@ -71,36 +72,36 @@ export default async function offers(ctx) {
       showCreated(offer);
       showEditor(null);
       await loadFirst();
-    }, { submitLabel: from ? "Create the new offer" : "Create offer",
+    }, { submitLabel: from ? t("offers.create_new") : t("offers.create"),
       fieldMap: { quantity_out_of_bounds: "lines.0.quantity", service_not_on_sale: "lines.0.service_id", service_not_found: "lines.0.service_id" },
-      extraButtons: from ? [h("button", { type: "button", class: "secondary", onclick: () => showEditor(null) }, "Cancel")] : [] });
+      extraButtons: from ? [h("button", { type: "button", class: "secondary", onclick: () => showEditor(null) }, t("common.cancel"))] : [] });
     renumber();
     const titleId = nextId("offer-editor");
     clear(editor, h("section", { class: "card", "aria-labelledby": titleId },
-      h("h2", { id: titleId, tabindex: "-1" }, from ? "New offer from an old one" : "New purchase offer"),
-      from ? h("p", { class: "muted" }, `Based on the offer of ${fmtDate(from.created_at)}. Change the quantities, then choose whether the old offer stays valid.`) : null,
+      h("h2", { id: titleId, tabindex: "-1" }, from ? t("offers.from_old") : t("offers.new")),
+      from ? h("p", { class: "muted" }, t("offers.based_on", { date: fmtDate(from.created_at) })) : null,
       f));
     if (from) editor.querySelector("h2").focus();
   }
 
   function showCreated(offer) {
     clear(created, h("div", { class: "card hero", "data-testid": "offer-created" },
-      h("h2", { tabindex: "-1" }, offer.replaces_offer_id ? "New offer created" : "Offer created"),
-      h("p", {}, offer.lines.map((l) => `${l.quantity} × ${serviceName(catalogue, l.service_id)}`).join(", ")),
+      h("h2", { tabindex: "-1" }, offer.replaces_offer_id ? t("offers.new_created") : t("offers.created")),
+      h("p", {}, offer.lines.map((l) => `${fmtNumber(l.quantity)} × ${serviceName(catalogue, l.service_id)}`).join(", ")),
       sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`)));
     created.querySelector("h2").focus();
-    announce("Offer created.");
+    announce(t("offers.created_note"));
   }
 
   function row(offer) {
     const details = h("div", {});
     return [
-      h("div", {}, offer.lines.map((l) => h("div", {}, `${l.quantity} × ${l.name || serviceName(catalogue, l.service_id)}`,
-        l.min_quantity || l.max_quantity ? h("span", { class: "muted small" }, ` (${l.min_quantity || 1}–${l.max_quantity || "any"})`) : null)),
-        h("div", { class: "muted small" }, `Created ${fmtDate(offer.created_at)}${offer.replaces_offer_id ? " · replaces an earlier offer" : ""}`)),
-      offer.delegation_role ? ROLE_TEXT[offer.delegation_role].split(" (")[0] : "None",
-      offer.customer_may_change_quantities ? "Yes" : "No",
-      String(offer.redemptions ?? 0),
+      h("div", {}, offer.lines.map((l) => h("div", {}, `${fmtNumber(l.quantity)} × ${l.name || serviceName(catalogue, l.service_id)}`,
+        l.min_quantity || l.max_quantity ? h("span", { class: "muted small" }, ` (${fmtNumber(l.min_quantity || 1)}–${l.max_quantity ? fmtNumber(l.max_quantity) : t("offers.any")})`) : null)),
+        h("div", { class: "muted small" }, t("common.created_on", { date: fmtDate(offer.created_at) }), offer.replaces_offer_id ? ` · ${t("offers.replaces")}` : "")),
+      roleName(offer.delegation_role),
+      offer.customer_may_change_quantities ? t("common.yes") : t("common.no"),
+      fmtNumber(offer.redemptions ?? 0),
       badge(offer.status),
       h("div", {}, h("div", { class: "actions" },
         h("button", { type: "button", class: "secondary", "aria-expanded": "false", onclick: (e) => {
@@ -108,26 +109,26 @@ export default async function offers(ctx) {
           const open = b.getAttribute("aria-expanded") !== "true";
           b.setAttribute("aria-expanded", String(open));
           clear(details, open ? sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`) : null);
-        } }, "Link"),
-        h("button", { type: "button", class: "secondary", onclick: () => showEditor(offer) }, "New offer from this"),
+        } }, t("offers.link")),
+        h("button", { type: "button", class: "secondary", onclick: () => showEditor(offer) }, t("offers.new_from_this")),
         offer.status === "active" ? h("button", { type: "button", class: "danger", onclick: async () => {
-          if (!(await confirmAction("Customers will no longer be able to buy through this offer's link.", { title: "Withdraw this offer?", ok: "Withdraw", danger: true }))) return;
+          if (!(await confirmAction(t("offers.withdraw_text"), { title: t("offers.withdraw_title"), ok: t("offers.withdraw"), danger: true }))) return;
           try {
             await post(`/api/partner/offers/${offer.offer_id}/withdraw`);
-            announce("Offer withdrawn.");
+            announce(t("offers.withdrawn_note"));
             await loadFirst();
           } catch (error) {
             announce(error.message, "error");
           }
-        } }, "Withdraw") : null), details),
+        } }, t("offers.withdraw")) : null), details),
     ];
   }
 
   function renderRows(items, append) {
     rows = append ? rows.concat(items) : items;
     clear(listBody.querySelector(".table-slot"), rows.length
-      ? table(["Services", "Delegation", "Quantities changeable", "Purchases", "Status", ""], rows.map(row))
-      : empty("No purchase offers yet", "After a trial, build an offer above with the exact number of licences, then send the link to the customer."));
+      ? table([t("common.services"), t("common.delegation"), t("offers.col_changeable"), t("chome.purchases"), t("common.status"), ""], rows.map(row))
+      : empty(t("offers.none"), t("offers.none_text")));
   }
   const loadFirst = pager((params) => get("/api/partner/offers", { limit: 20, ...params }), renderRows, listBody, { param: "cursor", nextKey: "next_cursor" });
   await loadFirst();
@@ -137,8 +138,8 @@ export default async function offers(ctx) {
   showEditor(null);
 
   return h("div", {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, "Purchase offers"),
-      h("p", {}, "Offer one or more services with an exact number of licences. The link names you as the advisor."))),
+    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.offers")),
+      h("p", {}, t("offers.intro")))),
     editor, created,
-    h("section", { class: "card", "aria-labelledby": "offer-list-title" }, h("h2", { id: "offer-list-title" }, "Your offers"), listBody));
+    h("section", { class: "card", "aria-labelledby": "offer-list-title" }, h("h2", { id: "offer-list-title" }, t("offers.list")), listBody));
 }

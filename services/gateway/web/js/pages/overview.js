@@ -2,17 +2,18 @@
 import { get } from "../api.js";
 import { clear, h } from "../dom.js";
 import { describe, onLive, onLiveState, throttled } from "../live.js";
+import { fmtNumber, locale, t } from "../i18n.js";
 
 const TILES = [
-  ["customers", "/partner/customers", "Customers", "Find a customer and act for it"],
-  ["active_invitations", "/partner/invitations", "Active trial invitations", "Invite customers to try a service"],
-  ["open_offers", "/partner/offers", "Open purchase offers", "Offer licences to buy"],
-  ["pending_delegations", "/partner/delegations", "Pending delegations", "Requests waiting for the customer"],
-  ["open_service_requests", "/partner/customers", "Open service requests", "Tickets opened for customers"],
+  ["customers", "/partner/customers"],
+  ["active_invitations", "/partner/invitations"],
+  ["open_offers", "/partner/offers"],
+  ["pending_delegations", "/partner/delegations"],
+  ["open_service_requests", "/partner/customers"],
 ];
 
 export default async function overview(ctx) {
-  ctx.title("Partner overview");
+  ctx.title(t("overview.title"));
   const user = ctx.session.user;
   const supporting = user.supported_access === "full" || user.supported_access === "limited";
   const counts = Object.fromEntries(TILES.map(([key]) => [key, h("span", { class: "count", "data-testid": `count-${key}` }, "–")]));
@@ -21,7 +22,7 @@ export default async function overview(ctx) {
     if (!supporting) return;
     try {
       const answer = await get("/api/partner/overview");
-      for (const [key] of TILES) counts[key].textContent = answer[key] ?? "–";
+      for (const [key] of TILES) counts[key].textContent = typeof answer[key] === "number" ? fmtNumber(answer[key]) : "–";
     } catch {
       /* the tiles keep their last numbers */
     }
@@ -31,38 +32,38 @@ export default async function overview(ctx) {
   const activity = h("ul", { class: "activity", "aria-live": "polite", "data-testid": "activity" });
   const liveNote = h("span", { class: "badge", "data-testid": "live-state" }, "");
   ctx.cleanup(onLiveState((s) => {
-    liveNote.textContent = s === "on" ? "Live" : s === "reconnecting" ? "Reconnecting…" : "Not live";
+    liveNote.textContent = s === "on" ? t("overview.live") : s === "reconnecting" ? t("overview.reconnecting") : t("overview.not_live");
     liveNote.className = `badge ${s === "on" ? "good" : "warn"}`;
   }));
   const later = throttled(refresh);
   ctx.cleanup(onLive((event) => {
     later();
     if (activity.querySelector(".empty-note")) clear(activity);
-    activity.prepend(h("li", {}, h("span", { class: "muted small" }, new Date().toLocaleTimeString(), " · "), describe(event)));
+    activity.prepend(h("li", {}, h("span", { class: "muted small" }, new Date().toLocaleTimeString(locale()), " · "), describe(event)));
     while (activity.children.length > 8) activity.lastChild.remove();
   }));
-  activity.append(h("li", { class: "empty-note muted" }, "Redemptions, purchases and delegation decisions appear here as they happen."));
+  activity.append(h("li", { class: "empty-note muted" }, t("overview.activity_empty")));
 
   const tiles = supporting
-    ? TILES.map(([key, href, label, hint]) => h("a", { class: "tile", href, "data-testid": `tile-${key}` },
-        counts[key], h("div", { class: "label" }, label), h("div", { class: "hint" }, hint)))
-    : [h("div", { class: "card" }, h("p", {}, "Your account has no admin access to supported companies, so customer tasks are hidden. A Global admin of your company can grant it on the Users page."))];
+    ? TILES.map(([key, href]) => h("a", { class: "tile", href, "data-testid": `tile-${key}` },
+        counts[key], h("div", { class: "label" }, t(`overview.tile.${key}`)), h("div", { class: "hint" }, t(`overview.tile.${key}.hint`))))
+    : [h("div", { class: "card" }, h("p", {}, t("overview.no_access")))];
 
   return h("div", {},
     h("div", { class: "page-head" },
-      h("div", {}, h("h1", {}, "Partner overview"), h("p", {}, `Welcome, ${user.display_name}.`)),
+      h("div", {}, h("h1", {}, t("overview.title")), h("p", {}, t("overview.welcome", { name: user.display_name }))),
       liveNote),
-    h("section", { "aria-label": "Counts" }, h("div", { class: "grid" }, tiles)),
+    h("section", { "aria-label": t("overview.counts") }, h("div", { class: "grid" }, tiles)),
     h("div", { class: "two-col", style: null },
       h("section", { class: "card", "aria-labelledby": "tasks-title" },
-        h("h2", { id: "tasks-title" }, "Tasks"),
+        h("h2", { id: "tasks-title" }, t("overview.tasks")),
         h("ul", {},
-          h("li", {}, h("a", { href: "/partner/invitations" }, "Create a trial invitation")),
-          h("li", {}, h("a", { href: "/partner/offers" }, "Build a purchase offer")),
-          h("li", {}, h("a", { href: "/partner/delegations" }, "Offer delegated administration to a customer")),
-          h("li", {}, h("a", { href: "/partner/customers" }, "Find a customer, reset a password, open a service request")),
-          h("li", {}, h("a", { href: "/partner/users" }, "Manage your company's users and their admin access")),
-          h("li", {}, h("a", { href: "/partner/company" }, "Company information shown to customers")))),
+          h("li", {}, h("a", { href: "/partner/invitations" }, t("overview.task.invite"))),
+          h("li", {}, h("a", { href: "/partner/offers" }, t("overview.task.offer"))),
+          h("li", {}, h("a", { href: "/partner/delegations" }, t("overview.task.delegate"))),
+          h("li", {}, h("a", { href: "/partner/customers" }, t("overview.task.support"))),
+          h("li", {}, h("a", { href: "/partner/users" }, t("overview.task.users"))),
+          h("li", {}, h("a", { href: "/partner/company" }, t("overview.task.company"))))),
       h("section", { class: "card", "aria-labelledby": "activity-title" },
-        h("h2", { id: "activity-title" }, "Live activity"), activity)));
+        h("h2", { id: "activity-title" }, t("overview.activity")), activity)));
 }

@@ -1,16 +1,19 @@
 // The partner's users and their two kinds of admin access.
 import { get, items, patch, post } from "../api.js";
 import { announce, badge, clear, confirmAction, empty, field, form, h, table } from "../dom.js";
+import { has, t } from "../i18n.js";
+import { roleName } from "./invitations.js";
 
-export const COMPANY_ROLES = [
-  ["none", "None"], ["global_admin", "Global admin"], ["billing_admin", "Billing admin"],
-  ["password_admin", "Password admin"], ["service_admin", "Service admin"], ["user_management_admin", "User management admin"],
-];
-export const SUPPORTED = [["none", "None"], ["full", "Full administration"], ["limited", "Limited administration"]];
-const label = (list, v) => (list.find(([k]) => k === v) || [v, v])[1];
+const COMPANY_ROLES = ["none", "global_admin", "billing_admin", "password_admin", "service_admin", "user_management_admin"];
+const SUPPORTED = ["none", "full", "limited"];
+/** An admin role's name (global_admin -> "Global admin"). */
+export const companyRole = (role) => (has(`company_role.${role}`) ? t(`company_role.${role}`) : String(role).replace(/_/g, " "));
+const supportedName = (access) => (access === "none" ? t("common.none") : roleName(access));
+const roleOptions = () => COMPANY_ROLES.map((r) => [r, companyRole(r)]);
+const supportedOptions = () => SUPPORTED.map((r) => [r, supportedName(r)]);
 
 export default async function users(ctx) {
-  ctx.title("Users");
+  ctx.title(t("nav.users"));
   const me = ctx.session.user;
   const mayManage = me.company_role === "global_admin" || me.company_role === "user_management_admin";
   const listSlot = h("div", {});
@@ -19,22 +22,22 @@ export default async function users(ctx) {
   function showSecret(title, user, password) {
     clear(secret, h("div", { class: "card hero", "data-testid": "temporary-password" },
       h("h2", { tabindex: "-1" }, title),
-      h("p", {}, `Give this temporary password to ${user.display_name} (${user.email}). It is shown only once; they choose their own at first sign-in.`),
+      h("p", {}, t("users.give_password", { name: user.display_name, email: user.email })),
       h("p", { class: "secret" }, password)));
     secret.querySelector("h2").focus();
   }
 
   async function load() {
     const list = items(await get("/api/partner/users"));
-    clear(listSlot, list.length ? table(["User", "Admin access to your company", "Admin access to customers", "Status", ""], list.map((u) => {
+    clear(listSlot, list.length ? table([t("cdetail.user"), t("users.company_access"), t("users.customer_access"), t("common.status"), ""], list.map((u) => {
       const self = u.user_id === me.user_id;
-      const cRole = field({ name: "company_role", label: `Company role of ${u.display_name}`, options: COMPANY_ROLES, value: u.company_role });
-      const sAccess = field({ name: "supported_access", label: `Customer access of ${u.display_name}`, options: SUPPORTED, value: u.supported_access });
+      const cRole = field({ name: "company_role", label: t("users.company_role_of", { name: u.display_name }), options: roleOptions(), value: u.company_role });
+      const sAccess = field({ name: "supported_access", label: t("users.customer_access_of", { name: u.display_name }), options: supportedOptions(), value: u.supported_access });
       const disabled = Boolean(u.disabled_at);
       return [
-        h("div", {}, h("strong", {}, u.display_name), self ? h("span", { class: "muted" }, " (you)") : null, h("div", { class: "muted small" }, u.email)),
-        mayManage && !self ? cRole : label(COMPANY_ROLES, u.company_role),
-        mayManage && !self ? sAccess : label(SUPPORTED, u.supported_access),
+        h("div", {}, h("strong", {}, u.display_name), self ? h("span", { class: "muted" }, ` (${t("users.you")})`) : null, h("div", { class: "muted small" }, u.email)),
+        mayManage && !self ? cRole : companyRole(u.company_role),
+        mayManage && !self ? sAccess : supportedName(u.supported_access),
         disabled ? badge("disabled") : u.must_change_password ? badge("pending") : badge("active"),
         mayManage && !self ? h("div", { class: "actions" },
           h("button", { type: "button", class: "secondary", onclick: async () => {
@@ -42,56 +45,56 @@ export default async function users(ctx) {
               await patch(`/api/partner/users/${u.user_id}`, {
                 company_role: cRole.querySelector("select").value, supported_access: sAccess.querySelector("select").value,
               });
-              announce(`Access of ${u.display_name} saved.`);
+              announce(t("users.access_saved", { name: u.display_name }));
               await load();
             } catch (error) {
               announce(error.message, "error");
             }
-          } }, "Save access"),
+          } }, t("users.save_access")),
           h("button", { type: "button", class: "secondary", onclick: async () => {
-            if (!(await confirmAction(`${u.display_name} will be signed out and must sign in with a temporary password.`, { title: "Reset the password?", ok: "Reset password" }))) return;
+            if (!(await confirmAction(t("users.reset_text", { name: u.display_name }), { title: t("users.reset_title"), ok: t("users.reset") }))) return;
             try {
               const answer = await post(`/api/partner/users/${u.user_id}/reset-password`);
-              showSecret("Password reset", u, answer.temporary_password);
+              showSecret(t("users.reset_done"), u, answer.temporary_password);
             } catch (error) {
               announce(error.message, "error");
             }
-          } }, "Reset password"),
+          } }, t("users.reset")),
           h("button", { type: "button", class: disabled ? "secondary" : "danger", onclick: async () => {
-            if (!disabled && !(await confirmAction(`${u.display_name} will be signed out and cannot sign in until enabled again.`, { title: "Disable this user?", ok: "Disable", danger: true }))) return;
+            if (!disabled && !(await confirmAction(t("users.disable_text", { name: u.display_name }), { title: t("users.disable_title"), ok: t("users.disable"), danger: true }))) return;
             try {
               await post(`/api/partner/users/${u.user_id}/${disabled ? "enable" : "disable"}`);
-              announce(`${u.display_name} ${disabled ? "enabled" : "disabled"}.`);
+              announce(t(disabled ? "users.enabled_note" : "users.disabled_note", { name: u.display_name }));
               await load();
             } catch (error) {
               announce(error.message, "error");
             }
-          } }, disabled ? "Enable" : "Disable")) : "",
+          } }, disabled ? t("users.enable") : t("users.disable"))) : "",
       ];
-    })) : empty("No users", "Add the people of your company below."));
+    })) : empty(t("users.none"), t("users.none_text")));
   }
   await load();
 
-  const addForm = mayManage ? form({ "aria-label": "Add a user", "data-testid": "user-form" }, [
+  const addForm = mayManage ? form({ "aria-label": t("users.add"), "data-testid": "user-form" }, [
     h("div", { class: "form-row" },
-      field({ name: "display_name", label: "Name", required: true }),
-      field({ name: "email", label: "E-mail", type: "email", required: true })),
+      field({ name: "display_name", label: t("users.name"), required: true }),
+      field({ name: "email", label: t("signin.email"), type: "email", required: true })),
     h("div", { class: "form-row" },
-      field({ name: "company_role", label: "Admin access to your company", options: COMPANY_ROLES }),
-      field({ name: "supported_access", label: "Admin access to customers", options: SUPPORTED,
-        hint: "Full = Global admin in every customer that delegated to you; Limited = password resets only" })),
+      field({ name: "company_role", label: t("users.company_access"), options: roleOptions() }),
+      field({ name: "supported_access", label: t("users.customer_access"), options: supportedOptions(),
+        hint: t("users.customer_access_hint") })),
   ], async (v, formEl) => {
     const answer = await post("/api/partner/users", v);
-    showSecret("User added", answer, answer.temporary_password);
+    showSecret(t("users.added"), answer, answer.temporary_password);
     formEl.reset();
     await load();
-  }, { submitLabel: "Add user", fieldMap: { email_taken: "email", user_email_taken: "email" } }) : null;
+  }, { submitLabel: t("users.add_submit"), fieldMap: { email_taken: "email", user_email_taken: "email" } }) : null;
 
   return h("div", {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, "Users"),
-      h("p", {}, "Each user has admin access to your company (one role or none) and admin access to the customers you support."))),
+    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.users")),
+      h("p", {}, t("users.intro")))),
     secret,
-    h("section", { class: "card", "aria-labelledby": "users-title" }, h("h2", { id: "users-title" }, "Your company's users"), listSlot,
-      mayManage ? null : h("p", { class: "muted small" }, "Only a Global admin or a User management admin can change users.")),
-    addForm ? h("section", { class: "card", "aria-labelledby": "add-title" }, h("h2", { id: "add-title" }, "Add a user"), addForm) : null);
+    h("section", { class: "card", "aria-labelledby": "users-title" }, h("h2", { id: "users-title" }, t("users.list")), listSlot,
+      mayManage ? null : h("p", { class: "muted small" }, t("users.only_admins"))),
+    addForm ? h("section", { class: "card", "aria-labelledby": "add-title" }, h("h2", { id: "add-title" }, t("users.add")), addForm) : null);
 }
