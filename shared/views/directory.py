@@ -9,6 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.cursor import Page
+
 CompanyKind = Literal["partner", "customer"]
 SubscriptionState = Literal["trial", "active", "suspended", "cancelled", "expired"]
 DelegationRole = Literal["full", "limited"]
@@ -140,13 +142,7 @@ class CustomerInReach(_View):
     delegation_role: DelegationRole | None = Field(description="Active delegation, if any")
 
 
-class CustomerPage(_View):
-    """One page of a customer search, in name order."""
-
-    items: list[CustomerInReach] = Field(description="This page's customers")
-    next_cursor: str | None = Field(
-        default=None, description="Pass as `cursor` for the next page; null on the last page."
-    )
+CustomerPage = Page[CustomerInReach]  # a customer search, in name order
 
 
 class ServiceRequest(_View):
@@ -221,13 +217,7 @@ class AuditRecord(_View):
     reason: str | None = Field(description="Why it was refused")
 
 
-class AuditPage(_View):
-    """One page of audit records, newest first."""
-
-    items: list[AuditRecord] = Field(description="This page's records")
-    next_cursor: str | None = Field(
-        default=None, description="Pass as `cursor` for the next page; null on the last page."
-    )
+AuditPage = Page[AuditRecord]  # newest first
 
 
 class PartnerCounts(_View):
