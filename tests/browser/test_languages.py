@@ -123,6 +123,11 @@ async def test_an_invitation_in_italian_from_sign_in_to_redemption(
     await partner.goto("/signin")
     await expect(partner.get_by_role("heading", name="Accedi")).to_be_visible()
     await assert_italian(partner, "sign-in")
+    await sign_in(partner, DEMO.email, "not the password", button="Accedi")
+    await expect(partner.get_by_role("alert")).to_have_text(
+        "L'indirizzo e-mail o la password non sono corretti."
+    )
+    await assert_italian(partner, "sign-in refused")
     await sign_in(partner, DEMO.email, DEMO.password, button="Accedi")
     await expect(partner.get_by_role("heading", name="Panoramica del partner")).to_be_visible()
     await expect(partner.get_by_test_id("live-state")).to_have_text("In tempo reale")
@@ -139,8 +144,15 @@ async def test_an_invitation_in_italian_from_sign_in_to_redemption(
     await partner.get_by_role("button", name="Crea invito").click()
     seats = await partner.get_by_label("Postazioni").get_attribute("id")
     await expect(partner.locator(f"#{seats}-error")).to_have_text(
-        "Immettere un valore non inferiore a 1."
+        "Immetti un valore non inferiore a 1."
     )
+    # A refusal by the invitations service shows in Italian too (its own detail is English).
+    await partner.get_by_label("Postazioni").fill("400")
+    await partner.get_by_role("button", name="Crea invito").click()
+    await expect(partner.locator(f"#{seats}-error")).to_have_text(
+        "Il numero di postazioni supera il massimo consentito per la prova di questo servizio."
+    )
+    await assert_italian(partner, "invitation refused")
     await partner.get_by_label("Postazioni").fill("10")
     await partner.get_by_label("Amministrazione delegata").select_option("full")
     await partner.get_by_role("button", name="Crea invito").click()
@@ -192,7 +204,7 @@ async def test_an_invitation_in_italian_from_sign_in_to_redemption(
     await screenshot(customer, "it-invitation-redeemed")
 
     await customer.get_by_role("link", name="Visualizza gli abbonamenti").click()
-    await expect(customer.get_by_test_id("sub-state-o365-e3")).to_have_text("prova")
+    await expect(customer.get_by_test_id("sub-state-o365-e3")).to_have_text("in prova")
     await assert_italian(customer, "customer subscriptions")
     await customer.get_by_role("link", name="Accesso dei partner").click()
     await expect(

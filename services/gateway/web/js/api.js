@@ -1,9 +1,17 @@
 // The gateway's JSON API, as the page uses it: same-origin cookies, the CSRF token echoed on
 // every state-changing request, an Idempotency-Key on every POST, problems as ApiError.
-import { t } from "./i18n.js";
+import { has, language, t } from "./i18n.js";
+
+// The services explain a refusal in English, naming the numbers (detail); in another language
+// the catalogue's text for the problem's code (problem.<code>) replaces it where there is one.
+function localised(problem) {
+  const key = `problem.${problem.code}`;
+  return problem.code && language() !== "en" && has(key) ? { ...problem, detail: t(key) } : problem;
+}
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, original) {
+    const problem = localised(original);
     super(problem.detail || problem.title || t("api.failed", { status }));
     this.status = status;
     this.problem = problem;
