@@ -7,6 +7,8 @@ RUN UV_PROJECT_ENVIRONMENT=/app/.venv uv sync --frozen --no-dev --no-install-pro
 COPY shared ./shared
 COPY services ./services
 COPY tools ./tools
+# The Kafka contract the gateway serves at /asyncapi.yaml (its rendered page needs `make`).
+COPY docs/asyncapi.yaml ./docs/asyncapi.yaml
 ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 PORTAL_HTTP_HOST=0.0.0.0
 USER nobody
 CMD ["sh", "-c", "exec python -m services.${PORTAL_SERVICE}"]

@@ -22,6 +22,7 @@ from services.gateway.config import Settings
 from services.gateway.deps import Gateway
 from services.gateway.entrypoints import (
     acting,
+    asyncapi,
     customer,
     delegations,
     docs,
@@ -66,6 +67,7 @@ ROUTERS = (
     public,
     preferences,
     docs,
+    asyncapi,
     web,
 )
 
