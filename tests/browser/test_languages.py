@@ -226,6 +226,43 @@ async def test_an_invitation_in_italian_from_sign_in_to_redemption(
     )
     await assert_italian(partner, "customer detail")
 
+    # Every other partner page, and the customer's service requests, speak Italian as well.
+    for link, heading in [
+        ("Offerte di acquisto", "Nuova offerta di acquisto"),
+        ("Amministrazione delegata", "Relazioni di amministrazione delegata"),
+        ("Utenti", "Utenti dell'azienda"),
+        ("Informazioni sull'azienda", "Profilo visibile ai clienti"),
+    ]:
+        await partner.get_by_role("link", name=link, exact=True).first.click()
+        await expect(partner.get_by_role("heading", name=heading)).to_be_visible()
+        await assert_italian(partner, link)
+    # A purchase offer: built by the partner, bought by the customer, in Italian.
+    await partner.get_by_role("link", name="Offerte di acquisto", exact=True).first.click()
+    offer_form = partner.get_by_test_id("offer-form")
+    await offer_form.get_by_label("Servizio").select_option("o365-e3")
+    await offer_form.get_by_label("Licenze", exact=True).fill("12")
+    await offer_form.get_by_role("button", name="Crea offerta").click()
+    offer = partner.get_by_test_id("offer-created")
+    await expect(offer).to_contain_text("12 \u00d7 Office 365 E3")
+    await assert_italian(partner, "offer created")
+    offer_path = urlsplit(await offer.get_by_test_id("share-url").input_value()).path
+    await customer.goto(offer_path)
+    await expect(customer.get_by_test_id("offer-summary")).to_have_text(
+        "12 licenze di Office 365 E3"
+    )
+    await assert_italian(customer, "offer page")
+    await customer.get_by_role("button", name="Acquista", exact=True).click()
+    await expect(customer.get_by_role("dialog")).to_contain_text(
+        "Stai acquistando 12 \u00d7 Office"
+    )
+    await customer.get_by_role("dialog").get_by_role("button", name="Acquista ora").click()
+    await expect(customer.get_by_test_id("purchased")).to_contain_text("12 \u00d7 Office 365 E3")
+    await assert_italian(customer, "offer bought")
+
+    await customer.get_by_role("link", name="Richieste di assistenza").click()
+    await expect(customer.locator("h1")).to_have_text("Richieste di assistenza")
+    await assert_italian(customer, "customer service requests")
+
 
 async def _language(page: Page) -> Any:
     return await page.evaluate("document.documentElement.lang")
