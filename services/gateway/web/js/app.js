@@ -77,7 +77,11 @@ async function loadLanguage() {
   } catch {
     /* English, the default */
   }
-  if (wanted !== language() || !document.documentElement.dataset.ready) await useLanguage(wanted);
+  try {
+    if (wanted !== language() || !document.documentElement.dataset.ready) await useLanguage(wanted);
+  } catch {
+    /* the catalogue did not load: the page still renders, showing keys */
+  }
   document.documentElement.dataset.ready = "1";
   document.getElementById("lang-switch").value = language();
 }
