@@ -18,7 +18,19 @@ class Settings(ServiceSettings):
     overview_fresh_seconds: float = Field(
         default=5.0,
         ge=0,
-        description="Longest a partner's overview counts are reused when no event names it",
+        description="Longest a partner's overview counts are reused when no event names it"
+        " (invitations pass their expiry time unannounced)",
+    )
+    fresh_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="Longest another kept read (company, a customer's pages) is reused when no"
+        " event names what it depends on; then it is refreshed in the background",
+    )
+    fresh_settle_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="A read is not kept within this long of an event naming what it depends on",
     )
     session_cache_seconds: float = Field(
         default=2.0, ge=0, description="How long a gateway reuses a session it read"

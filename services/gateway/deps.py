@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from starlette.responses import Response
 
-from services.gateway.adapters.fresh import FreshPerPartner
+from services.gateway.adapters.fresh import Fresh
 from services.gateway.adapters.idempotency import IdempotencyStore
 from services.gateway.adapters.mailer import Mailer
 from services.gateway.adapters.preferences import PreferenceStore
@@ -38,8 +41,36 @@ class Gateway:
     limiters: dict[str, RateLimiter]
     live: LiveFeed
     mailer: Mailer
-    overviews: FreshPerPartner[Any]
+    fresh: Fresh[Any]
     preferences: PreferenceStore
+
+    async def read(
+        self, client: ServiceClient, path: str, *, ids: Iterable[UUID], **params: Any
+    ) -> Response:
+        """A view relayed from its owner as it is, and kept (``adapters/fresh.py``) until an
+        event names one of ``ids``: the ids the answer depends on, the reader's own among them
+        when the owner's answer depends on who asks."""
+        key = (client.name, path, *((k, _hashable(v)) for k, v in sorted(params.items())))
+        body = await self.fresh.get(key, ids, lambda: client.read(path, **params))
+        return Response(body, media_type="application/json")
+
+    async def partner_profile(self, partner_id: UUID) -> dict[str, Any] | None:
+        """A partner's public profile (name and support details: what its customers see),
+        kept until an event names the partner; None for no such partner."""
+        profile: dict[str, Any] | None = await self.fresh.get(
+            ("partner-public", partner_id),
+            (partner_id,),
+            lambda: self.directory.get_or_none(f"/internal/partners/{partner_id}/public"),
+            keep=lambda found: found is not None,
+        )
+        return profile
+
+    async def partner_named_by(self, partner_id: Any) -> dict[str, Any]:
+        """``partner_profile`` of a partner another service's answer names: 404 if none."""
+        profile = await self.partner_profile(UUID(str(partner_id)))
+        if profile is None:
+            raise Problem(404, "not_found", "No such resource.")
+        return profile
 
     async def execute(
         self, command: Command, *, topic: str, lagging_views: frozenset[str] = frozenset()
@@ -70,6 +101,10 @@ class Gateway:
             raise Problem.from_rejection(outcome.data)
 
 
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 async def _gateway(request: Request) -> Gateway:
     # async on purpose: FastAPI runs a plain ``def`` dependency in its thread pool.
     gateway: Gateway = request.app.state.gateway
@@ -77,3 +112,6 @@ async def _gateway(request: Request) -> Gateway:
 
 
 GatewayDep = Annotated[Gateway, Depends(_gateway)]
+PageCursor = Annotated[
+    str | None, Query(max_length=512, description="`next_cursor` of the page before")
+]

@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import FastAPI, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from fastapi import FastAPI
 
-from services.gateway.adapters.fresh import FreshPerPartner
+from services.gateway.adapters.fresh import Fresh
 from services.gateway.adapters.idempotency import IdempotencyStore
 from services.gateway.adapters.mailer import Mailer
+from services.gateway.adapters.metrics import MetricsServer
 from services.gateway.adapters.preferences import PreferenceStore
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.services import ServiceClient
@@ -26,6 +26,7 @@ from services.gateway.entrypoints import (
     customer,
     delegations,
     docs,
+    health,
     invitations,
     offers,
     overview,
@@ -39,6 +40,7 @@ from services.gateway.entrypoints import (
 )
 from services.gateway.live import LiveFeed
 from services.gateway.middleware import Edge, Idempotency
+from services.gateway.proxy import ProxyHeaders
 from shared import problems
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
@@ -54,6 +56,7 @@ from shared.web import make_app
 log = get_logger(__name__)
 EVENTS_TOPICS = (INVITATIONS_EVENTS, OFFERS_EVENTS, DELEGATION_EVENTS, DIRECTORY_EVENTS)
 ROUTERS = (
+    health,
     session,
     partner,
     overview,
@@ -88,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging("gateway", settings.log_level)
+        metrics = MetricsServer(settings.metrics_host, settings.metrics_port)
+        metrics.start()
         pool = await create_pool(settings.database_url, "gateway", size=settings.db_pool_size)
         await migrate(pool, "gateway", Path(__file__).parent / "migrations")
         bus = CommandBus(
@@ -118,18 +123,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             mailer=Mailer(
                 host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from
             ),
-            overviews=FreshPerPartner(ttl=settings.overview_fresh_seconds),
+            fresh=Fresh(ttl=settings.fresh_seconds, settle=settings.fresh_settle_seconds),
             preferences=PreferenceStore(pool),
         )
         bus.add_listener(gateway.live.on_event)
-        bus.add_listener(gateway.overviews.on_event)
+        bus.add_listener(gateway.fresh.on_event)
         app.state.gateway = gateway
+        app.state.readiness = health.Readiness(pool=pool, bus=bus)
         housekeeping = asyncio.create_task(_housekeeping(gateway))
         log.info("gateway_started", port=settings.http_port)
         try:
             yield
         finally:
             housekeeping.cancel()
+            del app.state.readiness
             await bus.stop()
             for client in (
                 gateway.invitations,
@@ -139,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ):
                 await client.close()
             await pool.close()
+            metrics.stop()
 
     app = make_app(
         title="Partner Portal API",
@@ -154,22 +162,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
-    # Added last = outermost: Edge sees every answer, even a refused or replayed one.
+    # Added last = outermost: Edge sees every answer, even a refused or replayed one, and
+    # ProxyHeaders before it the client, scheme and host a trusted proxy saw.
     app.add_middleware(Idempotency)
-    app.add_middleware(Edge)
-
-    @app.get("/health/live", include_in_schema=False)
-    async def live() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/health/ready", include_in_schema=False)
-    async def ready() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
+    app.add_middleware(Edge, access_log=settings.access_log)
+    app.add_middleware(ProxyHeaders, trusted=settings.trusted_networks)
+    # No /metrics here: it is served on settings.metrics_port (adapters/metrics.py).
     for module in ROUTERS:
         app.include_router(module.router)
     return app

@@ -1,17 +1,33 @@
-"""Answers kept per partner until an event names that partner (or ``ttl`` passes).
+"""Answers the gateway keeps until an event names something they depend on.
 
-For composite reads only (the overview asks four services): one relay per service would
-cost each page four services' worth of CPU. The gateway already sees every event on the
-events topics, so it drops a partner's answer the moment any event mentions the partner,
-before the command that caused it returns to its sender (read-your-writes). ``ttl`` bounds
-what no event announces (an invitation passing its expiry time).
+The gateway already sees every event on the events topics (its command client reads them to
+answer commands). A kept answer names the ids it depends on (the partner, the customer, the
+user reading it); the first event that mentions any of them anywhere drops it, before the
+command that caused the event returns to its sender, so a user always reads their own writes.
+
+Three bounds on what is reused:
+
+- ``settle``: an answer is not kept if one of its ids was named by an event less than
+  ``settle`` seconds before the fetch began, or while it ran. The owner may still be applying
+  another service's event to its local view (the directory's copy of a delegation), and the
+  answer it gives meanwhile is not one to keep. In case the owner lags longer (a busy
+  consumer), an event's ids are dropped again ``settle`` and ``5 * settle`` seconds later.
+- ``ttl``: for what no event announces (an invitation passing its expiry time). An answer older
+  than ``ttl`` is answered once more while one fetch replaces it in the background (so no reader
+  waits for the refresh); older than twice ``ttl``, readers wait for a new one.
+- ``size``: the number of answers kept; past it, all are forgotten.
+
+Concurrent readers of one missing answer share one fetch, unless an event named one of its ids
+after that fetch began.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -19,41 +35,131 @@ T = TypeVar("T")
 _UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-class FreshPerPartner(Generic[T]):
-    def __init__(self, *, ttl: float = 5.0, size: int = 10_000) -> None:
+@dataclass(slots=True)
+class _Kept(Generic[T]):
+    at: float
+    answer: T
+    refreshing: bool = False
+
+
+@dataclass(slots=True)
+class _Flight(Generic[T]):
+    began: float
+    ids: tuple[str, ...]
+    task: asyncio.Task[T]
+
+
+class Fresh(Generic[T]):
+    def __init__(
+        self,
+        *,
+        ttl: float = 5.0,
+        settle: float = 2.0,
+        size: int = 20_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._ttl = ttl
+        self._settle = settle
         self._size = size
-        self._answers: dict[str, tuple[float, T]] = {}
-        # Bumped by every event naming the partner: an answer fetched across a bump is not
-        # kept, since it may predate the event.
-        self._generation: dict[str, int] = {}
+        self._clock = clock
+        self._kept: dict[Hashable, _Kept[T]] = {}
+        self._by_id: dict[str, set[Hashable]] = {}
+        self._named_at: dict[str, float] = {}  # when an event last named each id
+        self._flights: dict[Hashable, _Flight[T]] = {}
+        self._background: set[asyncio.Task[None]] = set()
 
     async def get(
         self,
-        partner_id: UUID,
+        key: Hashable,
+        ids: Iterable[UUID],
         fetch: Callable[[], Awaitable[T]],
         *,
         keep: Callable[[T], bool] = lambda _: True,
+        ttl: float | None = None,
     ) -> T:
-        key = str(partner_id)
-        kept = self._answers.get(key)
-        if kept is not None and time.monotonic() - kept[0] < self._ttl:
-            return kept[1]
-        generation = self._generation.get(key, 0)
-        answer = await fetch()
-        if keep(answer) and self._generation.get(key, 0) == generation:
-            if len(self._answers) >= self._size:
-                self._answers.clear()
-                self._generation.clear()
-            self._answers[key] = (time.monotonic(), answer)
-        return answer
+        """The answer kept under ``key``, or ``fetch()``'s; ``ids``: what it depends on;
+        ``keep``: whether an answer may be kept; ``ttl``: this answer's, if not the default."""
+        names = tuple(str(i) for i in ids)
+        kept = self._kept.get(key)
+        if kept is not None:
+            age = self._clock() - kept.at
+            limit = self._ttl if ttl is None else ttl
+            if age < limit:
+                return kept.answer
+            if age < 2 * limit:
+                if not kept.refreshing:
+                    kept.refreshing = True
+                    self._refresh(key, names, fetch, keep)
+                return kept.answer
+        return await self._fetch(key, names, fetch, keep)
 
     def on_event(self, topic: str, headers: dict[str, str], value: bytes) -> None:
-        """A bus listener: forget every partner the event mentions anywhere."""
-        for found in set(_UUID.findall(value.lower())):
-            key = found.decode()
-            if key in self._answers or key in self._generation:
-                self._answers.pop(key, None)
-            self._generation[key] = self._generation.get(key, 0) + 1
-            if len(self._generation) > 4 * self._size:
-                self._generation.clear()
+        """A bus listener: drop every answer that depends on an id the event mentions."""
+        names = {found.decode() for found in _UUID.findall(value.lower())}
+        self._drop(names, named=True)
+        if self._settle > 0 and names:
+            loop = asyncio.get_running_loop()
+            loop.call_later(self._settle, self._drop, names)
+            loop.call_later(5 * self._settle, self._drop, names)
+
+    def _drop(self, names: set[str], *, named: bool = False) -> None:
+        now = self._clock()
+        for name in names:
+            if named:
+                self._named_at[name] = now
+            for key in self._by_id.pop(name, ()):
+                self._kept.pop(key, None)
+        if len(self._named_at) > 4 * self._size:
+            self._named_at = {
+                name: at for name, at in self._named_at.items() if now - at < self._settle
+            }
+
+    def _refresh(
+        self,
+        key: Hashable,
+        names: tuple[str, ...],
+        fetch: Callable[[], Awaitable[T]],
+        keep: Callable[[T], bool],
+    ) -> None:
+        async def run() -> None:
+            try:
+                await self._fetch(key, names, fetch, keep)
+            except Exception:
+                self._kept.pop(key, None)
+
+        task = asyncio.create_task(run())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _fetch(
+        self,
+        key: Hashable,
+        names: tuple[str, ...],
+        fetch: Callable[[], Awaitable[T]],
+        keep: Callable[[T], bool],
+    ) -> T:
+        flight = self._flights.get(key)
+        if flight is None or self._named_since(flight.ids, flight.began):
+            new = _Flight(self._clock(), names, asyncio.ensure_future(fetch()))
+            new.task.add_done_callback(lambda _: self._land(key, new, keep))
+            self._flights[key] = flight = new
+        return await asyncio.shield(flight.task)
+
+    def _land(self, key: Hashable, flight: _Flight[T], keep: Callable[[T], bool]) -> None:
+        if self._flights.get(key) is flight:
+            del self._flights[key]
+        if flight.task.cancelled() or flight.task.exception() is not None:
+            return
+        answer = flight.task.result()
+        if not keep(answer) or self._named_since(flight.ids, flight.began - self._settle):
+            self._kept.pop(key, None)  # an older answer this one was to replace
+            return
+        if len(self._kept) >= self._size:
+            self._kept.clear()
+            self._by_id.clear()
+        self._kept[key] = _Kept(flight.began, answer)
+        for name in flight.ids:
+            self._by_id.setdefault(name, set()).add(key)
+
+    def _named_since(self, names: tuple[str, ...], since: float) -> bool:
+        return any(self._named_at.get(name, -1e18) >= since for name in names)

@@ -38,8 +38,11 @@ class ServiceClient:
         """GET a view and hand its JSON bytes on untouched: the service built them from its
         typed view model, and the route's ``response_model`` documents them. Parsing and
         re-serialising here would only cost the gateway CPU."""
-        content = await self._send("GET", path, **params)
-        return Response(content, status_code=200, media_type="application/json")
+        return Response(await self.read(path, **params), media_type="application/json")
+
+    async def read(self, path: str, **params: Any) -> bytes:
+        """The JSON bytes of a view (a 4xx or 5xx raises as in ``call``)."""
+        return await self._send("GET", path, **params)
 
     async def _send(self, method: str, path: str, *, json: Any = None, **params: Any) -> bytes:
         query = [(k, s) for k, v in params.items() if v is not None for s in _param(v)]

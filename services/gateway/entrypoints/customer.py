@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.passwords import hash_password
 from services.gateway.adapters.sessions import Principal
-from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.deps import Gateway, GatewayDep, PageCursor
 from services.gateway.entrypoints.session import start_session
 from services.gateway.security import CustomerAdmin, CustomerUser, SignInLimit
 from shared.contracts import delegation, directory, invitations
@@ -117,13 +117,10 @@ async def delegation_requests(
     user: CustomerUser,
     gateway: GatewayDep,
     limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
+    cursor: PageCursor = None,
 ) -> Any:
     """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
-    page = await gateway.delegation.get(
-        f"/internal/customers/{user.company_id}/requests", limit=limit, cursor=cursor
-    )
-    return await _with_partner_names(gateway, page)
+    return await _named_page(gateway, user, "requests", limit, cursor)
 
 
 @router.get(
@@ -135,22 +132,23 @@ async def relationships(
     user: CustomerUser,
     gateway: GatewayDep,
     limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
+    cursor: PageCursor = None,
 ) -> Any:
     """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
-    page = await gateway.delegation.get(
-        f"/internal/customers/{user.company_id}/relationships", limit=limit, cursor=cursor
+    return await _named_page(gateway, user, "relationships", limit, cursor)
+
+
+async def _named_page(
+    gateway: Gateway, user: Principal, listing: str, limit: int, cursor: str | None
+) -> dict[str, Any]:
+    """A page of the customer's delegation requests or relationships, each with its
+    partner's public name: the customer sees who asks (the names are kept per partner,
+    ``Gateway.partner_profile``, so a page costs one call to the delegation service)."""
+    page: dict[str, Any] = await gateway.delegation.get(
+        f"/internal/customers/{user.company_id}/{listing}", limit=limit, cursor=cursor
     )
-    return await _with_partner_names(gateway, page)
-
-
-async def _with_partner_names(gateway: Gateway, page: dict[str, Any]) -> dict[str, Any]:
-    """The customer sees who asks: each item gets its partner's public name (one call per
-    partner on the page, all at once)."""
     ids = sorted({item["partner_id"] for item in page["items"]})
-    profiles = await asyncio.gather(
-        *(gateway.directory.get_or_none(f"/internal/partners/{p}/public") for p in ids)
-    )
+    profiles = await asyncio.gather(*(gateway.partner_profile(uuid.UUID(p)) for p in ids))
     names = {p: f["name"] if f else None for p, f in zip(ids, profiles, strict=True)}
     return page | {"items": [i | {"partner_name": names[i["partner_id"]]} for i in page["items"]]}
 

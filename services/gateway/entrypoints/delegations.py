@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.deps import GatewayDep
+from services.gateway.deps import GatewayDep, PageCursor
 from services.gateway.security import CustomerAdmin, PartnerUser, SupportingPartnerUser
 from shared.contracts import delegation
 from shared.contracts.common import CODE_PATTERN
@@ -43,7 +43,7 @@ async def partner_requests(
     gateway: GatewayDep,
     state: RequestState | None = None,
     limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
+    cursor: PageCursor = None,
 ) -> Any:
     """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
     return await gateway.delegation.relay(
@@ -61,7 +61,7 @@ async def partner_relationships(
     gateway: GatewayDep,
     state: RelationshipState | None = None,
     limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
+    cursor: PageCursor = None,
 ) -> Any:
     """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
     return await gateway.delegation.relay(
@@ -152,5 +152,5 @@ async def request_by_code(code: Code, user: CustomerAdmin, gateway: GatewayDep) 
     request = await gateway.delegation.get(
         f"/internal/requests/by-code/{code}", customer_id=user.company_id
     )
-    partner = await gateway.directory.get(f"/internal/partners/{request['partner_id']}/public")
+    partner = await gateway.partner_named_by(request["partner_id"])
     return {"request": request, "partner": partner}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.adapters.sessions import Principal
-from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.deps import Gateway, GatewayDep, PageCursor
 from services.gateway.security import SupportingPartnerUser
 from shared.contracts import invitations
 from shared.contracts.topics import INVITATIONS_COMMANDS
@@ -58,7 +58,7 @@ async def list_invitations(
     user: SupportingPartnerUser,
     gateway: GatewayDep,
     limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
+    cursor: PageCursor = None,
 ) -> Any:
     """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
     return await gateway.invitations.relay(

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.deps import GatewayDep
+from services.gateway.deps import GatewayDep, PageCursor
 from services.gateway.security import CustomerAdmin, CustomerUser, SupportingPartnerUser
 from shared.contracts import offers
 from shared.contracts.topics import OFFERS_COMMANDS
@@ -81,7 +81,7 @@ async def list_offers(
     user: SupportingPartnerUser,
     gateway: GatewayDep,
     limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = Query(None, max_length=512, description="`next_cursor` of a page"),
+    cursor: PageCursor = None,
 ) -> Any:
     """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
     return await gateway.offers.relay(

@@ -78,7 +78,10 @@ async def overview(user: SupportingPartnerUser, gateway: GatewayDep) -> Overview
     def complete(answer: Overview) -> bool:
         return None not in answer.model_dump().values()
 
-    answer: Overview = await gateway.overviews.get(pid, fetch, keep=complete)
+    ttl = gateway.settings.overview_fresh_seconds
+    answer: Overview = await gateway.fresh.get(
+        ("overview", pid), (pid,), fetch, keep=complete, ttl=ttl
+    )
     return answer
 
 

@@ -65,7 +65,8 @@ def temporary_password() -> str:
 )
 async def company(user: PartnerUser, gateway: GatewayDep) -> Any:
     """Every user of the partner may read it."""
-    return await gateway.directory.relay(f"/internal/partners/{user.company_id}")
+    pid = user.company_id
+    return await gateway.read(gateway.directory, f"/internal/partners/{pid}", ids=(pid,))
 
 
 @router.put(
@@ -193,6 +194,9 @@ async def customer_detail(
     customer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
     """Company, subscriptions, users, delegation status, open service requests."""
-    return await gateway.directory.relay(
-        f"/internal/customers/{customer_id}/support", actor_user_id=user.user_id
+    return await gateway.read(
+        gateway.directory,
+        f"/internal/customers/{customer_id}/support",
+        ids=(customer_id, user.company_id, user.user_id),
+        actor_user_id=user.user_id,
     )

@@ -31,7 +31,7 @@ async def invitation_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     invitation = dict(await gateway.invitations.get(f"/internal/invitations/by-code/{code}"))
     partner_id = invitation.pop("partner_id")
     partner, service = await asyncio.gather(
-        gateway.directory.get(f"/internal/partners/{partner_id}/public"),
+        gateway.partner_named_by(partner_id),
         gateway.offers.get(f"/internal/catalogue/{invitation['service_id']}"),
     )
     return {"invitation": invitation, "service": service, "partner": partner}
@@ -51,5 +51,5 @@ async def offer_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     # The offers service answers 410 for an offer that can no longer be bought.
     offer = dict(await gateway.offers.get(f"/internal/offers/by-code/{code}"))
     partner_id = offer.pop("partner_id")
-    partner = await gateway.directory.get(f"/internal/partners/{partner_id}/public")
+    partner = await gateway.partner_named_by(partner_id)
     return {"offer": offer, "partner": partner}

@@ -50,8 +50,10 @@ async def _list(
     state: list[State] | None,
     severity: list[Severity] | None,
 ) -> Any:
-    return await gateway.directory.relay(
+    return await gateway.read(
+        gateway.directory,
         f"/internal/customers/{customer_id}/service-requests",
+        ids=(customer_id, user.company_id, user.user_id),
         actor_user_id=user.user_id,
         state=state,
         severity=severity,
