@@ -97,7 +97,7 @@ async def _session(request: Request) -> Session | None:
 # about a third of the gateway's CPU for a one-row read in a profile.
 
 
-async def _signed_in_principal(request: Request) -> Principal:
+async def _signed_in_session(request: Request) -> Session:
     session = await _session(request)
     if session is None:
         raise Problem(401, "unauthenticated", "Sign in first.")
@@ -107,7 +107,11 @@ async def _signed_in_principal(request: Request) -> Principal:
             raise Problem(
                 403, "csrf_token_invalid", "The request lacks this session's X-CSRF-Token header."
             )
-    return session.principal
+    return session
+
+
+async def _signed_in_principal(request: Request) -> Principal:
+    return (await _signed_in_session(request)).principal
 
 
 async def _ready_principal(request: Request) -> Principal:
@@ -169,6 +173,7 @@ async def _customer_admin(request: Request) -> Principal:
 
 
 OptionalSession = Annotated[Session | None, Depends(_session)]
+SignedInSession = Annotated[Session, Depends(_signed_in_session)]
 SignedIn = Annotated[Principal, Depends(_signed_in)]  # may still have to change its password
 CurrentUser = Annotated[Principal, Depends(_ready)]
 PartnerUser = Annotated[Principal, Depends(_partner)]

@@ -11,8 +11,8 @@ from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.security import (
     SESSION_COOKIE,
-    OptionalSession,
     SignedIn,
+    SignedInSession,
     SignInLimit,
     clear_session_cookies,
     set_session_cookies,
@@ -63,9 +63,8 @@ async def sign_in(
 
 
 @router.get("", response_model=SessionView, responses=problem_responses(401))
-async def who_am_i(principal: SignedIn, session: OptionalSession) -> dict[str, Any]:
-    assert session is not None
-    return {"user": principal.as_json(), "csrf_token": session.csrf_token}
+async def who_am_i(session: SignedInSession) -> dict[str, Any]:
+    return {"user": session.principal.as_json(), "csrf_token": session.csrf_token}
 
 
 @router.post(
