@@ -81,7 +81,7 @@ async def test_read_answers_name_their_view_models(stack: dict[str, ServiceProce
     """A few answers the web pages read, by the model that documents them."""
     spec = await _spec(stack)
     expected = {
-        ("get", "/api/partner/customers"): "CustomerPage",
+        ("get", "/api/partner/customers"): "Page_CustomerInReach_",  # shared.cursor.Page
         ("get", "/api/partner/customers/{customer_id}"): "CustomerDetail",
         ("get", "/api/session"): "SessionView",
         ("get", "/api/public/offers/{code}"): "PublicOfferPage",
