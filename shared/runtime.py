@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +93,14 @@ class ServiceState:
 
 def build_broker(spec: ServiceSpec, settings: ServiceSettings) -> KafkaBroker:
     """The broker with its subscribers and its documented publishers, not yet connected."""
-    broker = KafkaBroker(settings.kafka_bootstrap, client_id=f"{spec.name}-{settings.instance}")
+    broker = KafkaBroker(
+        settings.kafka_bootstrap,
+        client_id=f"{spec.name}-{settings.instance}",
+        # A plain stdlib logger instead of FastStream's own coloured text one: its lines go
+        # through the JSON root handler (shared/logging.py), WARNING and above like every
+        # library; a line per batch received and processed is not worth its cost.
+        logger=logging.getLogger("faststream.broker"),
+    )
     documented: list[type[Contract]] = [*spec.emits, CommandRejected]
     for contract in documented:
         broker.publisher(
@@ -283,14 +292,28 @@ def _ops_router() -> APIRouter:
     return router
 
 
-def serve(app: FastAPI, settings: ServiceSettings) -> None:
+def serve(app: FastAPI, settings: ServiceSettings, *, service: str | None = None) -> None:
+    # JSON logs from the first line on: uvicorn gets no text log config of its own, so its
+    # loggers (start-up errors, tracebacks of failed requests) go through the root handler.
+    configure_logging(service or _process_name(), settings.log_level)
     uvicorn.run(
         app,
         host=settings.http_host,
         port=settings.http_port,
         log_level="warning",
+        log_config=None,
         loop="uvloop",
         http="httptools",
         lifespan="on",
         access_log=False,
+        # uvicorn would trust X-Forwarded-For from 127.0.0.1 by default: any local process
+        # could pick its address. The gateway applies its own trusted-proxy list instead.
+        proxy_headers=False,
     )
+
+
+def _process_name() -> str:
+    """``services.<name>`` when started as ``python -m services.<name>``."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    parts = (spec.name if spec else "").split(".")
+    return parts[1] if len(parts) > 2 and parts[0] == "services" else "portal"
