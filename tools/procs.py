@@ -32,17 +32,25 @@ class ServiceProcess:
     env: dict[str, str]
     log_path: Path
     instance: str = "1"
+    # The gateway's loopback /metrics port (PORTAL_METRICS_PORT); a free one unless given,
+    # so that several stacks (tests, bench, make run) never collide on it.
+    metrics_port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.metrics_port}/metrics"
+
     def start(self) -> None:
         env = {
             **os.environ,
             **self.env,
             "PORTAL_HTTP_PORT": str(self.port),
+            "PORTAL_METRICS_PORT": str(self.metrics_port),
             "PORTAL_INSTANCE": self.instance,
             "PYTHONUNBUFFERED": "1",
         }

@@ -21,6 +21,7 @@ PORTS = {
     "delegation": 8103,
     "directory": 8104,
 }
+METRICS_PORT = 9000  # the gateway's /metrics, on loopback only
 
 
 def _pid_file(name: str) -> Path:
@@ -53,6 +54,9 @@ def start() -> None:
     }
     names = available_services()
     procs = [ServiceProcess(n, PORTS[n], env, RUN / "logs" / f"{n}.log") for n in names]
+    for p in procs:
+        if p.name == "gateway":
+            p.metrics_port = METRICS_PORT
     (RUN / "pids").mkdir(parents=True, exist_ok=True)
     for p in procs:
         p.start()
@@ -66,6 +70,7 @@ def start() -> None:
         f"\nPartner Portal is running: open http://127.0.0.1:{PORTS['gateway']}/\n"
         f"  sign in as {DEMO.email} / {DEMO.password}\n"
         f"  API docs: http://127.0.0.1:{PORTS['gateway']}/docs\n"
+        f"  metrics: http://127.0.0.1:{METRICS_PORT}/metrics (loopback only)\n"
         f"  logs: {RUN / 'logs'}\n"
         "  stop: make stop (services) and make infra-down (Kafka, PostgreSQL)"
     )

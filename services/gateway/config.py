@@ -1,5 +1,6 @@
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from services.gateway.proxy import Network, parse_networks
 from shared.settings import ServiceSettings
 
 
@@ -43,6 +44,29 @@ class Settings(ServiceSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 2525
     mail_from: str = "Partner Portal <no-reply@partner-portal.example>"
+    # Operations (docs/operations.md): metrics port, access log, proxies.
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Where /metrics listens; never the public address"
+    )
+    metrics_port: int = Field(
+        default=9000, ge=0, le=65535, description="Prometheus /metrics port; 0: not served"
+    )
+    access_log: bool = Field(default=True, description="One JSON line per HTTP request")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses/CIDRs whose Forwarded and X-Forwarded-*"
+        " headers are believed (a TLS-terminating proxy); default none",
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        parse_networks(value.split(","))  # a typo fails at start-up, not silently
+        return value
+
+    @property
+    def trusted_networks(self) -> tuple[Network, ...]:
+        return parse_networks(self.trusted_proxies.split(","))
 
     @property
     def secure_cookies(self) -> bool:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from prometheus_client import Histogram
 
 from shared.contracts.base import Command
 from shared.contracts.common import CommandRejected
@@ -25,6 +27,12 @@ from shared.messaging.envelope import encode, headers_for, kafka_headers
 from shared.messaging.producer import DurableProducer
 
 log = get_logger(__name__)
+ROUND_TRIP = Histogram(
+    "portal_command_round_trip_seconds",
+    "From sending a command to seeing its outcome event (or giving up)",
+    ["command", "outcome"],  # outcome: accepted, rejected, timeout, error
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30),
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,18 @@ class CommandBus:
             await self._consumer.position(tp)
         self._task = asyncio.create_task(self._run(), name="gateway-outcomes")
 
+    @property
+    def not_ready(self) -> str | None:
+        """Why the bus cannot serve a command now, or None: started, its outcome reader
+        running and assigned the events partitions."""
+        if self._task is None:
+            return "not started"
+        if self._task.done():
+            return "outcome reader stopped"
+        if not self._consumer.assignment():
+            return "no events partition assigned"
+        return None
+
     async def _partitions(self, topic: str) -> set[int]:
         await self._consumer._client.force_metadata_update()
         return self._consumer.partitions_for_topic(topic) or set()
@@ -112,6 +132,8 @@ class CommandBus:
             headers["ce_correlationid"] = headers["ce_id"]
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._waiting[headers["ce_id"]] = future
+        started = time.perf_counter()
+        outcome = "error"
         try:
             await self._producer.send_and_wait(
                 topic,
@@ -119,8 +141,12 @@ class CommandBus:
                 key=command.partition_key().encode(),
                 headers=kafka_headers(headers),
             )
-            return await asyncio.wait_for(future, timeout)
+            answer = await asyncio.wait_for(future, timeout)
+            outcome = "rejected" if answer.rejected else "accepted"
+            return answer
         except TimeoutError as exc:
+            outcome = "timeout"
             raise CommandTimeout(command.ce_type()) from exc
         finally:
             self._waiting.pop(headers["ce_id"], None)
+            ROUND_TRIP.labels(command.ce_type(), outcome).observe(time.perf_counter() - started)
