@@ -1,11 +1,23 @@
-"""Live updates for the partner's pages (server-sent events): every event that names the
-partner, as the gateway's command client sees it go by."""
+"""Live updates for the signed-in user's pages (server-sent events): every event that names
+the user's company (a partner: ``partner_id``, ``partner_of_record``, ``acting_partner_id``;
+a customer: ``customer_id``; either: ``company_id``), as the gateway's command client sees it
+go by.
+
+Every frame is ``event: message`` with an ``id:`` and the event inside the data (``type``,
+``name``, ``data``), so the browser keeps no list of event names. The last events are kept in
+a bounded ring: a reconnect with ``Last-Event-ID`` replays exactly those after it that the user
+may see; an id the ring no longer covers (or from another gateway process) gets a ``reset``
+frame, telling the page to reload its data.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
+import secrets
+from collections import deque
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 import orjson
@@ -13,46 +25,132 @@ import orjson
 from shared.contracts.common import CommandRejected
 
 KEEPALIVE_SECONDS = 15.0
+RING_SIZE = 10_000  # events kept for resuming; minutes of a busy portal
+QUEUE_SIZE = 1_000  # frames a slow page may lag behind before its stream is closed
+# The fields by which an event names the companies that may see it.
+AUDIENCE_FIELDS = (
+    "partner_id",
+    "partner_of_record",
+    "acting_partner_id",
+    "customer_id",
+    "company_id",
+)
+
+
+@dataclass(frozen=True)
+class Kept:
+    seq: int
+    audience: frozenset[str]
+    frame: bytes
+
+
+@dataclass(eq=False)
+class _Listener:
+    company: str
+    # Unbounded, but filled only up to QUEUE_SIZE frames (and the end-of-stream marker).
+    queue: asyncio.Queue[bytes | None] = field(default_factory=asyncio.Queue)
+
+
+def _without_secrets(value: Any) -> Any:
+    """Password hashes travel between services, never to a browser."""
+    if isinstance(value, dict):
+        return {k: _without_secrets(v) for k, v in value.items() if "password" not in k}
+    if isinstance(value, list):
+        return [_without_secrets(v) for v in value]
+    return value
+
+
+def audience(data: dict[str, Any]) -> frozenset[str]:
+    return frozenset(str(data[f]) for f in AUDIENCE_FIELDS if data.get(f))
+
+
+def event_name(ce_type: str) -> str:
+    """``portal.delegation.DelegationApproved.v1`` -> ``DelegationApproved``."""
+    parts = ce_type.split(".")
+    return parts[-2] if len(parts) >= 3 else ce_type
 
 
 class LiveFeed:
-    def __init__(self) -> None:
-        self._listeners: set[tuple[str, asyncio.Queue[bytes]]] = set()
+    def __init__(self, *, ring_size: int = RING_SIZE) -> None:
+        # Ids carry this process's epoch: an id from an earlier or another gateway is not ours.
+        self._epoch = secrets.token_hex(4)
+        self._seq = 0
+        self._ring: deque[Kept] = deque(maxlen=ring_size)
+        self._listeners: set[_Listener] = set()
+
+    def _id(self, seq: int) -> str:
+        return f"{self._epoch}-{seq}"
 
     def on_event(self, topic: str, headers: dict[str, str], value: bytes) -> None:
         """Called by the command client for every event on the events topics."""
-        if not self._listeners or headers.get("ce_type") == CommandRejected.ce_type():
+        ce_type = headers.get("ce_type", "")
+        if not ce_type or ce_type == CommandRejected.ce_type():
             return
         try:
             data = orjson.loads(value)
         except orjson.JSONDecodeError:
             return
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not (names := audience(data)):
             return
-        partners = {str(data.get("partner_id")), str(data.get("partner_of_record"))}
-        name = headers.get("ce_type", "").split(".")[-2] if headers.get("ce_type") else "Event"
+        self._seq += 1
+        body = {
+            "type": ce_type,
+            "name": event_name(ce_type),
+            "id": headers.get("ce_id"),
+            "time": headers.get("ce_time"),
+            "data": _without_secrets(data),
+        }
         frame = (
-            b"event: "
-            + name.encode()
-            + b"\ndata: "
-            + orjson.dumps({"type": headers.get("ce_type"), "data": data})
+            f"id: {self._id(self._seq)}\nevent: message\ndata: ".encode()
+            + orjson.dumps(body)
             + b"\n\n"
         )
-        for partner_id, queue in list(self._listeners):
-            if partner_id in partners:
-                with contextlib.suppress(asyncio.QueueFull):  # a stalled page misses updates
-                    queue.put_nowait(frame)
+        self._ring.append(Kept(self._seq, names, frame))
+        for listener in list(self._listeners):
+            if listener.company in names:
+                self._deliver(listener, frame)
 
-    async def stream(self, partner_id: UUID) -> AsyncIterator[bytes]:
-        queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=1000)
-        entry = (str(partner_id), queue)
-        self._listeners.add(entry)
+    def _deliver(self, listener: _Listener, frame: bytes) -> None:
+        if listener.queue.qsize() < QUEUE_SIZE:
+            listener.queue.put_nowait(frame)
+            return
+        # A stalled page is cut off rather than silently skipped: after what it has queued
+        # its stream ends, and its EventSource resumes with its Last-Event-ID from the ring.
+        self._listeners.discard(listener)
+        listener.queue.put_nowait(None)
+
+    def _resume(self, company: str, last_event_id: str | None) -> list[bytes]:
+        """The frames to send first: those after ``last_event_id`` for this company, or a
+        reset when they are no longer all known; always ending with the current position."""
+        position = f"id: {self._id(self._seq)}\nevent: ready\ndata: {{}}\n\n".encode()
+        if not last_event_id:
+            return [position]
+        epoch, _, seq_text = last_event_id.rpartition("-")
+        seq = int(seq_text) if seq_text.isdigit() else -1
+        oldest = self._ring[0].seq if self._ring else self._seq + 1
+        if epoch != self._epoch or seq < 0 or seq > self._seq or seq < oldest - 1:
+            reset = f"id: {self._id(self._seq)}\nevent: reset\ndata: {{}}\n\n".encode()
+            return [reset]
+        frames = [k.frame for k in self._ring if k.seq > seq and company in k.audience]
+        return [*frames, position]
+
+    async def stream(
+        self, company_id: UUID, *, last_event_id: str | None = None
+    ) -> AsyncGenerator[bytes, None]:
+        listener = _Listener(str(company_id))
+        # No await between the replay and the registration: no event falls between them.
+        first = self._resume(listener.company, last_event_id)
+        self._listeners.add(listener)
         try:
-            yield b"retry: 3000\n: connected\n\n"
+            yield b"retry: 3000\n: connected\n\n" + b"".join(first)
             while True:
                 try:
-                    yield await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                    frame = await asyncio.wait_for(listener.queue.get(), KEEPALIVE_SECONDS)
                 except TimeoutError:
                     yield b": keepalive\n\n"
+                    continue
+                if frame is None:
+                    return
+                yield frame
         finally:
-            self._listeners.discard(entry)
+            self._listeners.discard(listener)

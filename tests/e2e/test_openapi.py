@@ -11,7 +11,7 @@ import httpx
 from tools.procs import ServiceProcess
 
 # A server-sent event stream: its answer is text, not one JSON document.
-STREAMS = {("get", "/api/partner/events")}
+STREAMS = {("get", "/api/partner/events"), ("get", "/api/events")}
 METHODS = {"get", "put", "post", "patch", "delete"}
 
 

@@ -1,4 +1,4 @@
-"""The partner overview's live counts, the live event stream, and sending links by e-mail."""
+"""The partner overview's live counts and sending links by e-mail."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Awaitable
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.sessions import Principal
@@ -17,7 +16,7 @@ from services.gateway.entrypoints.invitations import own_invitation
 from services.gateway.entrypoints.preferences import LanguageView, RequestLanguage
 from services.gateway.i18n import Language
 from services.gateway.mail_text import LinkKind, link_mail
-from services.gateway.security import PartnerUser, SupportingPartnerUser
+from services.gateway.security import SupportingPartnerUser
 from shared.problems import Problem, problem_responses
 
 router = APIRouter(prefix="/api/partner", tags=["partner overview"])
@@ -83,24 +82,6 @@ async def overview(user: SupportingPartnerUser, gateway: GatewayDep) -> Overview
         ("overview", pid), (pid,), fetch, keep=complete, ttl=ttl
     )
     return answer
-
-
-@router.get(
-    "/events",
-    response_class=StreamingResponse,
-    responses={
-        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
-        **problem_responses(401, 403),
-    },
-)
-async def events(user: PartnerUser, gateway: GatewayDep) -> StreamingResponse:
-    """Server-sent events naming this partner: redemptions, subscriptions, delegation
-    requests and decisions, purchases. Each frame: ``event: <Type>`` and ``data: {type, data}``."""
-    return StreamingResponse(
-        gateway.live.stream(user.company_id),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
 
 
 async def _send_link(

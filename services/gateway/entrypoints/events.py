@@ -1,0 +1,71 @@
+"""The signed-in user's live updates: one server-sent-event stream per user, carrying every
+event that names the user's company (services/gateway/live.py says which and how)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import StreamingResponse
+
+from services.gateway.adapters.sessions import Principal
+from services.gateway.deps import GatewayDep
+from services.gateway.security import CurrentUser, PartnerUser
+from shared.problems import problem_responses
+
+router = APIRouter(tags=["live updates"])
+
+SSE_RESPONSES = {
+    200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
+    **problem_responses(401, 403),
+}
+LastEventId = Annotated[
+    str | None,
+    Header(
+        alias="Last-Event-ID",
+        description="The last id received; the stream resumes after it (set by EventSource)",
+    ),
+]
+ResumeAfter = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="As Last-Event-ID, for a page that opens a new EventSource itself; "
+        "the header wins when both are given",
+    ),
+]
+
+
+def _stream(
+    user: Principal, gateway: GatewayDep, header: str | None, query: str | None
+) -> StreamingResponse:
+    return StreamingResponse(
+        gateway.live.stream(user.company_id, last_event_id=header or query),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get("/api/events", response_class=StreamingResponse, responses=SSE_RESPONSES)
+async def events(
+    user: CurrentUser,
+    gateway: GatewayDep,
+    last_event_id: LastEventId = None,
+    after: ResumeAfter = None,
+) -> StreamingResponse:
+    """Server-sent events for the signed-in user, partner or customer: every event naming its
+    company. Each frame is ``event: message`` with an ``id:`` and data ``{type, name, id, time,
+    data}``; ``event: ready`` marks the position at connect, ``event: reset`` says that events
+    after the given id are no longer known (reload the page's data)."""
+    return _stream(user, gateway, last_event_id, after)
+
+
+@router.get("/api/partner/events", response_class=StreamingResponse, responses=SSE_RESPONSES)
+async def partner_events(
+    user: PartnerUser,
+    gateway: GatewayDep,
+    last_event_id: LastEventId = None,
+    after: ResumeAfter = None,
+) -> StreamingResponse:
+    """The same stream as ``/api/events``, for partner users only (kept for existing callers)."""
+    return _stream(user, gateway, last_event_id, after)
