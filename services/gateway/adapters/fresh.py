@@ -31,7 +31,15 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 from uuid import UUID
 
+from prometheus_client import Counter
+
 T = TypeVar("T")
+READS = Counter(
+    "portal_gateway_kept_reads_total",
+    "Reads of kept answers: hit (kept), stale (kept past its ttl, refreshing), miss (fetched)",
+    ["result"],
+)
+_HIT, _STALE, _MISS = (READS.labels(r) for r in ("hit", "stale", "miss"))
 _UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -85,12 +93,15 @@ class Fresh(Generic[T]):
             age = self._clock() - kept.at
             limit = self._ttl if ttl is None else ttl
             if age < limit:
+                _HIT.inc()
                 return kept.answer
             if age < 2 * limit:
+                _STALE.inc()
                 if not kept.refreshing:
                     kept.refreshing = True
                     self._refresh(key, names, fetch, keep)
                 return kept.answer
+        _MISS.inc()
         return await self._fetch(key, names, fetch, keep)
 
     def on_event(self, topic: str, headers: dict[str, str], value: bytes) -> None:

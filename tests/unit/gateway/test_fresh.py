@@ -220,3 +220,21 @@ async def test_an_events_ids_are_dropped_again_later_for_an_owner_that_lags() ->
     await asyncio.sleep(0.09)  # 5 * settle after the event: dropped once more
     assert await cache.get("k", (customer,), fetch) == 2
     assert calls == [1, 2]
+
+
+async def test_hits_and_misses_are_counted_for_operators() -> None:
+    from prometheus_client import REGISTRY
+
+    def count(result: str) -> float:
+        value = REGISTRY.get_sample_value("portal_gateway_kept_reads_total", {"result": result})
+        return value or 0.0
+
+    clock = Clock()
+    cache: Fresh[int] = Fresh(ttl=5, settle=0, clock=clock)
+    _, fetch = _counter()
+    before = {r: count(r) for r in ("hit", "stale", "miss")}
+    await cache.get("k", (uuid.uuid4(),), fetch)
+    await cache.get("k", (uuid.uuid4(),), fetch)
+    clock.now += 6
+    await cache.get("k", (uuid.uuid4(),), fetch)
+    assert {r: count(r) - before[r] for r in before} == {"hit": 1, "stale": 1, "miss": 1}
