@@ -6,12 +6,17 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import orjson
 
-from services.gateway.live import LiveFeed
+from services.gateway import live
+from services.gateway.live import AUDIENCE_FIELDS, LiveFeed, event_name
+from shared.contracts import base as contracts_base
 from shared.contracts.common import CommandRejected
+
+WEB = Path(live.__file__).resolve().parent / "web"
 
 PARTNER_A, PARTNER_B = uuid.uuid4(), uuid.uuid4()
 CUSTOMER_A, CUSTOMER_B = uuid.uuid4(), uuid.uuid4()
@@ -174,3 +179,31 @@ async def test_a_page_that_stops_reading_is_cut_off_and_resumes_without_a_gap() 
     numbers = [f["data"]["data"]["n"] for f in received + rest if f["event"] == "message"]
     assert numbers == list(range(1_100))
     assert last != received[-1]["id"]
+
+
+def _visible_event_names() -> set[str]:
+    """Every event contract that names a company, i.e. that some user's stream carries."""
+    import shared.contracts  # noqa: F401  (registers every contract)
+
+    return {
+        event_name(c.ce_type())
+        for c in contracts_base._REGISTRY.values()
+        if c.kind == "event" and set(c.model_fields) & set(AUDIENCE_FIELDS)
+    }
+
+
+def test_the_browser_keeps_no_list_of_event_names() -> None:
+    names = _visible_event_names()
+    assert {"DelegationApproved", "ServiceRequestCreated"} <= names
+    source = (WEB / "js" / "live.js").read_text("utf-8")
+    assert [n for n in names if n in source] == []
+
+
+def test_every_event_a_user_may_see_has_its_text_in_both_languages() -> None:
+    for language in ("en", "it"):
+        catalogue = orjson.loads((WEB / "i18n" / f"{language}.json").read_bytes())
+        missing = sorted(n for n in _visible_event_names() if f"live.{n}" not in catalogue)
+        stale = sorted(
+            k for k in catalogue if k.startswith("live.") and k[5:] not in _visible_event_names()
+        )
+        assert (missing, stale) == ([], []), language

@@ -131,7 +131,7 @@ function renderChrome() {
     ? [h("span", { "data-testid": "who" }, `${user.display_name} · ${user.email}`),
        h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out"))]
     : location.pathname !== "/signin" ? [h("a", { href: "/signin" }, t("chrome.sign_in"))] : []);
-  if (user && user.company_kind === "partner" && !user.must_change_password) startLive();
+  if (user && !user.must_change_password) startLive();
 }
 
 async function render() {

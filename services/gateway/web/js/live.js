@@ -1,22 +1,14 @@
-// Live updates for partner pages: the gateway's server-sent events (GET /api/partner/events).
-// Frames are named after the event (`event: TrialInvitationRedeemed`), data = {type, data}.
+// Live updates for every signed-in page: the gateway's server-sent events (GET /api/events),
+// one stream per user with every event naming the user's company. Every frame is
+// `event: message` with data = {type, name, id, time, data}; the browser keeps no list of
+// event names. A reconnect resumes after the last id seen; `event: reset` means events were
+// missed, so every subscriber reloads (it gets {reset: true}).
 import { has, t } from "./i18n.js";
 
-const NAMES = [
-  "TrialInvitationCreated", "TrialInvitationRevoked", "TrialInvitationRedeemed",
-  "PurchaseOfferCreated", "PurchaseOfferWithdrawn", "OfferRedeemed",
-  "DelegationRequested", "DelegationOffered", "DelegationApproved", "DelegationDeclined",
-  "DelegationRevoked", "DelegationExpired", "DelegationExpiring", "DelegationReplaced",
-  "DelegationRequestExpired", "CustomerRegistered", "SubscriptionCreated", "SubscriptionConverted",
-  "SubscriptionQuantityChanged", "SubscriptionCancelled", "SubscriptionExpired",
-  "SubscriptionSuspended", "SubscriptionReactivated", "LicenceAssigned", "LicenceRemoved",
-  "PartnerProfileUpdated", "PartnerUserCreated", "PartnerUserUpdated", "PartnerUserDisabled",
-  "PartnerUserEnabled", "UserPasswordReset", "ServiceRequestOpened", "ServiceRequestUpdated",
-  "ServiceRequestCommented", "ServiceRequestClosed",
-];
-
+const PATH = "/api/events";
 let source = null;
-const handlers = new Set();
+let lastId = "";
+const subscribers = new Set();
 let state = "off";
 const stateListeners = new Set();
 
@@ -25,35 +17,66 @@ function setState(s) {
   stateListeners.forEach((fn) => fn(s));
 }
 
-function dispatch(name, raw) {
-  let payload = {};
+function deliver(event) {
+  subscribers.forEach(({ fn, matches }) => {
+    if (event.reset || matches(event)) fn(event);
+  });
+}
+
+function received(e) {
+  if (e.lastEventId) lastId = e.lastEventId;
+  let payload;
   try {
-    payload = JSON.parse(raw);
+    payload = JSON.parse(e.data);
   } catch {
     return;
   }
-  handlers.forEach((fn) => fn({ name, type: payload.type, data: payload.data || payload }));
+  deliver({ name: payload.name, type: payload.type, data: payload.data || {} });
 }
 
+/** Opens the stream; after stopLive({ keepPosition: true }) it resumes where it stopped. */
 export function startLive() {
   if (source || typeof EventSource === "undefined") return;
-  source = new EventSource("/api/partner/events");
+  // The browser's own reconnects send Last-Event-ID; a new EventSource says it in the query.
+  source = new EventSource(lastId ? `${PATH}?after=${encodeURIComponent(lastId)}` : PATH);
   source.onopen = () => setState("on");
   source.onerror = () => setState(source && source.readyState === EventSource.CLOSED ? "off" : "reconnecting");
-  source.onmessage = (e) => dispatch("message", e.data);
-  for (const name of NAMES) source.addEventListener(name, (e) => dispatch(name, e.data));
+  source.addEventListener("message", received);
+  source.addEventListener("ready", (e) => {
+    if (e.lastEventId) lastId = e.lastEventId;
+  });
+  source.addEventListener("reset", (e) => {
+    if (e.lastEventId) lastId = e.lastEventId;
+    deliver({ name: "reset", type: null, data: {}, reset: true });
+  });
 }
 
-export function stopLive() {
+/** Closes the stream; a sign-out forgets the position (the next user starts afresh). */
+export function stopLive({ keepPosition = false } = {}) {
   if (source) source.close();
   source = null;
+  if (!keepPosition) lastId = "";
   setState("off");
 }
 
-/** fn({name, type, data}) for every live event; returns the unsubscribe function. */
-export function onLive(fn) {
-  handlers.add(fn);
-  return () => handlers.delete(fn);
+// A filter is a predicate, or an object whose every key must equal the event's field of that
+// name (`name`, `type`, or a field of its data such as `customer_id`); a RegExp value tests it.
+function matcher(filter) {
+  if (!filter) return () => true;
+  if (typeof filter === "function") return filter;
+  return (event) =>
+    Object.entries(filter).every(([key, want]) => {
+      const value = key === "name" || key === "type" ? event[key] : event.data[key];
+      return want instanceof RegExp ? want.test(String(value ?? "")) : value === want;
+    });
+}
+
+/** fn({name, type, data}) for every live event that matches `filter` (and {reset: true} when
+ * events may have been missed); returns the unsubscribe function. */
+export function onLive(fn, filter) {
+  const entry = { fn, matches: matcher(filter) };
+  subscribers.add(entry);
+  return () => subscribers.delete(entry);
 }
 
 export function onLiveState(fn) {

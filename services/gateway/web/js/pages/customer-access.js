@@ -5,6 +5,7 @@ import { decisionCard } from "../customer-common.js";
 import { roleName } from "./invitations.js";
 import { duration } from "./delegations.js";
 import { auditAction, t } from "../i18n.js";
+import { onLive, throttled } from "../live.js";
 
 export default async function customerAccess(ctx) {
   ctx.title(t("nav.partner_access"));
@@ -49,6 +50,8 @@ export default async function customerAccess(ctx) {
         ])) : empty(t("common.nothing_yet"), t("access.audit_empty"))) : null);
   }
   await render();
+  // New requests and decisions show live, unless a decision is being confirmed.
+  ctx.cleanup(onLive(throttled(() => document.querySelector("dialog[open]") || render(), 600), { name: /Delegation/ }));
   return h("div", {},
     h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.partner_access")),
       h("p", {}, t("access.intro")))),

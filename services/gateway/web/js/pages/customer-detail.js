@@ -207,8 +207,8 @@ export default async function customerDetail(ctx) {
   // A live refresh waits while the user is typing in one of the page's forms (it would
   // replace the form and lose what was typed); the action's own re-render follows anyway.
   const typing = () => root.contains(document.activeElement) && document.activeElement.matches("input, select, textarea");
-  ctx.cleanup(onLive(throttled((e) => {
-    if (e.data && e.data.customer_id === id && !typing()) render();
-  }, 600)));
+  ctx.cleanup(onLive(throttled(() => {
+    if (!typing()) render();
+  }, 600), { customer_id: id }));
   return root;
 }

@@ -5,6 +5,7 @@ import { announce, badge, clear, empty, fmtDate, h, table } from "../dom.js";
 import { decisionCard } from "../customer-common.js";
 import { subscriptionActions } from "../subscription-actions.js";
 import { fmtNumber, t } from "../i18n.js";
+import { onLive, throttled } from "../live.js";
 
 export default async function customerHome(ctx) {
   ctx.title(t("chome.title"));
@@ -37,6 +38,10 @@ export default async function customerHome(ctx) {
         : empty(t("chome.no_subs"), t("chome.no_subs_text")));
   }
   showSubscriptions(subs);
+  // Changes made by the partner (or elsewhere) show live, unless the admin is editing one.
+  ctx.cleanup(onLive(throttled(async () => {
+    if (!subsCard.contains(document.activeElement)) showSubscriptions(items(await get("/api/customer/subscriptions")));
+  }, 600), { name: /Subscription|Licence/ }));
 
   return h("div", {},
     h("div", { class: "page-head" }, h("div", {}, h("h1", {}, company.name), h("p", {}, `${company.domain} · ${company.contact_email}`))),

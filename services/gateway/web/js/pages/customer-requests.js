@@ -2,6 +2,7 @@
 import { get, items, post } from "../api.js";
 import { announce, badge, clear, empty, field, fmtDate, form, h } from "../dom.js";
 import { t } from "../i18n.js";
+import { onLive, throttled } from "../live.js";
 
 export default async function customerRequests(ctx) {
   ctx.title(t("nav.service_requests"));
@@ -29,5 +30,8 @@ export default async function customerRequests(ctx) {
       : h("div", { class: "card" }, empty(t("sr.none"), t("sr.none_customer"))));
   }
   await render();
+  // A partner's new request or answer shows live, unless a comment is being written.
+  const writing = () => [...root.querySelectorAll("textarea")].some((el) => el.value);
+  ctx.cleanup(onLive(throttled(() => writing() || render(), 600), { name: /ServiceRequest/ }));
   return h("div", {}, h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.service_requests")), h("p", {}, t("sr.customer_intro")))), root);
 }

@@ -33,9 +33,7 @@ export default async function customers(ctx) {
   }
   const loadFirst = pager((p) => get("/api/partner/customers", { q, limit: 20, ...p }), renderRows, listBody, { param: "cursor", nextKey: "next_cursor" });
   await loadFirst();
-  ctx.cleanup(onLive(throttled((e) => {
-    if (/Redeemed|Subscription|Delegation|Customer/.test(e.name)) loadFirst();
-  }, 600)));
+  ctx.cleanup(onLive(throttled(() => loadFirst(), 600), { name: /Redeemed|Subscription|Delegation|Customer/ }));
 
   return h("div", {},
     h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.customers")),

@@ -73,9 +73,7 @@ export default async function delegations(ctx) {
   }, relBody, { param: "cursor", nextKey: "next_cursor" });
 
   await Promise.all([loadRequests(), loadRelationships()]);
-  ctx.cleanup(onLive(throttled((e) => {
-    if (/Delegation/.test(e.name)) Promise.all([loadRequests(), loadRelationships()]);
-  })));
+  ctx.cleanup(onLive(throttled(() => Promise.all([loadRequests(), loadRelationships()])), { name: /Delegation/ }));
 
   return h("div", {},
     h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.delegations")),

@@ -94,9 +94,7 @@ export default async function invitations(ctx) {
   clear(listBody, h("div", { class: "table-slot" }));
   const loadFirst = pager((params) => get("/api/partner/invitations", { limit: 20, ...params }), renderRows, listBody, { param: "cursor", nextKey: "next_cursor" });
   await loadFirst();
-  ctx.cleanup(onLive(throttled((e) => {
-    if (/Invitation/.test(e.name)) loadFirst();
-  })));
+  ctx.cleanup(onLive(throttled(() => loadFirst()), { name: /Invitation/ }));
 
   return h("div", {},
     h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("inv.title")),

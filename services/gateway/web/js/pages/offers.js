@@ -132,9 +132,7 @@ export default async function offers(ctx) {
   }
   const loadFirst = pager((params) => get("/api/partner/offers", { limit: 20, ...params }), renderRows, listBody, { param: "cursor", nextKey: "next_cursor" });
   await loadFirst();
-  ctx.cleanup(onLive(throttled((e) => {
-    if (/Offer/.test(e.name)) loadFirst();
-  })));
+  ctx.cleanup(onLive(throttled(() => loadFirst()), { name: /Offer/ }));
   showEditor(null);
 
   return h("div", {},

@@ -38,6 +38,7 @@ export default async function overview(ctx) {
   const later = throttled(refresh);
   ctx.cleanup(onLive((event) => {
     later();
+    if (event.reset) return;
     if (activity.querySelector(".empty-note")) clear(activity);
     activity.prepend(h("li", {}, h("span", { class: "muted small" }, new Date().toLocaleTimeString(locale()), " · "), describe(event)));
     while (activity.children.length > 8) activity.lastChild.remove();
