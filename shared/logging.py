@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, TextIO
 
+import orjson
 import structlog
 from structlog.types import EventDict, Processor, WrappedLogger
 
@@ -39,13 +42,36 @@ def _service(name: str) -> Processor:
     return add
 
 
+class _Clock:
+    """ISO 8601 UTC time with microseconds; the seconds part formatted once per second. The
+    gateway writes an access line per request: structlog's TimeStamper was a sixth of it."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
+    def __call__(self, _: WrappedLogger, __: str, event: EventDict) -> EventDict:
+        now = time.time()
+        second = int(now)
+        if second != self._second:
+            self._prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+            self._second = second
+        event["timestamp"] = f"{self._prefix}.{int((now - second) * 1_000_000):06d}Z"
+        return event
+
+
+def _dumps(obj: Any, default: Callable[[Any], Any] | None = None, **_: Any) -> str:
+    # orjson: a tenth of json.dumps' time for a log line.
+    return orjson.dumps(obj, default=default, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def _shared(service: str) -> list[Processor]:
     return [
         structlog.contextvars.merge_contextvars,
         _service(service),
         _add_correlation_id,
         structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _Clock(),
     ]
 
 
@@ -57,7 +83,7 @@ def _stdlib_handler(service: str, stream: TextIO) -> logging.Handler:
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 structlog.processors.format_exc_info,
-                structlog.processors.JSONRenderer(),
+                structlog.processors.JSONRenderer(serializer=_dumps),
             ],
         )
     )
@@ -86,10 +112,10 @@ def configure_logging(service: str, level: str = "INFO", stream: TextIO | None =
         processors=[
             *_shared(service),
             structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
+            structlog.processors.JSONRenderer(serializer=_dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(stream),
+        logger_factory=structlog.WriteLoggerFactory(stream),
         cache_logger_on_first_use=True,
     )
 
