@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-import asyncpg
-
 from services.directory.adapters import audit, search
 from services.directory.adapters import queries as sql
 from services.directory.adapters import subscriptions as store
 from services.directory.adapters.queries import Db
 from services.directory.domain import errors
 from shared.cursor import Cursor, InvalidCursor
+from shared.db import Connection
 from shared.errors import NotFound
 from shared.views import directory as views
 
@@ -83,14 +82,13 @@ async def assignments(
 
 
 async def search_customers(
-    pool: asyncpg.Pool, *, partner_id: UUID, query: str, cursor: str | None, limit: int
+    conn: Connection, *, partner_id: UUID, query: str, cursor: str | None, limit: int
 ) -> views.CustomerPage:
     """Customers in the partner's reach matching every word, in name order."""
     after = Cursor.decode(cursor)
-    async with pool.acquire() as conn:
-        items, last = await search.search_customers(
-            conn, partner_id=partner_id, query=query, after=after, limit=limit
-        )
+    items, last = await search.search_customers(
+        conn, partner_id=partner_id, query=query, after=after, limit=limit
+    )
     return views.CustomerPage(
         items=[views.CustomerInReach.model_validate(i) for i in items],
         next_cursor=last.encode() if last else None,
@@ -127,7 +125,7 @@ async def service_request(db: Db, *, request_id: UUID) -> views.ServiceRequestWi
 
 
 async def audit_page(
-    pool: asyncpg.Pool,
+    db: Db,
     *,
     partner_id: UUID | None,
     customer_id: UUID | None,
@@ -139,6 +137,6 @@ async def audit_page(
     if after is not None and not isinstance(after.key, datetime):
         raise InvalidCursor("This page cursor is not valid for this list.")
     page = await audit.page(
-        pool, partner_id=partner_id, customer_id=customer_id, limit=limit, cursor=after
+        db, partner_id=partner_id, customer_id=customer_id, limit=limit, cursor=after
     )
     return views.AuditPage.model_validate(page)

@@ -9,8 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-import asyncpg
-
+from services.directory.adapters.queries import Db
 from shared.cursor import Cursor, next_cursor
 from shared.db import Connection
 from shared.errors import DomainError
@@ -77,7 +76,7 @@ _FROM = (
 
 
 async def page(
-    pool: asyncpg.Pool,
+    db: Db,
     *,
     partner_id: UUID | None,
     customer_id: UUID | None,
@@ -86,7 +85,7 @@ async def page(
 ) -> dict[str, Any]:
     """Records newest first, of a partner (optionally for one customer) or of a customer;
     tie-safe: ordered by (at, audit_id), the next page starts strictly after the cursor's."""
-    rows = await pool.fetch(
+    rows = await db.fetch(
         f"SELECT {_COLUMNS} {_FROM} WHERE ($1::uuid IS NULL OR a.partner_id = $1) "
         "AND ($2::uuid IS NULL OR a.customer_id = $2) "
         "AND ($3::timestamptz IS NULL OR (a.at, a.audit_id) < ($3, $4)) "

@@ -147,14 +147,16 @@ def router() -> APIRouter:
         records (``customer_id`` narrows them to one customer); a customer's Global admin
         sees every record about its company. ``{items: [...], next_cursor}``; pass
         ``next_cursor`` as ``cursor`` for the next page."""
-        pool = _pool(request)
-        scope = await access.audit_scope(pool, actor_user_id=actor_user_id, customer_id=customer_id)
-        return await reads.audit_page(
-            pool,
-            partner_id=scope.partner_id,
-            customer_id=scope.customer_id,
-            limit=limit,
-            cursor=cursor,
-        )
+        async with _pool(request).acquire() as db:
+            scope = await access.audit_scope(
+                db, actor_user_id=actor_user_id, customer_id=customer_id
+            )
+            return await reads.audit_page(
+                db,
+                partner_id=scope.partner_id,
+                customer_id=scope.customer_id,
+                limit=limit,
+                cursor=cursor,
+            )
 
     return r

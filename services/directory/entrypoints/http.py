@@ -174,11 +174,11 @@ def router(settings: Settings) -> APIRouter:
         """Customers the actor's partner is partner of record for or holds a delegation
         with, matching every word of ``q`` in name, domain or contact e-mail, in name
         order; pass ``next_cursor`` as ``cursor`` for the next page."""
-        pool = _pool(request)
-        partner_id = await access.supporting_partner(pool, actor_user_id)
-        return await reads.search_customers(
-            pool, partner_id=partner_id, query=q, cursor=cursor, limit=limit
-        )
+        async with _pool(request).acquire() as conn:
+            partner_id = await access.supporting_partner(conn, actor_user_id)
+            return await reads.search_customers(
+                conn, partner_id=partner_id, query=q, cursor=cursor, limit=limit
+            )
 
     @r.get("/customers/{customer_id}/support", response_model=views.CustomerDetail)
     async def customer_detail(
@@ -186,11 +186,12 @@ def router(settings: Settings) -> APIRouter:
     ) -> views.CustomerDetail:
         """One customer as its partner sees it: company, subscriptions, users, delegation,
         open service requests. 404 (as for a missing one) outside the partner's reach."""
-        pool = _pool(request)
-        partner_id = await access.supported_customer(
-            pool, actor_user_id=actor_user_id, customer_id=customer_id
-        )
-        return await reads.customer_detail(pool, partner_id=partner_id, customer_id=customer_id)
+        # One connection for the policy and the reads (one pool round trip, one reset).
+        async with _pool(request).acquire() as db:
+            partner_id = await access.supported_customer(
+                db, actor_user_id=actor_user_id, customer_id=customer_id
+            )
+            return await reads.customer_detail(db, partner_id=partner_id, customer_id=customer_id)
 
     @r.get("/customers/{customer_id}/service-requests", response_model=list[views.ServiceRequest])
     async def list_service_requests(
@@ -203,17 +204,17 @@ def router(settings: Settings) -> APIRouter:
         """A customer's service requests, newest first, optionally filtered (repeat
         ``state`` / ``severity`` for several). A partner user sees its partner's requests
         for customers in its reach; a customer user sees all of its own company's."""
-        pool = _pool(request)
-        partner_id = await access.request_viewer(
-            pool, actor_user_id=actor_user_id, customer_id=customer_id
-        )
-        return await reads.service_requests(
-            pool,
-            customer_id=customer_id,
-            partner_id=partner_id,
-            states=tuple(s.value for s in state) if state else None,
-            severities=tuple(severity) if severity else None,
-        )
+        async with _pool(request).acquire() as db:
+            partner_id = await access.request_viewer(
+                db, actor_user_id=actor_user_id, customer_id=customer_id
+            )
+            return await reads.service_requests(
+                db,
+                customer_id=customer_id,
+                partner_id=partner_id,
+                states=tuple(s.value for s in state) if state else None,
+                severities=tuple(severity) if severity else None,
+            )
 
     @r.get("/service-requests/{request_id}", response_model=views.ServiceRequestWithNotes)
     async def get_service_request(
@@ -221,14 +222,14 @@ def router(settings: Settings) -> APIRouter:
     ) -> views.ServiceRequestWithNotes:
         """One service request with its notes (author, kind, time), oldest note first.
         Another customer's or another partner's request is answered as a missing one."""
-        pool = _pool(request)
-        found = await reads.service_request(pool, request_id=request_id)
-        await access.check_sees_request(
-            pool,
-            actor_user_id=actor_user_id,
-            customer_id=found.customer_id,
-            partner_id=found.partner_id,
-        )
+        async with _pool(request).acquire() as db:
+            found = await reads.service_request(db, request_id=request_id)
+            await access.check_sees_request(
+                db,
+                actor_user_id=actor_user_id,
+                customer_id=found.customer_id,
+                partner_id=found.partner_id,
+            )
         return found
 
     policy = settings.sign_in_policy()

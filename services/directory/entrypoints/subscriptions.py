@@ -160,12 +160,12 @@ def router() -> APIRouter:
     ) -> list[views.Licences]:
         """The customer's subscriptions (every state), each with ``assigned`` licences.
         With ``actor_user_id`` (a partner user), 404 outside the actor's partner's reach."""
-        pool = _pool(request)
-        if actor_user_id is not None:
-            await access.supported_customer(
-                pool, actor_user_id=actor_user_id, customer_id=customer_id
-            )
-        return await reads.licences(pool, customer_id=customer_id)
+        async with _pool(request).acquire() as db:
+            if actor_user_id is not None:
+                await access.supported_customer(
+                    db, actor_user_id=actor_user_id, customer_id=customer_id
+                )
+            return await reads.licences(db, customer_id=customer_id)
 
     @r.get(
         "/internal/customers/{customer_id}/subscriptions/{subscription_id}/assignments",
