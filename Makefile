@@ -48,6 +48,18 @@ asyncapi: deps $(ASYNCAPI_NODE) ## regenerate docs/asyncapi.yaml from the contra
 	$(PY) -m tools.asyncapi
 	node tools/asyncapi/validate.mjs docs/asyncapi.yaml --html $(ASYNCAPI_PAGE)
 
+# eslint, prettier and tsc --checkJs over the browser code (npm, tools/webcheck/package-lock.json).
+# The API's types are generated at check time from the gateway's OpenAPI document (dumped from
+# create_app(), no server) by openapi-typescript into tools/webcheck/build/ (not committed).
+WEBCHECK := tools/webcheck
+WEBCHECK_NODE := $(WEBCHECK)/node_modules/.installed
+WEBCHECK_BIN := $(WEBCHECK)/node_modules/.bin
+WEB_JS := services/gateway/web/js
+
+$(WEBCHECK_NODE): $(WEBCHECK)/package.json $(WEBCHECK)/package-lock.json
+	cd $(WEBCHECK) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 .venv/.synced: .tools/bin/uv pyproject.toml uv.lock
 	UV_PROJECT_ENVIRONMENT=.venv $(UV) sync --frozen --python python3.11 -q
 	touch $@
@@ -78,16 +90,25 @@ run: deps infra-up topics $(ASYNCAPI_PAGE) ## start everything with a demo partn
 stop: ## stop the services started by make run
 	$(PY) -m tools.run --stop
 
-lint: deps ## ruff and mypy
+lint: deps lint-web ## ruff and mypy, then the browser code (lint-web)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy shared services tests tools $(wildcard bench chaos)
 
-format: deps
+lint-web: deps $(WEBCHECK_NODE) ## eslint, prettier --check and tsc --checkJs (API types from the OpenAPI document) over web/js
+	$(PY) -m tools.webcheck.openapi $(WEBCHECK)/build/openapi.json
+	$(WEBCHECK_BIN)/openapi-typescript $(WEBCHECK)/build/openapi.json -o $(WEBCHECK)/build/openapi.d.ts --silent
+	$(WEBCHECK_BIN)/eslint --config $(WEBCHECK)/eslint.config.js $(WEB_JS)
+	$(WEBCHECK_BIN)/prettier --config $(WEBCHECK)/prettier.config.json --check $(WEB_JS)
+	$(WEBCHECK_BIN)/tsc -p $(WEBCHECK)
+
+format: deps $(WEBCHECK_NODE)
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
+	$(WEBCHECK_BIN)/prettier --config $(WEBCHECK)/prettier.config.json --write --log-level=warn $(WEB_JS)
 
-test: deps infra-up .tools/bin/vegeta $(ASYNCAPI_PAGE) ## the whole suite against the real infrastructure
+# lint-web first: a browser-code check that fails stops CI in seconds.
+test: deps lint-web infra-up .tools/bin/vegeta $(ASYNCAPI_PAGE) ## the whole suite against the real infrastructure, after lint-web
 	$(PY) -m pytest tests
 
 test-unit: deps $(ASYNCAPI_NODE) ## unit tests only (no I/O)
@@ -113,4 +134,4 @@ chaos: deps infra-up ## fault injection under load (~10 min; stops Kafka and Pos
 bench-quick: deps infra-up ## the benchmark's short mode (<2 min): checks the harness, not the figures
 	$(PY) -m bench --quick
 
-.PHONY: asyncapi help deps prereqs infra-up infra-down infra-clean topics run stop lint format test test-unit test-integration test-e2e
+.PHONY: asyncapi help deps prereqs infra-up infra-down infra-clean topics run stop lint lint-web format test test-unit test-integration test-e2e
