@@ -1,0 +1,169 @@
+"""Live updates through the gateway (GET /api/events): a reconnect with Last-Event-ID gets
+exactly what it missed, and no partner or customer ever receives another's events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import orjson
+
+from tests.e2e.test_security import register_partner
+from tests.e2e.test_trial_flow import create_invitation, redeem, requests
+from tests.support.bus import Bus
+from tests.support.portal import Portal
+from tests.support.wait import eventually
+
+CHAIN = {"TrialInvitationRedeemed", "SubscriptionCreated", "DelegationRequested"}
+
+
+class Stream:
+    """One user's open event stream: its frames as {event, id, data} in arrival order."""
+
+    def __init__(self) -> None:
+        self.frames: list[dict[str, Any]] = []
+        self.ready = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    def messages(self) -> list[dict[str, Any]]:
+        return [f for f in self.frames if f["event"] == "message"]
+
+    def names_for(self, **fields: str) -> list[str]:
+        return [
+            m["data"]["name"]
+            for m in self.messages()
+            if all(m["data"]["data"].get(k) == v for k, v in fields.items())
+        ]
+
+    async def read(self, client: Portal, headers: dict[str, str]) -> None:
+        async with client.http.stream("GET", "/api/events", headers=headers) as response:
+            assert response.status_code == 200, await response.aread()
+            assert response.headers["content-type"].startswith("text/event-stream")
+            frame: dict[str, Any] = {}
+            async for line in response.aiter_lines():
+                if not line:
+                    if "event" in frame:
+                        frame["data"] = orjson.loads(frame.get("data", "{}"))
+                        self.frames.append(frame)
+                        if frame["event"] in {"ready", "reset"}:
+                            self.ready.set()
+                    frame = {}
+                elif not line.startswith(":"):
+                    key, _, value = line.partition(": ")
+                    frame[key] = value
+
+
+@contextlib.asynccontextmanager
+async def listening(client: Portal, last_event_id: str | None = None) -> AsyncIterator[Stream]:
+    stream = Stream()
+    headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
+    stream.task = asyncio.create_task(stream.read(client, headers))
+    try:
+        await asyncio.wait_for(stream.ready.wait(), 10)
+        yield stream
+    finally:
+        stream.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await stream.task
+
+
+async def pending_request(customer: Portal) -> dict[str, Any]:
+    found = await eventually(lambda: requests(customer))
+    return dict(found[0])
+
+
+async def test_a_reconnect_with_last_event_id_gets_exactly_what_it_missed(
+    partner: Portal, customer: Portal
+) -> None:
+    invitation = await create_invitation(partner)
+    async with listening(partner) as first:
+        position = first.frames[-1]["id"]
+    # Disconnected: the customer redeems (three events follow) and approves.
+    assert (await redeem(customer, invitation["code"])).status_code == 201
+    request = await pending_request(customer)
+    path = f"/api/customer/delegation-requests/{request['request_id']}/approve"
+    assert (await customer.post(path)).status_code == 200
+    mine = {"customer_id": customer.company_id}
+
+    async def everything(stream: Stream) -> list[str]:
+        names = stream.names_for(**mine)
+        return names if set(names) >= {*CHAIN, "DelegationApproved"} else []
+
+    async with listening(partner, last_event_id=position) as resumed:
+        missed = await eventually(lambda: everything(resumed))
+        # Each event once, in the replay before the position; ids all different.
+        assert sorted(missed) == sorted({*CHAIN, "DelegationApproved"})
+        assert resumed.frames[-1]["event"] == "ready"
+        ids = [m["id"] for m in resumed.messages()]
+        assert len(ids) == len(set(ids))
+        assert all(partner.company_id in _companies(m) for m in resumed.messages())
+    # The gateway has seen them all now: a new connection without an id gets none of them,
+    # and resuming from the last id replays none of them again.
+    for last in (None, resumed.frames[-1]["id"]):
+        async with listening(partner, last_event_id=last) as later:
+            await asyncio.sleep(0.5)
+            assert later.names_for(**mine) == [], last
+
+
+async def test_an_unknown_id_gets_a_reset(partner: Portal) -> None:
+    async with listening(partner, last_event_id="0000-1") as stream:
+        assert [f["event"] for f in stream.frames] == ["reset"]
+
+
+async def test_partners_never_receive_each_others_events(
+    partner: Portal, customer: Portal, portal: Callable[[], Awaitable[Portal]], bus: Bus
+) -> None:
+    email, password = await register_partner(bus, f"live{uuid.uuid4().hex[:4]}")
+    other = await portal()
+    assert (await other.sign_in(email, password)).status_code == 200
+    invitation = await create_invitation(partner)
+    async with listening(other) as theirs:
+        position = theirs.frames[-1]["id"]
+        async with listening(partner) as ours:
+            assert (await redeem(customer, invitation["code"])).status_code == 201
+            await eventually(lambda: _has(ours, CHAIN, customer_id=customer.company_id))
+            await asyncio.sleep(1)  # what the other partner could have got, it got by now
+        assert theirs.names_for(customer_id=customer.company_id) == []
+        assert theirs.names_for(partner_id=partner.company_id) == []
+    # Nor by resuming from before them.
+    async with listening(other, last_event_id=position) as resumed:
+        await asyncio.sleep(0.5)
+        assert resumed.names_for(customer_id=customer.company_id) == []
+        assert all(other.company_id in _companies(m) for m in resumed.messages()), (
+            resumed.messages()
+        )
+
+
+async def test_customers_never_receive_each_others_events(
+    partner: Portal, customer: Portal, portal: Callable[[], Awaitable[Portal]]
+) -> None:
+    neighbour = await portal()
+    await neighbour.sign_up()
+    invitation = await create_invitation(partner)
+    async with listening(neighbour) as theirs:
+        position = theirs.frames[-1]["id"]
+        async with listening(customer) as ours:
+            assert (await redeem(customer, invitation["code"])).status_code == 201
+            # The customer's own stream carries its events, the partner's too (named in them).
+            await eventually(lambda: _has(ours, CHAIN, customer_id=customer.company_id))
+            await asyncio.sleep(1)
+        assert theirs.messages() == []
+    async with listening(neighbour, last_event_id=position) as resumed:
+        await asyncio.sleep(0.5)
+        assert resumed.messages() == []
+    # The partner's own route stays for partners only.
+    refused = await neighbour.get("/api/partner/events")
+    assert refused.status_code == 403, refused.text
+
+
+def _companies(message: dict[str, Any]) -> set[str]:
+    data = message["data"]["data"]
+    fields = ("partner_id", "partner_of_record", "acting_partner_id", "customer_id", "company_id")
+    return {str(data[f]) for f in fields if data.get(f)}
+
+
+async def _has(stream: Stream, names: set[str], **fields: str) -> bool:
+    return set(stream.names_for(**fields)) >= names
