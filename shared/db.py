@@ -35,7 +35,13 @@ async def create_pool(dsn: str, schema: str, *, size: int = 5) -> asyncpg.Pool:
         min_size=1,
         max_size=size,
         init=init_connection,
-        server_settings={"search_path": schema, "application_name": f"portal-{schema}"},
+        # UTC whatever the server's default: JSON built by PostgreSQL (row_to_json) writes
+        # timestamps in the session's time zone.
+        server_settings={
+            "search_path": schema,
+            "application_name": f"portal-{schema}",
+            "timezone": "UTC",
+        },
     )
     assert pool is not None
     return pool

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 import httpx
@@ -172,3 +173,42 @@ async def test_another_partner_can_neither_see_nor_touch_requests(
         "SELECT count(*) FROM directory.service_request_notes WHERE request_id = $1",
         create.request_id,
     )
+
+
+async def test_the_customer_page_holds_what_the_single_reads_answer(
+    stack: object, bus: Bus, http: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    """The customer page is built in one statement: its parts must be the single reads'."""
+    partner = await Partner.register(bus, http)
+    other = await Partner.register(bus, http)
+    customer = await delegated_customer(bus, pool, partner)
+    await delegated_customer(bus, pool, other)
+    cid, actor = customer.customer_id, partner.admin_id
+    kept_open = await command(bus, open_request(cid, actor))
+    resolved = open_request(cid, actor, severity="low")
+    await command(bus, resolved)
+    for state in ("in_progress", "resolved"):
+        change = directory.ChangeServiceRequestState(
+            request_id=resolved.request_id, customer_id=cid, actor_user_id=actor, state=state
+        )
+        assert (await command(bus, change)).type == directory.ServiceRequestStateChanged.ce_type()
+
+    async def get(path: str, **params: Any) -> Any:
+        answer = await http.get(path, params=params)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    page = await get(f"/internal/customers/{cid}/support", actor_user_id=str(actor))
+    company = await get(f"/internal/customers/{cid}")
+    assert {k: page[k] for k in company} == company
+    assert page["users"] == await get(f"/internal/customers/{cid}/users")
+    assert page["subscriptions"] == await get(f"/internal/customers/{cid}/subscriptions")
+    open_ones = await get(
+        f"/internal/customers/{cid}/service-requests",
+        actor_user_id=str(actor),
+        state=["open", "in_progress", "waiting_on_customer"],
+    )
+    assert page["service_requests"] == open_ones
+    assert [r["request_id"] for r in open_ones] == [kept_open.data["request_id"]]
+    assert page["partner_of_record"] is False
+    assert page["delegation"]["role"] == "full"
