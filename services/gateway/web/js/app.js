@@ -1,9 +1,10 @@
 // The single-page shell: session, navigation, and the route table.
 import { get, del, put, onUnauthenticated, setCsrf } from "./api.js";
-import { clear, h, announce } from "./dom.js";
+import { byId, clear, h, announce } from "./dom.js";
 import { startLive, stopLive } from "./live.js";
 import { language, t, useLanguage } from "./i18n.js";
 
+/** @type {[RegExp, string | null, string][]} pattern, page module, who may see it */
 const ROUTES = [
   [/^\/$/, null, "any"],
   [/^\/signin$/, "signin", "any"],
@@ -39,6 +40,8 @@ const CUSTOMER_NAV = [
   ["/customer/requests", "nav.service_requests"],
 ];
 
+/** @typedef {import("./api.js").Answer<"get", "/api/session">} SessionAnswer */
+/** @type {{ user: SessionAnswer["user"] | null }} */
 export const session = { user: null };
 let cleanups = [];
 
@@ -62,6 +65,7 @@ export async function loadSession() {
 
 /** After sign-in, sign-up or a password change: remember the answer {user, csrf_token}, and
  * speak the language the user chose before (from any browser). */
+/** @param {SessionAnswer} answer */
 export async function signedIn(answer) {
   session.user = answer.user;
   setCsrf(answer.csrf_token);
@@ -83,7 +87,7 @@ async function loadLanguage() {
     /* the catalogue did not load: the page still renders, showing keys */
   }
   document.documentElement.dataset.ready = "1";
-  document.getElementById("lang-switch").value = language();
+  /** @type {HTMLSelectElement} */ (byId("lang-switch")).value = language();
 }
 
 /** The visible switch: stored for the signed-in user (server side) and in a cookie for this browser. */
@@ -118,15 +122,15 @@ export function navigate(path, { replace = false } = {}) {
 
 function renderChrome() {
   const user = session.user;
-  const nav = document.getElementById("site-nav");
+  const nav = byId("site-nav");
   const items = !user || user.must_change_password ? [] : user.company_kind === "partner" ? PARTNER_NAV : CUSTOMER_NAV;
   const path = location.pathname;
   clear(nav, items.map(([href, key]) => {
     const current = href === path || (href !== "/partner" && href !== "/customer" && path.startsWith(href + "/"));
     return h("a", { href, "aria-current": current ? "page" : null }, t(key));
   }));
-  document.getElementById("menu-toggle").style.visibility = items.length ? "" : "hidden";
-  const account = document.getElementById("account");
+  byId("menu-toggle").style.visibility = items.length ? "" : "hidden";
+  const account = byId("account");
   clear(account, user
     ? [h("span", { "data-testid": "who" }, `${user.display_name} · ${user.email}`),
        h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out"))]
@@ -134,15 +138,17 @@ function renderChrome() {
   if (user && !user.must_change_password) startLive();
 }
 
+// The newest render started: an older one that finishes later does not replace its page.
+let renderToken = Symbol("none");
 async function render() {
   cleanups.forEach((fn) => fn());
   cleanups = [];
-  const main = document.getElementById("main");
+  const main = byId("main");
   const path = location.pathname.replace(/\/+$/, "") || "/";
   const query = new URLSearchParams(location.search);
-  const hit = ROUTES.map(([re, page, need]) => [path.match(re), page, need]).find(([m]) => m);
-  document.getElementById("site-nav").classList.remove("open");
-  document.getElementById("menu-toggle").setAttribute("aria-expanded", "false");
+  const hit = ROUTES.map(([re, page, need]) => /** @type {const} */ ([path.match(re), page, need])).find(([m]) => m);
+  byId("site-nav").classList.remove("open");
+  byId("menu-toggle").setAttribute("aria-expanded", "false");
   renderChrome();
   if (!hit) {
     clear(main, h("h1", { tabindex: "-1" }, t("chrome.not_found")), h("p", {}, t("chrome.not_found_text"), " "), h("a", { href: home() }, t("chrome.go_start")));
@@ -153,7 +159,7 @@ async function render() {
   if (!page) return navigate(home(), { replace: true });
   if (need !== "any" && !user) return navigate(`/signin?next=${encodeURIComponent(path)}`, { replace: true });
   if (user && user.must_change_password && page !== "password" && need !== "any") return navigate("/password", { replace: true });
-  if ((need === "partner" || need === "customer") && user.company_kind !== need) {
+  if ((need === "partner" || need === "customer") && user?.company_kind !== need) {
     clear(main, h("h1", { tabindex: "-1" }, t("chrome.not_for_you")),
       h("p", {}, need === "partner" ? t("chrome.partner_pages") : t("chrome.customer_pages")),
       h("a", { class: "button", href: home() }, t("chrome.go_your_start")));
@@ -161,9 +167,9 @@ async function render() {
   }
   clear(main, h("p", { class: "loading" }, t("common.loading")));
   const token = Symbol("render");
-  render.current = token;
+  renderToken = token;
   const ctx = {
-    params: match.groups || {},
+    params: (match && match.groups) || {},
     query,
     session,
     navigate,
@@ -173,10 +179,10 @@ async function render() {
   try {
     const module = await import(`./pages/${page}.js`);
     const view = await module.default(ctx);
-    if (render.current !== token) return;
+    if (renderToken !== token) return;
     clear(main, view);
   } catch (error) {
-    if (render.current !== token) return;
+    if (renderToken !== token) return;
     clear(main, h("h1", { tabindex: "-1" }, t("chrome.error")),
       h("div", { class: "alert error", role: "alert" }, error.message || String(error)),
       h("button", { type: "button", onclick: () => render() }, t("chrome.try_again")));
@@ -184,18 +190,20 @@ async function render() {
   focusTitle(main);
 }
 
+// The first page keeps the focus where the browser put it; later ones move it to their title.
+let focusMoves = false;
 function focusTitle(main) {
   const title = main.querySelector("h1");
   if (title) {
     title.setAttribute("tabindex", "-1");
-    if (render.moved) title.focus({ preventScroll: false });
+    if (focusMoves) title.focus({ preventScroll: false });
   }
-  render.moved = true;
+  focusMoves = true;
 }
 
 function boot() {
   document.addEventListener("click", (event) => {
-    const link = event.target.closest("a[href]");
+    const link = /** @type {HTMLAnchorElement | null} */ (/** @type {Element} */ (event.target).closest("a[href]"));
     if (!link || link.target || link.hasAttribute("download") || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     const url = new URL(link.href, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/static/")) return;
@@ -203,9 +211,9 @@ function boot() {
     navigate(url.pathname + url.search);
   });
   window.addEventListener("popstate", () => render());
-  const toggle = document.getElementById("menu-toggle");
+  const toggle = byId("menu-toggle");
   toggle.addEventListener("click", () => {
-    const nav = document.getElementById("site-nav");
+    const nav = byId("site-nav");
     const open = nav.classList.toggle("open");
     toggle.setAttribute("aria-expanded", String(open));
   });
@@ -216,7 +224,7 @@ function boot() {
     announce(t("chrome.session_ended"), "error");
     navigate(`/signin?next=${encodeURIComponent(location.pathname)}`, { replace: true });
   });
-  document.getElementById("lang-switch").addEventListener("change", (event) => switchLanguage(event.target.value));
+  byId("lang-switch").addEventListener("change", (event) => switchLanguage(/** @type {HTMLSelectElement} */ (event.target).value));
   loadSession().then(loadLanguage).then(render);
 }
 

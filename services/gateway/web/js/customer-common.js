@@ -33,6 +33,7 @@ export function decisionCard(request, partnerName, onDone) {
     h("button", { type: "button", onclick: () => decide("approve") }, t("decision.approve")),
     h("button", { type: "button", class: "danger", onclick: () => decide("decline") }, t("decision.decline")));
   box.append(actions);
+  /** @param {"approve" | "decline"} what */
   async function decide(what) {
     const ok = await confirmAction(
       what === "approve" ? t("decision.approve_confirm", { partner: partnerName || t("decision.the_partner"), role: roleName(request.role) }) : t("decision.decline_confirm"),

@@ -50,7 +50,7 @@ export function field(opts) {
   };
   let control;
   if (opts.options) {
-    control = h("select", common, opts.options.map(([v, t]) => h("option", { value: v }, t)));
+    control = h("select", common, opts.options.map(([v, text]) => h("option", { value: v }, text)));
     if (opts.value !== undefined && opts.value !== null) control.value = String(opts.value);
   } else if (opts.type === "textarea") {
     control = h("textarea", { ...common, rows: opts.rows || 4, placeholder: opts.placeholder }, opts.value || "");
@@ -77,7 +77,13 @@ export function field(opts) {
     h("span", { class: "error", id: errorId }));
 }
 
-/** A form with a top alert slot; onSubmit(values, form) may throw ApiError. */
+/**
+ * A form with a top alert slot; onSubmit(values, form) may throw ApiError.
+ * @param {Record<string, unknown>} attrs
+ * @param {unknown[]} children
+ * @param {(values: any, form: HTMLFormElement) => Promise<void>} onSubmit the values by field name
+ * @param {{ submitLabel?: string, fieldMap?: Record<string, string>, extraButtons?: Node[] }} [options]
+ */
 export function form(attrs, children, onSubmit, { submitLabel = t("common.save"), fieldMap = {}, extraButtons = [] } = {}) {
   const alert = h("div", { class: "alert error", role: "alert" });
   const submit = h("button", { type: "submit" }, submitLabel);
@@ -208,9 +214,20 @@ function humanMessage(e) {
   return msg.endsWith(".") ? msg : msg + ".";
 }
 
+/**
+ * An element of the page's shell (index.html) by id: a missing one is a bug, and is said so.
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+export function byId(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`index.html has no #${id}`);
+  return el;
+}
+
 /** A toast in the global aria-live region. */
 export function announce(message, kind = "ok") {
-  const status = document.getElementById("status");
+  const status = byId("status");
   const toast = h("div", { class: `toast ${kind}` }, message);
   status.append(toast);
   setTimeout(() => toast.remove(), 6000);
@@ -218,13 +235,13 @@ export function announce(message, kind = "ok") {
 
 /** The accessible confirmation dialog; resolves true when confirmed. */
 export function confirmAction(text, { title = t("confirm.title"), ok = t("confirm.ok"), danger = false } = {}) {
-  const dialog = document.getElementById("confirm");
-  document.getElementById("confirm-title").textContent = title;
-  document.getElementById("confirm-text").textContent = text;
-  const okButton = document.getElementById("confirm-ok");
+  const dialog = /** @type {HTMLDialogElement} */ (byId("confirm"));
+  byId("confirm-title").textContent = title;
+  byId("confirm-text").textContent = text;
+  const okButton = byId("confirm-ok");
   okButton.textContent = ok;
   okButton.className = danger ? "danger" : "";
-  const opener = document.activeElement;
+  const opener = /** @type {HTMLElement | null} */ (document.activeElement);
   return new Promise((resolve) => {
     dialog.addEventListener("close", () => {
       resolve(dialog.returnValue === "ok");
@@ -243,6 +260,7 @@ export function empty(title, text, action) {
 export function fmtDate(iso, withTime = false) {
   if (!iso) return "—";
   const d = new Date(iso);
+  /** @type {Intl.DateTimeFormatOptions} */
   const opts = withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" };
   return new Intl.DateTimeFormat(locale(), opts).format(d);
 }
@@ -256,6 +274,11 @@ export function badge(text) {
   return h("span", { class: `badge ${BADGES[text] || ""}` }, has(`state.${text}`) ? t(`state.${text}`) : String(text).replace(/_/g, " "));
 }
 
+/**
+ * @param {any[]} columns
+ * @param {any[]} rows
+ * @param {{ caption?: string, stack?: boolean }} [options]
+ */
 export function table(columns, rows, { caption, stack = true } = {}) {
   return h("div", { class: "table-wrap" },
     h("table", { class: stack ? "stack" : "" },

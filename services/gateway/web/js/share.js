@@ -3,6 +3,12 @@ import { post } from "./api.js";
 import { announce, field, form, h, urlBox } from "./dom.js";
 import { language, LANGUAGES, t, tn } from "./i18n.js";
 
+/** @typedef {Extract<import("./api.js").UrlOf<"post">, `${string}/send`>} SendPath */
+
+/**
+ * @param {SendPath} sendPath
+ * @param {() => void} [onSent]
+ */
 export function emailForm(sendPath, onSent) {
   return form({ "aria-label": t("share.send_form"), "data-testid": "send-form" }, [
     field({ name: "to", label: t("share.recipients"), type: "textarea", rows: 3, required: true, hint: t("share.recipients_hint") }),
@@ -16,13 +22,18 @@ export function emailForm(sendPath, onSent) {
   }, { submitLabel: t("share.send_submit"), fieldMap: { mail_unavailable: "to" } });
 }
 
-/** The link with Copy, and a toggle that opens the e-mail form. */
+/**
+ * The link with Copy, and a toggle that opens the e-mail form.
+ * @param {string} url
+ * @param {SendPath | null} sendPath null: the caller removes the toggle (no e-mail endpoint)
+ */
 export function sharePanel(url, sendPath) {
   const slot = h("div", {});
   const toggle = h("button", { type: "button", class: "secondary", "aria-expanded": "false", onclick: () => {
     const open = toggle.getAttribute("aria-expanded") !== "true";
     toggle.setAttribute("aria-expanded", String(open));
-    slot.replaceChildren(open ? emailForm(sendPath, () => toggle.click()) : "");
+    // Only offered with a sendPath (the caller removes the toggle otherwise).
+    if (sendPath) slot.replaceChildren(open ? emailForm(sendPath, () => toggle.click()) : "");
     if (open) slot.querySelector("textarea").focus();
   } }, t("share.send"));
   return h("div", { class: "share" }, urlBox(url), h("div", { class: "actions" }, toggle), slot);

@@ -18,6 +18,10 @@ const SUBSCRIPTION_ACTIONS = {
  * The actions a subscription's state allows, for whoever may manage it (a partner under Full
  * administration, or the customer's Global admin). url: the subscription's action base;
  * done(message) announces and re-renders. A refusal shows the server's detail.
+ * @param {any} s
+ * @param {string} name
+ * @param {`/api/customer/subscriptions/${string}` | `/api/partner/customers/${string}/subscriptions/${string}`} url
+ * @param {(message: string) => Promise<void>} done
  */
 export function subscriptionActions(s, name, url, done) {
   const allowed = SUBSCRIPTION_ACTIONS[s.state] || [];
@@ -28,7 +32,7 @@ export function subscriptionActions(s, name, url, done) {
   const opener = (label, cls, make) => {
     const b = h("button", { type: "button", class: cls, "aria-expanded": "false", onclick: () => {
       const open = b.getAttribute("aria-expanded") !== "true";
-      toggles.forEach((t) => t.setAttribute("aria-expanded", "false"));
+      toggles.forEach((other) => other.setAttribute("aria-expanded", "false"));
       b.setAttribute("aria-expanded", String(open));
       clear(slot, open ? make() : null);
       if (open) slot.querySelector("input").focus();

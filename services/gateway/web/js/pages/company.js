@@ -3,6 +3,8 @@ import { get, put } from "../api.js";
 import { announce, clear, field, form, h, fmtDate } from "../dom.js";
 import { t } from "../i18n.js";
 
+/** @typedef {import("../api.js").Answer<"get", "/api/partner/company">} Company */
+/** @type {[keyof Company, string, string, boolean][]} field, label, input type, required */
 const FIELDS = [
   ["name", "signup.company_name", "text", true],
   ["phone", "partner.phone", "tel", false],

@@ -23,6 +23,7 @@ const NEXT_STATES = {
 export default async function customerDetail(ctx) {
   const id = ctx.params.id;
   const catalogue = await services();
+  /** @type {`/api/partner/customers/${string}`} */
   const base = `/api/partner/customers/${id}`;
   const root = h("div", {});
   const secret = h("div", { "aria-live": "polite" });
@@ -51,7 +52,7 @@ export default async function customerDetail(ctx) {
       h("section", { class: "card", "aria-labelledby": "subs-title" }, h("h2", { id: "subs-title" }, t("nav.subscriptions")),
         (c.subscriptions || []).length ? table([t("inv.service"), t("common.licences"), t("common.state"), t("cdetail.ends_renews"), t("cdetail.source"), ...(full ? [""] : [])], c.subscriptions.map((s) => [
           h("strong", {}, serviceName(catalogue, s.service_id)),
-          h("span", { "data-testid": `sub-seats-${s.service_id}` }, s.assigned !== undefined ? t("cdetail.assigned", { count: s.assigned, seats: s.seats }) : fmtNumber(s.seats)),
+          h("span", { "data-testid": `sub-seats-${s.service_id}` }, "assigned" in s ? t("cdetail.assigned", { count: s.assigned, seats: s.seats }) : fmtNumber(s.seats)),
           h("span", { "data-testid": `sub-state-${s.service_id}` }, badge(s.state)),
           s.state === "trial" ? t("cdetail.trial_ends", { date: fmtDate(s.trial_ends_at) }) : "—",
           s.source_kind ? (has(`source.${s.source_kind}`) ? t(`source.${s.source_kind}`) : s.source_kind.replace(/_/g, " ")) : "—",
@@ -206,7 +207,7 @@ export default async function customerDetail(ctx) {
   await render();
   // A live refresh waits while the user is typing in one of the page's forms (it would
   // replace the form and lose what was typed); the action's own re-render follows anyway.
-  const typing = () => root.contains(document.activeElement) && document.activeElement.matches("input, select, textarea");
+  const typing = () => root.contains(document.activeElement) && !!document.activeElement?.matches("input, select, textarea");
   ctx.cleanup(onLive(throttled(() => {
     if (!typing()) render();
   }, 600), { customer_id: id }));

@@ -21,20 +21,20 @@ export default async function offers(ctx) {
       e.currentTarget.closest(".line-row").remove();
       renumber();
     } }, t("offers.remove"));
-    const row = h("div", { class: "line-row", role: "group" },
+    const group = h("div", { class: "line-row", role: "group" },
       field({ name: `lines.${i}.service_id`, label: t("inv.service"), required: true, value: line.service_id || "",
         options: [["", t("offers.choose")], ...onSale.map((s) => [s.service_id, s.name])] }),
       field({ name: `lines.${i}.quantity`, label: t("common.licences"), type: "number", required: true, min: 1, max: 1000000, value: line.quantity ?? "", inputmode: "numeric" }),
       field({ name: `lines.${i}.min_quantity`, label: t("offers.min"), type: "number", min: 1, max: 1000000, value: line.min_quantity ?? "", inputmode: "numeric" }),
       field({ name: `lines.${i}.max_quantity`, label: t("offers.max"), type: "number", min: 1, max: 1000000, value: line.max_quantity ?? "", inputmode: "numeric" }),
       remove);
-    return row;
+    return group;
   }
 
   function renumber() {
-    editor.querySelectorAll(".line-row").forEach((row, i) => {
-      row.setAttribute("aria-label", t("offers.line", { n: i + 1 }));
-      row.querySelectorAll("[name]").forEach((c) => (c.name = c.name.replace(/^lines\.\d+\./, `lines.${i}.`)));
+    editor.querySelectorAll(".line-row").forEach((group, i) => {
+      group.setAttribute("aria-label", t("offers.line", { n: i + 1 }));
+      group.querySelectorAll("[name]").forEach((c) => (c.name = c.name.replace(/^lines\.\d+\./, `lines.${i}.`)));
     });
   }
 
@@ -42,7 +42,8 @@ export default async function offers(ctx) {
     const lines = [];
     for (let i = 0; `lines.${i}.service_id` in v; i++) {
       const num = (k) => (v[`lines.${i}.${k}`] ? Number(v[`lines.${i}.${k}`]) : null);
-      lines.push({ service_id: v[`lines.${i}.service_id`], quantity: num("quantity"), min_quantity: num("min_quantity"), max_quantity: num("max_quantity") });
+      // The quantity field is required, so the browser sends no line without one.
+      lines.push({ service_id: v[`lines.${i}.service_id`], quantity: Number(v[`lines.${i}.quantity`]), min_quantity: num("min_quantity"), max_quantity: num("max_quantity") });
     }
     return lines;
   }
@@ -63,7 +64,7 @@ export default async function offers(ctx) {
       field({ name: "expires_at", label: t("common.expires_on"), type: "date" }),
       from ? field({ name: "withdraw_replaced", label: t("offers.withdraw_old"), type: "checkbox", value: false, hint: t("offers.withdraw_old_hint") }) : null,
     ];
-    const f = form({ "aria-label": from ? t("offers.from_old") : t("offers.new"), "data-testid": "offer-form" }, fields, async (v, formEl) => {
+    const f = form({ "aria-label": from ? t("offers.from_old") : t("offers.new"), "data-testid": "offer-form" }, fields, async (v) => {
       const lines = collectLines(v);
       const expires_at = v.expires_at ? new Date(v.expires_at + "T23:59:59").toISOString() : null;
       const offer = from

@@ -13,7 +13,7 @@ export default async function password(ctx) {
       field({ name: "current_password", label: forced ? t("password.temporary") : t("password.current"), type: "password", required: true, autocomplete: "current-password" }),
       field({ name: "new_password", label: t("password.new"), type: "password", required: true, minlength: 12, autocomplete: "new-password", hint: t("password.hint") }),
       field({ name: "repeat", label: t("password.repeat"), type: "password", required: true, autocomplete: "new-password" }),
-    ], async (v, formEl) => {
+    ], async (v) => {
       if (v.new_password !== v.repeat) {
         const { ApiError } = await import("../api.js");
         throw new ApiError(422, { detail: t("form.passwords_differ"), errors: [{ loc: ["body", "repeat"], msg: t("form.passwords_differ") }] });
