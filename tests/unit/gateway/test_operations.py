@@ -3,6 +3,7 @@ the duration histogram by route template, and no /metrics on the public app."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import sys
@@ -16,10 +17,12 @@ import structlog
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
 
+from services.gateway import middleware
 from services.gateway.config import Settings
 from services.gateway.entrypoints.health import Readiness
 from services.gateway.main import create_app
-from shared.logging import configure_logging
+from services.gateway.middleware import Edge
+from shared.logging import configure_logging, get_logger
 
 
 class FakePool:
@@ -50,12 +53,14 @@ async def gateway() -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
 
 
 @pytest.fixture
-def log() -> Iterator[io.StringIO]:
+def log(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
     root = logging.getLogger()
     handlers, level, hook = list(root.handlers), root.level, sys.excepthook
     config = structlog.get_config()
     sink = io.StringIO()
     configure_logging("gateway", "INFO", sink)
+    # The module's logger caches the configuration of its first use (an earlier test's).
+    monkeypatch.setattr(middleware, "access_log", get_logger("gateway.access"))
     yield sink
     root.handlers[:] = handlers
     root.setLevel(level)
@@ -148,3 +153,39 @@ async def test_the_access_log_can_be_turned_off(log: io.StringIO) -> None:
         assert (await http.get("/health/live")).status_code == 200
     assert access_lines(log) == []
     assert duration_count("/health/live") == before + 1  # the metrics stay
+
+
+async def test_a_failed_request_is_logged_as_500_and_the_servers_traceback_has_its_id(
+    log: io.StringIO,
+) -> None:
+    async def broken(scope: Any, receive: Any, send: Any) -> None:
+        raise RuntimeError("route exploded")
+
+    async def server_runs_one_request() -> None:
+        # What uvicorn does per request, in the request's own task: call the app, and log
+        # the traceback when it raises.
+        scope = {"type": "http", "method": "GET", "path": "/boom", "headers": [],
+                 "client": ("192.0.2.1", 1)}  # fmt: skip
+
+        async def nothing() -> dict[str, Any]:
+            return {"type": "http.request"}
+
+        async def ignore(message: Any) -> None:
+            pass
+
+        try:
+            await Edge(broken)(scope, nothing, ignore)
+        except RuntimeError:
+            logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+
+    await asyncio.create_task(server_runs_one_request())
+    lines = [orjson.loads(line) for line in log.getvalue().splitlines()]
+    access, traceback = lines
+    assert (access["event"], access["status"], access["route"]) == (
+        "http_request",
+        500,
+        "unmatched",
+    )
+    assert traceback["logger"] == "uvicorn.error"
+    assert "RuntimeError: route exploded" in traceback["exception"]
+    assert traceback["correlation_id"] == access["correlation_id"]
