@@ -125,16 +125,26 @@ function renderChrome() {
   const nav = byId("site-nav");
   const items = !user || user.must_change_password ? [] : user.company_kind === "partner" ? PARTNER_NAV : CUSTOMER_NAV;
   const path = location.pathname;
-  clear(nav, items.map(([href, key]) => {
-    const current = href === path || (href !== "/partner" && href !== "/customer" && path.startsWith(href + "/"));
-    return h("a", { href, "aria-current": current ? "page" : null }, t(key));
-  }));
+  clear(
+    nav,
+    items.map(([href, key]) => {
+      const current = href === path || (href !== "/partner" && href !== "/customer" && path.startsWith(href + "/"));
+      return h("a", { href, "aria-current": current ? "page" : null }, t(key));
+    }),
+  );
   byId("menu-toggle").style.visibility = items.length ? "" : "hidden";
   const account = byId("account");
-  clear(account, user
-    ? [h("span", { "data-testid": "who" }, `${user.display_name} · ${user.email}`),
-       h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out"))]
-    : location.pathname !== "/signin" ? [h("a", { href: "/signin" }, t("chrome.sign_in"))] : []);
+  clear(
+    account,
+    user
+      ? [
+          h("span", { "data-testid": "who" }, `${user.display_name} · ${user.email}`),
+          h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out")),
+        ]
+      : location.pathname !== "/signin"
+        ? [h("a", { href: "/signin" }, t("chrome.sign_in"))]
+        : [],
+  );
   if (user && !user.must_change_password) startLive();
 }
 
@@ -151,18 +161,27 @@ async function render() {
   byId("menu-toggle").setAttribute("aria-expanded", "false");
   renderChrome();
   if (!hit) {
-    clear(main, h("h1", { tabindex: "-1" }, t("chrome.not_found")), h("p", {}, t("chrome.not_found_text"), " "), h("a", { href: home() }, t("chrome.go_start")));
+    clear(
+      main,
+      h("h1", { tabindex: "-1" }, t("chrome.not_found")),
+      h("p", {}, t("chrome.not_found_text"), " "),
+      h("a", { href: home() }, t("chrome.go_start")),
+    );
     return focusTitle(main);
   }
   const [match, page, need] = hit;
   const user = session.user;
   if (!page) return navigate(home(), { replace: true });
   if (need !== "any" && !user) return navigate(`/signin?next=${encodeURIComponent(path)}`, { replace: true });
-  if (user && user.must_change_password && page !== "password" && need !== "any") return navigate("/password", { replace: true });
+  if (user && user.must_change_password && page !== "password" && need !== "any")
+    return navigate("/password", { replace: true });
   if ((need === "partner" || need === "customer") && user?.company_kind !== need) {
-    clear(main, h("h1", { tabindex: "-1" }, t("chrome.not_for_you")),
+    clear(
+      main,
+      h("h1", { tabindex: "-1" }, t("chrome.not_for_you")),
       h("p", {}, need === "partner" ? t("chrome.partner_pages") : t("chrome.customer_pages")),
-      h("a", { class: "button", href: home() }, t("chrome.go_your_start")));
+      h("a", { class: "button", href: home() }, t("chrome.go_your_start")),
+    );
     return focusTitle(main);
   }
   clear(main, h("p", { class: "loading" }, t("common.loading")));
@@ -183,9 +202,12 @@ async function render() {
     clear(main, view);
   } catch (error) {
     if (renderToken !== token) return;
-    clear(main, h("h1", { tabindex: "-1" }, t("chrome.error")),
+    clear(
+      main,
+      h("h1", { tabindex: "-1" }, t("chrome.error")),
       h("div", { class: "alert error", role: "alert" }, error.message || String(error)),
-      h("button", { type: "button", onclick: () => render() }, t("chrome.try_again")));
+      h("button", { type: "button", onclick: () => render() }, t("chrome.try_again")),
+    );
   }
   focusTitle(main);
 }
@@ -204,9 +226,19 @@ function focusTitle(main) {
 function boot() {
   document.addEventListener("click", (event) => {
     const link = /** @type {HTMLAnchorElement | null} */ (/** @type {Element} */ (event.target).closest("a[href]"));
-    if (!link || link.target || link.hasAttribute("download") || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    if (
+      !link ||
+      link.target ||
+      link.hasAttribute("download") ||
+      event.ctrlKey ||
+      event.metaKey ||
+      event.shiftKey ||
+      event.button !== 0
+    )
+      return;
     const url = new URL(link.href, location.href);
-    if (url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/static/")) return;
+    if (url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/static/"))
+      return;
     event.preventDefault();
     navigate(url.pathname + url.search);
   });
@@ -224,7 +256,9 @@ function boot() {
     announce(t("chrome.session_ended"), "error");
     navigate(`/signin?next=${encodeURIComponent(location.pathname)}`, { replace: true });
   });
-  byId("lang-switch").addEventListener("change", (event) => switchLanguage(/** @type {HTMLSelectElement} */ (event.target).value));
+  byId("lang-switch").addEventListener("change", (event) =>
+    switchLanguage(/** @type {HTMLSelectElement} */ (event.target).value),
+  );
   loadSession().then(loadLanguage).then(render);
 }
 

@@ -6,44 +6,92 @@ import { duration } from "./pages/delegations.js";
 import { t } from "./i18n.js";
 
 export function partnerCard(p, title = t("partner.offered_by")) {
-  return h("section", { class: "card", "aria-labelledby": "partner-title", "data-testid": "partner-card" },
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "partner-title", "data-testid": "partner-card" },
     h("h2", { id: "partner-title" }, title),
     h("p", {}, h("strong", { "data-testid": "partner-name" }, p.name)),
-    h("dl", { class: "facts" },
+    h(
+      "dl",
+      { class: "facts" },
       p.phone ? [h("dt", {}, t("partner.phone")), h("dd", {}, p.phone)] : null,
-      p.support_email ? [h("dt", {}, t("partner.support")), h("dd", {}, h("a", { href: `mailto:${p.support_email}` }, p.support_email))] : null,
-      p.website ? [h("dt", {}, t("partner.website")), h("dd", {}, /^https?:\/\//.test(p.website) ? h("a", { href: p.website, rel: "noopener noreferrer", target: "_blank" }, p.website) : p.website)] : null,
-      p.address ? [h("dt", {}, t("partner.address")), h("dd", {}, p.address)] : null));
+      p.support_email
+        ? [
+            h("dt", {}, t("partner.support")),
+            h("dd", {}, h("a", { href: `mailto:${p.support_email}` }, p.support_email)),
+          ]
+        : null,
+      p.website
+        ? [
+            h("dt", {}, t("partner.website")),
+            h(
+              "dd",
+              {},
+              /^https?:\/\//.test(p.website)
+                ? h("a", { href: p.website, rel: "noopener noreferrer", target: "_blank" }, p.website)
+                : p.website,
+            ),
+          ]
+        : null,
+      p.address ? [h("dt", {}, t("partner.address")), h("dd", {}, p.address)] : null,
+    ),
+  );
 }
 
 export const roleExplained = (role) => t(`role.explained.${role}`);
 
 /** Approve / decline one pending request, showing partner, role and duration. */
 export function decisionCard(request, partnerName, onDone) {
-  const box = h("section", { class: "card hero", "aria-labelledby": `req-${request.request_id}`, "data-testid": "delegation-decision" },
+  const box = h(
+    "section",
+    { class: "card hero", "aria-labelledby": `req-${request.request_id}`, "data-testid": "delegation-decision" },
     h("h2", { id: `req-${request.request_id}` }, t("decision.title")),
-    h("dl", { class: "facts" },
-      h("dt", {}, t("decision.partner")), h("dd", {}, partnerName || request.partner_name || t("decision.your_partner")),
-      h("dt", {}, t("decision.role")), h("dd", {}, roleName(request.role)),
-      h("dt", {}, t("decision.duration")), h("dd", {}, duration(request.duration_seconds ?? (request.duration ? isoDays(request.duration) * 86400 : null))),
-      h("dt", {}, t("decision.decide_by")), h("dd", {}, fmtDate(request.expires_at))),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, t("decision.partner")),
+      h("dd", {}, partnerName || request.partner_name || t("decision.your_partner")),
+      h("dt", {}, t("decision.role")),
+      h("dd", {}, roleName(request.role)),
+      h("dt", {}, t("decision.duration")),
+      h("dd", {}, duration(request.duration_seconds ?? (request.duration ? isoDays(request.duration) * 86400 : null))),
+      h("dt", {}, t("decision.decide_by")),
+      h("dd", {}, fmtDate(request.expires_at)),
+    ),
     h("p", { class: "muted" }, roleExplained(request.role)),
-    h("p", { class: "muted small" }, t("decision.nothing_until")));
-  const actions = h("div", { class: "actions" },
+    h("p", { class: "muted small" }, t("decision.nothing_until")),
+  );
+  const actions = h(
+    "div",
+    { class: "actions" },
     h("button", { type: "button", onclick: () => decide("approve") }, t("decision.approve")),
-    h("button", { type: "button", class: "danger", onclick: () => decide("decline") }, t("decision.decline")));
+    h("button", { type: "button", class: "danger", onclick: () => decide("decline") }, t("decision.decline")),
+  );
   box.append(actions);
   /** @param {"approve" | "decline"} what */
   async function decide(what) {
     const ok = await confirmAction(
-      what === "approve" ? t("decision.approve_confirm", { partner: partnerName || t("decision.the_partner"), role: roleName(request.role) }) : t("decision.decline_confirm"),
-      { title: what === "approve" ? t("decision.approve_title") : t("decision.decline_title"), ok: what === "approve" ? t("decision.approve") : t("decision.decline"), danger: what !== "approve" });
+      what === "approve"
+        ? t("decision.approve_confirm", {
+            partner: partnerName || t("decision.the_partner"),
+            role: roleName(request.role),
+          })
+        : t("decision.decline_confirm"),
+      {
+        title: what === "approve" ? t("decision.approve_title") : t("decision.decline_title"),
+        ok: what === "approve" ? t("decision.approve") : t("decision.decline"),
+        danger: what !== "approve",
+      },
+    );
     if (!ok) return;
     try {
       await post(`/api/customer/delegation-requests/${request.request_id}/${what}`);
-      clear(box, h("h2", { tabindex: "-1" }, what === "approve" ? t("decision.approved") : t("decision.declined")),
+      clear(
+        box,
+        h("h2", { tabindex: "-1" }, what === "approve" ? t("decision.approved") : t("decision.declined")),
         h("p", {}, what === "approve" ? t("decision.approved_text") : t("decision.declined_text")),
-        h("a", { href: "/customer/access" }, t("decision.see_access")));
+        h("a", { href: "/customer/access" }, t("decision.see_access")),
+      );
       box.querySelector("h2").focus();
       announce(what === "approve" ? t("decision.approved_note") : t("decision.declined_note"));
       onDone?.(what);

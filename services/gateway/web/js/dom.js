@@ -50,31 +50,50 @@ export function field(opts) {
   };
   let control;
   if (opts.options) {
-    control = h("select", common, opts.options.map(([v, text]) => h("option", { value: v }, text)));
+    control = h(
+      "select",
+      common,
+      opts.options.map(([v, text]) => h("option", { value: v }, text)),
+    );
     if (opts.value !== undefined && opts.value !== null) control.value = String(opts.value);
   } else if (opts.type === "textarea") {
     control = h("textarea", { ...common, rows: opts.rows || 4, placeholder: opts.placeholder }, opts.value || "");
   } else if (opts.type === "checkbox") {
     control = h("input", { ...common, type: "checkbox", checked: opts.value });
-    return h("div", { class: "field check" }, control,
-      h("div", {}, h("label", { for: id }, opts.label),
+    return h(
+      "div",
+      { class: "field check" },
+      control,
+      h(
+        "div",
+        {},
+        h("label", { for: id }, opts.label),
         opts.hint ? h("span", { class: "hint", id: hintId }, opts.hint) : null,
-        h("span", { class: "error", id: errorId })));
+        h("span", { class: "error", id: errorId }),
+      ),
+    );
   } else {
     control = h("input", {
       ...common,
       type: opts.type || "text",
       value: opts.value ?? "",
-      min: opts.min, max: opts.max, step: opts.step,
-      minlength: opts.minlength, maxlength: opts.maxlength,
-      placeholder: opts.placeholder, inputmode: opts.inputmode,
+      min: opts.min,
+      max: opts.max,
+      step: opts.step,
+      minlength: opts.minlength,
+      maxlength: opts.maxlength,
+      placeholder: opts.placeholder,
+      inputmode: opts.inputmode,
     });
   }
-  return h("div", { class: "field" },
+  return h(
+    "div",
+    { class: "field" },
     h("label", { for: id }, opts.label),
     control,
     opts.hint ? h("span", { class: "hint", id: hintId }, opts.hint) : null,
-    h("span", { class: "error", id: errorId }));
+    h("span", { class: "error", id: errorId }),
+  );
 }
 
 /**
@@ -84,10 +103,21 @@ export function field(opts) {
  * @param {(values: any, form: HTMLFormElement) => Promise<void>} onSubmit the values by field name
  * @param {{ submitLabel?: string, fieldMap?: Record<string, string>, extraButtons?: Node[] }} [options]
  */
-export function form(attrs, children, onSubmit, { submitLabel = t("common.save"), fieldMap = {}, extraButtons = [] } = {}) {
+export function form(
+  attrs,
+  children,
+  onSubmit,
+  { submitLabel = t("common.save"), fieldMap = {}, extraButtons = [] } = {},
+) {
   const alert = h("div", { class: "alert error", role: "alert" });
   const submit = h("button", { type: "submit" }, submitLabel);
-  const el = h("form", { novalidate: true, ...attrs }, alert, children, h("div", { class: "actions" }, submit, extraButtons));
+  const el = h(
+    "form",
+    { novalidate: true, ...attrs },
+    alert,
+    children,
+    h("div", { class: "actions" }, submit, extraButtons),
+  );
   el.addEventListener("input", (event) => {
     const c = event.target;
     if (c.getAttribute && c.getAttribute("aria-invalid")) {
@@ -161,7 +191,6 @@ function checkRequired(formEl) {
   return true;
 }
 
-
 /**
  * Shows a problem: each errors[].loc next to its field (loc ["body", "admin", "email"] -> name
  * "admin.email"), a rejection code through fieldMap {code: fieldName}, the rest on top.
@@ -207,7 +236,8 @@ function findControl(formEl, path) {
 // The API's field errors are pydantic's English: a known type gets the catalogue's text.
 function humanMessage(e) {
   const ctx = e.ctx || {};
-  if (e.type === "string_too_short" && ctx.min_length !== undefined) return t("form.min_length", { min: Number(ctx.min_length) });
+  if (e.type === "string_too_short" && ctx.min_length !== undefined)
+    return t("form.min_length", { min: Number(ctx.min_length) });
   if (/^value is not a valid email address/.test(String(e.msg || ""))) return t("form.valid_email");
   if (e.type && has(`form.error.${e.type}`)) return t(`form.error.${e.type}`);
   const msg = String(e.msg || t("form.invalid"));
@@ -243,10 +273,14 @@ export function confirmAction(text, { title = t("confirm.title"), ok = t("confir
   okButton.className = danger ? "danger" : "";
   const opener = /** @type {HTMLElement | null} */ (document.activeElement);
   return new Promise((resolve) => {
-    dialog.addEventListener("close", () => {
-      resolve(dialog.returnValue === "ok");
-      opener?.focus?.();
-    }, { once: true });
+    dialog.addEventListener(
+      "close",
+      () => {
+        resolve(dialog.returnValue === "ok");
+        opener?.focus?.();
+      },
+      { once: true },
+    );
     dialog.returnValue = "";
     dialog.showModal();
     okButton.focus();
@@ -266,12 +300,28 @@ export function fmtDate(iso, withTime = false) {
 }
 
 const BADGES = {
-  active: "good", approved: "good", trial: "accent", pending: "warn", open: "warn",
-  revoked: "bad", withdrawn: "bad", declined: "bad", expired: "bad", exhausted: "bad",
-  cancelled: "bad", suspended: "warn", disabled: "bad", closed: "", resolved: "good",
+  active: "good",
+  approved: "good",
+  trial: "accent",
+  pending: "warn",
+  open: "warn",
+  revoked: "bad",
+  withdrawn: "bad",
+  declined: "bad",
+  expired: "bad",
+  exhausted: "bad",
+  cancelled: "bad",
+  suspended: "warn",
+  disabled: "bad",
+  closed: "",
+  resolved: "good",
 };
 export function badge(text) {
-  return h("span", { class: `badge ${BADGES[text] || ""}` }, has(`state.${text}`) ? t(`state.${text}`) : String(text).replace(/_/g, " "));
+  return h(
+    "span",
+    { class: `badge ${BADGES[text] || ""}` },
+    has(`state.${text}`) ? t(`state.${text}`) : String(text).replace(/_/g, " "),
+  );
 }
 
 /**
@@ -280,27 +330,59 @@ export function badge(text) {
  * @param {{ caption?: string, stack?: boolean }} [options]
  */
 export function table(columns, rows, { caption, stack = true } = {}) {
-  return h("div", { class: "table-wrap" },
-    h("table", { class: stack ? "stack" : "" },
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: stack ? "stack" : "" },
       caption ? h("caption", { class: "muted small", style: null }, caption) : null,
-      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((cell, i) => h("td", { "data-label": columns[i] }, cell)))))));
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          columns.map((c) => h("th", { scope: "col" }, c)),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        rows.map((cells) =>
+          h(
+            "tr",
+            {},
+            cells.map((cell, i) => h("td", { "data-label": columns[i] }, cell)),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /** A URL with a Copy button (the Clipboard API, or selecting the text as a fallback). */
 export function urlBox(url, label = t("share.link")) {
   const id = nextId("url");
   const input = h("input", { id, type: "text", value: url, readonly: true, "data-testid": "share-url" });
-  const button = h("button", { type: "button", class: "secondary", onclick: async () => {
-    input.select();
-    try {
-      await navigator.clipboard.writeText(url);
-    } catch {
-      document.execCommand?.("copy");
-    }
-    button.textContent = t("share.copied");
-    announce(t("share.copied_note"));
-  } }, t("share.copy"));
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      onclick: async () => {
+        input.select();
+        try {
+          await navigator.clipboard.writeText(url);
+        } catch {
+          document.execCommand?.("copy");
+        }
+        button.textContent = t("share.copied");
+        announce(t("share.copied_note"));
+      },
+    },
+    t("share.copy"),
+  );
   return h("div", { class: "field" }, h("label", { for: id }, label), h("div", { class: "url-box" }, input, button));
 }
 
@@ -311,7 +393,12 @@ export function pager(load, renderItems, container, { param = "cursor", nextKey 
     const answer = await load(cursor ? { [param]: cursor } : {});
     renderItems(answer.items || answer, Boolean(cursor));
     const next = answer && answer[nextKey];
-    clear(more, next ? h("button", { type: "button", class: "secondary", onclick: () => page(next) }, t("common.load_more")) : null);
+    clear(
+      more,
+      next
+        ? h("button", { type: "button", class: "secondary", onclick: () => page(next) }, t("common.load_more"))
+        : null,
+    );
   }
   container.append(more);
   return page;

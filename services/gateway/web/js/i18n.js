@@ -54,8 +54,12 @@ export function fmtNumber(n, opts) {
 
 /** The index page's own texts: elements marked data-i18n (text) or data-i18n-aria (aria-label). */
 function translateStatic() {
-  /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-i18n]")).forEach((el) => (el.textContent = t(el.dataset.i18n)));
-  /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-i18n-aria]")).forEach((el) => el.setAttribute("aria-label", t(el.dataset.i18nAria)));
+  /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-i18n]")).forEach(
+    (el) => (el.textContent = t(el.dataset.i18n)),
+  );
+  /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-i18n-aria]")).forEach((el) =>
+    el.setAttribute("aria-label", t(el.dataset.i18nAria)),
+  );
 }
 
 /** An audited action's name (reset_password) as the catalogue says it, else spaced. */

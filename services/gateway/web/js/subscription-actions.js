@@ -30,49 +30,112 @@ export function subscriptionActions(s, name, url, done) {
   const toggles = [];
   // A button that opens (or closes) a small form under the buttons.
   const opener = (label, cls, make) => {
-    const b = h("button", { type: "button", class: cls, "aria-expanded": "false", onclick: () => {
-      const open = b.getAttribute("aria-expanded") !== "true";
-      toggles.forEach((other) => other.setAttribute("aria-expanded", "false"));
-      b.setAttribute("aria-expanded", String(open));
-      clear(slot, open ? make() : null);
-      if (open) slot.querySelector("input").focus();
-    } }, label);
+    const b = h(
+      "button",
+      {
+        type: "button",
+        class: cls,
+        "aria-expanded": "false",
+        onclick: () => {
+          const open = b.getAttribute("aria-expanded") !== "true";
+          toggles.forEach((other) => other.setAttribute("aria-expanded", "false"));
+          b.setAttribute("aria-expanded", String(open));
+          clear(slot, open ? make() : null);
+          if (open) slot.querySelector("input").focus();
+        },
+      },
+      label,
+    );
     toggles.push(b);
     return b;
   };
   const reason = () => field({ name: "reason", label: t("sub.reason"), maxlength: 500 });
   const buttons = allowed.map((action) => {
     if (action === "quantity") {
-      return opener(t("sub.change_quantity"), "secondary", () => form({ "aria-label": t("sub.quantity_of", { service: name }), "data-testid": "quantity-form" }, [
-        field({ name: "quantity", label: t("sub.licences_of", { service: name }), type: "number", required: true, min: 1, max: 1000000, value: String(s.seats), inputmode: "numeric",
-          hint: s.assigned ? t("sub.not_below", { count: s.assigned }) : undefined }),
-      ], async (v) => {
-        await post(`${url}/quantity`, { quantity: Number(v.quantity) });
-        await done(`${name}: ${tn("common.licences", Number(v.quantity))}.`);
-      }, { submitLabel: t("sub.save_quantity"), fieldMap: { quantity_unchanged: "quantity", quantity_below_assigned: "quantity" } }));
+      return opener(t("sub.change_quantity"), "secondary", () =>
+        form(
+          { "aria-label": t("sub.quantity_of", { service: name }), "data-testid": "quantity-form" },
+          [
+            field({
+              name: "quantity",
+              label: t("sub.licences_of", { service: name }),
+              type: "number",
+              required: true,
+              min: 1,
+              max: 1000000,
+              value: String(s.seats),
+              inputmode: "numeric",
+              hint: s.assigned ? t("sub.not_below", { count: s.assigned }) : undefined,
+            }),
+          ],
+          async (v) => {
+            await post(`${url}/quantity`, { quantity: Number(v.quantity) });
+            await done(`${name}: ${tn("common.licences", Number(v.quantity))}.`);
+          },
+          {
+            submitLabel: t("sub.save_quantity"),
+            fieldMap: { quantity_unchanged: "quantity", quantity_below_assigned: "quantity" },
+          },
+        ),
+      );
     }
     if (action === "suspend") {
-      return opener(t("sub.suspend"), "secondary", () => form({ "aria-label": t("sub.suspend_named", { service: name }), "data-testid": "suspend-form" }, [reason()], async (v) => {
-        if (!(await confirmAction(t("sub.suspend_text", { service: name }), { title: t("sub.suspend_title"), ok: t("sub.suspend") }))) return;
-        await post(`${url}/suspend`, { reason: v.reason });
-        await done(t("sub.suspended_note", { service: name }));
-      }, { submitLabel: t("sub.suspend_submit") }));
+      return opener(t("sub.suspend"), "secondary", () =>
+        form(
+          { "aria-label": t("sub.suspend_named", { service: name }), "data-testid": "suspend-form" },
+          [reason()],
+          async (v) => {
+            if (
+              !(await confirmAction(t("sub.suspend_text", { service: name }), {
+                title: t("sub.suspend_title"),
+                ok: t("sub.suspend"),
+              }))
+            )
+              return;
+            await post(`${url}/suspend`, { reason: v.reason });
+            await done(t("sub.suspended_note", { service: name }));
+          },
+          { submitLabel: t("sub.suspend_submit") },
+        ),
+      );
     }
     if (action === "cancel") {
-      return opener(t("sub.cancel"), "danger", () => form({ "aria-label": t("sub.cancel_named", { service: name }), "data-testid": "cancel-form" }, [reason()], async (v) => {
-        if (!(await confirmAction(t("sub.cancel_text", { service: name }), { title: t("sub.cancel_title"), ok: t("sub.cancel_ok"), danger: true }))) return;
-        await post(`${url}/cancel`, { reason: v.reason });
-        await done(t("sub.cancelled_note", { service: name }));
-      }, { submitLabel: t("sub.cancel_submit") }));
+      return opener(t("sub.cancel"), "danger", () =>
+        form(
+          { "aria-label": t("sub.cancel_named", { service: name }), "data-testid": "cancel-form" },
+          [reason()],
+          async (v) => {
+            if (
+              !(await confirmAction(t("sub.cancel_text", { service: name }), {
+                title: t("sub.cancel_title"),
+                ok: t("sub.cancel_ok"),
+                danger: true,
+              }))
+            )
+              return;
+            await post(`${url}/cancel`, { reason: v.reason });
+            await done(t("sub.cancelled_note", { service: name }));
+          },
+          { submitLabel: t("sub.cancel_submit") },
+        ),
+      );
     }
-    return h("button", { type: "button", class: "secondary", onclick: async () => {
-      try {
-        await post(`${url}/reactivate`);
-        await done(t("sub.reactivated_note", { service: name }));
-      } catch (error) {
-        announce(error.message, "error");
-      }
-    } }, t("sub.reactivate"));
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "secondary",
+        onclick: async () => {
+          try {
+            await post(`${url}/reactivate`);
+            await done(t("sub.reactivated_note", { service: name }));
+          } catch (error) {
+            announce(error.message, "error");
+          }
+        },
+      },
+      t("sub.reactivate"),
+    );
   });
   return h("div", { "data-testid": `sub-actions-${s.service_id}` }, h("div", { class: "actions" }, buttons), slot);
 }

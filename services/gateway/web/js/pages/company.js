@@ -20,19 +20,43 @@ export default async function company(ctx) {
   const body = h("div", {});
 
   function view() {
-    clear(body, h("section", { class: "card", "aria-labelledby": "profile-title" },
-      h("div", { class: "row" }, h("h2", { id: "profile-title" }, t("company.profile")), h("span", { class: "spacer" }),
-        isGlobalAdmin ? h("button", { type: "button", class: "secondary", onclick: edit }, t("company.edit")) : null),
-      h("dl", { class: "facts", "data-testid": "company-facts" },
-        FIELDS.map(([key, label]) => [h("dt", {}, t(label)), h("dd", { "data-field": key }, profile[key] || "—")]),
-        h("dt", {}, t("company.last_changed")), h("dd", {}, fmtDate(profile.updated_at, true))),
-      isGlobalAdmin ? null : h("p", { class: "muted small" }, t("company.only_admin"))));
+    clear(
+      body,
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "profile-title" },
+        h(
+          "div",
+          { class: "row" },
+          h("h2", { id: "profile-title" }, t("company.profile")),
+          h("span", { class: "spacer" }),
+          isGlobalAdmin ? h("button", { type: "button", class: "secondary", onclick: edit }, t("company.edit")) : null,
+        ),
+        h(
+          "dl",
+          { class: "facts", "data-testid": "company-facts" },
+          FIELDS.map(([key, label]) => [h("dt", {}, t(label)), h("dd", { "data-field": key }, profile[key] || "—")]),
+          h("dt", {}, t("company.last_changed")),
+          h("dd", {}, fmtDate(profile.updated_at, true)),
+        ),
+        isGlobalAdmin ? null : h("p", { class: "muted small" }, t("company.only_admin")),
+      ),
+    );
   }
 
   function edit() {
-    const f = form({ "aria-label": t("company.edit_title"), "data-testid": "company-form" },
-      FIELDS.map(([name, label, type, required]) => field({ name, label: t(label), type: type === "url" ? "text" : type, required, value: profile[name] || "",
-        hint: name === "website" ? t("company.website_hint") : undefined })),
+    const f = form(
+      { "aria-label": t("company.edit_title"), "data-testid": "company-form" },
+      FIELDS.map(([name, label, type, required]) =>
+        field({
+          name,
+          label: t(label),
+          type: type === "url" ? "text" : type,
+          required,
+          value: profile[name] || "",
+          hint: name === "website" ? t("company.website_hint") : undefined,
+        }),
+      ),
       async (v) => {
         const payload = { ...v, support_email: v.support_email || null };
         await put("/api/partner/company", payload);
@@ -41,14 +65,20 @@ export default async function company(ctx) {
         announce(t("company.saved"));
         body.querySelector("h2").focus?.();
       },
-      { submitLabel: t("company.save"), extraButtons: [h("button", { type: "button", class: "secondary", onclick: view }, t("common.cancel"))] });
+      {
+        submitLabel: t("company.save"),
+        extraButtons: [h("button", { type: "button", class: "secondary", onclick: view }, t("common.cancel"))],
+      },
+    );
     clear(body, h("section", { class: "card" }, h("h2", {}, t("company.edit_title")), f));
     f.querySelector("input").focus();
   }
 
   view();
-  return h("div", {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.company")),
-      h("p", {}, t("company.intro")))),
-    body);
+  return h(
+    "div",
+    {},
+    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.company")), h("p", {}, t("company.intro")))),
+    body,
+  );
 }

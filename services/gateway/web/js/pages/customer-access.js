@@ -11,7 +11,8 @@ export default async function customerAccess(ctx) {
   ctx.title(t("nav.partner_access"));
   const isAdmin = ctx.session.user.company_role === "global_admin";
   const root = h("div", {});
-  const partnerName = (x) => x.partner_name || (x.partner && x.partner.name) || t("access.partner_id", { id: shortId(x.partner_id) });
+  const partnerName = (x) =>
+    x.partner_name || (x.partner && x.partner.name) || t("access.partner_id", { id: shortId(x.partner_id) });
 
   async function render() {
     const [requests, relationships, audit] = await Promise.all([
@@ -21,39 +22,116 @@ export default async function customerAccess(ctx) {
     ]);
     const pending = requests.filter((r) => r.state === "pending");
     const active = relationships.filter((r) => r.state === "active");
-    clear(root,
-      pending.length ? h("div", {}, isAdmin ? pending.map((r) => decisionCard(r, partnerName(r), () => render()))
-        : h("div", { class: "alert info" }, t("access.ask_admin"))) : null,
-      h("section", { class: "card", "aria-labelledby": "active-title" }, h("h2", { id: "active-title" }, t("access.active")),
-        active.length ? table([t("decision.partner"), t("decision.role"), t("common.since"), t("common.ends"), ""], active.map((r) => [
-          h("strong", {}, partnerName(r)), roleName(r.role), fmtDate(r.started_at), r.ends_at ? fmtDate(r.ends_at) : t("common.until_revoked"),
-          isAdmin ? h("button", { type: "button", class: "danger", onclick: async () => {
-            if (!(await confirmAction(t("access.revoke_text", { partner: partnerName(r) }), { title: t("access.revoke_title"), ok: t("access.revoke"), danger: true }))) return;
-            try {
-              await post(`/api/customer/delegations/${r.relationship_id}/revoke`);
-              announce(t("access.revoked_note"));
-              await render();
-            } catch (error) {
-              announce(error.message, "error");
-            }
-          } }, t("access.revoke")) : ""]))
-          : empty(t("access.none"), t("access.none_text"))),
-      h("section", { class: "card", "aria-labelledby": "hist-title" }, h("h2", { id: "hist-title" }, t("access.history")),
-        requests.length || relationships.length ? table([t("decision.partner"), t("decision.role"), t("decision.duration"), t("common.requested"), t("common.status")],
-          requests.map((r) => [partnerName(r), roleName(r.role), duration(r.duration_seconds), fmtDate(r.requested_at), badge(r.state)]))
-          : empty(t("common.nothing_yet"), t("access.history_empty"))),
-      isAdmin ? h("section", { class: "card", "aria-labelledby": "audit-title", "data-testid": "audit" },
-        h("h2", { id: "audit-title" }, t("access.audit")),
-        audit.length ? table([t("audit.when"), t("audit.who"), t("decision.partner"), t("audit.action"), t("audit.outcome")], audit.map((a) => [
-          fmtDate(a.at, true), a.actor_name || a.actor_email || "—", a.partner_name || "—",
-          auditAction(a.action), badge(a.outcome === "allowed" ? "allowed" : "refused"),
-        ])) : empty(t("common.nothing_yet"), t("access.audit_empty"))) : null);
+    clear(
+      root,
+      pending.length
+        ? h(
+            "div",
+            {},
+            isAdmin
+              ? pending.map((r) => decisionCard(r, partnerName(r), () => render()))
+              : h("div", { class: "alert info" }, t("access.ask_admin")),
+          )
+        : null,
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "active-title" },
+        h("h2", { id: "active-title" }, t("access.active")),
+        active.length
+          ? table(
+              [t("decision.partner"), t("decision.role"), t("common.since"), t("common.ends"), ""],
+              active.map((r) => [
+                h("strong", {}, partnerName(r)),
+                roleName(r.role),
+                fmtDate(r.started_at),
+                r.ends_at ? fmtDate(r.ends_at) : t("common.until_revoked"),
+                isAdmin
+                  ? h(
+                      "button",
+                      {
+                        type: "button",
+                        class: "danger",
+                        onclick: async () => {
+                          if (
+                            !(await confirmAction(t("access.revoke_text", { partner: partnerName(r) }), {
+                              title: t("access.revoke_title"),
+                              ok: t("access.revoke"),
+                              danger: true,
+                            }))
+                          )
+                            return;
+                          try {
+                            await post(`/api/customer/delegations/${r.relationship_id}/revoke`);
+                            announce(t("access.revoked_note"));
+                            await render();
+                          } catch (error) {
+                            announce(error.message, "error");
+                          }
+                        },
+                      },
+                      t("access.revoke"),
+                    )
+                  : "",
+              ]),
+            )
+          : empty(t("access.none"), t("access.none_text")),
+      ),
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "hist-title" },
+        h("h2", { id: "hist-title" }, t("access.history")),
+        requests.length || relationships.length
+          ? table(
+              [
+                t("decision.partner"),
+                t("decision.role"),
+                t("decision.duration"),
+                t("common.requested"),
+                t("common.status"),
+              ],
+              requests.map((r) => [
+                partnerName(r),
+                roleName(r.role),
+                duration(r.duration_seconds),
+                fmtDate(r.requested_at),
+                badge(r.state),
+              ]),
+            )
+          : empty(t("common.nothing_yet"), t("access.history_empty")),
+      ),
+      isAdmin
+        ? h(
+            "section",
+            { class: "card", "aria-labelledby": "audit-title", "data-testid": "audit" },
+            h("h2", { id: "audit-title" }, t("access.audit")),
+            audit.length
+              ? table(
+                  [t("audit.when"), t("audit.who"), t("decision.partner"), t("audit.action"), t("audit.outcome")],
+                  audit.map((a) => [
+                    fmtDate(a.at, true),
+                    a.actor_name || a.actor_email || "—",
+                    a.partner_name || "—",
+                    auditAction(a.action),
+                    badge(a.outcome === "allowed" ? "allowed" : "refused"),
+                  ]),
+                )
+              : empty(t("common.nothing_yet"), t("access.audit_empty")),
+          )
+        : null,
+    );
   }
   await render();
   // New requests and decisions show live, unless a decision is being confirmed.
-  ctx.cleanup(onLive(throttled(() => document.querySelector("dialog[open]") || render(), 600), { name: /Delegation/ }));
-  return h("div", {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.partner_access")),
-      h("p", {}, t("access.intro")))),
-    root);
+  ctx.cleanup(
+    onLive(
+      throttled(() => document.querySelector("dialog[open]") || render(), 600),
+      { name: /Delegation/ },
+    ),
+  );
+  return h(
+    "div",
+    {},
+    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.partner_access")), h("p", {}, t("access.intro")))),
+    root,
+  );
 }

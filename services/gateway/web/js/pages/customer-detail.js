@@ -41,27 +41,72 @@ export default async function customerDetail(ctx) {
     const audit = await auditCard();
     if (mine !== latest) return;
     ctx.title(c.name);
-    clear(root,
-      h("div", { class: "page-head" },
-        h("div", {}, h("p", {}, h("a", { href: "/partner/customers" }, `← ${t("nav.customers")}`)), h("h1", {}, c.name), h("p", {}, `${c.domain} · ${c.contact_email}`)),
-        role ? h("span", { class: "badge good", "data-testid": "delegation-badge" }, roleName(role))
-          : h("a", { class: "button secondary", href: `/partner/delegations?customer=${id}` }, t("deleg.offer"))),
+    clear(
+      root,
+      h(
+        "div",
+        { class: "page-head" },
+        h(
+          "div",
+          {},
+          h("p", {}, h("a", { href: "/partner/customers" }, `← ${t("nav.customers")}`)),
+          h("h1", {}, c.name),
+          h("p", {}, `${c.domain} · ${c.contact_email}`),
+        ),
+        role
+          ? h("span", { class: "badge good", "data-testid": "delegation-badge" }, roleName(role))
+          : h("a", { class: "button secondary", href: `/partner/delegations?customer=${id}` }, t("deleg.offer")),
+      ),
       role ? null : h("div", { class: "alert info" }, t("cdetail.por_only")),
       role === "limited" ? h("div", { class: "alert info" }, t("cdetail.limited")) : null,
       secret,
-      h("section", { class: "card", "aria-labelledby": "subs-title" }, h("h2", { id: "subs-title" }, t("nav.subscriptions")),
-        (c.subscriptions || []).length ? table([t("inv.service"), t("common.licences"), t("common.state"), t("cdetail.ends_renews"), t("cdetail.source"), ...(full ? [""] : [])], c.subscriptions.map((s) => [
-          h("strong", {}, serviceName(catalogue, s.service_id)),
-          h("span", { "data-testid": `sub-seats-${s.service_id}` }, "assigned" in s ? t("cdetail.assigned", { count: s.assigned, seats: s.seats }) : fmtNumber(s.seats)),
-          h("span", { "data-testid": `sub-state-${s.service_id}` }, badge(s.state)),
-          s.state === "trial" ? t("cdetail.trial_ends", { date: fmtDate(s.trial_ends_at) }) : "—",
-          s.source_kind ? (has(`source.${s.source_kind}`) ? t(`source.${s.source_kind}`) : s.source_kind.replace(/_/g, " ")) : "—",
-          ...(full ? [subscriptionActions(s, serviceName(catalogue, s.service_id), `${base}/subscriptions/${s.subscription_id}`, done)] : []),
-        ])) : empty(t("cdetail.no_subs"), t("cdetail.no_subs_text"))),
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "subs-title" },
+        h("h2", { id: "subs-title" }, t("nav.subscriptions")),
+        (c.subscriptions || []).length
+          ? table(
+              [
+                t("inv.service"),
+                t("common.licences"),
+                t("common.state"),
+                t("cdetail.ends_renews"),
+                t("cdetail.source"),
+                ...(full ? [""] : []),
+              ],
+              c.subscriptions.map((s) => [
+                h("strong", {}, serviceName(catalogue, s.service_id)),
+                h(
+                  "span",
+                  { "data-testid": `sub-seats-${s.service_id}` },
+                  "assigned" in s ? t("cdetail.assigned", { count: s.assigned, seats: s.seats }) : fmtNumber(s.seats),
+                ),
+                h("span", { "data-testid": `sub-state-${s.service_id}` }, badge(s.state)),
+                s.state === "trial" ? t("cdetail.trial_ends", { date: fmtDate(s.trial_ends_at) }) : "—",
+                s.source_kind
+                  ? has(`source.${s.source_kind}`)
+                    ? t(`source.${s.source_kind}`)
+                    : s.source_kind.replace(/_/g, " ")
+                  : "—",
+                ...(full
+                  ? [
+                      subscriptionActions(
+                        s,
+                        serviceName(catalogue, s.service_id),
+                        `${base}/subscriptions/${s.subscription_id}`,
+                        done,
+                      ),
+                    ]
+                  : []),
+              ]),
+            )
+          : empty(t("cdetail.no_subs"), t("cdetail.no_subs_text")),
+      ),
       usersCard(c, { full, canReset }),
       full ? licencesCard(c) : null,
       requests,
-      audit);
+      audit,
+    );
   }
 
   async function done(message) {
@@ -77,19 +122,37 @@ export default async function customerDetail(ctx) {
     } catch (error) {
       if (error.status !== 403 && error.status !== 404) throw error;
     }
-    return h("section", { class: "card", "aria-labelledby": "audit-title", "data-testid": "audit" },
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "audit-title", "data-testid": "audit" },
       h("h2", { id: "audit-title" }, t("cdetail.audit")),
-      list.length ? table([t("audit.when"), t("audit.who"), t("audit.action"), t("audit.outcome")], list.map((a) => [
-        fmtDate(a.at, true), a.actor_name || a.actor_email || "—", auditAction(a.action),
-        a.outcome === "allowed" ? badge("allowed") : h("span", {}, badge("refused"), " ", a.reason || a.reason_code || ""),
-      ])) : empty(t("common.nothing_yet"), t("cdetail.audit_empty")));
+      list.length
+        ? table(
+            [t("audit.when"), t("audit.who"), t("audit.action"), t("audit.outcome")],
+            list.map((a) => [
+              fmtDate(a.at, true),
+              a.actor_name || a.actor_email || "—",
+              auditAction(a.action),
+              a.outcome === "allowed"
+                ? badge("allowed")
+                : h("span", {}, badge("refused"), " ", a.reason || a.reason_code || ""),
+            ]),
+          )
+        : empty(t("common.nothing_yet"), t("cdetail.audit_empty")),
+    );
   }
 
   function showSecret(user, password) {
-    clear(secret, h("div", { class: "card hero", "data-testid": "temporary-password" },
-      h("h2", { tabindex: "-1" }, t("password.temporary")),
-      h("p", {}, t("cdetail.give_password", { name: user.display_name, email: user.email })),
-      h("p", { class: "secret" }, password)));
+    clear(
+      secret,
+      h(
+        "div",
+        { class: "card hero", "data-testid": "temporary-password" },
+        h("h2", { tabindex: "-1" }, t("password.temporary")),
+        h("p", {}, t("cdetail.give_password", { name: user.display_name, email: user.email })),
+        h("p", { class: "secret" }, password),
+      ),
+    );
     secret.querySelector("h2").focus();
   }
 
@@ -102,57 +165,141 @@ export default async function customerDetail(ctx) {
         h("div", {}, h("strong", {}, u.display_name), h("div", { class: "muted small" }, u.email)),
         isAdmin ? companyRole(u.company_role) : t("cdetail.user"),
         u.disabled_at ? badge("disabled") : badge("active"),
-        h("div", { class: "actions" },
-          mayReset && !u.disabled_at ? h("button", { type: "button", class: "secondary", "data-testid": "reset-password", onclick: async () => {
-            if (!(await confirmAction(t("cdetail.reset_text", { name: u.display_name }), { title: t("users.reset_title"), ok: t("users.reset") }))) return;
-            try {
-              const answer = await post(`${base}/users/${u.user_id}/reset-password`);
-              showSecret(u, answer.temporary_password);
-            } catch (error) {
-              announce(error.message, "error");
-            }
-          } }, t("users.reset")) : null,
-          full && !u.disabled_at ? h("button", { type: "button", class: "danger", onclick: async () => {
-            if (!(await confirmAction(t("cdetail.disable_text", { name: u.display_name }), { title: t("users.disable_title"), ok: t("users.disable"), danger: true }))) return;
-            try {
-              await post(`${base}/users/${u.user_id}/disable`);
-              announce(t("users.disabled_note", { name: u.display_name }));
-              await render();
-            } catch (error) {
-              announce(error.message, "error");
-            }
-          } }, t("users.disable")) : null),
+        h(
+          "div",
+          { class: "actions" },
+          mayReset && !u.disabled_at
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "secondary",
+                  "data-testid": "reset-password",
+                  onclick: async () => {
+                    if (
+                      !(await confirmAction(t("cdetail.reset_text", { name: u.display_name }), {
+                        title: t("users.reset_title"),
+                        ok: t("users.reset"),
+                      }))
+                    )
+                      return;
+                    try {
+                      const answer = await post(`${base}/users/${u.user_id}/reset-password`);
+                      showSecret(u, answer.temporary_password);
+                    } catch (error) {
+                      announce(error.message, "error");
+                    }
+                  },
+                },
+                t("users.reset"),
+              )
+            : null,
+          full && !u.disabled_at
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "danger",
+                  onclick: async () => {
+                    if (
+                      !(await confirmAction(t("cdetail.disable_text", { name: u.display_name }), {
+                        title: t("users.disable_title"),
+                        ok: t("users.disable"),
+                        danger: true,
+                      }))
+                    )
+                      return;
+                    try {
+                      await post(`${base}/users/${u.user_id}/disable`);
+                      announce(t("users.disabled_note", { name: u.display_name }));
+                      await render();
+                    } catch (error) {
+                      announce(error.message, "error");
+                    }
+                  },
+                },
+                t("users.disable"),
+              )
+            : null,
+        ),
       ];
     });
-    const addForm = full ? form({ "aria-label": t("cdetail.create_user_form"), "data-testid": "customer-user-form" }, [
-      h("div", { class: "form-row" },
-        field({ name: "display_name", label: t("users.name"), required: true }),
-        field({ name: "email", label: t("signin.email"), type: "email", required: true })),
-    ], async (v) => {
-      const answer = await post(`${base}/users`, v);
-      showSecret(answer, answer.temporary_password);
-      await render();
-    }, { submitLabel: t("cdetail.create_user"), fieldMap: { email_taken: "email", user_email_taken: "email" } }) : null;
-    return h("section", { class: "card", "aria-labelledby": "cusers-title" }, h("h2", { id: "cusers-title" }, t("nav.users")),
-      rows.length ? table([t("cdetail.user"), t("decision.role"), t("common.status"), ""], rows) : empty(t("cdetail.no_users"), t("cdetail.no_users_text")),
-      addForm ? [h("h3", {}, t("cdetail.create_user_title")), addForm] : null);
+    const addForm = full
+      ? form(
+          { "aria-label": t("cdetail.create_user_form"), "data-testid": "customer-user-form" },
+          [
+            h(
+              "div",
+              { class: "form-row" },
+              field({ name: "display_name", label: t("users.name"), required: true }),
+              field({ name: "email", label: t("signin.email"), type: "email", required: true }),
+            ),
+          ],
+          async (v) => {
+            const answer = await post(`${base}/users`, v);
+            showSecret(answer, answer.temporary_password);
+            await render();
+          },
+          { submitLabel: t("cdetail.create_user"), fieldMap: { email_taken: "email", user_email_taken: "email" } },
+        )
+      : null;
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "cusers-title" },
+      h("h2", { id: "cusers-title" }, t("nav.users")),
+      rows.length
+        ? table([t("cdetail.user"), t("decision.role"), t("common.status"), ""], rows)
+        : empty(t("cdetail.no_users"), t("cdetail.no_users_text")),
+      addForm ? [h("h3", {}, t("cdetail.create_user_title")), addForm] : null,
+    );
   }
 
   function licencesCard(c) {
     const subs = (c.subscriptions || []).filter((s) => s.state === "trial" || s.state === "active");
     const users = (c.users || []).filter((u) => !u.disabled_at);
     if (!subs.length || !users.length) return null;
-    const f = form({ "aria-label": t("cdetail.assign"), "data-testid": "licence-form" }, [
-      h("div", { class: "form-row" },
-        field({ name: "subscription_id", label: t("cdetail.subscription"), required: true, options: subs.map((s) => [s.subscription_id, `${serviceName(catalogue, s.service_id)} (${tn("common.licences", s.seats)})`]) }),
-        field({ name: "user_id", label: t("cdetail.user"), required: true, options: users.map((u) => [u.user_id, `${u.display_name} (${u.email})`]) })),
-      field({ name: "remove", label: t("cdetail.remove_licence"), type: "checkbox", value: false }),
-    ], async (v) => {
-      await post(`${base}/subscriptions/${v.subscription_id}/${v.remove ? "unassign" : "assign"}`, { user_id: v.user_id });
-      announce(v.remove ? t("cdetail.licence_removed") : t("cdetail.licence_assigned"));
-      await render();
-    }, { submitLabel: t("cdetail.apply"), fieldMap: { no_free_licence: "subscription_id", licence_already_assigned: "user_id" } });
-    return h("section", { class: "card", "aria-labelledby": "lic-title" }, h("h2", { id: "lic-title" }, t("common.licences")), f);
+    const f = form(
+      { "aria-label": t("cdetail.assign"), "data-testid": "licence-form" },
+      [
+        h(
+          "div",
+          { class: "form-row" },
+          field({
+            name: "subscription_id",
+            label: t("cdetail.subscription"),
+            required: true,
+            options: subs.map((s) => [
+              s.subscription_id,
+              `${serviceName(catalogue, s.service_id)} (${tn("common.licences", s.seats)})`,
+            ]),
+          }),
+          field({
+            name: "user_id",
+            label: t("cdetail.user"),
+            required: true,
+            options: users.map((u) => [u.user_id, `${u.display_name} (${u.email})`]),
+          }),
+        ),
+        field({ name: "remove", label: t("cdetail.remove_licence"), type: "checkbox", value: false }),
+      ],
+      async (v) => {
+        await post(`${base}/subscriptions/${v.subscription_id}/${v.remove ? "unassign" : "assign"}`, {
+          user_id: v.user_id,
+        });
+        announce(v.remove ? t("cdetail.licence_removed") : t("cdetail.licence_assigned"));
+        await render();
+      },
+      {
+        submitLabel: t("cdetail.apply"),
+        fieldMap: { no_free_licence: "subscription_id", licence_already_assigned: "user_id" },
+      },
+    );
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "lic-title" },
+      h("h2", { id: "lic-title" }, t("common.licences")),
+      f,
+    );
   }
 
   async function requestsCard(c, { full }) {
@@ -164,52 +311,127 @@ export default async function customerDetail(ctx) {
       missing = error.status === 404 || error.status === 405;
       if (!missing && error.status !== 403) throw error;
     }
-    const newForm = full ? form({ "aria-label": t("sr.new"), "data-testid": "service-request-form" }, [
-      field({ name: "title", label: t("sr.title"), required: true, maxlength: 200 }),
-      field({ name: "severity", label: t("sr.severity"), options: SEVERITIES.map((s) => [s, t(`severity.option.${s}`)]) }),
-      field({ name: "description", label: t("sr.description"), type: "textarea", required: true }),
-      field({ name: "contact_name", label: t("sr.contact_name"), maxlength: 200 }),
-    ], async (v, formEl) => {
-      await post(`${base}/service-requests`, v);
-      announce(t("sr.opened_note"));
-      formEl.reset();
-      await render();
-    }, { submitLabel: t("sr.open") }) : null;
-    return h("section", { class: "card", "aria-labelledby": "sr-title" }, h("h2", { id: "sr-title" }, t("nav.service_requests")),
-      missing ? h("p", { class: "muted" }, t("sr.unavailable"))
-        : list.length ? table([t("sr.request"), t("sr.severity"), t("common.status"), t("sr.opened"), ""], list.map((r) => [
-            h("div", {}, h("strong", {}, r.title), h("div", { class: "muted small" }, r.description || "")),
-            t(`severity.${r.severity}`), badge(r.state), fmtDate(r.created_at, true),
-            full && r.state !== "closed" ? h("div", { class: "actions" },
-              h("button", { type: "button", class: "secondary", "aria-expanded": "false", onclick: (e) => {
-                const b = e.currentTarget;
-                const slot = b.closest("td").querySelector(".note-slot");
-                const open = b.getAttribute("aria-expanded") !== "true";
-                b.setAttribute("aria-expanded", String(open));
-                clear(slot, open ? form({ "aria-label": t("sr.note_on", { title: r.title }) }, [field({ name: "body", label: t("sr.note"), type: "textarea", rows: 2, required: true })],
-                  async (v) => {
-                    await post(`${base}/service-requests/${r.request_id}/notes`, { body: v.body });
-                    announce(t("sr.note_added"));
-                    await render();
-                  }, { submitLabel: t("sr.add_note") }) : null);
-                if (open) slot.querySelector("textarea").focus();
-              } }, t("sr.add_note")),
-              ...NEXT_STATES[r.state].map((state) => h("button", { type: "button", class: "secondary", onclick: async () => {
-                if (state === "closed" && !(await confirmAction(t("sr.close_text"), { title: t("sr.close"), ok: t("sr.close") }))) return;
-                await post(`${base}/service-requests/${r.request_id}/state`, { state });
-                announce(t("sr.moved_note", { state: t(`state.${state}`) }));
-                await render();
-              } }, t(`sr.to.${state}`))), h("div", { class: "note-slot" })) : "",
-          ])) : empty(t("sr.none"), full ? t("sr.none_full") : t("sr.none_partner")),
-      newForm ? [h("h3", {}, t("sr.open_title")), newForm] : null);
+    const newForm = full
+      ? form(
+          { "aria-label": t("sr.new"), "data-testid": "service-request-form" },
+          [
+            field({ name: "title", label: t("sr.title"), required: true, maxlength: 200 }),
+            field({
+              name: "severity",
+              label: t("sr.severity"),
+              options: SEVERITIES.map((s) => [s, t(`severity.option.${s}`)]),
+            }),
+            field({ name: "description", label: t("sr.description"), type: "textarea", required: true }),
+            field({ name: "contact_name", label: t("sr.contact_name"), maxlength: 200 }),
+          ],
+          async (v, formEl) => {
+            await post(`${base}/service-requests`, v);
+            announce(t("sr.opened_note"));
+            formEl.reset();
+            await render();
+          },
+          { submitLabel: t("sr.open") },
+        )
+      : null;
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "sr-title" },
+      h("h2", { id: "sr-title" }, t("nav.service_requests")),
+      missing
+        ? h("p", { class: "muted" }, t("sr.unavailable"))
+        : list.length
+          ? table(
+              [t("sr.request"), t("sr.severity"), t("common.status"), t("sr.opened"), ""],
+              list.map((r) => [
+                h("div", {}, h("strong", {}, r.title), h("div", { class: "muted small" }, r.description || "")),
+                t(`severity.${r.severity}`),
+                badge(r.state),
+                fmtDate(r.created_at, true),
+                full && r.state !== "closed"
+                  ? h(
+                      "div",
+                      { class: "actions" },
+                      h(
+                        "button",
+                        {
+                          type: "button",
+                          class: "secondary",
+                          "aria-expanded": "false",
+                          onclick: (e) => {
+                            const b = e.currentTarget;
+                            const slot = b.closest("td").querySelector(".note-slot");
+                            const open = b.getAttribute("aria-expanded") !== "true";
+                            b.setAttribute("aria-expanded", String(open));
+                            clear(
+                              slot,
+                              open
+                                ? form(
+                                    { "aria-label": t("sr.note_on", { title: r.title }) },
+                                    [
+                                      field({
+                                        name: "body",
+                                        label: t("sr.note"),
+                                        type: "textarea",
+                                        rows: 2,
+                                        required: true,
+                                      }),
+                                    ],
+                                    async (v) => {
+                                      await post(`${base}/service-requests/${r.request_id}/notes`, { body: v.body });
+                                      announce(t("sr.note_added"));
+                                      await render();
+                                    },
+                                    { submitLabel: t("sr.add_note") },
+                                  )
+                                : null,
+                            );
+                            if (open) slot.querySelector("textarea").focus();
+                          },
+                        },
+                        t("sr.add_note"),
+                      ),
+                      ...NEXT_STATES[r.state].map((state) =>
+                        h(
+                          "button",
+                          {
+                            type: "button",
+                            class: "secondary",
+                            onclick: async () => {
+                              if (
+                                state === "closed" &&
+                                !(await confirmAction(t("sr.close_text"), { title: t("sr.close"), ok: t("sr.close") }))
+                              )
+                                return;
+                              await post(`${base}/service-requests/${r.request_id}/state`, { state });
+                              announce(t("sr.moved_note", { state: t(`state.${state}`) }));
+                              await render();
+                            },
+                          },
+                          t(`sr.to.${state}`),
+                        ),
+                      ),
+                      h("div", { class: "note-slot" }),
+                    )
+                  : "",
+              ]),
+            )
+          : empty(t("sr.none"), full ? t("sr.none_full") : t("sr.none_partner")),
+      newForm ? [h("h3", {}, t("sr.open_title")), newForm] : null,
+    );
   }
 
   await render();
   // A live refresh waits while the user is typing in one of the page's forms (it would
   // replace the form and lose what was typed); the action's own re-render follows anyway.
-  const typing = () => root.contains(document.activeElement) && !!document.activeElement?.matches("input, select, textarea");
-  ctx.cleanup(onLive(throttled(() => {
-    if (!typing()) render();
-  }, 600), { customer_id: id }));
+  const typing = () =>
+    root.contains(document.activeElement) && !!document.activeElement?.matches("input, select, textarea");
+  ctx.cleanup(
+    onLive(
+      throttled(() => {
+        if (!typing()) render();
+      }, 600),
+      { customer_id: id },
+    ),
+  );
   return root;
 }

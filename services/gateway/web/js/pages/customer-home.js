@@ -14,7 +14,9 @@ export default async function customerHome(ctx) {
     get("/api/customer"),
     get("/api/customer/subscriptions").then(items),
     get("/api/customer/delegation-requests").then(items),
-    get("/api/customer/purchases").then(items).catch(() => []),
+    get("/api/customer/purchases")
+      .then(items)
+      .catch(() => []),
   ]);
   const pending = requests.filter((r) => r.state === "pending");
   const isAdmin = ctx.session.user.company_role === "global_admin";
@@ -28,28 +30,78 @@ export default async function customerHome(ctx) {
   }
 
   function showSubscriptions(list) {
-    clear(subsCard, h("h2", { id: "subs-title" }, t("nav.subscriptions")),
-      list.length ? table([t("inv.service"), t("common.licences"), t("common.state"), t("chome.trial_ends"), t("common.since"), ...(isAdmin ? [""] : [])], list.map((s) => [
-        h("strong", {}, serviceName(catalogue, s.service_id)),
-        h("span", { "data-testid": `sub-seats-${s.service_id}` }, fmtNumber(s.seats)),
-        h("span", { "data-testid": `sub-state-${s.service_id}` }, badge(s.state)),
-        s.state === "trial" ? fmtDate(s.trial_ends_at) : "—", fmtDate(s.created_at),
-        ...(isAdmin ? [subscriptionActions(s, serviceName(catalogue, s.service_id), `/api/customer/subscriptions/${s.subscription_id}`, done)] : [])]))
-        : empty(t("chome.no_subs"), t("chome.no_subs_text")));
+    clear(
+      subsCard,
+      h("h2", { id: "subs-title" }, t("nav.subscriptions")),
+      list.length
+        ? table(
+            [
+              t("inv.service"),
+              t("common.licences"),
+              t("common.state"),
+              t("chome.trial_ends"),
+              t("common.since"),
+              ...(isAdmin ? [""] : []),
+            ],
+            list.map((s) => [
+              h("strong", {}, serviceName(catalogue, s.service_id)),
+              h("span", { "data-testid": `sub-seats-${s.service_id}` }, fmtNumber(s.seats)),
+              h("span", { "data-testid": `sub-state-${s.service_id}` }, badge(s.state)),
+              s.state === "trial" ? fmtDate(s.trial_ends_at) : "—",
+              fmtDate(s.created_at),
+              ...(isAdmin
+                ? [
+                    subscriptionActions(
+                      s,
+                      serviceName(catalogue, s.service_id),
+                      `/api/customer/subscriptions/${s.subscription_id}`,
+                      done,
+                    ),
+                  ]
+                : []),
+            ]),
+          )
+        : empty(t("chome.no_subs"), t("chome.no_subs_text")),
+    );
   }
   showSubscriptions(subs);
   // Changes made by the partner (or elsewhere) show live, unless the admin is editing one.
-  ctx.cleanup(onLive(throttled(async () => {
-    if (!subsCard.contains(document.activeElement)) showSubscriptions(items(await get("/api/customer/subscriptions")));
-  }, 600), { name: /Subscription|Licence/ }));
+  ctx.cleanup(
+    onLive(
+      throttled(async () => {
+        if (!subsCard.contains(document.activeElement))
+          showSubscriptions(items(await get("/api/customer/subscriptions")));
+      }, 600),
+      { name: /Subscription|Licence/ },
+    ),
+  );
 
-  return h("div", {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, company.name), h("p", {}, `${company.domain} · ${company.contact_email}`))),
+  return h(
+    "div",
+    {},
+    h(
+      "div",
+      { class: "page-head" },
+      h("div", {}, h("h1", {}, company.name), h("p", {}, `${company.domain} · ${company.contact_email}`)),
+    ),
     pending.length && !isAdmin ? h("div", { class: "alert info" }, t("chome.ask_admin")) : null,
     decisions,
     subsCard,
-    h("section", { class: "card", "aria-labelledby": "buy-title" }, h("h2", { id: "buy-title" }, t("chome.purchases")),
-      purchases.length ? table([t("chome.bought"), t("common.services")], purchases.map((p) => [fmtDate(p.redeemed_at || p.purchased_at, true),
-        (p.lines || []).map((l) => `${fmtNumber(l.quantity)} × ${serviceName(catalogue, l.service_id)}`).join(", ")]))
-        : empty(t("chome.no_purchases"), t("chome.no_purchases_text"))));
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "buy-title" },
+      h("h2", { id: "buy-title" }, t("chome.purchases")),
+      purchases.length
+        ? table(
+            [t("chome.bought"), t("common.services")],
+            purchases.map((p) => [
+              fmtDate(p.redeemed_at || p.purchased_at, true),
+              (p.lines || [])
+                .map((l) => `${fmtNumber(l.quantity)} × ${serviceName(catalogue, l.service_id)}`)
+                .join(", "),
+            ]),
+          )
+        : empty(t("chome.no_purchases"), t("chome.no_purchases_text")),
+    ),
+  );
 }

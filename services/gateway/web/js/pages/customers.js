@@ -10,33 +10,75 @@ export default async function customers(ctx) {
   let q = ctx.query.get("q") || "";
   const listBody = h("div", {}, h("div", { class: "table-slot" }));
   let rows = [];
-  const search = field({ name: "q", label: t("customers.search_label"), type: "search", value: q, placeholder: t("customers.search_placeholder") });
-  const searchForm = h("form", { role: "search", class: "row", onsubmit: async (e) => {
-    e.preventDefault();
-    q = search.querySelector("input").value.trim();
-    history.replaceState({}, "", q ? `/partner/customers?q=${encodeURIComponent(q)}` : "/partner/customers");
-    await loadFirst();
-  } }, h("div", { class: "spacer" }, search), h("button", { type: "submit" }, t("customers.search")));
+  const search = field({
+    name: "q",
+    label: t("customers.search_label"),
+    type: "search",
+    value: q,
+    placeholder: t("customers.search_placeholder"),
+  });
+  const searchForm = h(
+    "form",
+    {
+      role: "search",
+      class: "row",
+      onsubmit: async (e) => {
+        e.preventDefault();
+        q = search.querySelector("input").value.trim();
+        history.replaceState({}, "", q ? `/partner/customers?q=${encodeURIComponent(q)}` : "/partner/customers");
+        await loadFirst();
+      },
+    },
+    h("div", { class: "spacer" }, search),
+    h("button", { type: "submit" }, t("customers.search")),
+  );
 
   function renderRows(list, append) {
     rows = append ? rows.concat(list) : list;
-    clear(listBody.querySelector(".table-slot"), rows.length
-      ? table([t("customers.customer"), t("customers.domain"), t("customers.contact"), t("customers.relationship")], rows.map((c) => [
-          h("a", { href: `/partner/customers/${c.customer_id}`, "data-testid": "customer-link" }, c.name),
-          c.domain, c.contact_email,
-          h("div", { class: "row" },
-            c.partner_of_record ? badge("partner_of_record") : null,
-            c.delegation_role ? h("span", { class: "badge good" }, roleName(c.delegation_role)) : h("span", { class: "badge" }, t("customers.no_delegation"))),
-        ]))
-      : q ? empty(t("customers.no_match"), t("customers.no_match_text", { q }))
-        : empty(t("customers.none"), t("customers.none_text"), h("a", { class: "button", href: "/partner/invitations" }, t("overview.task.invite"))));
+    clear(
+      listBody.querySelector(".table-slot"),
+      rows.length
+        ? table(
+            [t("customers.customer"), t("customers.domain"), t("customers.contact"), t("customers.relationship")],
+            rows.map((c) => [
+              h("a", { href: `/partner/customers/${c.customer_id}`, "data-testid": "customer-link" }, c.name),
+              c.domain,
+              c.contact_email,
+              h(
+                "div",
+                { class: "row" },
+                c.partner_of_record ? badge("partner_of_record") : null,
+                c.delegation_role
+                  ? h("span", { class: "badge good" }, roleName(c.delegation_role))
+                  : h("span", { class: "badge" }, t("customers.no_delegation")),
+              ),
+            ]),
+          )
+        : q
+          ? empty(t("customers.no_match"), t("customers.no_match_text", { q }))
+          : empty(
+              t("customers.none"),
+              t("customers.none_text"),
+              h("a", { class: "button", href: "/partner/invitations" }, t("overview.task.invite")),
+            ),
+    );
   }
-  const loadFirst = pager((p) => get("/api/partner/customers", { q, limit: 20, ...p }), renderRows, listBody, { param: "cursor", nextKey: "next_cursor" });
+  const loadFirst = pager((p) => get("/api/partner/customers", { q, limit: 20, ...p }), renderRows, listBody, {
+    param: "cursor",
+    nextKey: "next_cursor",
+  });
   await loadFirst();
-  ctx.cleanup(onLive(throttled(() => loadFirst(), 600), { name: /Redeemed|Subscription|Delegation|Customer/ }));
+  ctx.cleanup(
+    onLive(
+      throttled(() => loadFirst(), 600),
+      { name: /Redeemed|Subscription|Delegation|Customer/ },
+    ),
+  );
 
-  return h("div", {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.customers")),
-      h("p", {}, t("customers.intro")))),
-    h("section", { class: "card" }, searchForm, h("div", { "aria-live": "polite" }, listBody)));
+  return h(
+    "div",
+    {},
+    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.customers")), h("p", {}, t("customers.intro")))),
+    h("section", { class: "card" }, searchForm, h("div", { "aria-live": "polite" }, listBody)),
+  );
 }

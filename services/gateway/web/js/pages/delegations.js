@@ -1,7 +1,20 @@
 // Delegated administration: requests (pending and decided), active relationships, and a
 // new offer to an existing customer.
 import { get, items, post } from "../api.js";
-import { announce, badge, clear, confirmAction, empty, field, fmtDate, form, h, pager, shortId, table } from "../dom.js";
+import {
+  announce,
+  badge,
+  clear,
+  confirmAction,
+  empty,
+  field,
+  fmtDate,
+  form,
+  h,
+  pager,
+  shortId,
+  table,
+} from "../dom.js";
 import { onLive, throttled } from "../live.js";
 import { sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
@@ -17,69 +30,208 @@ export default async function delegations(ctx) {
   const preselect = ctx.query.get("customer") || "";
   const customers = items(await get("/api/partner/customers", { limit: 100 }).catch(() => ({ items: [] })));
   const names = Object.fromEntries(customers.map((c) => [c.customer_id, c.name]));
-  const customerLink = (id) => h("a", { href: `/partner/customers/${id}` }, names[id] || t("deleg.customer_id", { id: shortId(id) }));
+  const customerLink = (id) =>
+    h("a", { href: `/partner/customers/${id}` }, names[id] || t("deleg.customer_id", { id: shortId(id) }));
   const created = h("div", { "aria-live": "polite" });
 
-  const offerForm = form({ "aria-label": t("deleg.offer"), "data-testid": "delegation-form" }, [
-    customers.length
-      ? field({ name: "customer_id", label: t("customers.customer"), required: true, value: preselect, options: [["", t("deleg.choose_customer")], ...customers.map((c) => [c.customer_id, `${c.name} (${c.domain})`])] })
-      : field({ name: "customer_id", label: t("deleg.customer_id_label"), required: true, value: preselect, hint: t("deleg.no_customers_hint") }),
-    h("div", { class: "form-row" },
-      field({ name: "role", label: t("decision.role"), required: true, options: [["full", roleName("full", true)], ["limited", roleName("limited", true)]] }),
-      field({ name: "duration_days", label: t("deleg.duration"), type: "number", min: 1, max: 730, inputmode: "numeric", hint: t("deleg.duration_hint") })),
-  ], async (v, formEl) => {
-    const answer = await post("/api/partner/delegation-requests", {
-      customer_id: v.customer_id, role: v.role, duration_days: v.duration_days ? Number(v.duration_days) : null,
-    });
-    clear(created, h("div", { class: "card hero", "data-testid": "delegation-created" },
-      h("h2", { tabindex: "-1" }, t("deleg.offered")),
-      h("p", {}, t("deleg.offered_text")),
-      sharePanel(answer.url, null)));
-    created.querySelector(".share .actions")?.remove(); // no e-mail endpoint for delegation links
-    created.querySelector("h2").focus();
-    formEl.reset();
-    announce(t("deleg.offered_note"));
-    await Promise.all([loadRequests(), loadRelationships()]);
-  }, { submitLabel: t("deleg.offer"), fieldMap: { customer_not_found: "customer_id", delegation_already_active: "customer_id", request_already_pending: "customer_id" } });
+  const offerForm = form(
+    { "aria-label": t("deleg.offer"), "data-testid": "delegation-form" },
+    [
+      customers.length
+        ? field({
+            name: "customer_id",
+            label: t("customers.customer"),
+            required: true,
+            value: preselect,
+            options: [
+              ["", t("deleg.choose_customer")],
+              ...customers.map((c) => [c.customer_id, `${c.name} (${c.domain})`]),
+            ],
+          })
+        : field({
+            name: "customer_id",
+            label: t("deleg.customer_id_label"),
+            required: true,
+            value: preselect,
+            hint: t("deleg.no_customers_hint"),
+          }),
+      h(
+        "div",
+        { class: "form-row" },
+        field({
+          name: "role",
+          label: t("decision.role"),
+          required: true,
+          options: [
+            ["full", roleName("full", true)],
+            ["limited", roleName("limited", true)],
+          ],
+        }),
+        field({
+          name: "duration_days",
+          label: t("deleg.duration"),
+          type: "number",
+          min: 1,
+          max: 730,
+          inputmode: "numeric",
+          hint: t("deleg.duration_hint"),
+        }),
+      ),
+    ],
+    async (v, formEl) => {
+      const answer = await post("/api/partner/delegation-requests", {
+        customer_id: v.customer_id,
+        role: v.role,
+        duration_days: v.duration_days ? Number(v.duration_days) : null,
+      });
+      clear(
+        created,
+        h(
+          "div",
+          { class: "card hero", "data-testid": "delegation-created" },
+          h("h2", { tabindex: "-1" }, t("deleg.offered")),
+          h("p", {}, t("deleg.offered_text")),
+          sharePanel(answer.url, null),
+        ),
+      );
+      created.querySelector(".share .actions")?.remove(); // no e-mail endpoint for delegation links
+      created.querySelector("h2").focus();
+      formEl.reset();
+      announce(t("deleg.offered_note"));
+      await Promise.all([loadRequests(), loadRelationships()]);
+    },
+    {
+      submitLabel: t("deleg.offer"),
+      fieldMap: {
+        customer_not_found: "customer_id",
+        delegation_already_active: "customer_id",
+        request_already_pending: "customer_id",
+      },
+    },
+  );
 
   const reqBody = h("div", {}, h("div", { class: "table-slot" }));
   let reqRows = [];
-  const loadRequests = pager((p) => get("/api/partner/delegation-requests", { limit: 20, ...p }), (list, append) => {
-    reqRows = append ? reqRows.concat(list) : list;
-    clear(reqBody.querySelector(".table-slot"), reqRows.length
-      ? table([t("customers.customer"), t("decision.role"), t("decision.duration"), t("common.requested"), t("common.status")], reqRows.map((r) => [
-          customerLink(r.customer_id), roleName(r.role), duration(r.duration_seconds), fmtDate(r.requested_at), badge(r.state)]))
-      : empty(t("deleg.no_requests"), t("deleg.no_requests_text")));
-  }, reqBody, { param: "cursor", nextKey: "next_cursor" });
+  const loadRequests = pager(
+    (p) => get("/api/partner/delegation-requests", { limit: 20, ...p }),
+    (list, append) => {
+      reqRows = append ? reqRows.concat(list) : list;
+      clear(
+        reqBody.querySelector(".table-slot"),
+        reqRows.length
+          ? table(
+              [
+                t("customers.customer"),
+                t("decision.role"),
+                t("decision.duration"),
+                t("common.requested"),
+                t("common.status"),
+              ],
+              reqRows.map((r) => [
+                customerLink(r.customer_id),
+                roleName(r.role),
+                duration(r.duration_seconds),
+                fmtDate(r.requested_at),
+                badge(r.state),
+              ]),
+            )
+          : empty(t("deleg.no_requests"), t("deleg.no_requests_text")),
+      );
+    },
+    reqBody,
+    { param: "cursor", nextKey: "next_cursor" },
+  );
 
   const relBody = h("div", {}, h("div", { class: "table-slot" }));
   let relRows = [];
-  const loadRelationships = pager((p) => get("/api/partner/delegations", { limit: 20, ...p }), (list, append) => {
-    relRows = append ? relRows.concat(list) : list;
-    clear(relBody.querySelector(".table-slot"), relRows.length
-      ? table([t("customers.customer"), t("decision.role"), t("common.since"), t("common.ends"), t("common.status"), ""], relRows.map((r) => [
-          customerLink(r.customer_id), roleName(r.role), fmtDate(r.started_at), r.ends_at ? fmtDate(r.ends_at) : t("common.until_revoked"), badge(r.state),
-          r.state === "active" ? h("button", { type: "button", class: "danger", onclick: async () => {
-            if (!(await confirmAction(t("deleg.revoke_text"), { title: t("deleg.revoke_title"), ok: t("common.revoke"), danger: true }))) return;
-            try {
-              await post(`/api/partner/delegations/${r.relationship_id}/revoke`);
-              announce(t("deleg.revoked_note"));
-              await loadRelationships();
-            } catch (error) {
-              announce(error.message, "error");
-            }
-          } }, t("common.revoke")) : ""]))
-      : empty(t("deleg.none"), t("deleg.none_text")));
-  }, relBody, { param: "cursor", nextKey: "next_cursor" });
+  const loadRelationships = pager(
+    (p) => get("/api/partner/delegations", { limit: 20, ...p }),
+    (list, append) => {
+      relRows = append ? relRows.concat(list) : list;
+      clear(
+        relBody.querySelector(".table-slot"),
+        relRows.length
+          ? table(
+              [
+                t("customers.customer"),
+                t("decision.role"),
+                t("common.since"),
+                t("common.ends"),
+                t("common.status"),
+                "",
+              ],
+              relRows.map((r) => [
+                customerLink(r.customer_id),
+                roleName(r.role),
+                fmtDate(r.started_at),
+                r.ends_at ? fmtDate(r.ends_at) : t("common.until_revoked"),
+                badge(r.state),
+                r.state === "active"
+                  ? h(
+                      "button",
+                      {
+                        type: "button",
+                        class: "danger",
+                        onclick: async () => {
+                          if (
+                            !(await confirmAction(t("deleg.revoke_text"), {
+                              title: t("deleg.revoke_title"),
+                              ok: t("common.revoke"),
+                              danger: true,
+                            }))
+                          )
+                            return;
+                          try {
+                            await post(`/api/partner/delegations/${r.relationship_id}/revoke`);
+                            announce(t("deleg.revoked_note"));
+                            await loadRelationships();
+                          } catch (error) {
+                            announce(error.message, "error");
+                          }
+                        },
+                      },
+                      t("common.revoke"),
+                    )
+                  : "",
+              ]),
+            )
+          : empty(t("deleg.none"), t("deleg.none_text")),
+      );
+    },
+    relBody,
+    { param: "cursor", nextKey: "next_cursor" },
+  );
 
   await Promise.all([loadRequests(), loadRelationships()]);
-  ctx.cleanup(onLive(throttled(() => Promise.all([loadRequests(), loadRelationships()])), { name: /Delegation/ }));
+  ctx.cleanup(
+    onLive(
+      throttled(() => Promise.all([loadRequests(), loadRelationships()])),
+      { name: /Delegation/ },
+    ),
+  );
 
-  return h("div", {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.delegations")),
-      h("p", {}, t("deleg.intro")))),
-    h("section", { class: "card", "aria-labelledby": "rel-title" }, h("h2", { id: "rel-title" }, t("deleg.relationships")), relBody),
-    h("section", { class: "card", "aria-labelledby": "req-title" }, h("h2", { id: "req-title" }, t("deleg.requests")), reqBody),
-    h("section", { class: "card", "aria-labelledby": "offer-title" }, h("h2", { id: "offer-title" }, t("overview.task.delegate")), offerForm),
-    created);
+  return h(
+    "div",
+    {},
+    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.delegations")), h("p", {}, t("deleg.intro")))),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "rel-title" },
+      h("h2", { id: "rel-title" }, t("deleg.relationships")),
+      relBody,
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "req-title" },
+      h("h2", { id: "req-title" }, t("deleg.requests")),
+      reqBody,
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "offer-title" },
+      h("h2", { id: "offer-title" }, t("overview.task.delegate")),
+      offerForm,
+    ),
+    created,
+  );
 }

@@ -14,10 +14,12 @@ export default async function invitationPage(ctx) {
     page = await get(`/api/public/invitations/${code}`);
   } catch (error) {
     ctx.title(t("ipage.unavailable"));
-    return h("div", { class: "narrow card" }, h("h1", {}, t("ipage.gone")),
-      h("p", {}, error.status === 404 || error.status === 410
-        ? t("ipage.gone_text")
-        : error.message));
+    return h(
+      "div",
+      { class: "narrow card" },
+      h("h1", {}, t("ipage.gone")),
+      h("p", {}, error.status === 404 || error.status === 410 ? t("ipage.gone_text") : error.message),
+    );
   }
   const { invitation, service, partner } = page;
   ctx.title(t("ipage.title", { service: service.name }));
@@ -26,37 +28,66 @@ export default async function invitationPage(ctx) {
   function redeemCard() {
     const user = ctx.session.user;
     if (user.company_kind !== "customer") {
-      return h("section", { class: "card" }, h("h2", {}, t("page.as_partner")),
+      return h(
+        "section",
+        { class: "card" },
+        h("h2", {}, t("page.as_partner")),
         h("p", {}, t("ipage.only_customer")),
-        h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out")));
+        h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out")),
+      );
     }
     if (user.company_role !== "global_admin") {
-      return h("section", { class: "card" }, h("h2", {}, t("page.ask_admin")),
-        h("p", {}, t("ipage.only_admin")));
+      return h("section", { class: "card" }, h("h2", {}, t("page.ask_admin")), h("p", {}, t("ipage.only_admin")));
     }
-    const button = h("button", { type: "button", "data-testid": "redeem", onclick: async () => {
-      button.disabled = true;
-      try {
-        const redemption = await post("/api/customer/redemptions", { code });
-        announce(t("ipage.started_note", { service: service.name }));
-        const done = h("section", { class: "card hero", "data-testid": "redeemed" },
-          h("h2", { tabindex: "-1" }, t("ipage.started")),
-          h("p", {}, t("ipage.started_text", { seats: tn("ipage.seats_of", redemption.seats, { service: service.name }), days: tn("common.days", redemption.trial_days), partner: partner.name })),
-          h("a", { href: "/customer" }, t("page.see_subscriptions")));
-        clear(action, done);
-        done.querySelector("h2").focus();
-        if (redemption.delegation_role) {
-          const pending = await findRequest((r) => r.source_id === redemption.redemption_id && r.state === "pending");
-          if (pending) action.append(decisionCard(pending, partner.name));
-          else action.append(h("p", { class: "muted" }, t("page.request_soon")));
-        }
-      } catch (error) {
-        button.disabled = false;
-        clear(action, h("div", { class: "alert error", role: "alert" }, error.message), redeemCard());
-      }
-    } }, t("ipage.start_button", { service: service.name }));
-    return h("section", { class: "card" }, h("h2", {}, t("ipage.start")),
-      h("p", {}, t("ipage.start_text", { name: user.display_name })), button);
+    const button = h(
+      "button",
+      {
+        type: "button",
+        "data-testid": "redeem",
+        onclick: async () => {
+          button.disabled = true;
+          try {
+            const redemption = await post("/api/customer/redemptions", { code });
+            announce(t("ipage.started_note", { service: service.name }));
+            const done = h(
+              "section",
+              { class: "card hero", "data-testid": "redeemed" },
+              h("h2", { tabindex: "-1" }, t("ipage.started")),
+              h(
+                "p",
+                {},
+                t("ipage.started_text", {
+                  seats: tn("ipage.seats_of", redemption.seats, { service: service.name }),
+                  days: tn("common.days", redemption.trial_days),
+                  partner: partner.name,
+                }),
+              ),
+              h("a", { href: "/customer" }, t("page.see_subscriptions")),
+            );
+            clear(action, done);
+            done.querySelector("h2").focus();
+            if (redemption.delegation_role) {
+              const pending = await findRequest(
+                (r) => r.source_id === redemption.redemption_id && r.state === "pending",
+              );
+              if (pending) action.append(decisionCard(pending, partner.name));
+              else action.append(h("p", { class: "muted" }, t("page.request_soon")));
+            }
+          } catch (error) {
+            button.disabled = false;
+            clear(action, h("div", { class: "alert error", role: "alert" }, error.message), redeemCard());
+          }
+        },
+      },
+      t("ipage.start_button", { service: service.name }),
+    );
+    return h(
+      "section",
+      { class: "card" },
+      h("h2", {}, t("ipage.start")),
+      h("p", {}, t("ipage.start_text", { name: user.display_name })),
+      button,
+    );
   }
 
   function show() {
@@ -64,11 +95,38 @@ export default async function invitationPage(ctx) {
   }
   show();
 
-  return h("div", {},
-    h("div", { class: "hero" },
+  return h(
+    "div",
+    {},
+    h(
+      "div",
+      { class: "hero" },
       h("h1", {}, t("ipage.heading", { partner: partner.name, service: service.name })),
       h("p", {}, service.description),
-      h("p", { "data-testid": "offer-summary" }, h("strong", {}, t("ipage.summary", { seats: tn("common.seats", invitation.seats), days: tn("common.days", invitation.trial_days) }))),
-      invitation.delegation_role ? h("p", { class: "muted" }, t("ipage.also_asks", { partner: partner.name }), " ", roleExplained(invitation.delegation_role), " ", t("ipage.decide_after")) : null),
-    h("div", { class: "two-col" }, action, partnerCard(partner)));
+      h(
+        "p",
+        { "data-testid": "offer-summary" },
+        h(
+          "strong",
+          {},
+          t("ipage.summary", {
+            seats: tn("common.seats", invitation.seats),
+            days: tn("common.days", invitation.trial_days),
+          }),
+        ),
+      ),
+      invitation.delegation_role
+        ? h(
+            "p",
+            { class: "muted" },
+            t("ipage.also_asks", { partner: partner.name }),
+            " ",
+            roleExplained(invitation.delegation_role),
+            " ",
+            t("ipage.decide_after"),
+          )
+        : null,
+    ),
+    h("div", { class: "two-col" }, action, partnerCard(partner)),
+  );
 }

@@ -1,7 +1,20 @@
 // Trial invitations: create (one service + seats, optional delegation), list with redemptions,
 // copy the URL, send it by e-mail, revoke.
 import { get, post, services, serviceName } from "../api.js";
-import { announce, badge, clear, confirmAction, empty, field, fmtDate, form, h, pager, shortId, table } from "../dom.js";
+import {
+  announce,
+  badge,
+  clear,
+  confirmAction,
+  empty,
+  field,
+  fmtDate,
+  form,
+  h,
+  pager,
+  shortId,
+  table,
+} from "../dom.js";
 import { onLive, throttled } from "../live.js";
 import { linkFor, sharePanel } from "../share.js";
 import { fmtNumber, t, tn } from "../i18n.js";
@@ -15,70 +28,202 @@ export default async function invitations(ctx) {
   const trials = Object.values(catalogue).filter((s) => s.trial);
   const created = h("div", { "aria-live": "polite" });
   const listBody = h("div", {});
-  const listCard = h("section", { class: "card", "aria-labelledby": "inv-list-title" }, h("h2", { id: "inv-list-title" }, t("inv.list")), listBody);
+  const listCard = h(
+    "section",
+    { class: "card", "aria-labelledby": "inv-list-title" },
+    h("h2", { id: "inv-list-title" }, t("inv.list")),
+    listBody,
+  );
   let rows = [];
 
-  const createForm = form({ "aria-label": t("inv.new"), "data-testid": "invitation-form" }, [
-    h("div", { class: "form-row" },
-      field({ name: "service_id", label: t("inv.service"), required: true, options: [["", t("inv.choose_service")], ...trials.map((s) => [s.service_id, t("inv.service_option", { name: s.name, seats: tn("inv.up_to_seats", s.trial.max_seats), days: tn("common.days", s.trial.days) })])] }),
-      field({ name: "seats", label: t("inv.seats"), type: "number", required: true, min: 1, max: 1000000, value: "10", inputmode: "numeric" })),
-    field({ name: "delegation_role", label: t("inv.delegation"), options: [["", t("deleg.ask_none")], ["full", t("deleg.ask_full")], ["limited", t("deleg.ask_limited")]],
-      hint: t("inv.delegation_hint") }),
-    h("div", { class: "form-row" },
-      field({ name: "expires_at", label: t("common.expires_on"), type: "date" }),
-      field({ name: "max_redemptions", label: t("inv.max_redemptions"), type: "number", min: 1, max: 1000000, inputmode: "numeric" })),
-  ], async (v, formEl) => {
-    const body = {
-      service_id: v.service_id,
-      seats: Number(v.seats),
-      delegation_role: v.delegation_role || null,
-      expires_at: v.expires_at ? new Date(v.expires_at + "T23:59:59").toISOString() : null,
-      max_redemptions: v.max_redemptions ? Number(v.max_redemptions) : null,
-    };
-    const inv = await post("/api/partner/invitations", body);
-    const url = inv.url || linkFor("i", inv.code);
-    clear(created, h("div", { class: "card hero", "data-testid": "invitation-created" },
-      h("h2", { tabindex: "-1" }, t("inv.created")),
-      h("p", {}, t("inv.created_text", { service: serviceName(catalogue, inv.service_id), seats: tn("common.seats", inv.seats), days: tn("common.days", inv.trial_days) })),
-      sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`)));
-    created.querySelector("h2").focus();
-    formEl.reset();
-    announce(t("inv.created_note"));
-    await loadFirst();
-  }, { submitLabel: t("inv.create"), fieldMap: { too_many_seats: "seats", service_not_found: "service_id", trial_not_offered: "service_id", no_trial: "service_id" } });
+  const createForm = form(
+    { "aria-label": t("inv.new"), "data-testid": "invitation-form" },
+    [
+      h(
+        "div",
+        { class: "form-row" },
+        field({
+          name: "service_id",
+          label: t("inv.service"),
+          required: true,
+          options: [
+            ["", t("inv.choose_service")],
+            ...trials.map((s) => [
+              s.service_id,
+              t("inv.service_option", {
+                name: s.name,
+                seats: tn("inv.up_to_seats", s.trial.max_seats),
+                days: tn("common.days", s.trial.days),
+              }),
+            ]),
+          ],
+        }),
+        field({
+          name: "seats",
+          label: t("inv.seats"),
+          type: "number",
+          required: true,
+          min: 1,
+          max: 1000000,
+          value: "10",
+          inputmode: "numeric",
+        }),
+      ),
+      field({
+        name: "delegation_role",
+        label: t("inv.delegation"),
+        options: [
+          ["", t("deleg.ask_none")],
+          ["full", t("deleg.ask_full")],
+          ["limited", t("deleg.ask_limited")],
+        ],
+        hint: t("inv.delegation_hint"),
+      }),
+      h(
+        "div",
+        { class: "form-row" },
+        field({ name: "expires_at", label: t("common.expires_on"), type: "date" }),
+        field({
+          name: "max_redemptions",
+          label: t("inv.max_redemptions"),
+          type: "number",
+          min: 1,
+          max: 1000000,
+          inputmode: "numeric",
+        }),
+      ),
+    ],
+    async (v, formEl) => {
+      const body = {
+        service_id: v.service_id,
+        seats: Number(v.seats),
+        delegation_role: v.delegation_role || null,
+        expires_at: v.expires_at ? new Date(v.expires_at + "T23:59:59").toISOString() : null,
+        max_redemptions: v.max_redemptions ? Number(v.max_redemptions) : null,
+      };
+      const inv = await post("/api/partner/invitations", body);
+      const url = inv.url || linkFor("i", inv.code);
+      clear(
+        created,
+        h(
+          "div",
+          { class: "card hero", "data-testid": "invitation-created" },
+          h("h2", { tabindex: "-1" }, t("inv.created")),
+          h(
+            "p",
+            {},
+            t("inv.created_text", {
+              service: serviceName(catalogue, inv.service_id),
+              seats: tn("common.seats", inv.seats),
+              days: tn("common.days", inv.trial_days),
+            }),
+          ),
+          sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
+        ),
+      );
+      created.querySelector("h2").focus();
+      formEl.reset();
+      announce(t("inv.created_note"));
+      await loadFirst();
+    },
+    {
+      submitLabel: t("inv.create"),
+      fieldMap: {
+        too_many_seats: "seats",
+        service_not_found: "service_id",
+        trial_not_offered: "service_id",
+        no_trial: "service_id",
+      },
+    },
+  );
 
   function row(inv) {
     const url = linkFor("i", inv.code);
     const details = h("div", {});
-    const actions = h("div", { class: "actions" },
-      h("button", { type: "button", class: "secondary", "aria-expanded": "false", onclick: async (e) => {
-        const b = e.currentTarget;
-        const open = b.getAttribute("aria-expanded") !== "true";
-        b.setAttribute("aria-expanded", String(open));
-        if (!open) return clear(details);
-        const full = await get(`/api/partner/invitations/${inv.invitation_id}`);
-        const list = full.redemptions_list || [];
-        clear(details, sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
-          h("h3", {}, t("inv.redemptions")),
-          list.length ? h("ul", {}, list.map((r) => h("li", {}, t("inv.redeemed_by", { when: fmtDate(r.redeemed_at, true) }), " ",
-            h("a", { href: `/partner/customers/${r.customer_id}` }, shortId(r.customer_id)))))
-            : h("p", { class: "muted" }, t("inv.no_redemptions")));
-      } }, t("inv.link_and_redemptions")),
-      inv.status === "active" ? h("button", { type: "button", class: "danger", onclick: async () => {
-        if (!(await confirmAction(t("inv.revoke_text"), { title: t("inv.revoke_title"), ok: t("common.revoke"), danger: true }))) return;
-        try {
-          await post(`/api/partner/invitations/${inv.invitation_id}/revoke`);
-          announce(t("inv.revoked_note"));
-          await loadFirst();
-        } catch (error) {
-          announce(error.message, "error");
-        }
-      } }, t("common.revoke")) : null);
+    const actions = h(
+      "div",
+      { class: "actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          "aria-expanded": "false",
+          onclick: async (e) => {
+            const b = e.currentTarget;
+            const open = b.getAttribute("aria-expanded") !== "true";
+            b.setAttribute("aria-expanded", String(open));
+            if (!open) return clear(details);
+            const full = await get(`/api/partner/invitations/${inv.invitation_id}`);
+            const list = full.redemptions_list || [];
+            clear(
+              details,
+              sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
+              h("h3", {}, t("inv.redemptions")),
+              list.length
+                ? h(
+                    "ul",
+                    {},
+                    list.map((r) =>
+                      h(
+                        "li",
+                        {},
+                        t("inv.redeemed_by", { when: fmtDate(r.redeemed_at, true) }),
+                        " ",
+                        h("a", { href: `/partner/customers/${r.customer_id}` }, shortId(r.customer_id)),
+                      ),
+                    ),
+                  )
+                : h("p", { class: "muted" }, t("inv.no_redemptions")),
+            );
+          },
+        },
+        t("inv.link_and_redemptions"),
+      ),
+      inv.status === "active"
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "danger",
+              onclick: async () => {
+                if (
+                  !(await confirmAction(t("inv.revoke_text"), {
+                    title: t("inv.revoke_title"),
+                    ok: t("common.revoke"),
+                    danger: true,
+                  }))
+                )
+                  return;
+                try {
+                  await post(`/api/partner/invitations/${inv.invitation_id}/revoke`);
+                  announce(t("inv.revoked_note"));
+                  await loadFirst();
+                } catch (error) {
+                  announce(error.message, "error");
+                }
+              },
+            },
+            t("common.revoke"),
+          )
+        : null,
+    );
     return [
-      h("div", {}, h("strong", {}, serviceName(catalogue, inv.service_id)), h("div", { class: "muted small" }, t("common.created_on", { date: fmtDate(inv.created_at) }))),
+      h(
+        "div",
+        {},
+        h("strong", {}, serviceName(catalogue, inv.service_id)),
+        h("div", { class: "muted small" }, t("common.created_on", { date: fmtDate(inv.created_at) })),
+      ),
       fmtNumber(inv.seats),
       roleName(inv.delegation_role),
-      h("span", { "data-testid": "redemptions" }, inv.max_redemptions ? t("inv.redemptions_of", { count: inv.redemptions, max: inv.max_redemptions }) : fmtNumber(inv.redemptions)),
+      h(
+        "span",
+        { "data-testid": "redemptions" },
+        inv.max_redemptions
+          ? t("inv.redemptions_of", { count: inv.redemptions, max: inv.max_redemptions })
+          : fmtNumber(inv.redemptions),
+      ),
       badge(inv.status),
       h("div", {}, actions, details),
     ];
@@ -87,19 +232,40 @@ export default async function invitations(ctx) {
   function renderRows(items, append) {
     rows = append ? rows.concat(items) : items;
     const tableSlot = listBody.querySelector(".table-slot");
-    clear(tableSlot, rows.length
-      ? table([t("inv.service"), t("inv.seats"), t("common.delegation"), t("inv.redemptions"), t("common.status"), ""], rows.map(row))
-      : empty(t("inv.none"), t("inv.none_text")));
+    clear(
+      tableSlot,
+      rows.length
+        ? table(
+            [t("inv.service"), t("inv.seats"), t("common.delegation"), t("inv.redemptions"), t("common.status"), ""],
+            rows.map(row),
+          )
+        : empty(t("inv.none"), t("inv.none_text")),
+    );
   }
   clear(listBody, h("div", { class: "table-slot" }));
-  const loadFirst = pager((params) => get("/api/partner/invitations", { limit: 20, ...params }), renderRows, listBody, { param: "cursor", nextKey: "next_cursor" });
+  const loadFirst = pager((params) => get("/api/partner/invitations", { limit: 20, ...params }), renderRows, listBody, {
+    param: "cursor",
+    nextKey: "next_cursor",
+  });
   await loadFirst();
-  ctx.cleanup(onLive(throttled(() => loadFirst()), { name: /Invitation/ }));
+  ctx.cleanup(
+    onLive(
+      throttled(() => loadFirst()),
+      { name: /Invitation/ },
+    ),
+  );
 
-  return h("div", {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("inv.title")),
-      h("p", {}, t("inv.intro")))),
-    h("section", { class: "card", "aria-labelledby": "inv-new-title" }, h("h2", { id: "inv-new-title" }, t("inv.new")), createForm),
+  return h(
+    "div",
+    {},
+    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("inv.title")), h("p", {}, t("inv.intro")))),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "inv-new-title" },
+      h("h2", { id: "inv-new-title" }, t("inv.new")),
+      createForm,
+    ),
     created,
-    listCard);
+    listCard,
+  );
 }

@@ -13,10 +13,12 @@ export default async function offerPage(ctx) {
     page = await get(`/api/public/offers/${code}`);
   } catch (error) {
     ctx.title(t("opage.unavailable"));
-    return h("div", { class: "narrow card" }, h("h1", {}, t("opage.gone")),
-      h("p", {}, error.status === 404 || error.status === 410
-        ? t("opage.gone_text")
-        : error.message));
+    return h(
+      "div",
+      { class: "narrow card" },
+      h("h1", {}, t("opage.gone")),
+      h("p", {}, error.status === 404 || error.status === 410 ? t("opage.gone_text") : error.message),
+    );
   }
   const { offer, partner } = page;
   const changeable = offer.customer_may_change_quantities;
@@ -26,9 +28,13 @@ export default async function offerPage(ctx) {
   function buyCard() {
     const user = ctx.session.user;
     if (user.company_kind !== "customer") {
-      return h("section", { class: "card" }, h("h2", {}, t("page.as_partner")),
+      return h(
+        "section",
+        { class: "card" },
+        h("h2", {}, t("page.as_partner")),
         h("p", {}, t("opage.only_customer")),
-        h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out")));
+        h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out")),
+      );
     }
     if (user.company_role !== "global_admin") {
       return h("section", { class: "card" }, h("h2", {}, t("page.ask_admin")), h("p", {}, t("opage.only_admin")));
@@ -36,31 +42,84 @@ export default async function offerPage(ctx) {
     const rows = offer.lines.map((l, i) => [
       h("div", {}, h("strong", {}, l.name || l.service_id), h("div", { class: "muted small" }, l.description || "")),
       changeable
-        ? h("div", { "data-path": `quantities.${i}.quantity` },
-            field({ name: `q.${l.service_id}`, label: t("sub.licences_of", { service: l.name || l.service_id }), type: "number", required: true, value: String(l.quantity),
-              min: l.min_quantity || 1, max: l.max_quantity || 1000000, inputmode: "numeric",
-              hint: l.min_quantity || l.max_quantity ? (l.max_quantity ? t("opage.between", { min: l.min_quantity || 1, max: l.max_quantity }) : t("opage.at_least", { min: l.min_quantity || 1 })) : undefined }))
+        ? h(
+            "div",
+            { "data-path": `quantities.${i}.quantity` },
+            field({
+              name: `q.${l.service_id}`,
+              label: t("sub.licences_of", { service: l.name || l.service_id }),
+              type: "number",
+              required: true,
+              value: String(l.quantity),
+              min: l.min_quantity || 1,
+              max: l.max_quantity || 1000000,
+              inputmode: "numeric",
+              hint:
+                l.min_quantity || l.max_quantity
+                  ? l.max_quantity
+                    ? t("opage.between", { min: l.min_quantity || 1, max: l.max_quantity })
+                    : t("opage.at_least", { min: l.min_quantity || 1 })
+                  : undefined,
+            }),
+          )
         : tn("common.licences", l.quantity),
     ]);
-    const f = form({ "aria-label": t("opage.buy_form"), "data-testid": "buy-form" }, [table([t("inv.service"), t("opage.quantity")], rows)], async (v) => {
-      const quantities = offer.lines.map((l) => ({ service_id: l.service_id, quantity: changeable ? Number(v[`q.${l.service_id}`]) : l.quantity }));
-      const summary = quantities.map((q) => `${fmtNumber(q.quantity)} × ${(offer.lines.find((l) => l.service_id === q.service_id) || {}).name || q.service_id}`).join(", ");
-      if (!(await confirmAction(t("opage.confirm", { summary, partner: partner.name }), { title: t("opage.confirm_title"), ok: t("opage.buy_now") }))) return;
-      const changed = quantities.filter((q, i) => q.quantity !== offer.lines[i].quantity);
-      const bought = await post("/api/customer/purchases", { code, quantities: changed });
-      announce(t("opage.done_note"));
-      const done = h("section", { class: "card hero", "data-testid": "purchased" },
-        h("h2", { tabindex: "-1" }, t("opage.done")),
-        h("p", {}, (bought.lines || quantities).map((l) => `${fmtNumber(l.quantity)} × ${(offer.lines.find((x) => x.service_id === l.service_id) || {}).name || l.service_id}`).join(", ")),
-        h("p", { class: "muted" }, t("opage.converted")),
-        h("a", { href: "/customer" }, t("page.see_subscriptions")));
-      clear(action, done);
-      done.querySelector("h2").focus();
-      if (offer.delegation_role) {
-        const pending = await findRequest((r) => r.state === "pending" && r.source_kind === "offer");
-        if (pending) action.append(decisionCard(pending, partner.name));
-      }
-    }, { submitLabel: t("opage.buy"), fieldMap: { quantity_out_of_bounds: `q.${offer.lines[0].service_id}`, quantities_not_changeable: `q.${offer.lines[0].service_id}` } });
+    const f = form(
+      { "aria-label": t("opage.buy_form"), "data-testid": "buy-form" },
+      [table([t("inv.service"), t("opage.quantity")], rows)],
+      async (v) => {
+        const quantities = offer.lines.map((l) => ({
+          service_id: l.service_id,
+          quantity: changeable ? Number(v[`q.${l.service_id}`]) : l.quantity,
+        }));
+        const summary = quantities
+          .map(
+            (q) =>
+              `${fmtNumber(q.quantity)} × ${(offer.lines.find((l) => l.service_id === q.service_id) || {}).name || q.service_id}`,
+          )
+          .join(", ");
+        if (
+          !(await confirmAction(t("opage.confirm", { summary, partner: partner.name }), {
+            title: t("opage.confirm_title"),
+            ok: t("opage.buy_now"),
+          }))
+        )
+          return;
+        const changed = quantities.filter((q, i) => q.quantity !== offer.lines[i].quantity);
+        const bought = await post("/api/customer/purchases", { code, quantities: changed });
+        announce(t("opage.done_note"));
+        const done = h(
+          "section",
+          { class: "card hero", "data-testid": "purchased" },
+          h("h2", { tabindex: "-1" }, t("opage.done")),
+          h(
+            "p",
+            {},
+            (bought.lines || quantities)
+              .map(
+                (l) =>
+                  `${fmtNumber(l.quantity)} × ${(offer.lines.find((x) => x.service_id === l.service_id) || {}).name || l.service_id}`,
+              )
+              .join(", "),
+          ),
+          h("p", { class: "muted" }, t("opage.converted")),
+          h("a", { href: "/customer" }, t("page.see_subscriptions")),
+        );
+        clear(action, done);
+        done.querySelector("h2").focus();
+        if (offer.delegation_role) {
+          const pending = await findRequest((r) => r.state === "pending" && r.source_kind === "offer");
+          if (pending) action.append(decisionCard(pending, partner.name));
+        }
+      },
+      {
+        submitLabel: t("opage.buy"),
+        fieldMap: {
+          quantity_out_of_bounds: `q.${offer.lines[0].service_id}`,
+          quantities_not_changeable: `q.${offer.lines[0].service_id}`,
+        },
+      },
+    );
     return h("section", { class: "card" }, h("h2", {}, changeable ? t("opage.choose_and_buy") : t("opage.buy")), f);
   }
 
@@ -69,11 +128,38 @@ export default async function offerPage(ctx) {
   }
   show();
 
-  return h("div", {},
-    h("div", { class: "hero" },
-      h("h1", {}, t("opage.heading", { partner: partner.name, services: offer.lines.map((l) => l.name || l.service_id).join(", ") })),
-      h("ul", { "data-testid": "offer-summary" }, offer.lines.map((l) => h("li", {}, tn("opage.licences_of", l.quantity, { service: l.name || l.service_id })))),
+  return h(
+    "div",
+    {},
+    h(
+      "div",
+      { class: "hero" },
+      h(
+        "h1",
+        {},
+        t("opage.heading", {
+          partner: partner.name,
+          services: offer.lines.map((l) => l.name || l.service_id).join(", "),
+        }),
+      ),
+      h(
+        "ul",
+        { "data-testid": "offer-summary" },
+        offer.lines.map((l) => h("li", {}, tn("opage.licences_of", l.quantity, { service: l.name || l.service_id }))),
+      ),
       changeable ? h("p", {}, t("opage.changeable")) : h("p", { class: "muted" }, t("opage.fixed")),
-      offer.delegation_role ? h("p", { class: "muted" }, t("opage.also_asks", { partner: partner.name }), " ", roleExplained(offer.delegation_role), " ", t("opage.decide_after")) : null),
-    h("div", { class: "two-col" }, action, partnerCard(partner)));
+      offer.delegation_role
+        ? h(
+            "p",
+            { class: "muted" },
+            t("opage.also_asks", { partner: partner.name }),
+            " ",
+            roleExplained(offer.delegation_role),
+            " ",
+            t("opage.decide_after"),
+          )
+        : null,
+    ),
+    h("div", { class: "two-col" }, action, partnerCard(partner)),
+  );
 }

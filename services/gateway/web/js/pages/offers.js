@@ -17,17 +17,58 @@ export default async function offers(ctx) {
   let rows = [];
 
   function lineRow(i, line = {}) {
-    const remove = h("button", { type: "button", class: "link", onclick: (e) => {
-      e.currentTarget.closest(".line-row").remove();
-      renumber();
-    } }, t("offers.remove"));
-    const group = h("div", { class: "line-row", role: "group" },
-      field({ name: `lines.${i}.service_id`, label: t("inv.service"), required: true, value: line.service_id || "",
-        options: [["", t("offers.choose")], ...onSale.map((s) => [s.service_id, s.name])] }),
-      field({ name: `lines.${i}.quantity`, label: t("common.licences"), type: "number", required: true, min: 1, max: 1000000, value: line.quantity ?? "", inputmode: "numeric" }),
-      field({ name: `lines.${i}.min_quantity`, label: t("offers.min"), type: "number", min: 1, max: 1000000, value: line.min_quantity ?? "", inputmode: "numeric" }),
-      field({ name: `lines.${i}.max_quantity`, label: t("offers.max"), type: "number", min: 1, max: 1000000, value: line.max_quantity ?? "", inputmode: "numeric" }),
-      remove);
+    const remove = h(
+      "button",
+      {
+        type: "button",
+        class: "link",
+        onclick: (e) => {
+          e.currentTarget.closest(".line-row").remove();
+          renumber();
+        },
+      },
+      t("offers.remove"),
+    );
+    const group = h(
+      "div",
+      { class: "line-row", role: "group" },
+      field({
+        name: `lines.${i}.service_id`,
+        label: t("inv.service"),
+        required: true,
+        value: line.service_id || "",
+        options: [["", t("offers.choose")], ...onSale.map((s) => [s.service_id, s.name])],
+      }),
+      field({
+        name: `lines.${i}.quantity`,
+        label: t("common.licences"),
+        type: "number",
+        required: true,
+        min: 1,
+        max: 1000000,
+        value: line.quantity ?? "",
+        inputmode: "numeric",
+      }),
+      field({
+        name: `lines.${i}.min_quantity`,
+        label: t("offers.min"),
+        type: "number",
+        min: 1,
+        max: 1000000,
+        value: line.min_quantity ?? "",
+        inputmode: "numeric",
+      }),
+      field({
+        name: `lines.${i}.max_quantity`,
+        label: t("offers.max"),
+        type: "number",
+        min: 1,
+        max: 1000000,
+        value: line.max_quantity ?? "",
+        inputmode: "numeric",
+      }),
+      remove,
+    );
     return group;
   }
 
@@ -43,7 +84,12 @@ export default async function offers(ctx) {
     for (let i = 0; `lines.${i}.service_id` in v; i++) {
       const num = (k) => (v[`lines.${i}.${k}`] ? Number(v[`lines.${i}.${k}`]) : null);
       // The quantity field is required, so the browser sends no line without one.
-      lines.push({ service_id: v[`lines.${i}.service_id`], quantity: Number(v[`lines.${i}.quantity`]), min_quantity: num("min_quantity"), max_quantity: num("max_quantity") });
+      lines.push({
+        service_id: v[`lines.${i}.service_id`],
+        quantity: Number(v[`lines.${i}.quantity`]),
+        min_quantity: num("min_quantity"),
+        max_quantity: num("max_quantity"),
+      });
     }
     return lines;
   }
@@ -52,44 +98,116 @@ export default async function offers(ctx) {
   function showEditor(from) {
     const linesBox = h("div", { class: "lines" });
     (from ? from.lines : [{}]).forEach((l, i) => linesBox.append(lineRow(i, l)));
-    const add = h("button", { type: "button", class: "secondary", onclick: () => {
-      linesBox.append(lineRow(linesBox.children.length));
-      renumber();
-      linesBox.lastChild.querySelector("select").focus();
-    } }, t("offers.add_service"));
+    const add = h(
+      "button",
+      {
+        type: "button",
+        class: "secondary",
+        onclick: () => {
+          linesBox.append(lineRow(linesBox.children.length));
+          renumber();
+          linesBox.lastChild.querySelector("select").focus();
+        },
+      },
+      t("offers.add_service"),
+    );
     const fields = [
       h("fieldset", {}, h("legend", {}, t("offers.lines")), linesBox, add),
-      from ? null : field({ name: "delegation_role", label: t("inv.delegation"), options: [["", t("deleg.ask_none")], ["full", t("deleg.ask_full")], ["limited", t("deleg.ask_limited")]] }),
-      from ? null : field({ name: "customer_may_change_quantities", label: t("offers.changeable"), type: "checkbox", value: true, hint: t("offers.changeable_hint") }),
+      from
+        ? null
+        : field({
+            name: "delegation_role",
+            label: t("inv.delegation"),
+            options: [
+              ["", t("deleg.ask_none")],
+              ["full", t("deleg.ask_full")],
+              ["limited", t("deleg.ask_limited")],
+            ],
+          }),
+      from
+        ? null
+        : field({
+            name: "customer_may_change_quantities",
+            label: t("offers.changeable"),
+            type: "checkbox",
+            value: true,
+            hint: t("offers.changeable_hint"),
+          }),
       field({ name: "expires_at", label: t("common.expires_on"), type: "date" }),
-      from ? field({ name: "withdraw_replaced", label: t("offers.withdraw_old"), type: "checkbox", value: false, hint: t("offers.withdraw_old_hint") }) : null,
+      from
+        ? field({
+            name: "withdraw_replaced",
+            label: t("offers.withdraw_old"),
+            type: "checkbox",
+            value: false,
+            hint: t("offers.withdraw_old_hint"),
+          })
+        : null,
     ];
-    const f = form({ "aria-label": from ? t("offers.from_old") : t("offers.new"), "data-testid": "offer-form" }, fields, async (v) => {
-      const lines = collectLines(v);
-      const expires_at = v.expires_at ? new Date(v.expires_at + "T23:59:59").toISOString() : null;
-      const offer = from
-        ? await post(`/api/partner/offers/${from.offer_id}/reissue`, { lines, expires_at, withdraw_replaced: Boolean(v.withdraw_replaced) })
-        : await post("/api/partner/offers", { lines, expires_at, delegation_role: v.delegation_role || null, customer_may_change_quantities: Boolean(v.customer_may_change_quantities) });
-      showCreated(offer);
-      showEditor(null);
-      await loadFirst();
-    }, { submitLabel: from ? t("offers.create_new") : t("offers.create"),
-      fieldMap: { quantity_out_of_bounds: "lines.0.quantity", service_not_on_sale: "lines.0.service_id", service_not_found: "lines.0.service_id" },
-      extraButtons: from ? [h("button", { type: "button", class: "secondary", onclick: () => showEditor(null) }, t("common.cancel"))] : [] });
+    const f = form(
+      { "aria-label": from ? t("offers.from_old") : t("offers.new"), "data-testid": "offer-form" },
+      fields,
+      async (v) => {
+        const lines = collectLines(v);
+        const expires_at = v.expires_at ? new Date(v.expires_at + "T23:59:59").toISOString() : null;
+        const offer = from
+          ? await post(`/api/partner/offers/${from.offer_id}/reissue`, {
+              lines,
+              expires_at,
+              withdraw_replaced: Boolean(v.withdraw_replaced),
+            })
+          : await post("/api/partner/offers", {
+              lines,
+              expires_at,
+              delegation_role: v.delegation_role || null,
+              customer_may_change_quantities: Boolean(v.customer_may_change_quantities),
+            });
+        showCreated(offer);
+        showEditor(null);
+        await loadFirst();
+      },
+      {
+        submitLabel: from ? t("offers.create_new") : t("offers.create"),
+        fieldMap: {
+          quantity_out_of_bounds: "lines.0.quantity",
+          service_not_on_sale: "lines.0.service_id",
+          service_not_found: "lines.0.service_id",
+        },
+        extraButtons: from
+          ? [h("button", { type: "button", class: "secondary", onclick: () => showEditor(null) }, t("common.cancel"))]
+          : [],
+      },
+    );
     renumber();
     const titleId = nextId("offer-editor");
-    clear(editor, h("section", { class: "card", "aria-labelledby": titleId },
-      h("h2", { id: titleId, tabindex: "-1" }, from ? t("offers.from_old") : t("offers.new")),
-      from ? h("p", { class: "muted" }, t("offers.based_on", { date: fmtDate(from.created_at) })) : null,
-      f));
+    clear(
+      editor,
+      h(
+        "section",
+        { class: "card", "aria-labelledby": titleId },
+        h("h2", { id: titleId, tabindex: "-1" }, from ? t("offers.from_old") : t("offers.new")),
+        from ? h("p", { class: "muted" }, t("offers.based_on", { date: fmtDate(from.created_at) })) : null,
+        f,
+      ),
+    );
     if (from) editor.querySelector("h2").focus();
   }
 
   function showCreated(offer) {
-    clear(created, h("div", { class: "card hero", "data-testid": "offer-created" },
-      h("h2", { tabindex: "-1" }, offer.replaces_offer_id ? t("offers.new_created") : t("offers.created")),
-      h("p", {}, offer.lines.map((l) => `${fmtNumber(l.quantity)} × ${serviceName(catalogue, l.service_id)}`).join(", ")),
-      sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`)));
+    clear(
+      created,
+      h(
+        "div",
+        { class: "card hero", "data-testid": "offer-created" },
+        h("h2", { tabindex: "-1" }, offer.replaces_offer_id ? t("offers.new_created") : t("offers.created")),
+        h(
+          "p",
+          {},
+          offer.lines.map((l) => `${fmtNumber(l.quantity)} × ${serviceName(catalogue, l.service_id)}`).join(", "),
+        ),
+        sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`),
+      ),
+    );
     created.querySelector("h2").focus();
     announce(t("offers.created_note"));
   }
@@ -97,48 +215,141 @@ export default async function offers(ctx) {
   function row(offer) {
     const details = h("div", {});
     return [
-      h("div", {}, offer.lines.map((l) => h("div", {}, `${fmtNumber(l.quantity)} × ${l.name || serviceName(catalogue, l.service_id)}`,
-        l.min_quantity || l.max_quantity ? h("span", { class: "muted small" }, ` (${fmtNumber(l.min_quantity || 1)}–${l.max_quantity ? fmtNumber(l.max_quantity) : t("offers.any")})`) : null)),
-        h("div", { class: "muted small" }, t("common.created_on", { date: fmtDate(offer.created_at) }), offer.replaces_offer_id ? ` · ${t("offers.replaces")}` : "")),
+      h(
+        "div",
+        {},
+        offer.lines.map((l) =>
+          h(
+            "div",
+            {},
+            `${fmtNumber(l.quantity)} × ${l.name || serviceName(catalogue, l.service_id)}`,
+            l.min_quantity || l.max_quantity
+              ? h(
+                  "span",
+                  { class: "muted small" },
+                  ` (${fmtNumber(l.min_quantity || 1)}–${l.max_quantity ? fmtNumber(l.max_quantity) : t("offers.any")})`,
+                )
+              : null,
+          ),
+        ),
+        h(
+          "div",
+          { class: "muted small" },
+          t("common.created_on", { date: fmtDate(offer.created_at) }),
+          offer.replaces_offer_id ? ` · ${t("offers.replaces")}` : "",
+        ),
+      ),
       roleName(offer.delegation_role),
       offer.customer_may_change_quantities ? t("common.yes") : t("common.no"),
       fmtNumber(offer.redemptions ?? 0),
       badge(offer.status),
-      h("div", {}, h("div", { class: "actions" },
-        h("button", { type: "button", class: "secondary", "aria-expanded": "false", onclick: (e) => {
-          const b = e.currentTarget;
-          const open = b.getAttribute("aria-expanded") !== "true";
-          b.setAttribute("aria-expanded", String(open));
-          clear(details, open ? sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`) : null);
-        } }, t("offers.link")),
-        h("button", { type: "button", class: "secondary", onclick: () => showEditor(offer) }, t("offers.new_from_this")),
-        offer.status === "active" ? h("button", { type: "button", class: "danger", onclick: async () => {
-          if (!(await confirmAction(t("offers.withdraw_text"), { title: t("offers.withdraw_title"), ok: t("offers.withdraw"), danger: true }))) return;
-          try {
-            await post(`/api/partner/offers/${offer.offer_id}/withdraw`);
-            announce(t("offers.withdrawn_note"));
-            await loadFirst();
-          } catch (error) {
-            announce(error.message, "error");
-          }
-        } }, t("offers.withdraw")) : null), details),
+      h(
+        "div",
+        {},
+        h(
+          "div",
+          { class: "actions" },
+          h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              "aria-expanded": "false",
+              onclick: (e) => {
+                const b = e.currentTarget;
+                const open = b.getAttribute("aria-expanded") !== "true";
+                b.setAttribute("aria-expanded", String(open));
+                clear(
+                  details,
+                  open
+                    ? sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`)
+                    : null,
+                );
+              },
+            },
+            t("offers.link"),
+          ),
+          h(
+            "button",
+            { type: "button", class: "secondary", onclick: () => showEditor(offer) },
+            t("offers.new_from_this"),
+          ),
+          offer.status === "active"
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "danger",
+                  onclick: async () => {
+                    if (
+                      !(await confirmAction(t("offers.withdraw_text"), {
+                        title: t("offers.withdraw_title"),
+                        ok: t("offers.withdraw"),
+                        danger: true,
+                      }))
+                    )
+                      return;
+                    try {
+                      await post(`/api/partner/offers/${offer.offer_id}/withdraw`);
+                      announce(t("offers.withdrawn_note"));
+                      await loadFirst();
+                    } catch (error) {
+                      announce(error.message, "error");
+                    }
+                  },
+                },
+                t("offers.withdraw"),
+              )
+            : null,
+        ),
+        details,
+      ),
     ];
   }
 
   function renderRows(items, append) {
     rows = append ? rows.concat(items) : items;
-    clear(listBody.querySelector(".table-slot"), rows.length
-      ? table([t("common.services"), t("common.delegation"), t("offers.col_changeable"), t("chome.purchases"), t("common.status"), ""], rows.map(row))
-      : empty(t("offers.none"), t("offers.none_text")));
+    clear(
+      listBody.querySelector(".table-slot"),
+      rows.length
+        ? table(
+            [
+              t("common.services"),
+              t("common.delegation"),
+              t("offers.col_changeable"),
+              t("chome.purchases"),
+              t("common.status"),
+              "",
+            ],
+            rows.map(row),
+          )
+        : empty(t("offers.none"), t("offers.none_text")),
+    );
   }
-  const loadFirst = pager((params) => get("/api/partner/offers", { limit: 20, ...params }), renderRows, listBody, { param: "cursor", nextKey: "next_cursor" });
+  const loadFirst = pager((params) => get("/api/partner/offers", { limit: 20, ...params }), renderRows, listBody, {
+    param: "cursor",
+    nextKey: "next_cursor",
+  });
   await loadFirst();
-  ctx.cleanup(onLive(throttled(() => loadFirst()), { name: /Offer/ }));
+  ctx.cleanup(
+    onLive(
+      throttled(() => loadFirst()),
+      { name: /Offer/ },
+    ),
+  );
   showEditor(null);
 
-  return h("div", {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.offers")),
-      h("p", {}, t("offers.intro")))),
-    editor, created,
-    h("section", { class: "card", "aria-labelledby": "offer-list-title" }, h("h2", { id: "offer-list-title" }, t("offers.list")), listBody));
+  return h(
+    "div",
+    {},
+    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.offers")), h("p", {}, t("offers.intro")))),
+    editor,
+    created,
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "offer-list-title" },
+      h("h2", { id: "offer-list-title" }, t("offers.list")),
+      listBody,
+    ),
+  );
 }
