@@ -90,7 +90,7 @@ run: deps infra-up topics $(ASYNCAPI_PAGE) ## start everything with a demo partn
 stop: ## stop the services started by make run
 	$(PY) -m tools.run --stop
 
-lint: deps lint-web ## ruff and mypy, then the browser code (lint-web)
+lint: deps lint-web compose-check ## ruff and mypy, then the browser code (lint-web) and the compose file
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy shared services tests tools $(wildcard bench chaos)
@@ -101,6 +101,11 @@ lint-web: deps $(WEBCHECK_NODE) ## eslint, prettier --check and tsc --checkJs (A
 	$(WEBCHECK_BIN)/eslint --config $(WEBCHECK)/eslint.config.js $(WEB_JS)
 	$(WEBCHECK_BIN)/prettier --config $(WEBCHECK)/prettier.config.json --check $(WEB_JS)
 	$(WEBCHECK_BIN)/tsc -p $(WEBCHECK)
+
+# docker-compose (installed by make prereqs) validates the file without a Docker engine.
+compose-check: ## validate docker-compose.yml (no Docker engine needed)
+	@command -v docker-compose >/dev/null || bash infra/prereqs.sh compose
+	docker-compose -f docker-compose.yml config -q
 
 format: deps $(WEBCHECK_NODE)
 	.venv/bin/ruff format .
@@ -120,6 +125,10 @@ test-integration: deps infra-up .tools/bin/vegeta ## integration tests (real Kaf
 test-e2e: deps infra-up $(ASYNCAPI_PAGE) ## end-to-end tests through the gateway
 	$(PY) -m pytest tests/e2e
 
+test-browser: deps infra-up $(ASYNCAPI_PAGE) ## browser tests: Debian's Chromium (headless) through the gateway
+	bash infra/prereqs.sh chromium
+	$(PY) -m pytest tests/browser
+
 .PHONY: bench bench-reads bench-quick chaos
 bench: deps infra-up .tools/bin/vegeta ## benchmark on the real stack (~25 min): the pipeline (results/bench.{json,md,png}), then bench-reads
 	$(PY) -m bench --profile
@@ -134,4 +143,4 @@ chaos: deps infra-up ## fault injection under load (~10 min; stops Kafka and Pos
 bench-quick: deps infra-up ## the benchmark's short mode (<2 min): checks the harness, not the figures
 	$(PY) -m bench --quick
 
-.PHONY: asyncapi help deps prereqs infra-up infra-down infra-clean topics run stop lint lint-web format test test-unit test-integration test-e2e
+.PHONY: asyncapi help deps prereqs infra-up infra-down infra-clean topics run stop lint lint-web compose-check format test test-unit test-integration test-e2e test-browser
