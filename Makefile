@@ -97,7 +97,7 @@ lint: deps lint-web compose-check ## ruff and mypy, then the browser code (lint-
 
 lint-web: deps $(WEBCHECK_NODE) ## eslint, prettier --check and tsc --checkJs (API types from the OpenAPI document) over web/js
 	$(PY) -m tools.webcheck.openapi $(WEBCHECK)/build/openapi.json
-	$(WEBCHECK_BIN)/openapi-typescript $(WEBCHECK)/build/openapi.json -o $(WEBCHECK)/build/openapi.d.ts --silent
+	$(WEBCHECK_BIN)/openapi-typescript $(WEBCHECK)/build/openapi.json -o $(WEBCHECK)/build/openapi.d.ts
 	$(WEBCHECK_BIN)/eslint --config $(WEBCHECK)/eslint.config.js $(WEB_JS)
 	$(WEBCHECK_BIN)/prettier --config $(WEBCHECK)/prettier.config.json --check $(WEB_JS)
 	$(WEBCHECK_BIN)/tsc -p $(WEBCHECK)
