@@ -40,6 +40,7 @@ DURATION = Histogram(
 )
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _CLASSES = tuple(f"{n}xx" for n in range(10))
+_DURATIONS: dict[tuple[str, str, str], Any] = {}  # bounded: methods x routes x classes
 UNMATCHED = "unmatched"
 access_log = get_logger("gateway.access")
 IDEMPOTENCY_HEADER = "idempotency-key"
@@ -101,9 +102,11 @@ class Edge:
     def _done(self, scope: Scope, method: str, status: int, started: float) -> None:
         seconds = time.perf_counter() - started
         template = _template(scope)
-        DURATION.labels(
-            method if method in _METHODS else "other", template, _CLASSES[status // 100 % 10]
-        ).observe(seconds)
+        key = (method if method in _METHODS else "other", template, _CLASSES[status // 100 % 10])
+        child = _DURATIONS.get(key)
+        if child is None:  # labels() costs a lock and a validation: once per label set
+            child = _DURATIONS[key] = DURATION.labels(*key)
+        child.observe(seconds)
         if self.access_log:
             client = scope.get("client")
             access_log.info(
