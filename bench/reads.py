@@ -194,7 +194,31 @@ class Bench:
         self.seeding: list[dict[str, Any]] = []
         self.procs: dict[str, ServiceProcess] = {}
 
-    def _row(self, t: Target, size: int, mode: str, rate: int | None, f: Any) -> None:
+    def _kept_reads(self) -> tuple[float, float]:
+        """The gateway's kept-read counters (answered from memory, fetched) so far."""
+        text = httpx.get(self.procs["gateway"].metrics_url, timeout=5).text
+        counts = {"hit": 0.0, "stale": 0.0, "miss": 0.0}
+        for line in text.splitlines():
+            if line.startswith("portal_gateway_kept_reads_total{"):
+                labels, value = line.rsplit(" ", 1)
+                result = labels.split('result="', 1)[1].split('"', 1)[0]
+                counts[result] = float(value)
+        return counts["hit"] + counts["stale"], counts["miss"]
+
+    def _run(self, t: Target, run: Any) -> tuple[Any, float | None]:
+        """``run()``'s figures, and for the gateway the share of its kept reads during the
+        run that were answered from memory (None: the read is not kept, or not the gateway)."""
+        if t.via != "gateway":
+            return run(), None
+        kept_before, fetched_before = self._kept_reads()
+        figures = run()
+        kept_after, fetched_after = self._kept_reads()
+        kept, fetched = kept_after - kept_before, fetched_after - fetched_before
+        return figures, round(kept / (kept + fetched), 3) if kept + fetched else None
+
+    def _row(
+        self, t: Target, size: int, mode: str, rate: int | None, f: Any, kept: float | None
+    ) -> None:
         row = {
             "endpoint": t.read.name,
             "via": t.via,
@@ -207,6 +231,7 @@ class Bench:
             "p99_ms": f.p99_ms,
             "errors": f.errors,
             "requests": f.requests,
+            "kept": kept,
             "loadavg": round(os.getloadavg()[0], 2),
         }
         self.rows.append(row)
@@ -274,27 +299,33 @@ class Bench:
                     work=self.work,
                 )
         for t in targets:
-            figures = loadgen.wrk(
-                t.base,
-                paths(t.template, who, size, self.rng),
-                headers=t.headers,
-                seconds=self.seconds,
-                work=self.work,
+            figures, kept = self._run(
+                t,
+                lambda t=t: loadgen.wrk(
+                    t.base,
+                    paths(t.template, who, size, self.rng),
+                    headers=t.headers,
+                    seconds=self.seconds,
+                    work=self.work,
+                ),
             )
-            self._row(t, size, "capacity", None, figures)
+            self._row(t, size, "capacity", None, figures, kept)
         for t in targets:
             rate = self.rates.get(t.read.name)
             if t.via != "gateway" or rate is None:
                 continue
-            figures = loadgen.vegeta(
-                t.base,
-                paths(t.template, who, size, self.rng),
-                headers=t.headers,
-                rate=rate,
-                seconds=self.seconds,
-                work=self.work,
+            figures, kept = self._run(
+                t,
+                lambda t=t, rate=rate: loadgen.vegeta(
+                    t.base,
+                    paths(t.template, who, size, self.rng),
+                    headers=t.headers,
+                    rate=rate,
+                    seconds=self.seconds,
+                    work=self.work,
+                ),
             )
-            self._row(t, size, "rate", rate, figures)
+            self._row(t, size, "rate", rate, figures, kept)
 
     def stop(self) -> None:
         for p in reversed(list(self.procs.values())):
@@ -318,14 +349,15 @@ def table(results: dict[str, Any]) -> str:
         f"wrk -c 32 -t 2 (capacity), vegeta open loop (rate); {results['seconds']} s a run, "
         f"{results['wall_seconds']} s in all.",
         "",
-        "| endpoint | via | customers | mode | rate | req/s | p50 ms | p99 ms | errors | load |",
-        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | via | customers | mode | rate | req/s | p50 ms | p99 ms | errors "
+        "| kept | load |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results["results"]:
         lines.append(
             f"| {r['endpoint']} | {r['via']} | {r['customers']:,} | {r['mode']} | "
             f"{r['rate'] or ''} | {r['rps']:,.0f} | {r['p50_ms']} | {r['p99_ms']} | "
-            f"{r['errors']} | {r['loadavg']} |"
+            f"{r['errors']} | {'' if r.get('kept') is None else r['kept']} | {r['loadavg']} |"
         )
     for s in results.get("skipped", []):
         lines.append(f"\nNot measured: {s['endpoint']} via {s['via']}: {s['why']}")

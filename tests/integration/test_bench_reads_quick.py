@@ -65,7 +65,13 @@ def test_tiny_read_benchmark_writes_every_read_without_errors(tmp_path: Path) ->
     assert results["skipped"] == []
     rows = results["results"]
     keys = {"endpoint", "via", "customers", "mode", "rate", "rps", "p50_ms", "p99_ms", "errors"}
-    assert all(set(r) >= keys | {"loadavg"} for r in rows)
+    assert all(set(r) >= keys | {"loadavg", "kept"} for r in rows)
+    # The share of kept reads answered from memory: the gateway's company page is a kept
+    # read (warmed up, no event since), search is not, and a service's own run has none.
+    kept = {(r["endpoint"], r["via"], r["mode"]): r["kept"] for r in rows}
+    assert 0.5 < kept[("company", "gateway", "capacity")] <= 1
+    assert kept[("search", "gateway", "capacity")] is None
+    assert all(r["kept"] is None for r in rows if r["via"] != "gateway")
     capacity = {(r["endpoint"], r["via"]) for r in rows if r["mode"] == "capacity"}
     assert capacity == {(e, v) for e in ENDPOINTS for v in ("gateway", "directory")}
     assert all(r["rate"] is None for r in rows if r["mode"] == "capacity")
