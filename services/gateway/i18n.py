@@ -1,31 +1,21 @@
-"""The portal's languages: the message catalogues the web pages use (web/i18n/<lang>.json)
-serve the gateway's own e-mails too, so each text is written once per language.
-
-Placeholders are ``{name}``, the same in JavaScript and in ``str.format``.
+"""The portal's languages: which one a visitor gets. The catalogues themselves
+(web/i18n/<lang>.json) are read by ``shared.i18n``, for the notifications service's e-mails too.
 """
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
-from typing import Literal
+from shared.i18n import CATALOGUES, DEFAULT, LANGUAGES, Language, catalogue, text
 
-Language = Literal["en", "it"]
-LANGUAGES: tuple[Language, ...] = ("en", "it")
-DEFAULT: Language = "en"
-CATALOGUES = Path(__file__).resolve().parent / "web" / "i18n"
-
-
-@cache
-def catalogue(language: Language) -> dict[str, str]:
-    data: dict[str, str] = json.loads((CATALOGUES / f"{language}.json").read_text("utf-8"))
-    return data
-
-
-def text(language: Language, key: str, **params: object) -> str:
-    """The catalogue's text for ``key``, its ``{placeholders}`` filled from ``params``."""
-    return catalogue(language)[key].format_map(params)
+__all__ = [
+    "CATALOGUES",
+    "DEFAULT",
+    "LANGUAGES",
+    "Language",
+    "catalogue",
+    "negotiate",
+    "supported",
+    "text",
+]
 
 
 def supported(value: str | None) -> Language | None:
