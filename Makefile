@@ -84,7 +84,7 @@ infra-clean: infra-down ## stop and delete all local Kafka and PostgreSQL data
 topics: deps ## create the Kafka topics
 	$(PY) -m shared.ops.topics
 
-run: deps infra-up topics $(ASYNCAPI_PAGE) ## start everything with a demo partner; prints the URL
+run: deps infra-up topics $(ASYNCAPI_PAGE) ## start everything (a local mail sink too) with a demo partner; prints the URLs
 	$(PY) -m tools.run
 
 stop: ## stop the services started by make run

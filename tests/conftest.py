@@ -97,6 +97,9 @@ def stack_env(dsn: str) -> dict[str, str]:
         "PORTAL_SIGN_IN_PER_MINUTE": "100000",
         "PORTAL_PUBLIC_PAGES_PER_MINUTE": "100000",
         "PORTAL_SMTP_PORT": str(SMTP_PORT),
+        # A refused message is tried again within the test's patience, not after 30 s.
+        "PORTAL_MAIL_RETRY_BASE_SECONDS": "0.3",
+        "PORTAL_MAIL_POLL_SECONDS": "0.2",
     }
 
 
@@ -117,14 +120,41 @@ async def pool(database: str) -> AsyncIterator[asyncpg.Pool]:
     await p.close()
 
 
+class Mailbox(list[EmailMessage]):
+    """The messages a real SMTP server received, the SMTP envelope's recipients of each (by
+    Message-ID), and, on demand, temporary refusals of a recipient's first attempts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.envelope_to: dict[str, list[str]] = {}
+        self.refusals: dict[str, int] = {}  # address -> RCPT attempts still to refuse
+        self.refused: dict[str, int] = {}  # address -> RCPT attempts refused so far
+
+    def refuse(self, address: str, times: int) -> None:
+        """Answer ``451`` to the next ``times`` RCPT TO of ``address``."""
+        self.refusals[address.lower()] = times
+
+
 @pytest.fixture(scope="session")
-def mailbox() -> Iterator[list[EmailMessage]]:
+def mailbox() -> Iterator[Mailbox]:
     """A real SMTP server (aiosmtpd) on loopback; the messages it received."""
-    received: list[EmailMessage] = []
+    received = Mailbox()
 
     class Handler:
+        async def handle_RCPT(  # noqa: N802
+            self, server: object, session: object, envelope: Any, address: str, options: Any
+        ) -> str:
+            if received.refusals.get(address.lower(), 0) > 0:
+                received.refusals[address.lower()] -= 1
+                received.refused[address.lower()] = received.refused.get(address.lower(), 0) + 1
+                return "451 4.7.1 Greylisted, try again later"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
         async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
-            received.append(message_from_bytes(envelope.content, policy=default))
+            message = message_from_bytes(envelope.content, policy=default)
+            received.envelope_to[str(message["Message-ID"])] = list(envelope.rcpt_tos)
+            received.append(message)
             return "250 OK"
 
     controller = Controller(Handler(), hostname="127.0.0.1", port=SMTP_PORT)

@@ -16,7 +16,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 
 # Every process the stack runs, in start order (the gateway last).
-SERVICES = ("offers", "directory", "invitations", "delegation", "gateway")
+SERVICES = ("offers", "directory", "invitations", "delegation", "notifications", "gateway")
 
 
 def free_port() -> int:

@@ -10,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+from tools import mailsink
 from tools.procs import ROOT, SERVICES, ServiceProcess, available_services
 from tools.seed import DEMO, seed
 
@@ -29,7 +30,7 @@ def _pid_file(name: str) -> Path:
 
 
 def stop() -> None:
-    for name in reversed(SERVICES):
+    for name in (*reversed(SERVICES), "mailsink"):
         pid_file = _pid_file(name)
         if not pid_file.exists():
             continue
@@ -52,12 +53,18 @@ def start() -> None:
         "PORTAL_PUBLIC_BASE_URL": f"http://127.0.0.1:{PORTS['gateway']}",
         **{f"PORTAL_{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in PORTS.items()},
     }
+    (RUN / "pids").mkdir(parents=True, exist_ok=True)
+    # Mail goes to the local sink unless a real server is configured (docs/operations.md).
+    sink = "PORTAL_SMTP_HOST" not in os.environ
+    if sink:
+        pid = mailsink.start_process(RUN / "logs" / "mailsink.log")
+        _pid_file("mailsink").write_text(str(pid))
+        env["PORTAL_SMTP_HOST"], env["PORTAL_SMTP_PORT"] = "127.0.0.1", str(mailsink.SMTP_PORT)
     names = available_services()
     procs = [ServiceProcess(n, PORTS[n], env, RUN / "logs" / f"{n}.log") for n in names]
     for p in procs:
         if p.name == "gateway":
             p.metrics_port = METRICS_PORT
-    (RUN / "pids").mkdir(parents=True, exist_ok=True)
     for p in procs:
         p.start()
         _pid_file(p.name).write_text(str(p.pid))
@@ -71,7 +78,13 @@ def start() -> None:
         f"  sign in as {DEMO.email} / {DEMO.password}\n"
         f"  API docs: http://127.0.0.1:{PORTS['gateway']}/docs\n"
         f"  metrics: http://127.0.0.1:{METRICS_PORT}/metrics (loopback only)\n"
-        f"  logs: {RUN / 'logs'}\n"
+        + (
+            f"  demo mail: http://127.0.0.1:{mailsink.WEB_PORT}/ (every e-mail the portal sends;"
+            f" SMTP on 127.0.0.1:{mailsink.SMTP_PORT}, nothing leaves this machine)\n"
+            if sink
+            else f"  mail: sent to {os.environ['PORTAL_SMTP_HOST']} (PORTAL_SMTP_HOST)\n"
+        )
+        + f"  logs: {RUN / 'logs'}\n"
         "  stop: make stop (services) and make infra-down (Kafka, PostgreSQL)"
     )
 

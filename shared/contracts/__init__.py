@@ -1,12 +1,19 @@
 """Versioned wire contracts. Importing this package registers every contract by its type."""
 
-from shared.contracts import catalogue, delegation, directory, invitations, offers
+from shared.contracts import (
+    catalogue,
+    delegation,
+    directory,
+    invitations,
+    notifications,
+    offers,
+)
 from shared.contracts.base import Command, Contract, Event, all_contracts, contract_for, register
 from shared.contracts.common import CommandRejected
 
 
 def _register_all() -> None:
-    for module in (catalogue, delegation, directory, invitations, offers):
+    for module in (catalogue, delegation, directory, invitations, notifications, offers):
         for value in vars(module).values():
             if (
                 isinstance(value, type)

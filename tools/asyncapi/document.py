@@ -40,15 +40,20 @@ def service_specs() -> list[ServiceSpec]:
     from services.directory.main import spec as directory_spec
     from services.invitations.config import Settings as InvitationsSettings
     from services.invitations.main import spec as invitations_spec
+    from services.notifications.config import Settings as NotificationsSettings
+    from services.notifications.main import sender as notifications_sender
+    from services.notifications.main import spec as notifications_spec
     from services.offers.config import Settings as OffersSettings
     from services.offers.main import spec as offers_spec
 
     delegation = DelegationSettings()
+    notifications = NotificationsSettings()
     return [
         invitations_spec(InvitationsSettings()),
         offers_spec(OffersSettings()),
         delegation_spec(delegation, Sweeper(service="delegation", policy=delegation.policy())),
         directory_spec(DirectorySettings()),
+        notifications_spec(notifications, notifications_sender(notifications)),
     ]
 
 

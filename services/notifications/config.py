@@ -1,0 +1,33 @@
+from pydantic import Field
+
+from services.notifications.domain.model import RetryPolicy
+from shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """The common settings (``PORTAL_*``) and the mail server's."""
+
+    http_port: int = 8105
+    smtp_host: str = Field(default="127.0.0.1", description="The mail server (relay) to send by")
+    smtp_port: int = Field(default=2525, ge=1, le=65535)
+    smtp_starttls: bool = Field(default=False, description="Upgrade with STARTTLS before login")
+    smtp_username: str = Field(default="", description="Log in when set")
+    smtp_password: str = Field(default="", repr=False)
+    smtp_timeout: float = Field(default=30.0, gt=0, description="Seconds per SMTP conversation")
+    mail_from: str = "Partner Portal <no-reply@partner-portal.example>"
+    mail_retry_base_seconds: float = Field(
+        default=30.0, gt=0, description="Wait after the first temporary failure; doubles"
+    )
+    mail_retry_cap_seconds: float = Field(default=3600.0, gt=0, description="Longest wait")
+    mail_max_attempts: int = Field(default=10, ge=1, description="Then a delivery fails")
+    mail_poll_seconds: float = Field(
+        default=0.5, gt=0, description="How often the sender looks for due deliveries"
+    )
+    mail_batch: int = Field(default=20, ge=1, description="Deliveries claimed per round")
+
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(
+            base=self.mail_retry_base_seconds,
+            cap=self.mail_retry_cap_seconds,
+            max_attempts=self.mail_max_attempts,
+        )

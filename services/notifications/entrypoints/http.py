@@ -1,0 +1,36 @@
+"""Internal read endpoints for the gateway (loopback only; never another service's tables).
+Each route parses, and answers one query of ``services.notifications.queries``."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+
+from services.notifications import queries
+from shared.views import notifications as views
+
+router = APIRouter(prefix="/internal")
+
+
+def _pool(request: Request) -> Any:
+    return request.app.state.service.pool
+
+
+@router.get("/deliveries", response_model=views.DeliveryList)
+async def deliveries(
+    request: Request,
+    partner_id: UUID,
+    subject_kind: Literal["invitation", "offer", "delegation_request"],
+    subject_id: UUID,
+    limit: int = Query(200, ge=1, le=500),
+) -> views.DeliveryList:
+    """The partner's e-mail deliveries of one invitation, offer or delegation request."""
+    return await queries.subject_deliveries(
+        _pool(request),
+        partner_id=partner_id,
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        limit=limit,
+    )

@@ -1,0 +1,66 @@
+"""Composition root of the notifications service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.notifications.adapters.smtp import SmtpTransport
+from services.notifications.config import Settings
+from services.notifications.entrypoints import http, kafka
+from services.notifications.entrypoints.sender import Sender
+from shared.contracts import notifications
+from shared.contracts.topics import NOTIFICATIONS_COMMANDS, NOTIFICATIONS_EVENTS
+from shared.runtime import Periodic, ServiceSpec, Subscription, create_service_app
+
+NAME = "notifications"
+
+
+def sender(settings: Settings) -> Sender:
+    return Sender(
+        service=NAME,
+        transport=SmtpTransport(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            timeout=settings.smtp_timeout,
+        ),
+        sender=settings.mail_from,
+        policy=settings.retry_policy(),
+        # Longer than any SMTP conversation can last: a live sender never loses its row.
+        lease=timedelta(seconds=4 * settings.smtp_timeout),
+        batch=settings.mail_batch,
+    )
+
+
+def spec(settings: Settings, mail: Sender) -> ServiceSpec:
+    return ServiceSpec(
+        name=NAME,
+        description="E-mail to people: one message per recipient, retried, each recorded.",
+        events_topic=NOTIFICATIONS_EVENTS,
+        migrations=Path(__file__).parent / "migrations",
+        subscriptions=[
+            Subscription(
+                "commands",
+                [NOTIFICATIONS_COMMANDS],
+                kafka.command_routes(),
+                "Commands to the notifications service.",
+            ),
+        ],
+        emits=[
+            notifications.LinkEmailQueued,
+            notifications.EmailDelivered,
+            notifications.EmailDeliveryFailed,
+        ],
+        http=http.router,
+        periodic=[Periodic("mail-sender", settings.mail_poll_seconds, mail.send_due)],
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return create_service_app(spec(settings, sender(settings)), settings)
