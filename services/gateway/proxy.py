@@ -140,7 +140,8 @@ def _client_hop(elements: list[dict[str, str]], trusted: TrustedProxies) -> Hop 
             break
     if chosen is None:
         return None
-    return _node(chosen.get("for")), chosen.get("proto", "").lower() or None, chosen.get("host")
+    proto, host = chosen.get("proto", "").lower(), chosen.get("host", "").lower()
+    return _node(chosen.get("for")), proto or None, host or None
 
 
 def _x_forwarded(

@@ -61,7 +61,7 @@ async def test_from_any_other_peer_the_headers_change_nothing(trusted: str) -> N
 
 async def test_forwarded_rfc7239_wins_over_x_forwarded() -> None:
     headers = {
-        "Forwarded": 'for="[2001:db8::7]:4711";proto=https;host=portal.example, for=10.0.0.9',
+        "Forwarded": 'for="[2001:db8::7]:4711";Proto=HTTPS;host=Portal.Example, for=10.0.0.9',
         "X-Forwarded-For": "198.51.100.99",
     }
     assert await seen("10.0.0.0/8", "10.0.0.5", headers) == (
