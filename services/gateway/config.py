@@ -10,6 +10,7 @@ class Settings(ServiceSettings):
     offers_url: str = "http://127.0.0.1:8102"
     delegation_url: str = "http://127.0.0.1:8103"
     directory_url: str = "http://127.0.0.1:8104"
+    notifications_url: str = "http://127.0.0.1:8105"
     command_timeout: float = Field(default=15.0, description="Seconds to wait for an outcome")
     session_idle_minutes: int = Field(default=30, ge=1)
     session_max_hours: int = Field(default=12, ge=1)
@@ -41,9 +42,6 @@ class Settings(ServiceSettings):
     )
     sign_in_per_minute: int = Field(default=10, ge=1, description="Per client address")
     public_pages_per_minute: int = Field(default=60, ge=1, description="Per client address")
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 2525
-    mail_from: str = "Partner Portal <no-reply@partner-portal.example>"
     # Operations (docs/operations.md): metrics port, access log, proxies.
     metrics_host: str = Field(
         default="127.0.0.1", description="Where /metrics listens; never the public address"

@@ -14,7 +14,6 @@ from starlette.responses import Response
 
 from services.gateway.adapters.fresh import Fresh
 from services.gateway.adapters.idempotency import IdempotencyStore
-from services.gateway.adapters.mailer import Mailer
 from services.gateway.adapters.preferences import PreferenceStore
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.services import ServiceClient
@@ -36,11 +35,11 @@ class Gateway:
     offers: ServiceClient
     delegation: ServiceClient
     directory: ServiceClient
+    notifications: ServiceClient
     sessions: SessionStore
     idempotency: IdempotencyStore
     limiters: dict[str, RateLimiter]
     live: LiveFeed
-    mailer: Mailer
     fresh: Fresh[Any]
     preferences: PreferenceStore
 

@@ -12,7 +12,6 @@ from fastapi import FastAPI
 
 from services.gateway.adapters.fresh import Fresh
 from services.gateway.adapters.idempotency import IdempotencyStore
-from services.gateway.adapters.mailer import Mailer
 from services.gateway.adapters.metrics import MetricsServer
 from services.gateway.adapters.preferences import PreferenceStore
 from services.gateway.adapters.ratelimit import RateLimiter
@@ -29,6 +28,7 @@ from services.gateway.entrypoints import (
     events,
     health,
     invitations,
+    mail,
     offers,
     overview,
     partner,
@@ -47,6 +47,7 @@ from shared.contracts.topics import (
     DELEGATION_EVENTS,
     DIRECTORY_EVENTS,
     INVITATIONS_EVENTS,
+    NOTIFICATIONS_EVENTS,
     OFFERS_EVENTS,
 )
 from shared.db import create_pool, migrate
@@ -55,7 +56,13 @@ from shared.messaging.client import CommandBus
 from shared.web import make_app
 
 log = get_logger(__name__)
-EVENTS_TOPICS = (INVITATIONS_EVENTS, OFFERS_EVENTS, DELEGATION_EVENTS, DIRECTORY_EVENTS)
+EVENTS_TOPICS = (
+    INVITATIONS_EVENTS,
+    OFFERS_EVENTS,
+    DELEGATION_EVENTS,
+    DIRECTORY_EVENTS,
+    NOTIFICATIONS_EVENTS,
+)
 ROUTERS = (
     health,
     session,
@@ -63,6 +70,7 @@ ROUTERS = (
     overview,
     events,
     invitations,
+    mail,
     offers,
     delegations,
     customer,
@@ -110,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             offers=ServiceClient("offers", settings.offers_url),
             delegation=ServiceClient("delegation", settings.delegation_url),
             directory=ServiceClient("directory", settings.directory_url),
+            notifications=ServiceClient("notifications", settings.notifications_url),
             sessions=SessionStore(
                 pool,
                 idle=timedelta(minutes=settings.session_idle_minutes),
@@ -122,9 +131,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "public": RateLimiter(per_minute=settings.public_pages_per_minute),
             },
             live=LiveFeed(),
-            mailer=Mailer(
-                host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from
-            ),
             fresh=Fresh(ttl=settings.fresh_seconds, settle=settings.fresh_settle_seconds),
             preferences=PreferenceStore(pool),
         )
@@ -145,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 gateway.offers,
                 gateway.delegation,
                 gateway.directory,
+                gateway.notifications,
             ):
                 await client.close()
             await pool.close()

@@ -63,12 +63,15 @@ async def test_invitation_links_go_out_by_real_smtp(
         f"/api/partner/invitations/{invitation['invitation_id']}/send",
         json={"to": to, "message": "Try it for a month."},
     )
-    assert sent.status_code == 200, sent.text
+    assert sent.status_code == 202, sent.text
+    assert sorted(d["recipient"] for d in sent.json()["deliveries"]) == sorted(to)
 
     async def delivered() -> list[EmailMessage]:
-        return [m for m in mailbox if to[0] in str(m["To"])]
+        return [m for m in mailbox if str(m["To"]) == to[0]]
 
     message = (await eventually(delivered))[0]
+    # Each recipient gets a message of its own: no one sees the other's address.
+    assert to[1] not in str(message)
     body = message.get_body(("plain",))
     assert body is not None
     text = body.get_content()
@@ -170,10 +173,10 @@ async def test_a_standalone_delegation_offer_goes_out_by_mail_and_is_decided_by_
     sent = await partner.post(
         f"/api/partner/delegation-requests/{request_id}/send", json={"to": [to]}
     )
-    assert sent.status_code == 200, sent.text
+    assert sent.status_code == 202, sent.text
 
     async def delivered() -> list[EmailMessage]:
-        return [m for m in mailbox if to in str(m["To"])]
+        return [m for m in mailbox if str(m["To"]) == to]
 
     body = (await eventually(delivered))[0].get_body(("plain",))
     assert body is not None

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from services.gateway import i18n
-from services.gateway.mail_text import link_mail
 
 WEB = Path(i18n.__file__).resolve().parent / "web"
 JS = WEB / "js"
@@ -133,33 +132,4 @@ def test_accept_language_chooses_a_portal_language(header: str | None, expected:
     assert i18n.negotiate(header) == expected
 
 
-PROFILE = {"name": "Fabrikam", "phone": "+39 02 555 0100", "website": "https://fabrikam.example"}
-
-
-def test_the_link_e_mail_is_written_in_the_chosen_language() -> None:
-    subject, body = link_mail(
-        "it", kind="trial", partner=PROFILE, url="https://p.example/i/abc", note="Ciao!"
-    )
-    assert subject == "Fabrikam: una prova gratuita"
-    assert body.splitlines() == [
-        "Fabrikam ti invita a provare gratuitamente un servizio.",
-        "",
-        "Ciao!",
-        "",
-        "Apri questo collegamento per visualizzare e accettare:",
-        "https://p.example/i/abc",
-        "",
-        "Fabrikam",
-        "+39 02 555 0100",
-        "https://fabrikam.example",
-    ]
-    subject, body = link_mail("en", kind="offer", partner={"name": "Fabrikam"}, url="u", note="")
-    assert subject == "Fabrikam: an offer"
-    assert body.splitlines() == [
-        "Fabrikam invites you: an offer.",
-        "",
-        "Open this link to see it and accept:",
-        "u",
-        "",
-        "Fabrikam",
-    ]
+# The link e-mail's text: tests/unit/notifications/test_message.py.

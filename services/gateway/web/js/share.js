@@ -1,6 +1,6 @@
 // Sharing a link: copy it, or send it by e-mail to a list of addresses.
-import { post } from "./api.js";
-import { announce, field, form, h, urlBox } from "./dom.js";
+import { get, post } from "./api.js";
+import { announce, field, fmtDate, form, h, urlBox } from "./dom.js";
 import { language, LANGUAGES, t, tn } from "./i18n.js";
 
 /** @typedef {Extract<import("./api.js").UrlOf<"post">, `${string}/send`>} SendPath */
@@ -32,7 +32,7 @@ export function emailForm(sendPath, onSent) {
     async (v) => {
       const to = v.to.split(/[\s,;]+/).filter(Boolean);
       const answer = await post(sendPath, { to, message: v.message, language: v.language });
-      announce(tn("share.sent", answer && answer.sent ? answer.sent : to.length));
+      announce(tn("share.sent", answer && answer.deliveries ? answer.deliveries.length : to.length));
       onSent?.();
     },
     { submitLabel: t("share.send_submit"), fieldMap: { mail_unavailable: "to" } },
@@ -56,13 +56,69 @@ export function sharePanel(url, sendPath) {
         const open = toggle.getAttribute("aria-expanded") !== "true";
         toggle.setAttribute("aria-expanded", String(open));
         // Only offered with a sendPath (the caller removes the toggle otherwise).
-        if (sendPath) slot.replaceChildren(open ? emailForm(sendPath, () => toggle.click()) : "");
+        if (sendPath)
+          slot.replaceChildren(
+            open
+              ? emailForm(sendPath, () => {
+                  toggle.click();
+                  refresh();
+                })
+              : "",
+          );
         if (open) slot.querySelector("textarea").focus();
       },
     },
     t("share.send"),
   );
-  return h("div", { class: "share" }, urlBox(url), h("div", { class: "actions" }, toggle), slot);
+  const sent = h("div", { "data-testid": "deliveries" });
+  // What became of each message sent with this link (the notifications service's records).
+  const refresh = () => {
+    if (!sendPath) return;
+    const path = /** @type {import("./api.js").UrlOf<"get">} */ (sendPath.replace(/\/send$/, "/deliveries"));
+    get(path).then(
+      (answer) => sent.replaceChildren(deliveryList(answer.items)),
+      () => sent.replaceChildren(),
+    );
+  };
+  refresh();
+  return h("div", { class: "share" }, urlBox(url), h("div", { class: "actions" }, toggle), slot, sent);
+}
+
+/** Each delivery: recipient, status, attempts and, if refused, the server's answer. */
+function deliveryList(items) {
+  if (!items.length) return h("p", { class: "muted small" }, t("deliveries.none"));
+  return h(
+    "section",
+    { "aria-label": t("deliveries.title") },
+    h("h3", {}, t("deliveries.title")),
+    h(
+      "ul",
+      {},
+      items.map((d) =>
+        h(
+          "li",
+          { "data-status": d.status },
+          h("span", {}, d.recipient),
+          " ",
+          h(
+            "span",
+            { class: `badge ${{ sent: "good", failed: "bad", queued: "warn", sending: "warn" }[d.status] || ""}` },
+            t(`deliveries.status.${d.status}`),
+          ),
+          " ",
+          h(
+            "span",
+            { class: "muted small" },
+            tn("deliveries.attempts", d.attempts),
+            d.status === "queued" && d.next_attempt_at
+              ? `, ${t("deliveries.retry_at", { time: fmtDate(d.next_attempt_at, true) })}`
+              : "",
+            d.last_error && d.status !== "sent" ? ` — ${d.last_error}` : "",
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 export function linkFor(kind, code) {

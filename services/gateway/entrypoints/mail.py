@@ -1,0 +1,210 @@
+"""Sending a link by e-mail, and what became of each message.
+
+"Send by e-mail" is a command to the notifications service: it records one delivery per
+recipient and answers at once (202 with the delivery ids); its sender then delivers each
+message with retries. The gateway never talks to a mail server. Each route first asks the
+owning service for the invitation, offer or delegation request as the partner's own (another
+partner's is the same 404 as a random id), then sends or reads.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from services.gateway.adapters.sessions import Principal
+from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.entrypoints.invitations import own_invitation
+from services.gateway.entrypoints.preferences import LanguageView, RequestLanguage
+from services.gateway.i18n import Language
+from services.gateway.security import SupportingPartnerUser
+from shared.contracts import notifications
+from shared.contracts.notifications import QueuedDelivery, SubjectKind
+from shared.contracts.topics import NOTIFICATIONS_COMMANDS
+from shared.problems import Problem, problem_responses
+from shared.views import notifications as views
+
+router = APIRouter(prefix="/api/partner", tags=["sending links"])
+
+
+class Recipients(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to: list[EmailStr] = Field(min_length=1, max_length=50)
+    message: str = Field(default="", max_length=2000, description="A personal note")
+    language: Language | None = Field(
+        default=None, description="The e-mail's language; default: the sender's portal language"
+    )
+
+
+class Queued(BaseModel):
+    """Accepted: one message per recipient is queued; each delivery's status follows at the
+    subject's ``/deliveries``."""
+
+    request_id: uuid.UUID = Field(description="This send request")
+    deliveries: list[QueuedDelivery] = Field(description="One per distinct recipient")
+
+
+SEND_PROBLEMS = problem_responses(401, 403, 404, 422, 503, 504)
+READ_PROBLEMS = problem_responses(401, 403, 404, 422, 502, 503)
+
+
+async def _send(
+    gateway: Gateway,
+    user: Principal,
+    kind: SubjectKind,
+    subject_id: uuid.UUID,
+    url: str,
+    body: Recipients,
+    language: LanguageView,
+) -> Queued:
+    profile = await gateway.partner_named_by(user.company_id)
+    command = notifications.SendLinkByEmail(
+        request_id=uuid.uuid4(),
+        partner_id=user.company_id,
+        sent_by=user.user_id,
+        subject_kind=kind,
+        subject_id=subject_id,
+        url=url,
+        recipients=body.to,
+        note=body.message,
+        language=body.language or language.language,
+        partner=notifications.PartnerContact(
+            name=profile["name"],
+            phone=profile.get("phone") or None,
+            website=profile.get("website") or None,
+            support_email=profile.get("support_email") or None,
+        ),
+    )
+    queued = notifications.LinkEmailQueued.model_validate(
+        (await gateway.execute(command, topic=NOTIFICATIONS_COMMANDS)).data
+    )
+    return Queued(request_id=queued.request_id, deliveries=queued.deliveries)
+
+
+async def _deliveries(
+    gateway: Gateway, user: Principal, kind: SubjectKind, subject_id: uuid.UUID, limit: int
+) -> Any:
+    return await gateway.notifications.relay(
+        "/internal/deliveries",
+        partner_id=user.company_id,
+        subject_kind=kind,
+        subject_id=subject_id,
+        limit=limit,
+    )
+
+
+async def _own_offer(gateway: Gateway, user: Principal, offer_id: uuid.UUID) -> dict[str, Any]:
+    offer: dict[str, Any] = await gateway.offers.get(
+        f"/internal/offers/{offer_id}", partner_id=user.company_id
+    )
+    return offer
+
+
+async def _own_delegation_request(
+    gateway: Gateway, user: Principal, request_id: uuid.UUID
+) -> dict[str, Any]:
+    # The delegation service's access policy answers another partner's request exactly like
+    # one that does not exist.
+    request: dict[str, Any] = await gateway.delegation.get(
+        f"/internal/requests/{request_id}", partner_id=user.company_id
+    )
+    if not request.get("url"):
+        raise Problem(404, "not_found", "No such delegation request.")
+    return request
+
+
+Limit = Query(200, ge=1, le=500)
+
+
+@router.post(
+    "/invitations/{invitation_id}/send",
+    status_code=202,
+    response_model=Queued,
+    responses=SEND_PROBLEMS,
+)
+async def send_invitation(
+    invitation_id: uuid.UUID,
+    body: Recipients,
+    user: SupportingPartnerUser,
+    gateway: GatewayDep,
+    language: RequestLanguage,
+) -> Queued:
+    """The invitation's link to each recipient, one message each."""
+    invitation = await own_invitation(gateway, user, invitation_id)
+    url = f"{gateway.settings.public_base_url.rstrip('/')}/i/{invitation['code']}"
+    return await _send(gateway, user, "invitation", invitation_id, url, body, language)
+
+
+@router.get(
+    "/invitations/{invitation_id}/deliveries",
+    response_model=views.DeliveryList,
+    responses=READ_PROBLEMS,
+)
+async def invitation_deliveries(
+    invitation_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep, limit: int = Limit
+) -> Any:
+    """Each message sent with the invitation's link: to whom, and its status."""
+    await own_invitation(gateway, user, invitation_id)
+    return await _deliveries(gateway, user, "invitation", invitation_id, limit)
+
+
+@router.post(
+    "/offers/{offer_id}/send", status_code=202, response_model=Queued, responses=SEND_PROBLEMS
+)
+async def send_offer(
+    offer_id: uuid.UUID,
+    body: Recipients,
+    user: SupportingPartnerUser,
+    gateway: GatewayDep,
+    language: RequestLanguage,
+) -> Queued:
+    """The offer's link to each recipient, one message each."""
+    offer = await _own_offer(gateway, user, offer_id)
+    return await _send(gateway, user, "offer", offer_id, offer["url"], body, language)
+
+
+@router.get(
+    "/offers/{offer_id}/deliveries", response_model=views.DeliveryList, responses=READ_PROBLEMS
+)
+async def offer_deliveries(
+    offer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep, limit: int = Limit
+) -> Any:
+    """Each message sent with the offer's link: to whom, and its status."""
+    await _own_offer(gateway, user, offer_id)
+    return await _deliveries(gateway, user, "offer", offer_id, limit)
+
+
+@router.post(
+    "/delegation-requests/{request_id}/send",
+    status_code=202,
+    response_model=Queued,
+    responses=SEND_PROBLEMS,
+)
+async def send_delegation_offer(
+    request_id: uuid.UUID,
+    body: Recipients,
+    user: SupportingPartnerUser,
+    gateway: GatewayDep,
+    language: RequestLanguage,
+) -> Queued:
+    """The delegation request's link to each recipient, one message each."""
+    request = await _own_delegation_request(gateway, user, request_id)
+    return await _send(
+        gateway, user, "delegation_request", request_id, request["url"], body, language
+    )
+
+
+@router.get(
+    "/delegation-requests/{request_id}/deliveries",
+    response_model=views.DeliveryList,
+    responses=READ_PROBLEMS,
+)
+async def delegation_request_deliveries(
+    request_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep, limit: int = Limit
+) -> Any:
+    """Each message sent with the delegation request's link: to whom, and its status."""
+    await _own_delegation_request(gateway, user, request_id)
+    return await _deliveries(gateway, user, "delegation_request", request_id, limit)
