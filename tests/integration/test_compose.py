@@ -94,8 +94,10 @@ def test_mail_goes_to_the_mail_sink_and_only_loopback_is_published(
     compose: dict[str, Any],
 ) -> None:
     services = compose["services"]
-    assert services["gateway"]["environment"]["PORTAL_SMTP_HOST"] == "mailpit"
-    assert services["gateway"]["environment"]["PORTAL_SMTP_PORT"] == "1025"
+    # The notifications service is the one that sends.
+    assert services["notifications"]["environment"]["PORTAL_SMTP_HOST"] == "mailpit"
+    assert services["notifications"]["environment"]["PORTAL_SMTP_PORT"] == "1025"
+    assert "mailpit" in services["notifications"]["depends_on"]
     # "host_ip:published:target/tcp", as docker-compose 1.29 prints them
     published = {
         (host, int(port), int(target.split("/")[0]))
