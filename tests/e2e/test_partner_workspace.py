@@ -29,7 +29,9 @@ async def test_the_partner_sees_redemptions_live(partner: Portal, customer: Port
                 if line.startswith(": connected"):
                     connected.set()
                 if line.startswith("data: "):
-                    frames.append(orjson.loads(line[6:]))
+                    body = orjson.loads(line[6:])
+                    if "type" in body:  # an event (not the ready/reset markers)
+                        frames.append(body)
 
     listener = asyncio.create_task(listen())
     try:
