@@ -74,7 +74,11 @@ export function sharePanel(url, sendPath) {
   // What became of each message sent with this link (the notifications service's records).
   const refresh = () => {
     if (!sendPath) return;
-    const path = /** @type {import("./api.js").UrlOf<"get">} */ (sendPath.replace(/\/send$/, "/deliveries"));
+    // The same resource's deliveries: one of the three GET …/deliveries paths, not any GET path
+    // (a cast to all of them would make the answer any answer of the API).
+    const path = /** @type {Extract<import("./api.js").UrlOf<"get">, `${string}/deliveries`>} */ (
+      sendPath.replace(/\/send$/, "/deliveries")
+    );
     get(path).then(
       (answer) => sent.replaceChildren(deliveryList(answer.items)),
       () => sent.replaceChildren(),
