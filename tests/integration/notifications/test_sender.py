@@ -1,0 +1,159 @@
+"""The sender on a real PostgreSQL, with a recording transport in place of SMTP: what a crash
+between sending and recording does (the documented at-least-once window, same Message-ID),
+two copies sending at once (each message once), and what each kind of answer records."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from services.notifications import handlers
+from services.notifications.adapters.repository import PgRepository
+from services.notifications.domain import commands
+from services.notifications.domain.message import build
+from services.notifications.domain.model import Refusal, RetryPolicy
+from services.notifications.entrypoints.sender import Sender
+from shared.db import create_pool, migrate
+
+MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "notifications" / "migrations"
+
+
+class Recording:
+    """A mail server that answers from a script (None: accepted) and keeps what it got."""
+
+    def __init__(self, answers: dict[str, list[Refusal | None]] | None = None) -> None:
+        self.answers = answers or {}
+        self.got: list[EmailMessage] = []
+
+    async def send(self, message: EmailMessage) -> Refusal | None:
+        await asyncio.sleep(0.01)  # a real conversation yields to the loop
+        script = self.answers.get(str(message["To"]), [])
+        answer = script.pop(0) if script else None
+        if answer is None:
+            self.got.append(message)
+        return answer
+
+
+@pytest.fixture
+async def schema_pool(database: str) -> AsyncIterator[asyncpg.Pool]:
+    # A schema of its own: the stack's notifications service (if running) never sees these.
+    schema = f"notif_{uuid.uuid4().hex[:8]}"
+    pool = await create_pool(database, schema, size=4)
+    await migrate(pool, schema, MIGRATIONS)
+    yield pool
+    await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    await pool.close()
+
+
+async def _queue(pool: asyncpg.Pool, recipients: list[str]) -> None:
+    cmd = commands.QueueLinkEmail(
+        request_id=uuid.uuid4(),
+        partner_id=uuid.uuid4(),
+        sent_by=uuid.uuid4(),
+        subject_kind="invitation",
+        subject_id=uuid.uuid4(),
+        url="https://portal.example/i/abc",
+        recipients=recipients,
+        note="",
+        language="en",
+        partner=commands.Partner(name="P", phone=None, website=None, support_email=None),
+    )
+    async with pool.acquire() as conn, conn.transaction():
+        await handlers.queue_link_email(
+            PgRepository(conn), cmd, now=datetime.now(UTC), correlation_id="c"
+        )
+
+
+def _sender(transport: Recording, *, lease: float = 60.0, base: float = 30.0) -> Sender:
+    return Sender(
+        service="notifications",
+        transport=transport,
+        sender="Portal <no-reply@portal.example>",
+        policy=RetryPolicy(base=base, cap=60, max_attempts=3),
+        lease=timedelta(seconds=lease),
+        batch=5,
+    )
+
+
+async def _rows(pool: asyncpg.Pool) -> dict[str, asyncpg.Record]:
+    rows = await pool.fetch("SELECT * FROM deliveries")
+    return {r["recipient"]: r for r in rows}
+
+
+async def test_a_crash_after_sending_sends_again_once_the_lease_ran_out_with_the_same_id(
+    schema_pool: asyncpg.Pool,
+) -> None:
+    await _queue(schema_pool, ["ann@contoso.example"])
+    dying = Recording()
+    # Steps 1 and 2 of a sender that dies before recording the answer.
+    async with schema_pool.acquire() as conn, conn.transaction():
+        [claimed] = await PgRepository(conn).claim_due(
+            now=datetime.now(UTC), lease=timedelta(seconds=0.3), limit=5
+        )
+    await dying.send(
+        build(claimed, sender="Portal <no-reply@portal.example>", now=datetime.now(UTC))
+    )
+
+    survivor = Recording()
+    assert await _sender(survivor).send_due(schema_pool) == 0  # leased: not yet
+    await asyncio.sleep(0.4)
+    assert await _sender(survivor).send_due(schema_pool) == 1
+    row = (await _rows(schema_pool))["ann@contoso.example"]
+    assert (row["status"], row["attempts"]) == ("sent", 2)
+    # The one duplicate the design allows, recognisable by its Message-ID.
+    assert [m["Message-ID"] for m in survivor.got] == [m["Message-ID"] for m in dying.got]
+
+
+async def test_two_copies_sending_at_once_send_each_message_once(
+    schema_pool: asyncpg.Pool,
+) -> None:
+    recipients = [f"r{i}@contoso.example" for i in range(30)]
+    await _queue(schema_pool, recipients)
+    one, two = Recording(), Recording()
+    await asyncio.gather(_sender(one).send_due(schema_pool), _sender(two).send_due(schema_pool))
+    sent = [str(m["To"]) for m in one.got + two.got]
+    assert sorted(sent) == sorted(recipients)
+    assert one.got
+    assert two.got
+    rows = await _rows(schema_pool)
+    assert {(r["status"], r["attempts"]) for r in rows.values()} == {("sent", 1)}
+
+
+async def test_each_answer_records_what_it_means(schema_pool: asyncpg.Pool) -> None:
+    await _queue(schema_pool, ["ok@x.example", "later@x.example", "never@x.example"])
+    transport = Recording(
+        {
+            "later@x.example": [Refusal.from_code(451, "4.7.1 greylisted")],
+            "never@x.example": [Refusal.from_code(550, "5.1.1 no such user")],
+        }
+    )
+    before = datetime.now(UTC)
+    assert await _sender(transport, base=30).send_due(schema_pool) == 3
+    rows = await _rows(schema_pool)
+    assert (rows["ok@x.example"]["status"], rows["ok@x.example"]["sent_at"] is not None) == (
+        "sent",
+        True,
+    )
+    later = rows["later@x.example"]
+    assert (later["status"], later["attempts"], later["last_error"]) == (
+        "queued",
+        1,
+        "451 4.7.1 greylisted",
+    )
+    assert later["next_attempt_at"] >= before + timedelta(seconds=30)
+    never = rows["never@x.example"]
+    assert (never["status"], never["last_error"]) == ("failed", "550 5.1.1 no such user")
+    # Nothing is due now: the greylisted one waits for its backoff, the others are done.
+    assert await _sender(transport).send_due(schema_pool) == 0
+    outbox = await schema_pool.fetch("SELECT headers->>'ce_type' AS t FROM outbox ORDER BY id")
+    assert sorted(r["t"] for r in outbox) == [
+        "portal.notifications.EmailDelivered.v1",
+        "portal.notifications.EmailDeliveryFailed.v1",
+    ]
