@@ -49,27 +49,14 @@ async def explain(conn: asyncpg.Connection, q: str, limit: int = 20) -> str:
         f"max {timings[-1]:.1f} ms; load average {os.getloadavg()[0]:.2f}",
         "",
     ]
-    patterns = search.like_patterns(q)
-    matches = "".join(f" AND r.search LIKE ${5 + i}" for i in range(len(patterns)))
-    args = (PARTNER, None, None, limit + 1, *patterns)
-    short = any(len(w) < search.SHORT for w in q.lower().split())
-    async with conn.transaction():  # the same steps as search_customers
-        await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        sql = search._WINDOW.format(matches=matches)
-        rows = await conn.fetch(sql, *args)
-        out += ["WINDOW:", await _plan(conn, sql, args)]
-        if len(rows) <= limit and patterns:
-            found = search.CAP + 1
-            if not short:
-                await conn.execute(search._BITMAPS_ONLY)
-                sql = search._GATHER.format(matches=matches)
-                rows = await conn.fetch(sql, *args)
-                found = rows[0]["found"] if rows else 0
-                out += [f"GATHER (found {found}):", await _plan(conn, sql, args)]
-            if found > search.CAP:
-                await conn.execute(search._IN_ORDER_ONLY)
-                sql = search._WALK.format(matches=matches)
-                out += ["WALK:", await _plan(conn, sql, args)]
+
+    async def explained(name: str, sql: str, values: tuple[Any, ...]) -> None:
+        out.extend([f"{name}:", await _plan(conn, sql, values)])
+
+    # The plans search_customers itself ran, explained in its transaction as they ran.
+    await search.search_customers(
+        conn, partner_id=PARTNER, query=q, after=None, limit=limit, trace=explained
+    )
     return "\n".join(out) + "\n"
 
 

@@ -8,6 +8,7 @@ or skips a customer that was already there.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from shared.cursor import Cursor, InvalidCursor
 from shared.db import Connection
 
 MAX_WORDS = 8
+Trace = Callable[[str, str, tuple[Any, ...]], Awaitable[None]]
 
 
 _AFTER = "($2::text IS NULL OR (r.sort_name, r.customer_id) > ($2, $3::uuid))"
@@ -99,10 +101,25 @@ def like_patterns(query: str) -> list[str]:
 
 
 async def search_customers(
-    conn: Connection, *, partner_id: UUID, query: str, after: Cursor | None, limit: int
+    conn: Connection,
+    *,
+    partner_id: UUID,
+    query: str,
+    after: Cursor | None,
+    limit: int,
+    trace: Trace | None = None,
 ) -> tuple[list[dict[str, Any]], Cursor | None]:
     """A page of matches and the cursor after it; ``after`` is a cursor this search issued
-    (its key a sort name: anything else is an ``InvalidCursor``)."""
+    (its key a sort name: anything else is an ``InvalidCursor``). ``trace`` is awaited after
+    each plan ran, with its name, statement and arguments, in the same transaction
+    (``bench.search_explain`` explains them)."""
+
+    async def ran(name: str, sql: str, values: tuple[Any, ...]) -> list[Any]:
+        rows = await conn.fetch(sql, *values)
+        if trace is not None:
+            await trace(name, sql, values)
+        return rows
+
     if after is not None and not isinstance(after.key, str):
         raise InvalidCursor("This page cursor is not valid for this list.")
     patterns = like_patterns(query)
@@ -125,14 +142,14 @@ async def search_customers(
         # Plans are made for the actual words: a prepared statement's generic plan cannot use
         # the trigram index for a pattern it does not know (it scanned the table, measured).
         await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        rows = await conn.fetch(_WINDOW.format(matches=matches), *args)
+        rows = await ran("WINDOW", _WINDOW.format(matches=matches), args)
         if len(rows) <= limit and patterns:
             await conn.execute(_BITMAPS_ONLY)
-            rows = await conn.fetch(_GATHER.format(matches=matches + grams), *args, *short)
+            rows = await ran("GATHER", _GATHER.format(matches=matches + grams), (*args, *short))
             found = rows[0]["found"] if rows else 0
             if found > CAP:
                 await conn.execute(_IN_ORDER_ONLY)
-                rows = await conn.fetch(_WALK.format(matches=matches), *args)
+                rows = await ran("WALK", _WALK.format(matches=matches), args)
     items = []
     for row in rows[:limit]:
         item = dict(row)
