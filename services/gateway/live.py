@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from collections import deque
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -25,6 +26,7 @@ import orjson
 from shared.contracts.common import CommandRejected
 
 KEEPALIVE_SECONDS = 15.0
+RECHECK_SECONDS = 15.0  # how long a stream may outlive its session (signed out, disabled)
 RING_SIZE = 10_000  # events kept for resuming; minutes of a busy portal
 QUEUE_SIZE = 1_000  # frames a slow page may lag behind before its stream is closed
 # The fields by which an event names the companies that may see it.
@@ -135,22 +137,32 @@ class LiveFeed:
         return [*frames, position]
 
     async def stream(
-        self, company_id: UUID, *, last_event_id: str | None = None
+        self,
+        company_id: UUID,
+        *,
+        last_event_id: str | None = None,
+        still_allowed: Callable[[], Awaitable[bool]] | None = None,
     ) -> AsyncGenerator[bytes, None]:
+        """The frames for one connection; it ends when ``still_allowed`` (asked every
+        RECHECK_SECONDS) says no, and the browser's reconnect is then refused."""
         listener = _Listener(str(company_id))
         # No await between the replay and the registration: no event falls between them.
         first = self._resume(listener.company, last_event_id)
         self._listeners.add(listener)
+        checked = time.monotonic()
         try:
             yield b"retry: 3000\n: connected\n\n" + b"".join(first)
             while True:
                 try:
                     frame = await asyncio.wait_for(listener.queue.get(), KEEPALIVE_SECONDS)
                 except TimeoutError:
-                    yield b": keepalive\n\n"
-                    continue
+                    frame = b": keepalive\n\n"
                 if frame is None:
                     return
+                if still_allowed is not None and time.monotonic() - checked >= RECHECK_SECONDS:
+                    if not await still_allowed():
+                        return
+                    checked = time.monotonic()
                 yield frame
         finally:
             self._listeners.discard(listener)

@@ -92,6 +92,17 @@ async def _session(request: Request) -> Session | None:
     return session
 
 
+async def still_signed_in(request: Request, principal: Principal) -> bool:
+    """For an answer that lasts (the event stream): whether the session that began it is
+    still valid for the same user and company (not signed out, expired or disabled)."""
+    session = await _session(request)
+    return (
+        session is not None
+        and session.principal.user_id == principal.user_id
+        and session.principal.company_id == principal.company_id
+    )
+
+
 # Each alias below is ONE dependency that runs plain checks in order. A chain of Depends
 # (partner -> ready -> signed in -> session) costs FastAPI a solve per link on every request:
 # about a third of the gateway's CPU for a one-row read in a profile.

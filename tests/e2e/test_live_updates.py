@@ -167,3 +167,13 @@ def _companies(message: dict[str, Any]) -> set[str]:
 
 async def _has(stream: Stream, names: set[str], **fields: str) -> bool:
     return set(stream.names_for(**fields)) >= names
+
+
+async def test_a_stream_ends_when_its_session_does(partner: Portal) -> None:
+    async with listening(partner) as stream:
+        assert stream.task is not None
+        assert (await partner.delete("/api/session")).status_code in (200, 204)
+        # Within the gateway's re-check (15 s, at the latest keep-alive), not at the next event.
+        await asyncio.wait_for(asyncio.shield(stream.task), 40)
+    refused = await partner.get("/api/events")
+    assert refused.status_code == 401, refused.text

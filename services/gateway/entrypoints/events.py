@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import GatewayDep
-from services.gateway.security import CurrentUser, PartnerUser
+from services.gateway.security import CurrentUser, PartnerUser, still_signed_in
 from shared.problems import problem_responses
 
 router = APIRouter(tags=["live updates"])
@@ -37,10 +37,19 @@ ResumeAfter = Annotated[
 
 
 def _stream(
-    user: Principal, gateway: GatewayDep, header: str | None, query: str | None
+    request: Request,
+    user: Principal,
+    gateway: GatewayDep,
+    header: str | None,
+    query: str | None,
 ) -> StreamingResponse:
+    async def still_allowed() -> bool:
+        return await still_signed_in(request, user)
+
     return StreamingResponse(
-        gateway.live.stream(user.company_id, last_event_id=header or query),
+        gateway.live.stream(
+            user.company_id, last_event_id=header or query, still_allowed=still_allowed
+        ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -48,6 +57,7 @@ def _stream(
 
 @router.get("/api/events", response_class=StreamingResponse, responses=SSE_RESPONSES)
 async def events(
+    request: Request,
     user: CurrentUser,
     gateway: GatewayDep,
     last_event_id: LastEventId = None,
@@ -57,15 +67,16 @@ async def events(
     company. Each frame is ``event: message`` with an ``id:`` and data ``{type, name, id, time,
     data}``; ``event: ready`` marks the position at connect, ``event: reset`` says that events
     after the given id are no longer known (reload the page's data)."""
-    return _stream(user, gateway, last_event_id, after)
+    return _stream(request, user, gateway, last_event_id, after)
 
 
 @router.get("/api/partner/events", response_class=StreamingResponse, responses=SSE_RESPONSES)
 async def partner_events(
+    request: Request,
     user: PartnerUser,
     gateway: GatewayDep,
     last_event_id: LastEventId = None,
     after: ResumeAfter = None,
 ) -> StreamingResponse:
     """The same stream as ``/api/events``, for partner users only (kept for existing callers)."""
-    return _stream(user, gateway, last_event_id, after)
+    return _stream(request, user, gateway, last_event_id, after)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
 from services.gateway import live
 from services.gateway.live import AUDIENCE_FIELDS, LiveFeed, event_name
@@ -207,3 +208,26 @@ def test_every_event_a_user_may_see_has_its_text_in_both_languages() -> None:
             k for k in catalogue if k.startswith("live.") and k[5:] not in _visible_event_names()
         )
         assert (missing, stale) == ([], []), language
+
+
+async def test_a_stream_ends_once_its_session_is_no_longer_valid(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(live, "RECHECK_SECONDS", 0.0)
+    feed = LiveFeed()
+    allowed = True
+    asked = 0
+
+    async def still_allowed() -> bool:
+        nonlocal asked
+        asked += 1
+        return allowed
+
+    stream = feed.stream(PARTNER_A, still_allowed=still_allowed)
+    await take(stream, 1)
+    publish(feed, "DelegationApproved", partner_id=PARTNER_A)
+    assert [f["data"]["name"] for f in await take(stream, 1)] == ["DelegationApproved"]
+    assert asked == 1
+    allowed = False  # signed out, expired or disabled
+    publish(feed, "DelegationRevoked", partner_id=PARTNER_A)
+    assert [chunk async for chunk in stream] == []  # ends without sending it
