@@ -1,6 +1,7 @@
 // Sharing a link: copy it, or send it by e-mail to a list of addresses.
 import { get, post } from "./api.js";
 import { announce, field, fmtDate, form, h, urlBox } from "./dom.js";
+import { onLive, throttled } from "./live.js";
 import { language, LANGUAGES, t, tn } from "./i18n.js";
 
 /** @typedef {Extract<import("./api.js").UrlOf<"post">, `${string}/send`>} SendPath */
@@ -85,6 +86,13 @@ export function sharePanel(url, sendPath) {
     );
   };
   refresh();
+  // Each delivery's outcome arrives as a live event naming the link's subject; the listener
+  // goes with the panel.
+  const subjectId = sendPath ? sendPath.split("/").at(-2) : null;
+  const stop = onLive(
+    throttled(() => (sent.isConnected ? refresh() : stop())),
+    { name: /^Email/, subject_id: subjectId },
+  );
   return h("div", { class: "share" }, urlBox(url), h("div", { class: "actions" }, toggle), slot, sent);
 }
 
