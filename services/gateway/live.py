@@ -44,11 +44,20 @@ class Kept:
     seq: int
     audience: frozenset[str]
     frame: bytes
+    customer: str | None  # the customer the event is about, if any
+
+    def for_(self, listener: _Listener) -> bool:
+        if listener.company not in self.audience:
+            return False
+        # A partner user without access to supported companies (a billing admin) hears of
+        # its own company, not of its customers: it may not read them either.
+        return listener.sees_customers or self.customer in (None, listener.company)
 
 
 @dataclass(eq=False)
 class _Listener:
     company: str
+    sees_customers: bool = True
     # Unbounded, but filled only up to QUEUE_SIZE frames (and the end-of-stream marker).
     queue: asyncio.Queue[bytes | None] = field(default_factory=asyncio.Queue)
 
@@ -107,9 +116,11 @@ class LiveFeed:
             + orjson.dumps(body)
             + b"\n\n"
         )
-        self._ring.append(Kept(self._seq, names, frame))
+        customer = str(data["customer_id"]) if data.get("customer_id") else None
+        kept = Kept(self._seq, names, frame, customer)
+        self._ring.append(kept)
         for listener in list(self._listeners):
-            if listener.company in names:
+            if kept.for_(listener):
                 self._deliver(listener, frame)
 
     def _deliver(self, listener: _Listener, frame: bytes) -> None:
@@ -121,7 +132,7 @@ class LiveFeed:
         self._listeners.discard(listener)
         listener.queue.put_nowait(None)
 
-    def _resume(self, company: str, last_event_id: str | None) -> list[bytes]:
+    def _resume(self, listener: _Listener, last_event_id: str | None) -> list[bytes]:
         """The frames to send first: those after ``last_event_id`` for this company, or a
         reset when they are no longer all known; always ending with the current position."""
         position = f"id: {self._id(self._seq)}\nevent: ready\ndata: {{}}\n\n".encode()
@@ -133,21 +144,22 @@ class LiveFeed:
         if epoch != self._epoch or seq < 0 or seq > self._seq or seq < oldest - 1:
             reset = f"id: {self._id(self._seq)}\nevent: reset\ndata: {{}}\n\n".encode()
             return [reset]
-        frames = [k.frame for k in self._ring if k.seq > seq and company in k.audience]
+        frames = [k.frame for k in self._ring if k.seq > seq and k.for_(listener)]
         return [*frames, position]
 
     async def stream(
         self,
         company_id: UUID,
         *,
+        sees_customers: bool = True,
         last_event_id: str | None = None,
         still_allowed: Callable[[], Awaitable[bool]] | None = None,
     ) -> AsyncGenerator[bytes, None]:
         """The frames for one connection; it ends when ``still_allowed`` (asked every
         RECHECK_SECONDS) says no, and the browser's reconnect is then refused."""
-        listener = _Listener(str(company_id))
+        listener = _Listener(str(company_id), sees_customers)
         # No await between the replay and the registration: no event falls between them.
-        first = self._resume(listener.company, last_event_id)
+        first = self._resume(listener, last_event_id)
         self._listeners.add(listener)
         checked = time.monotonic()
         try:

@@ -48,7 +48,12 @@ def _stream(
 
     return StreamingResponse(
         gateway.live.stream(
-            user.company_id, last_event_id=header or query, still_allowed=still_allowed
+            user.company_id,
+            # The events of a partner's customers only for who may read those customers.
+            sees_customers=user.company_kind == "customer"
+            or user.supported_access in ("full", "limited"),
+            last_event_id=header or query,
+            still_allowed=still_allowed,
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},

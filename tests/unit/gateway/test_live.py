@@ -80,6 +80,22 @@ async def test_each_company_gets_exactly_the_events_naming_it() -> None:
     pending.cancel()
 
 
+async def test_a_partner_user_without_supported_access_hears_of_no_customer() -> None:
+    """A billing admin may not read the partner's customers; nor hear of them, live or by
+    resuming."""
+    feed = LiveFeed()
+    billing = feed.stream(PARTNER_A, sees_customers=False)
+    ready = await take(billing, 1)
+    assert [f["event"] for f in ready] == ["ready"]
+    publish(feed, "DelegationApproved", partner_id=PARTNER_A, customer_id=CUSTOMER_A)
+    publish(feed, "PartnerProfileUpdated", partner_id=PARTNER_A)
+    frames = await take(billing, 1)
+    assert [f["data"]["name"] for f in frames] == ["PartnerProfileUpdated"]
+    resumed = feed.stream(PARTNER_A, sees_customers=False, last_event_id=ready[0]["id"])
+    names = [f["data"]["name"] for f in await take(resumed, 2) if f["event"] == "message"]
+    assert names == ["PartnerProfileUpdated"]
+
+
 async def test_every_event_is_one_message_frame_with_an_id_and_its_type() -> None:
     feed = LiveFeed()
     stream = feed.stream(PARTNER_A)
