@@ -191,7 +191,9 @@ class CustomerDetail(Customer):
 
     partner_of_record: bool = Field(description="The partner is partner of record")
     delegation: ActiveDelegation | None = Field(description="The partner's active delegation")
-    subscriptions: list[Subscription] = Field(description="Every subscription")
+    subscriptions: list[Licences] = Field(
+        description="Every subscription, with its assigned licences"
+    )
     users: list[User] = Field(description="The customer's users")
     service_requests: list[ServiceRequest] = Field(description="Open service requests")
 

@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 
 from services.directory.adapters.repository import CUSTOMER_COLUMNS, PARTNER_COLUMNS
+from services.directory.adapters.subscriptions import LICENCES
 from shared.db import Connection
 
 PUBLIC_PARTNER_COLUMNS = "partner_id, name, phone, support_email, website, address"
@@ -111,9 +112,9 @@ _CUSTOMER_DETAIL = f"""
             SELECT partner_of_record, delegation_id, delegation_role, delegation_approved_at
             FROM partner_customers WHERE partner_id = $1 AND customer_id = $2
         ) r) AS reach,
-        (SELECT coalesce(json_agg(s ORDER BY s.created_at, s.subscription_id), '[]') FROM (
-            SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE customer_id = $2
-        ) s) AS subscriptions,
+        (SELECT coalesce(json_agg(l ORDER BY l.created_at, l.subscription_id), '[]') FROM (
+            SELECT {LICENCES} FROM subscriptions s WHERE customer_id = $2
+        ) l) AS subscriptions,
         (SELECT coalesce(json_agg(u ORDER BY u.created_at, u.user_id), '[]') FROM (
             SELECT {USER_VIEW_COLUMNS} FROM users WHERE company_id = $2
         ) u) AS users,

@@ -23,6 +23,7 @@ _ASSIGNED = (
     "(SELECT count(*) FROM licence_assignments a "
     "WHERE a.subscription_id = s.subscription_id)::int AS assigned"
 )
+LICENCES = f"{COLUMNS}, {_ASSIGNED}"  # a subscription and its assigned licences, from ``s``
 
 
 class SubscriptionRepository(Protocol):
@@ -236,7 +237,7 @@ Db: TypeAlias = "asyncpg.Pool | Connection"
 
 async def customer_subscriptions(db: Db, *, customer_id: UUID) -> list[dict[str, Any]]:
     rows = await db.fetch(
-        f"SELECT {COLUMNS}, {_ASSIGNED} FROM subscriptions s WHERE customer_id = $1 "
+        f"SELECT {LICENCES} FROM subscriptions s WHERE customer_id = $1 "
         "ORDER BY created_at, subscription_id",
         customer_id,
     )

@@ -176,12 +176,15 @@ def test_customer_detail_as_its_partner_sees_it() -> None:
         "registered_at": T0,
         "partner_of_record": False,
         "delegation": {"relationship_id": uuid4(), "role": "limited", "approved_at": T0},
-        "subscriptions": [subscription_row()],
+        "subscriptions": [
+            subscription_row() | {"paid_source_id": None, "updated_at": T0, "assigned": 3}
+        ],
         "users": [user_row(company_kind="customer", supported_access="none")],
         "service_requests": [request_row()],
     }
     dumped = _json(views.CustomerDetail, detail)
     assert dumped["delegation"]["role"] == "limited"
+    assert dumped["subscriptions"][0]["assigned"] == 3  # the page shows "3 of N assigned"
     assert dumped["users"][0]["company_kind"] == "customer"
 
 

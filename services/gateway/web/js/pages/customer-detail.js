@@ -7,7 +7,7 @@ import { onLive, throttled } from "../live.js";
 import { services, serviceName } from "../api.js";
 import { roleName } from "./invitations.js";
 import { subscriptionActions } from "../subscription-actions.js";
-import { auditAction, fmtNumber, has, t, tn } from "../i18n.js";
+import { auditAction, has, t, tn } from "../i18n.js";
 import { companyRole } from "./users.js";
 
 const SEVERITIES = ["normal", "low", "high", "critical"];
@@ -79,7 +79,7 @@ export default async function customerDetail(ctx) {
                 h(
                   "span",
                   { "data-testid": `sub-seats-${s.service_id}` },
-                  "assigned" in s ? t("cdetail.assigned", { count: s.assigned, seats: s.seats }) : fmtNumber(s.seats),
+                  t("cdetail.assigned", { count: s.assigned, seats: s.seats }),
                 ),
                 h("span", { "data-testid": `sub-state-${s.service_id}` }, badge(s.state)),
                 s.state === "trial" ? t("cdetail.trial_ends", { date: fmtDate(s.trial_ends_at) }) : "—",
