@@ -21,6 +21,7 @@ PORTS = {
     "offers": 8102,
     "delegation": 8103,
     "directory": 8104,
+    "notifications": 8105,
 }
 METRICS_PORT = 9000  # the gateway's /metrics, on loopback only
 
