@@ -14,7 +14,10 @@ Three bounds on what is reused:
   consumer), an event's ids are dropped again ``settle`` and ``5 * settle`` seconds later.
 - ``ttl``: for what no event announces (an invitation passing its expiry time). An answer older
   than ``ttl`` is answered once more while one fetch replaces it in the background (so no reader
-  waits for the refresh); older than twice ``ttl``, readers wait for a new one.
+  waits for the refresh); older than twice ``ttl``, readers wait for a new one. At most
+  ``refreshes`` background fetches run at once: answers kept together expire together, and a
+  wave of refreshes would otherwise land on the owner all at once (in the read benchmark, the
+  1,000 customer pages of the read set go stale together).
 - ``size``: the number of answers kept; past it, all are forgotten.
 
 Concurrent readers of one missing answer share one fetch, unless an event named one of its ids
@@ -64,6 +67,7 @@ class Fresh(Generic[T]):
         ttl: float = 5.0,
         settle: float = 2.0,
         size: int = 20_000,
+        refreshes: int = 4,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._ttl = ttl
@@ -75,6 +79,7 @@ class Fresh(Generic[T]):
         self._named_at: dict[str, float] = {}  # when an event last named each id
         self._flights: dict[Hashable, _Flight[T]] = {}
         self._background: set[asyncio.Task[None]] = set()
+        self._refresh_slots = asyncio.Semaphore(refreshes)
 
     async def get(
         self,
@@ -134,7 +139,8 @@ class Fresh(Generic[T]):
     ) -> None:
         async def run() -> None:
             try:
-                await self._fetch(key, names, fetch, keep)
+                async with self._refresh_slots:
+                    await self._fetch(key, names, fetch, keep)
             except Exception:
                 self._kept.pop(key, None)
 

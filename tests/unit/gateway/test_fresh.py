@@ -238,3 +238,36 @@ async def test_hits_and_misses_are_counted_for_operators() -> None:
     clock.now += 6
     await cache.get("k", (uuid.uuid4(),), fetch)
     assert {r: count(r) - before[r] for r in before} == {"hit": 1, "stale": 1, "miss": 1}
+
+
+async def test_background_refreshes_run_a_few_at_a_time() -> None:
+    """Answers kept together expire together: their refreshes must not all hit the owner."""
+    clock = Clock()
+    cache: Fresh[int] = Fresh(ttl=5, settle=0, refreshes=2, clock=clock)
+    partner = uuid.uuid4()
+    running = peak = 0
+    release = asyncio.Event()
+
+    async def slow() -> int:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await release.wait()
+        running -= 1
+        return 1
+
+    async def first() -> int:
+        return 0
+
+    for k in range(10):
+        await cache.get(k, (partner,), first)
+    clock.now += 6
+    assert [await cache.get(k, (partner,), slow) for k in range(10)] == [0] * 10  # stale
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert (running, peak) == (2, 2)
+    release.set()
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert peak == 2
+    assert [await cache.get(k, (partner,), first) for k in range(10)] == [1] * 10
