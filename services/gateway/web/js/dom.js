@@ -287,6 +287,29 @@ export function confirmAction(text, { title = t("confirm.title"), ok = t("confir
   });
 }
 
+/**
+ * A button that asks before it acts: the confirmation dialog shows `text` under `title` with
+ * the button's own label as its OK, then `act` runs; a refusal is announced as an error.
+ * @param {string} label
+ * @param {{text: string, title: string, danger?: boolean, testid?: string}} ask
+ * @param {() => Promise<unknown>} act
+ */
+export function confirmedButton(label, { text, title, danger = true, testid }, act) {
+  const attrs = {
+    type: "button",
+    class: danger ? "danger" : "secondary",
+    onclick: async () => {
+      if (!(await confirmAction(text, { title, ok: label, danger }))) return;
+      try {
+        await act();
+      } catch (error) {
+        announce(error.message, "error");
+      }
+    },
+  };
+  return h("button", testid ? { ...attrs, "data-testid": testid } : attrs, label);
+}
+
 export function empty(title, text, action) {
   return h("div", { class: "empty" }, h("strong", {}, title), h("p", {}, text), action || null);
 }

@@ -1,6 +1,6 @@
 // Partner access: pending requests to decide, active delegations to revoke, and history.
 import { get, items, post } from "../api.js";
-import { announce, badge, clear, confirmAction, empty, fmtDate, h, shortId, table } from "../dom.js";
+import { announce, badge, clear, confirmedButton, empty, fmtDate, h, shortId, table } from "../dom.js";
 import { decisionCard } from "../customer-common.js";
 import { roleName } from "./invitations.js";
 import { duration } from "./delegations.js";
@@ -46,30 +46,14 @@ export default async function customerAccess(ctx) {
                 fmtDate(r.started_at),
                 r.ends_at ? fmtDate(r.ends_at) : t("common.until_revoked"),
                 isAdmin
-                  ? h(
-                      "button",
-                      {
-                        type: "button",
-                        class: "danger",
-                        onclick: async () => {
-                          if (
-                            !(await confirmAction(t("access.revoke_text", { partner: partnerName(r) }), {
-                              title: t("access.revoke_title"),
-                              ok: t("access.revoke"),
-                              danger: true,
-                            }))
-                          )
-                            return;
-                          try {
-                            await post(`/api/customer/delegations/${r.relationship_id}/revoke`);
-                            announce(t("access.revoked_note"));
-                            await render();
-                          } catch (error) {
-                            announce(error.message, "error");
-                          }
-                        },
-                      },
+                  ? confirmedButton(
                       t("access.revoke"),
+                      { text: t("access.revoke_text", { partner: partnerName(r) }), title: t("access.revoke_title") },
+                      async () => {
+                        await post(`/api/customer/delegations/${r.relationship_id}/revoke`);
+                        announce(t("access.revoked_note"));
+                        await render();
+                      },
                     )
                   : "",
               ]),

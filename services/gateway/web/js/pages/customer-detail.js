@@ -2,7 +2,19 @@
 // users (add, disable, reset password), licences, service requests. Acting needs an active
 // delegation; Limited administration only resets passwords.
 import { get, items, post } from "../api.js";
-import { announce, badge, clear, confirmAction, empty, field, fmtDate, form, h, table } from "../dom.js";
+import {
+  announce,
+  badge,
+  clear,
+  confirmAction,
+  confirmedButton,
+  empty,
+  field,
+  fmtDate,
+  form,
+  h,
+  table,
+} from "../dom.js";
 import { onLive, throttled } from "../live.js";
 import { services, serviceName } from "../api.js";
 import { roleName } from "./invitations.js";
@@ -169,29 +181,18 @@ export default async function customerDetail(ctx) {
           "div",
           { class: "actions" },
           mayReset && !u.disabled_at
-            ? h(
-                "button",
-                {
-                  type: "button",
-                  class: "secondary",
-                  "data-testid": "reset-password",
-                  onclick: async () => {
-                    if (
-                      !(await confirmAction(t("cdetail.reset_text", { name: u.display_name }), {
-                        title: t("users.reset_title"),
-                        ok: t("users.reset"),
-                      }))
-                    )
-                      return;
-                    try {
-                      const answer = await post(`${base}/users/${u.user_id}/reset-password`);
-                      showSecret(u, answer.temporary_password);
-                    } catch (error) {
-                      announce(error.message, "error");
-                    }
-                  },
-                },
+            ? confirmedButton(
                 t("users.reset"),
+                {
+                  text: t("cdetail.reset_text", { name: u.display_name }),
+                  title: t("users.reset_title"),
+                  danger: false,
+                  testid: "reset-password",
+                },
+                async () => {
+                  const answer = await post(`${base}/users/${u.user_id}/reset-password`);
+                  showSecret(u, answer.temporary_password);
+                },
               )
             : null,
           full && !u.disabled_at

@@ -5,7 +5,7 @@ import {
   announce,
   badge,
   clear,
-  confirmAction,
+  confirmedButton,
   empty,
   field,
   fmtDate,
@@ -167,30 +167,14 @@ export default async function delegations(ctx) {
                 r.ends_at ? fmtDate(r.ends_at) : t("common.until_revoked"),
                 badge(r.state),
                 r.state === "active"
-                  ? h(
-                      "button",
-                      {
-                        type: "button",
-                        class: "danger",
-                        onclick: async () => {
-                          if (
-                            !(await confirmAction(t("deleg.revoke_text"), {
-                              title: t("deleg.revoke_title"),
-                              ok: t("common.revoke"),
-                              danger: true,
-                            }))
-                          )
-                            return;
-                          try {
-                            await post(`/api/partner/delegations/${r.relationship_id}/revoke`);
-                            announce(t("deleg.revoked_note"));
-                            await loadRelationships();
-                          } catch (error) {
-                            announce(error.message, "error");
-                          }
-                        },
-                      },
+                  ? confirmedButton(
                       t("common.revoke"),
+                      { text: t("deleg.revoke_text"), title: t("deleg.revoke_title") },
+                      async () => {
+                        await post(`/api/partner/delegations/${r.relationship_id}/revoke`);
+                        announce(t("deleg.revoked_note"));
+                        await loadRelationships();
+                      },
                     )
                   : "",
               ]),

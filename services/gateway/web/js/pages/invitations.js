@@ -5,7 +5,7 @@ import {
   announce,
   badge,
   clear,
-  confirmAction,
+  confirmedButton,
   empty,
   field,
   fmtDate,
@@ -181,30 +181,14 @@ export default async function invitations(ctx) {
         t("inv.link_and_redemptions"),
       ),
       inv.status === "active"
-        ? h(
-            "button",
-            {
-              type: "button",
-              class: "danger",
-              onclick: async () => {
-                if (
-                  !(await confirmAction(t("inv.revoke_text"), {
-                    title: t("inv.revoke_title"),
-                    ok: t("common.revoke"),
-                    danger: true,
-                  }))
-                )
-                  return;
-                try {
-                  await post(`/api/partner/invitations/${inv.invitation_id}/revoke`);
-                  announce(t("inv.revoked_note"));
-                  await loadFirst();
-                } catch (error) {
-                  announce(error.message, "error");
-                }
-              },
-            },
+        ? confirmedButton(
             t("common.revoke"),
+            { text: t("inv.revoke_text"), title: t("inv.revoke_title") },
+            async () => {
+              await post(`/api/partner/invitations/${inv.invitation_id}/revoke`);
+              announce(t("inv.revoked_note"));
+              await loadFirst();
+            },
           )
         : null,
     );

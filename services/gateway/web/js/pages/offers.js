@@ -1,7 +1,20 @@
 // Purchase offers: build one (lines with exact quantities), list, withdraw, and make a new
 // offer from an old one (keeping the old one valid or withdrawing it).
 import { get, post, services, serviceName } from "../api.js";
-import { announce, badge, clear, confirmAction, empty, field, fmtDate, form, h, nextId, pager, table } from "../dom.js";
+import {
+  announce,
+  badge,
+  clear,
+  confirmedButton,
+  empty,
+  field,
+  fmtDate,
+  form,
+  h,
+  nextId,
+  pager,
+  table,
+} from "../dom.js";
 import { onLive, throttled } from "../live.js";
 import { linkFor, sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
@@ -275,30 +288,14 @@ export default async function offers(ctx) {
             t("offers.new_from_this"),
           ),
           offer.status === "active"
-            ? h(
-                "button",
-                {
-                  type: "button",
-                  class: "danger",
-                  onclick: async () => {
-                    if (
-                      !(await confirmAction(t("offers.withdraw_text"), {
-                        title: t("offers.withdraw_title"),
-                        ok: t("offers.withdraw"),
-                        danger: true,
-                      }))
-                    )
-                      return;
-                    try {
-                      await post(`/api/partner/offers/${offer.offer_id}/withdraw`);
-                      announce(t("offers.withdrawn_note"));
-                      await loadFirst();
-                    } catch (error) {
-                      announce(error.message, "error");
-                    }
-                  },
-                },
+            ? confirmedButton(
                 t("offers.withdraw"),
+                { text: t("offers.withdraw_text"), title: t("offers.withdraw_title") },
+                async () => {
+                  await post(`/api/partner/offers/${offer.offer_id}/withdraw`);
+                  announce(t("offers.withdrawn_note"));
+                  await loadFirst();
+                },
               )
             : null,
         ),

@@ -1,6 +1,6 @@
 // The partner's users and their two kinds of admin access.
 import { get, items, patch, post } from "../api.js";
-import { announce, badge, clear, confirmAction, empty, field, form, h, table } from "../dom.js";
+import { announce, badge, clear, confirmAction, confirmedButton, empty, field, form, h, table } from "../dom.js";
 import { has, t } from "../i18n.js";
 import { roleName } from "./invitations.js";
 
@@ -98,28 +98,17 @@ export default async function users(ctx) {
                         },
                         t("users.save_access"),
                       ),
-                      h(
-                        "button",
-                        {
-                          type: "button",
-                          class: "secondary",
-                          onclick: async () => {
-                            if (
-                              !(await confirmAction(t("users.reset_text", { name: u.display_name }), {
-                                title: t("users.reset_title"),
-                                ok: t("users.reset"),
-                              }))
-                            )
-                              return;
-                            try {
-                              const answer = await post(`/api/partner/users/${u.user_id}/reset-password`);
-                              showSecret(t("users.reset_done"), u, answer.temporary_password);
-                            } catch (error) {
-                              announce(error.message, "error");
-                            }
-                          },
-                        },
+                      confirmedButton(
                         t("users.reset"),
+                        {
+                          text: t("users.reset_text", { name: u.display_name }),
+                          title: t("users.reset_title"),
+                          danger: false,
+                        },
+                        async () => {
+                          const answer = await post(`/api/partner/users/${u.user_id}/reset-password`);
+                          showSecret(t("users.reset_done"), u, answer.temporary_password);
+                        },
                       ),
                       h(
                         "button",
