@@ -17,7 +17,7 @@ router = APIRouter(tags=["live updates"])
 
 SSE_RESPONSES = {
     200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
-    **problem_responses(401, 403),
+    **problem_responses(401, 403, 422),
 }
 LastEventId = Annotated[
     str | None,

@@ -180,7 +180,9 @@ def test_directory_views() -> None:
     detail = customer | {
         "partner_of_record": False,
         "delegation": {"relationship_id": _id(), "role": "full", "approved_at": T0},
-        "subscriptions": [subscription_json()],
+        "subscriptions": [
+            subscription_json() | {"paid_source_id": None, "updated_at": T0, "assigned": 1}
+        ],
         "users": [user_json()],
         "service_requests": [service_request_json()],
     }
