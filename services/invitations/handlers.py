@@ -10,8 +10,10 @@ from services.invitations.domain import commands, errors
 from services.invitations.domain.model import Invitation, new_code
 from shared.contracts.invitations import (
     TrialInvitationCreated,
+    TrialInvitationOpened,
     TrialInvitationRedeemed,
     TrialInvitationRevoked,
+    TrialInvitationSignUpRecorded,
 )
 
 
@@ -107,4 +109,35 @@ async def redeem_invitation(
         trial_days=invitation.trial_days,
         delegation_role=invitation.delegation_role,
         redeemed_at=now,
+    )
+
+
+async def record_open(
+    repo: Repository, cmd: commands.RecordOpen, *, now: datetime
+) -> TrialInvitationOpened:
+    """One more load of the link's page: a count, nothing about who loaded it."""
+    counted = await repo.record_open(code=cmd.code)
+    if counted is None:
+        raise errors.InvitationNotFound("No invitation has this code.")
+    return TrialInvitationOpened(
+        invitation_id=counted.invitation_id,
+        partner_id=counted.partner_id,
+        opens=counted.count,
+        opened_at=now,
+    )
+
+
+async def record_sign_up(
+    repo: Repository, cmd: commands.RecordSignUp, *, now: datetime
+) -> TrialInvitationSignUpRecorded:
+    """An account created from the link, counted once per customer."""
+    counted = await repo.record_sign_up(code=cmd.code, customer_id=cmd.customer_id, now=now)
+    if counted is None:
+        raise errors.InvitationNotFound("No invitation has this code.")
+    return TrialInvitationSignUpRecorded(
+        invitation_id=counted.invitation_id,
+        partner_id=counted.partner_id,
+        customer_id=cmd.customer_id,
+        sign_ups=counted.count,
+        signed_up_at=now,
     )

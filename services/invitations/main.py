@@ -44,6 +44,8 @@ def spec(settings: Settings) -> ServiceSpec:
             invitations.TrialInvitationCreated,
             invitations.TrialInvitationRevoked,
             invitations.TrialInvitationRedeemed,
+            invitations.TrialInvitationOpened,
+            invitations.TrialInvitationSignUpRecorded,
         ],
         http=http.router,
     )

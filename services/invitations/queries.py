@@ -48,12 +48,21 @@ async def invitation_detail(
     )
     access.require_visible(row["partner_id"] if row else None, partner_id)
     redemptions = await pool.fetch(
-        "SELECT redemption_id, customer_id, redeemed_by, redeemed_at FROM redemptions "
-        "WHERE invitation_id = $1 ORDER BY redeemed_at, redemption_id",
+        "SELECT r.redemption_id, r.customer_id, c.name AS customer_name, r.redeemed_by, "
+        "r.redeemed_at FROM redemptions r LEFT JOIN customers c USING (customer_id) "
+        "WHERE r.invitation_id = $1 ORDER BY r.redeemed_at, r.redemption_id",
         invitation_id,
+    )
+    funnel = await pool.fetchrow(
+        "SELECT opens, sign_ups FROM funnel WHERE invitation_id = $1", invitation_id
     )
     return views.InvitationDetail(
         **invitation_view(row, datetime.now(UTC)).model_dump(),
+        funnel=views.InvitationFunnel(
+            opens=funnel["opens"] if funnel else 0,
+            sign_ups=funnel["sign_ups"] if funnel else 0,
+            redemptions=row["redemptions"],
+        ),
         redemptions_list=[views.InvitationRedemption(**dict(r)) for r in redemptions],
     )
 

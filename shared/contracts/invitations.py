@@ -173,3 +173,76 @@ class TrialInvitationRedeemed(Event):
 
     def partition_key(self) -> str:
         return str(self.customer_id)
+
+
+class RecordInvitationOpened(Command):
+    """The public page of an invitation's link was loaded (a page load, counted without
+    knowing who: no cookie, no address, nothing about the person)."""
+
+    context: ClassVar[str] = "invitations"
+    model_config = examples({"code": _CODE})
+
+    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
+
+    def partition_key(self) -> str:
+        return self.code
+
+
+class TrialInvitationOpened(Event):
+    """One more load of an invitation's public page."""
+
+    context: ClassVar[str] = "invitations"
+    model_config = examples(
+        {
+            "invitation_id": _INVITATION,
+            "partner_id": _PARTNER,
+            "opens": 12,
+            "opened_at": "2026-11-24T09:00:00Z",
+        }
+    )
+
+    invitation_id: UUID
+    partner_id: UUID
+    opens: int = Field(description="Page loads of the link so far, this one included")
+    opened_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class RecordInvitationSignUp(Command):
+    """A customer company signed up from an invitation's page (the gateway says so once
+    the directory registered it)."""
+
+    context: ClassVar[str] = "invitations"
+    model_config = examples({"code": _CODE, "customer_id": _CUSTOMER})
+
+    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
+    customer_id: UUID = Field(description="The customer company that signed up")
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
+
+
+class TrialInvitationSignUpRecorded(Event):
+    """An account was created from an invitation's link (once per customer)."""
+
+    context: ClassVar[str] = "invitations"
+    model_config = examples(
+        {
+            "invitation_id": _INVITATION,
+            "partner_id": _PARTNER,
+            "customer_id": _CUSTOMER,
+            "sign_ups": 3,
+            "signed_up_at": "2026-11-24T09:05:00Z",
+        }
+    )
+
+    invitation_id: UUID
+    partner_id: UUID
+    customer_id: UUID
+    sign_ups: int = Field(description="Accounts created from the link so far")
+    signed_up_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)

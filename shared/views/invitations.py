@@ -44,13 +44,29 @@ class InvitationRedemption(_View):
 
     redemption_id: UUID = Field(description="The redemption")
     customer_id: UUID = Field(description="The customer that redeemed it")
+    customer_name: str | None = Field(
+        description="The customer's company name, from the directory's events (null if the "
+        "customer registered before this service kept names)"
+    )
     redeemed_by: UUID = Field(description="The customer user")
     redeemed_at: datetime = Field(description="When")
 
 
-class InvitationDetail(Invitation):
-    """One invitation with its redemptions."""
+class InvitationFunnel(_View):
+    """What became of the link: loaded, signed up from, redeemed."""
 
+    opens: int = Field(
+        description="Loads of the link's public page (page loads, not people: nothing about "
+        "who opened it is kept)"
+    )
+    sign_ups: int = Field(description="Customer companies that signed up from the link's page")
+    redemptions: int = Field(description="Redemptions of the invitation")
+
+
+class InvitationDetail(Invitation):
+    """One invitation with its funnel and its redemptions."""
+
+    funnel: InvitationFunnel = Field(description="Opens, accounts created, redemptions")
     redemptions_list: list[InvitationRedemption] = Field(description="Oldest first")
 
 

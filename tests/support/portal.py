@@ -39,11 +39,12 @@ class Portal:
         response = await self.http.post("/api/session", json={"email": email, "password": password})
         return self._remember(response)
 
-    async def sign_up(self, tag: str | None = None) -> dict[str, Any]:
+    async def sign_up(self, tag: str | None = None, **extra: Any) -> dict[str, Any]:
         tag = tag or uuid.uuid4().hex[:8]
         response = await self.http.post(
             "/api/signup",
             json={
+                **extra,
                 "name": f"Contoso {tag}",
                 "domain": f"contoso-{tag}.example",
                 "contact_email": f"it@contoso-{tag}.example",

@@ -15,11 +15,15 @@ from services.gateway.deps import Gateway, GatewayDep, PageCursor
 from services.gateway.entrypoints.session import start_session
 from services.gateway.security import CustomerAdmin, CustomerUser, SignInLimit
 from shared.contracts import delegation, directory, invitations
+from shared.contracts.common import CODE_PATTERN
 from shared.contracts.topics import DELEGATION_COMMANDS, DIRECTORY_COMMANDS, INVITATIONS_COMMANDS
-from shared.problems import problem_responses
+from shared.logging import get_logger
+from shared.problems import Problem, problem_responses
 from shared.views import delegation as delegation_views
 from shared.views import directory as directory_views
 from shared.views.gateway import SignedUp
+
+log = get_logger(__name__)
 
 router = APIRouter(tags=["customers"])
 
@@ -37,6 +41,12 @@ class SignUp(BaseModel):
     domain: str = Field(min_length=3, max_length=253)
     contact_email: EmailStr
     admin: NewAdmin
+    invitation_code: str | None = Field(
+        default=None,
+        pattern=CODE_PATTERN,
+        description="The code of the invitation whose page the customer signed up from: "
+        "counted in that invitation's funnel (accounts created from the link)",
+    )
 
 
 class Code(BaseModel):
@@ -68,9 +78,23 @@ async def sign_up(
         ),
     )
     registered = (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
+    if body.invitation_code is not None:
+        await _count_sign_up(gateway, body.invitation_code, command.customer_id)
     user = await gateway.directory.get(f"/internal/users/{command.admin.user_id}")
     session = await start_session(request, response, gateway, Principal.from_directory(user))
     return {"customer": registered, **session}
+
+
+async def _count_sign_up(gateway: Gateway, code: str, customer_id: uuid.UUID) -> None:
+    """The funnel's "account created from the link". The account exists already, so a
+    count that fails (an unknown or revoked code, a timeout) must not fail the sign-up."""
+    try:
+        await gateway.execute(
+            invitations.RecordInvitationSignUp(code=code, customer_id=customer_id),
+            topic=INVITATIONS_COMMANDS,
+        )
+    except Problem as exc:
+        log.warning("sign_up_not_counted", status=exc.status, code=exc.code)
 
 
 @router.get(

@@ -7,15 +7,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from services.gateway.deps import GatewayDep
+from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.security import PublicPageLimit
 from shared.contracts.common import CODE_PATTERN
+from shared.contracts.invitations import RecordInvitationOpened
+from shared.contracts.topics import INVITATIONS_COMMANDS
+from shared.logging import get_logger
 from shared.problems import problem_responses
 from shared.views import gateway as views
 from shared.views.offers import Catalogue
 
 # Checked before it goes into an internal URL: no "../", nothing a URL cannot carry.
 Code = Annotated[str, Path(pattern=CODE_PATTERN)]
+
+log = get_logger(__name__)
+
+# Counting an open must not slow the page down nor fail it: the command is sent in the
+# background (a reference is kept so the task is not collected before it ends).
+_counting: set[asyncio.Task[None]] = set()
 
 router = APIRouter(prefix="/api/public", tags=["public"], dependencies=[PublicPageLimit])
 
@@ -30,11 +39,31 @@ async def invitation_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     # says nothing about who made it.
     invitation = dict(await gateway.invitations.get(f"/internal/invitations/by-code/{code}"))
     partner_id = invitation.pop("partner_id")
+    _count_open(gateway, code)
     partner, service = await asyncio.gather(
         gateway.partner_named_by(partner_id),
         gateway.offers.get(f"/internal/catalogue/{invitation['service_id']}"),
     )
     return {"invitation": invitation, "service": service, "partner": partner}
+
+
+def _count_open(gateway: Gateway, code: str) -> None:
+    """One more page load of a link that can be redeemed: a count, no cookie, no address;
+    a reload counts again (the README says why that is the rule)."""
+
+    async def send() -> None:
+        try:
+            await gateway.bus.send(
+                RecordInvitationOpened(code=code),
+                topic=INVITATIONS_COMMANDS,
+                timeout=gateway.settings.command_timeout,
+            )
+        except Exception as exc:  # a lost count is not worth a failed page
+            log.warning("open_not_counted", error=type(exc).__name__)
+
+    task = asyncio.create_task(send())
+    _counting.add(task)
+    task.add_done_callback(_counting.discard)
 
 
 @router.get("/catalogue", response_model=Catalogue, responses=problem_responses(429, 502, 503))

@@ -27,6 +27,15 @@ class RedemptionContext:
     had_trial: bool
 
 
+@dataclass(frozen=True)
+class FunnelCount:
+    """An invitation's funnel counter after one more step."""
+
+    invitation_id: UUID
+    partner_id: UUID
+    count: int
+
+
 class Repository(Protocol):
     async def trial_offer(self, *, service_id: str) -> TrialOffer | None: ...
     async def get(self, *, invitation_id: UUID) -> Invitation | None: ...
@@ -42,6 +51,10 @@ class Repository(Protocol):
         redeemed_by: UUID,
         redeemed_at: datetime,
     ) -> None: ...
+    async def record_open(self, *, code: str) -> FunnelCount | None: ...
+    async def record_sign_up(
+        self, *, code: str, customer_id: UUID, now: datetime
+    ) -> FunnelCount | None: ...
 
 
 def to_invitation(row: Any) -> Invitation:
@@ -155,7 +168,43 @@ class PgRepository:
             trial_max_seats,
         )
 
-    async def add_customer(self, *, customer_id: UUID) -> None:
+    async def record_open(self, *, code: str) -> FunnelCount | None:
+        row = await self.conn.fetchrow(
+            "INSERT INTO funnel AS f (invitation_id, opens) "
+            "SELECT invitation_id, 1 FROM invitations WHERE code = $1 "
+            "ON CONFLICT (invitation_id) DO UPDATE SET opens = f.opens + 1 "
+            "RETURNING invitation_id, opens AS count, "
+            "(SELECT partner_id FROM invitations WHERE code = $1)",
+            code,
+        )
+        return FunnelCount(**dict(row)) if row else None
+
+    async def record_sign_up(
+        self, *, code: str, customer_id: UUID, now: datetime
+    ) -> FunnelCount | None:
+        """Counted once per customer: a second report of the same sign-up counts nothing."""
+        row = await self.conn.fetchrow(
+            "WITH i AS (SELECT invitation_id, partner_id FROM invitations WHERE code = $1), "
+            "added AS (INSERT INTO sign_ups (invitation_id, customer_id, signed_up_at) "
+            "SELECT invitation_id, $2, $3 FROM i ON CONFLICT DO NOTHING RETURNING invitation_id), "
+            "counted AS (INSERT INTO funnel AS f (invitation_id, sign_ups) "
+            "SELECT invitation_id, 1 FROM added "
+            "ON CONFLICT (invitation_id) DO UPDATE SET sign_ups = f.sign_ups + 1 "
+            "RETURNING sign_ups) "
+            "SELECT i.invitation_id, i.partner_id, coalesce((SELECT sign_ups FROM counted), "
+            "(SELECT sign_ups FROM funnel f WHERE f.invitation_id = i.invitation_id), 0) AS count "
+            "FROM i",
+            code,
+            customer_id,
+            now,
+        )
+        return FunnelCount(**dict(row)) if row else None
+
+    async def add_customer(self, *, customer_id: UUID, name: str | None = None) -> None:
         await self.conn.execute(
-            "INSERT INTO customers (customer_id) VALUES ($1) ON CONFLICT DO NOTHING", customer_id
+            "INSERT INTO customers (customer_id, name) VALUES ($1, $2) "
+            "ON CONFLICT (customer_id) DO UPDATE "
+            "SET name = coalesce(EXCLUDED.name, customers.name)",
+            customer_id,
+            name,
         )

@@ -31,3 +31,14 @@ class RedeemInvitation:
     code: str
     customer_id: UUID
     redeemed_by: UUID
+
+
+@dataclass(frozen=True)
+class RecordOpen:
+    code: str
+
+
+@dataclass(frozen=True)
+class RecordSignUp:
+    code: str
+    customer_id: UUID

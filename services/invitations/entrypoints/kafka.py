@@ -44,6 +44,22 @@ def command_routes(*, base_url: str) -> Routes:
             topic=INVITATIONS_EVENTS,
         )
 
+    @routes.on(invitations.RecordInvitationOpened)
+    async def opened(ctx: MessageContext, msg: invitations.RecordInvitationOpened) -> None:
+        cmd = commands.RecordOpen(**msg.model_dump())
+        ctx.emit(
+            await handlers.record_open(PgRepository(ctx.conn), cmd, now=_now()),
+            topic=INVITATIONS_EVENTS,
+        )
+
+    @routes.on(invitations.RecordInvitationSignUp)
+    async def signed_up(ctx: MessageContext, msg: invitations.RecordInvitationSignUp) -> None:
+        cmd = commands.RecordSignUp(**msg.model_dump())
+        ctx.emit(
+            await handlers.record_sign_up(PgRepository(ctx.conn), cmd, now=_now()),
+            topic=INVITATIONS_EVENTS,
+        )
+
     return routes
 
 
@@ -64,6 +80,6 @@ def event_routes() -> Routes:
 
     @routes.on(directory.CustomerRegistered)
     async def customer_registered(ctx: MessageContext, msg: directory.CustomerRegistered) -> None:
-        await PgRepository(ctx.conn).add_customer(customer_id=msg.customer_id)
+        await PgRepository(ctx.conn).add_customer(customer_id=msg.customer_id, name=msg.name)
 
     return routes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from services.invitations.adapters.repository import RedemptionContext
+from services.invitations.adapters.repository import FunnelCount, RedemptionContext
 from services.invitations.domain.model import Invitation, TrialOffer
 
 
@@ -15,6 +15,8 @@ class FakeRepository:
         self.customers: set[UUID] = set()
         self.invitations: dict[UUID, Invitation] = {}
         self.redemptions: list[tuple[UUID, UUID, str]] = []
+        self.opens: dict[UUID, int] = {}
+        self.sign_ups: set[tuple[UUID, UUID]] = set()
 
     async def trial_offer(self, *, service_id: str) -> TrialOffer | None:
         return self.offers.get(service_id)
@@ -45,3 +47,25 @@ class FakeRepository:
         redeemed_at: datetime,
     ) -> None:
         self.redemptions.append((redemption_id, customer_id, invitation.service_id))
+
+    def _by_code(self, code: str) -> Invitation | None:
+        return next((i for i in self.invitations.values() if i.code == code), None)
+
+    async def record_open(self, *, code: str) -> FunnelCount | None:
+        invitation = self._by_code(code)
+        if invitation is None:
+            return None
+        key = invitation.invitation_id
+        self.opens[key] = self.opens.get(key, 0) + 1
+        return FunnelCount(key, invitation.partner_id, self.opens[key])
+
+    async def record_sign_up(
+        self, *, code: str, customer_id: UUID, now: datetime
+    ) -> FunnelCount | None:
+        invitation = self._by_code(code)
+        if invitation is None:
+            return None
+        key = invitation.invitation_id
+        self.sign_ups.add((key, customer_id))
+        count = sum(1 for i, _ in self.sign_ups if i == key)
+        return FunnelCount(key, invitation.partner_id, count)

@@ -135,3 +135,18 @@ async def test_unknown_customer_cannot_redeem(repo: FakeRepository) -> None:
         await handlers.redeem_invitation(
             repo, commands.RedeemInvitation(created.code, uuid.uuid4(), uuid.uuid4()), now=NOW
         )
+
+
+async def test_the_funnel_counts_page_loads_and_each_sign_up_once(repo: FakeRepository) -> None:
+    created = await handlers.create_invitation(repo, create(), now=NOW, base_url=BASE)
+    for expected in (1, 2):
+        opened = await handlers.record_open(repo, commands.RecordOpen(code=created.code), now=NOW)
+        assert (opened.invitation_id, opened.opens) == (created.invitation_id, expected)
+    customer = uuid.uuid4()
+    for _ in range(2):  # the same sign-up reported twice counts once
+        signed = await handlers.record_sign_up(
+            repo, commands.RecordSignUp(code=created.code, customer_id=customer), now=NOW
+        )
+        assert (signed.partner_id, signed.sign_ups) == (created.partner_id, 1)
+    with pytest.raises(errors.InvitationNotFound):
+        await handlers.record_open(repo, commands.RecordOpen(code="x" * 32), now=NOW)

@@ -49,18 +49,22 @@ def test_an_invitation_row_is_the_listed_view_with_its_state_as_of_now() -> None
     assert queries.invitation_view(used_up, NOW).status == "exhausted"
 
 
-def test_the_detail_adds_its_redemptions_oldest_first() -> None:
+def test_the_detail_adds_its_funnel_and_its_redemptions_naming_the_customer() -> None:
     base = queries.invitation_view(row(), NOW)
     redemption = {
         "redemption_id": uuid.uuid4(),
         "customer_id": uuid.uuid4(),
+        "customer_name": "Contoso Ltd",
         "redeemed_by": uuid.uuid4(),
         "redeemed_at": NOW,
     }
     detail = views.InvitationDetail(
-        **base.model_dump(), redemptions_list=[views.InvitationRedemption(**redemption)]
+        **base.model_dump(),
+        funnel=views.InvitationFunnel(opens=2, sign_ups=1, redemptions=1),
+        redemptions_list=[views.InvitationRedemption(**redemption)],
     )
     dumped = detail.model_dump(mode="json")
+    assert dumped["funnel"] == {"opens": 2, "sign_ups": 1, "redemptions": 1}
     assert set(dumped["redemptions_list"][0]) == set(redemption)
     assert dumped["invitation_id"] == str(base.invitation_id)
 

@@ -26,7 +26,12 @@ export function signInForm(onDone, { submitLabel = t("signin.submit") } = {}) {
   );
 }
 
-export function signUpForm(onDone, { submitLabel = t("signup.submit") } = {}) {
+/**
+ * @param {(user: any) => unknown} onDone
+ * @param {{ submitLabel?: string, invitationCode?: string | null }} [options] invitationCode: the
+ *   link the customer signs up from, counted in that invitation's funnel
+ */
+export function signUpForm(onDone, { submitLabel = t("signup.submit"), invitationCode = null } = {}) {
   return form(
     { "aria-label": t("signup.form"), "data-testid": "signup-form" },
     [
@@ -79,6 +84,7 @@ export function signUpForm(onDone, { submitLabel = t("signup.submit") } = {}) {
         domain: v.domain,
         contact_email: v.contact_email,
         admin: { email: v["admin.email"], display_name: v["admin.display_name"], password: v["admin.password"] },
+        ...(invitationCode ? { invitation_code: invitationCode } : {}),
       });
       await signedIn(answer);
       await onDone(answer.user);
@@ -96,11 +102,16 @@ export function signUpForm(onDone, { submitLabel = t("signup.submit") } = {}) {
 }
 
 /** Sign up / sign in, side by side in tabs (for a customer who arrives from a link). */
-export function accountChooser(onDone, intro) {
+/**
+ * @param {(user: any) => unknown} onDone
+ * @param {string} intro
+ * @param {{ invitationCode?: string | null }} [options]
+ */
+export function accountChooser(onDone, intro, { invitationCode = null } = {}) {
   const tabs = h("div", { class: "tabs", role: "tablist", "aria-label": t("account.tabs") });
   const panel = h("div", { role: "tabpanel", id: "account-panel" });
   const choices = [
-    ["signup", t("account.new"), () => signUpForm(onDone)],
+    ["signup", t("account.new"), () => signUpForm(onDone, { invitationCode })],
     ["signin", t("account.existing"), () => signInForm(onDone)],
   ];
   const buttons = choices.map(([key, text, make]) => {

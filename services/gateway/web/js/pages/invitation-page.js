@@ -91,7 +91,12 @@ export default async function invitationPage(ctx) {
   }
 
   function show() {
-    clear(action, ctx.session.user ? redeemCard() : accountChooser(() => show(), t("ipage.account_intro")));
+    clear(
+      action,
+      ctx.session.user
+        ? redeemCard()
+        : accountChooser(() => show(), t("ipage.account_intro"), { invitationCode: code }),
+    );
   }
   show();
 

@@ -159,6 +159,20 @@ export default async function invitations(ctx) {
             clear(
               details,
               sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
+              h("h3", {}, t("inv.funnel")),
+              h(
+                "dl",
+                { class: "funnel", "data-testid": "funnel" },
+                [
+                  [t("inv.funnel_opens"), full.funnel.opens, "opens"],
+                  [t("inv.funnel_sign_ups"), full.funnel.sign_ups, "sign-ups"],
+                  [t("inv.funnel_redemptions"), full.funnel.redemptions, "funnel-redemptions"],
+                ].flatMap(([label, value, id]) => [
+                  h("dt", {}, String(label)),
+                  h("dd", { "data-testid": String(id) }, fmtNumber(Number(value))),
+                ]),
+              ),
+              h("p", { class: "muted" }, t("inv.funnel_note")),
               h("h3", {}, t("inv.redemptions")),
               list.length
                 ? h(
@@ -170,7 +184,11 @@ export default async function invitations(ctx) {
                         {},
                         t("inv.redeemed_by", { when: fmtDate(r.redeemed_at, true) }),
                         " ",
-                        h("a", { href: `/partner/customers/${r.customer_id}` }, shortId(r.customer_id)),
+                        h(
+                          "a",
+                          { href: `/partner/customers/${r.customer_id}` },
+                          r.customer_name || shortId(r.customer_id),
+                        ),
                       ),
                     ),
                   )
