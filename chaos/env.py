@@ -11,7 +11,7 @@ import asyncpg
 
 import chaos  # noqa: F401  (fixes the namespace first)
 from shared.contracts.topics import NAMESPACE
-from tools.procs import ROOT
+from tools.procs import ROOT, free_port
 
 BOOTSTRAP = os.environ.get("PORTAL_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
 ADMIN_DSN = os.environ.get(
@@ -19,7 +19,8 @@ ADMIN_DSN = os.environ.get(
 )
 DSN = ADMIN_DSN.rsplit("/", 1)[0] + f"/{NAMESPACE}"
 PARTITIONS = 8
-SCHEMAS = ("invitations", "offers", "delegation", "directory", "gateway")
+SCHEMAS = ("invitations", "offers", "delegation", "directory", "gateway", "notifications")
+SMTP_PORT = free_port()  # the run's own mail sink (chaos.mail.Sink), for every start
 
 
 async def create_database() -> None:
@@ -46,6 +47,12 @@ def stack_env() -> dict[str, str]:
         "PORTAL_ENVIRONMENT": "test",
         "PORTAL_LOG_LEVEL": "INFO",
         "PORTAL_SECRET_KEY": "chaos-run-" + NAMESPACE * 4,
+        "PORTAL_SMTP_HOST": "127.0.0.1",
+        "PORTAL_SMTP_PORT": str(SMTP_PORT),
+        # A delivery a killed sender was sending is taken over when its lease (4 x this)
+        # runs out: short, so the run's drain sees it through.
+        "PORTAL_SMTP_TIMEOUT": "5",
+        "PORTAL_MAIL_RETRY_BASE_SECONDS": "1",
     }
 
 

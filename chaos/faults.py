@@ -149,6 +149,9 @@ def schedule(infra_faults: bool, seconds: float) -> list[Fault]:
         Fault(155 * s, "redeliver-events", "directory+delegation"),
         Fault(165 * s, "kill", "invitations+offers+directory+delegation"),
         Fault(180 * s, "two-instances", "invitations"),
+        # SIGKILL while e-mails are being sent (chaos.mail's load runs through the whole load).
+        Fault(70 * s, "kill", "notifications"),
+        Fault(135 * s, "kill", "notifications"),
     ]
     if infra_faults:
         faults += [Fault(92 * s, "kafka", "kafka"), Fault(128 * s, "postgres", "postgres")]

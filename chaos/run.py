@@ -7,17 +7,27 @@ import asyncio
 import json
 import sys
 import time
+import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from chaos import accounting, faults, load, seed
-from chaos.env import BOOTSTRAP, DSN, PARTITIONS, create_database, drop_database, stack_env
+from chaos import accounting, faults, load, mail, seed
+from chaos.env import (
+    BOOTSTRAP,
+    DSN,
+    PARTITIONS,
+    SMTP_PORT,
+    create_database,
+    drop_database,
+    stack_env,
+)
 from shared.contracts.topics import NAMESPACE
 from shared.ops.topics import ensure_topics
 from tools.procs import ROOT, available_services, start_stack
 
 DRAIN_TIMEOUT = 240.0
+MAIL_PER_SECOND = 0.5  # SendLinkByEmail requests (each to mail.RECIPIENTS_PER_REQUEST people)
 
 
 def say(message: str) -> None:
@@ -29,18 +39,34 @@ async def run(*, seconds: float, rate: float, infra_faults: bool) -> int:
     await create_database()
     await ensure_topics(BOOTSTRAP, partitions=PARTITIONS)
     log_dir = ROOT / "test-artifacts" / "logs" / NAMESPACE
+    sink = mail.Sink(SMTP_PORT)
+    sink.start()
     procs = start_stack(stack_env(), log_dir, available_services())
     try:
-        return await _run(procs, log_dir, seconds, rate, infra_faults)
+        return await _run(procs, log_dir, seconds, rate, infra_faults, sink)
     finally:
         for p in procs.values():
             p.stop()
+        sink.stop()
         say(f"logs in {log_dir.relative_to(ROOT)}")
         if "--keep" not in sys.argv:
             await drop_database()
 
 
-async def _run(procs: Any, log_dir: Any, seconds: float, rate: float, infra_faults: bool) -> int:
+async def _send_mail(
+    publisher: load.Publisher, requests: list[mail.MailRequest], seconds: float, t0: float
+) -> None:
+    """The e-mail load, spread over the whole load so that kills find messages in flight."""
+    for i, r in enumerate(requests):
+        delay = t0 + i * seconds / max(1, len(requests)) - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        publisher.publish_raw(r.topic, r.key, r.value, r.headers)
+
+
+async def _run(
+    procs: Any, log_dir: Any, seconds: float, rate: float, infra_faults: bool, sink: mail.Sink
+) -> int:
     sources = await seed.seed_sources(BOOTSTRAP)
     total = int(seconds * rate)
     customers = await seed.register_customers(BOOTSTRAP, DSN, total)
@@ -59,13 +85,22 @@ async def _run(procs: Any, log_dir: Any, seconds: float, rate: float, infra_faul
     say("schedule (seconds into the load):")
     for f in plan:
         say(f"  {f.at:6.1f}  {f.label}")
+    mails = mail.plan(
+        max(1, int(seconds * MAIL_PER_SECOND)),
+        partner_id=str(uuid.uuid4()),
+        subject_id=str(uuid.uuid4()),
+    )
     t0 = time.monotonic()
 
     async def steady() -> float:
         await load.steady(publisher, commands, rate, t0)
         return time.monotonic() - t0
 
-    load_seconds, _ = await asyncio.gather(steady(), faults.run_schedule(chaos, plan, t0, say))
+    load_seconds, _, _ = await asyncio.gather(
+        steady(),
+        faults.run_schedule(chaos, plan, t0, say),
+        _send_mail(publisher, mails, seconds * 0.9, t0),
+    )
     say(
         f"load sent in {load_seconds:.1f} s, faults done at {time.monotonic() - t0:.1f} s; draining"
     )
@@ -75,11 +110,17 @@ async def _run(procs: Any, log_dir: Any, seconds: float, rate: float, infra_faul
             break
         await asyncio.sleep(0.5)
     drained = time.monotonic() - drain_start
+    mail_settle_s = await mail.settle(DSN, mails, 120.0)
     boxes, behind, settle_s = await accounting.settle(DSN, BOOTSTRAP, 120.0)
     await publisher.stop()
     await watcher.stop()
     found = await accounting.effects(DSN, commands)
     result = _result(commands, chaos, found, boxes, behind, rate, load_seconds, drained, settle_s)
+    email = mail.account(mails, await mail.deliveries(DSN), sink.received)
+    result["email"] = {**email["counts"], "requests": len(mails)}
+    result["email_settle_seconds"] = round(mail_settle_s, 1)
+    result["problems"] = (result["problems"] + email["problems"])[:50]
+    result["ok"] = result["ok"] and mail.ok(email["counts"])
     result["retries_by_load_generator"] = publisher.retries
     result["load_producer_renewals"] = publisher.producer.renewals
     _write(result)
@@ -150,6 +191,16 @@ def _result(
     }
 
 
+def _email_line(e: dict[str, Any]) -> str:
+    return (
+        f"{e.get('requests', 0)} requests, delivered {e.get('email_delivered', 0)}/"
+        f"{e.get('email_expected', 0)}, lost {e.get('email_lost', 0)}, duplicated "
+        f"{e.get('email_duplicated', 0)}, redelivered with the same Message-ID (at-least-once "
+        f"window) {e.get('email_redelivered_same_id', 0)}, "
+        f"unexpected {e.get('email_unexpected', 0)}"
+    )
+
+
 def _write(result: dict[str, Any]) -> None:
     out = ROOT / "results"
     out.mkdir(exist_ok=True)
@@ -168,6 +219,7 @@ def _write(result: dict[str, Any]) -> None:
         f"{c.get('rejected_with_event', 0)}/{c.get('rejected_expected', 0)}",
         f"lost effects {c.get('lost_effects', 0)}, duplicated effects "
         f"{c.get('duplicated_effects', 0)}",
+        f"e-mail: {_email_line(result.get('email', {}))}",
         f"outboxes {result['outboxes']}; consumer lag {result['lag']}",
         "faults:",
     ]
