@@ -1,0 +1,166 @@
+"""The webhook sender: POSTs due deliveries to partners' endpoints, on the kernel's clock, in
+the mail sender's three steps (claim with a lease and commit; POST with no transaction open;
+record the answer). A crash between the POST and the record sends the same delivery again
+when its lease runs out, with the same ``webhook-id``: receivers deduplicate by it.
+
+Every attempt resolves the endpoint's host, checks every address (in production: no
+private, loopback, link-local, multicast or reserved address) and connects to the address it
+checked, so a DNS answer that changes between check and connect (rebinding) cannot steer the
+request inside. Redirects are not followed (a 3xx is a failed attempt).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from services.notifications import webhook_handlers
+from services.notifications.adapters.webhooks import PgWebhooks, WebhookOutgoing
+from services.notifications.domain.webhooks import (
+    DisablePolicy,
+    UnsafeUrl,
+    WebhookRetryPolicy,
+    check_addresses,
+    check_url,
+    signed_headers,
+)
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    http_status: int | None
+    response_ms: int | None
+    error: str | None
+
+
+class WebhookTransport(Protocol):
+    async def post(self, url: str, headers: dict[str, str], body: str) -> Answer: ...
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    )
+    return [str(info[4][0]) for info in infos]
+
+
+class HttpTransport:
+    """httpx, connecting to the checked address: the URL's host is replaced by the address,
+    the Host header and the TLS server name (SNI, certificate check) stay the host's."""
+
+    def __init__(self, *, production: bool, timeout: float) -> None:
+        self.production = production
+        self.client = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+
+    async def post(self, url: str, headers: dict[str, str], body: str) -> Answer:
+        started = time.perf_counter()
+        try:
+            scheme, host, port = check_url(url, production=self.production)
+            address = check_addresses(await resolve(host, port), production=self.production)
+        except UnsafeUrl as exc:
+            return Answer(None, None, f"{exc.code}: {exc.reason}")
+        except OSError as exc:
+            return Answer(None, None, f"unresolvable_host: {exc}")
+        parts = urlsplit(url)
+        literal = f"[{address}]" if ":" in address else address
+        pinned = urlunsplit((scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
+        default_port = 443 if scheme == "https" else 80
+        host_header = host if port == default_port else f"{host}:{port}"
+        try:
+            response = await self.client.post(
+                pinned,
+                content=body.encode(),
+                headers={**headers, "host": host_header, "user-agent": "PartnerPortal-Webhooks"},
+                extensions={"sni_hostname": host} if scheme == "https" else {},
+            )
+        except httpx.HTTPError as exc:
+            return Answer(None, _ms(started), f"{type(exc).__name__}: {exc}"[:500])
+        status = response.status_code
+        error = None if 200 <= status < 300 else f"HTTP {status}: {response.text[:200]}"
+        return Answer(status, _ms(started), error)
+
+
+def _ms(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)
+
+
+class WebhookSender:
+    def __init__(
+        self,
+        *,
+        transport: WebhookTransport,
+        policy: WebhookRetryPolicy,
+        disable: DisablePolicy,
+        lease: timedelta,
+        batch: int,
+    ) -> None:
+        self.transport = transport
+        self.policy = policy
+        self.disable = disable
+        self.lease = lease
+        self.batch = batch
+
+    async def send_due(self, pool: Any) -> int:
+        attempted = 0
+        while True:
+            async with pool.acquire() as conn, conn.transaction():
+                claimed = await PgWebhooks(conn).claim_due(
+                    now=datetime.now(UTC), lease=self.lease, limit=self.batch
+                )
+            if not claimed:
+                return attempted
+            results = await asyncio.gather(
+                *(self._deliver(pool, d) for d in claimed), return_exceptions=True
+            )
+            attempted += len(claimed)
+            for result in results:
+                if isinstance(result, BaseException):
+                    raise result
+
+    async def _deliver(self, pool: Any, delivery: WebhookOutgoing) -> None:
+        headers = signed_headers(
+            delivery.secrets,
+            msg_id=str(delivery.delivery_id),
+            timestamp=int(datetime.now(UTC).timestamp()),
+            body=delivery.body,
+        )
+        answer = await self.transport.post(delivery.url, headers, delivery.body)
+        async with pool.acquire() as conn, conn.transaction():
+            disabled = await webhook_handlers.record_webhook_attempt(
+                PgWebhooks(conn),
+                delivery,
+                http_status=answer.http_status,
+                response_ms=answer.response_ms,
+                error=answer.error,
+                now=datetime.now(UTC),
+                policy=self.policy,
+                disable=self.disable,
+            )
+        log.info(
+            "webhook_attempted",
+            delivery_id=str(delivery.delivery_id),
+            endpoint_id=str(delivery.endpoint_id),
+            attempt=delivery.attempts,
+            http_status=answer.http_status,
+            response_ms=answer.response_ms,
+            error=answer.error,
+            correlation_id=delivery.correlation_id,
+        )
+        if disabled:
+            # TODO: e-mail the partner's Global admins (needs their addresses from the
+            # directory's events); for now the endpoint records why it was disabled.
+            log.warning(
+                "webhook_endpoint_disabled",
+                endpoint_id=str(delivery.endpoint_id),
+                partner_id=str(delivery.partner_id),
+            )
