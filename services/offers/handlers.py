@@ -10,7 +10,9 @@ from services.offers.domain import commands, errors
 from services.offers.domain.model import CatalogueService, Offer, OfferLine, build_lines, new_code
 from shared.contracts.catalogue import CatalogueServicePublished
 from shared.contracts.offers import (
+    OfferOpened,
     OfferRedeemed,
+    OfferSignUpRecorded,
     PurchaseOfferCreated,
     PurchaseOfferWithdrawn,
 )
@@ -203,3 +205,29 @@ def _line_dict(line: OfferLine) -> dict[str, object]:
         "min_quantity": line.min_quantity,
         "max_quantity": line.max_quantity,
     }
+
+
+async def record_open(repo: Repository, cmd: commands.RecordOpen, *, now: datetime) -> OfferOpened:
+    """One more load of the link's page: a count, nothing about who loaded it."""
+    counted = await repo.record_open(code=cmd.code)
+    if counted is None:
+        raise errors.OfferNotFound("No offer has this code.")
+    return OfferOpened(
+        offer_id=counted.offer_id, partner_id=counted.partner_id, opens=counted.count, opened_at=now
+    )
+
+
+async def record_sign_up(
+    repo: Repository, cmd: commands.RecordSignUp, *, now: datetime
+) -> OfferSignUpRecorded:
+    """An account created from the link, counted once per customer."""
+    counted = await repo.record_sign_up(code=cmd.code, customer_id=cmd.customer_id, now=now)
+    if counted is None:
+        raise errors.OfferNotFound("No offer has this code.")
+    return OfferSignUpRecorded(
+        offer_id=counted.offer_id,
+        partner_id=counted.partner_id,
+        customer_id=cmd.customer_id,
+        sign_ups=counted.count,
+        signed_up_at=now,
+    )

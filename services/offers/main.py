@@ -41,6 +41,8 @@ def spec(settings: Settings) -> ServiceSpec:
             offers.PurchaseOfferCreated,
             offers.PurchaseOfferWithdrawn,
             offers.OfferRedeemed,
+            offers.OfferOpened,
+            offers.OfferSignUpRecorded,
         ],
         http=http.router,
     )

@@ -138,8 +138,10 @@ async def offer_detail(
     access.require_visible(offer.partner_id if offer else None, partner_id)
     assert offer is not None
     view = offer_view(offer, await _catalogue(repo), base_url=base_url, now=datetime.now(UTC))
+    opens, sign_ups = await repo.funnel_of(offer_id=offer_id)
     return views.OfferDetail(
         **view.model_dump(),
+        funnel=views.OfferFunnel(opens=opens, sign_ups=sign_ups, purchases=offer.redemptions),
         replaced_by=await repo.replaced_by(offer_id=offer_id),
         redemptions_list=[purchase_view(r) for r in await repo.redemptions_of(offer_id=offer_id)],
     )

@@ -275,3 +275,76 @@ class OfferRedeemed(Event):
 
     def partition_key(self) -> str:
         return str(self.customer_id)
+
+
+class RecordOfferOpened(Command):
+    """The public page of an offer's link was loaded (a page load, counted without knowing
+    who: no cookie, no address, nothing about the person)."""
+
+    context: ClassVar[str] = "offers"
+    model_config = examples({"code": _CODE})
+
+    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
+
+    def partition_key(self) -> str:
+        return self.code
+
+
+class OfferOpened(Event):
+    """One more load of an offer's public page."""
+
+    context: ClassVar[str] = "offers"
+    model_config = examples(
+        {
+            "offer_id": _OFFER,
+            "partner_id": _PARTNER,
+            "opens": 12,
+            "opened_at": "2026-11-24T09:00:00Z",
+        }
+    )
+
+    offer_id: UUID
+    partner_id: UUID
+    opens: int = Field(description="Page loads of the link so far, this one included")
+    opened_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class RecordOfferSignUp(Command):
+    """A customer company signed up from an offer's page (the gateway says so once the
+    directory registered it)."""
+
+    context: ClassVar[str] = "offers"
+    model_config = examples({"code": _CODE, "customer_id": _CUSTOMER})
+
+    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
+    customer_id: UUID = Field(description="The customer company that signed up")
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
+
+
+class OfferSignUpRecorded(Event):
+    """An account was created from an offer's link (once per customer)."""
+
+    context: ClassVar[str] = "offers"
+    model_config = examples(
+        {
+            "offer_id": _OFFER,
+            "partner_id": _PARTNER,
+            "customer_id": _CUSTOMER,
+            "sign_ups": 3,
+            "signed_up_at": "2026-11-24T09:05:00Z",
+        }
+    )
+
+    offer_id: UUID
+    partner_id: UUID
+    customer_id: UUID
+    sign_ups: int = Field(description="Accounts created from the link so far")
+    signed_up_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)

@@ -94,14 +94,31 @@ class PurchaseRecord(_View):
     redemption_id: UUID = Field(description="The purchase")
     offer_id: UUID = Field(description="The offer bought")
     customer_id: UUID = Field(description="The customer")
+    customer_name: str | None = Field(
+        default=None,
+        description="The customer's company name, from the directory's events (null if the "
+        "customer registered before this service kept names)",
+    )
     redeemed_by: UUID = Field(description="The customer user who bought it")
     lines: list[PurchasedLine] = Field(description="Every line with its final quantity")
     redeemed_at: datetime = Field(description="When")
 
 
-class OfferDetail(Offer):
-    """One offer with what replaced it and its purchases."""
+class OfferFunnel(_View):
+    """What became of the link: loaded, signed up from, bought."""
 
+    opens: int = Field(
+        description="Loads of the link's public page (page loads, not people: nothing about "
+        "who opened it is kept)"
+    )
+    sign_ups: int = Field(description="Customer companies that signed up from the link's page")
+    purchases: int = Field(description="Purchases of the offer")
+
+
+class OfferDetail(Offer):
+    """One offer with its funnel, what replaced it and its purchases."""
+
+    funnel: OfferFunnel = Field(description="Opens, accounts created, purchases")
     replaced_by: list[UUID] = Field(description="Offers reissued from this one")
     redemptions_list: list[PurchaseRecord] = Field(description="Its purchases, oldest first")
 

@@ -1,5 +1,6 @@
-"""The funnel of an invitation's link, end to end: page loads, an account created from the
-page, a redemption naming the customer; another partner cannot read any of it."""
+"""The funnel of an invitation's and an offer's link, end to end: page loads, an account
+created from the page, a redemption or purchase naming the customer; another partner cannot
+read any of it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from tests.e2e.test_offer_flow import create_offer
 from tests.e2e.test_security import register_partner
 from tests.e2e.test_trial_flow import create_invitation, redeem
 from tests.support.bus import Bus
@@ -63,3 +65,44 @@ async def test_a_sign_up_naming_an_unknown_code_still_signs_up(
     visitor = await portal()
     company = await visitor.sign_up(invitation_code="u" * 32)
     assert company["customer_id"]
+
+
+async def offer_detail(partner: Portal, offer_id: str) -> dict[str, Any]:
+    response = await partner.get(f"/api/partner/offers/{offer_id}")
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def test_opens_sign_ups_and_purchases_of_an_offer(
+    partner: Portal, portal: Callable[[], Awaitable[Portal]], bus: Bus
+) -> None:
+    offer = await create_offer(partner)
+    fresh = await offer_detail(partner, offer["offer_id"])
+    assert fresh["funnel"] == {"opens": 0, "sign_ups": 0, "purchases": 0}
+
+    visitor = await portal()
+    for _ in range(2):
+        page = await visitor.get(f"/api/public/offers/{offer['code']}")
+        assert page.status_code == 200, page.text
+    company = await visitor.sign_up(offer_code=offer["code"])
+    bought = await visitor.post("/api/customer/purchases", json={"code": offer["code"]})
+    assert bought.status_code == 201, bought.text
+
+    async def counted() -> dict[str, Any] | None:
+        found = await offer_detail(partner, offer["offer_id"])
+        return found if found["funnel"]["opens"] >= 2 else None
+
+    found = await eventually(counted)
+    assert found is not None
+    assert found["funnel"] == {"opens": 2, "sign_ups": 1, "purchases": 1}
+    assert [(r["customer_id"], r["customer_name"]) for r in found["redemptions_list"]] == [
+        (company["customer_id"], company["name"])
+    ]
+
+    email, password = await register_partner(bus, "funnel-offer")
+    other = await portal()
+    assert (await other.sign_in(email, password)).status_code == 200
+    theirs = await other.get(f"/api/partner/offers/{offer['offer_id']}")
+    random = await other.get(f"/api/partner/offers/{uuid.uuid4()}")
+    assert theirs.status_code == random.status_code == 404
+    assert theirs.json()["code"] == random.json()["code"]

@@ -14,9 +14,15 @@ from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep, PageCursor
 from services.gateway.entrypoints.session import start_session
 from services.gateway.security import CustomerAdmin, CustomerUser, SignInLimit
-from shared.contracts import delegation, directory, invitations
+from shared.contracts import delegation, directory, invitations, offers
+from shared.contracts.base import Command
 from shared.contracts.common import CODE_PATTERN
-from shared.contracts.topics import DELEGATION_COMMANDS, DIRECTORY_COMMANDS, INVITATIONS_COMMANDS
+from shared.contracts.topics import (
+    DELEGATION_COMMANDS,
+    DIRECTORY_COMMANDS,
+    INVITATIONS_COMMANDS,
+    OFFERS_COMMANDS,
+)
 from shared.logging import get_logger
 from shared.problems import Problem, problem_responses
 from shared.views import delegation as delegation_views
@@ -46,6 +52,12 @@ class SignUp(BaseModel):
         pattern=CODE_PATTERN,
         description="The code of the invitation whose page the customer signed up from: "
         "counted in that invitation's funnel (accounts created from the link)",
+    )
+    offer_code: str | None = Field(
+        default=None,
+        pattern=CODE_PATTERN,
+        description="The code of the offer whose page the customer signed up from: counted "
+        "in that offer's funnel (accounts created from the link)",
     )
 
 
@@ -79,20 +91,29 @@ async def sign_up(
     )
     registered = (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
     if body.invitation_code is not None:
-        await _count_sign_up(gateway, body.invitation_code, command.customer_id)
+        await _count_sign_up(
+            gateway,
+            invitations.RecordInvitationSignUp(
+                code=body.invitation_code, customer_id=command.customer_id
+            ),
+            INVITATIONS_COMMANDS,
+        )
+    if body.offer_code is not None:
+        await _count_sign_up(
+            gateway,
+            offers.RecordOfferSignUp(code=body.offer_code, customer_id=command.customer_id),
+            OFFERS_COMMANDS,
+        )
     user = await gateway.directory.get(f"/internal/users/{command.admin.user_id}")
     session = await start_session(request, response, gateway, Principal.from_directory(user))
     return {"customer": registered, **session}
 
 
-async def _count_sign_up(gateway: Gateway, code: str, customer_id: uuid.UUID) -> None:
+async def _count_sign_up(gateway: Gateway, command: Command, topic: str) -> None:
     """The funnel's "account created from the link". The account exists already, so a
     count that fails (an unknown or revoked code, a timeout) must not fail the sign-up."""
     try:
-        await gateway.execute(
-            invitations.RecordInvitationSignUp(code=code, customer_id=customer_id),
-            topic=INVITATIONS_COMMANDS,
-        )
+        await gateway.execute(command, topic=topic)
     except Problem as exc:
         log.warning("sign_up_not_counted", status=exc.status, code=exc.code)
 

@@ -9,9 +9,11 @@ from fastapi import APIRouter, Path
 
 from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.security import PublicPageLimit
+from shared.contracts.base import Command
 from shared.contracts.common import CODE_PATTERN
 from shared.contracts.invitations import RecordInvitationOpened
-from shared.contracts.topics import INVITATIONS_COMMANDS
+from shared.contracts.offers import RecordOfferOpened
+from shared.contracts.topics import INVITATIONS_COMMANDS, OFFERS_COMMANDS
 from shared.logging import get_logger
 from shared.problems import problem_responses
 from shared.views import gateway as views
@@ -39,7 +41,7 @@ async def invitation_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     # says nothing about who made it.
     invitation = dict(await gateway.invitations.get(f"/internal/invitations/by-code/{code}"))
     partner_id = invitation.pop("partner_id")
-    _count_open(gateway, code)
+    _count_open(gateway, RecordInvitationOpened(code=code), INVITATIONS_COMMANDS)
     partner, service = await asyncio.gather(
         gateway.partner_named_by(partner_id),
         gateway.offers.get(f"/internal/catalogue/{invitation['service_id']}"),
@@ -47,17 +49,13 @@ async def invitation_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     return {"invitation": invitation, "service": service, "partner": partner}
 
 
-def _count_open(gateway: Gateway, code: str) -> None:
+def _count_open(gateway: Gateway, command: Command, topic: str) -> None:
     """One more page load of a link that can be redeemed: a count, no cookie, no address;
     a reload counts again (the README says why that is the rule)."""
 
     async def send() -> None:
         try:
-            await gateway.bus.send(
-                RecordInvitationOpened(code=code),
-                topic=INVITATIONS_COMMANDS,
-                timeout=gateway.settings.command_timeout,
-            )
+            await gateway.bus.send(command, topic=topic, timeout=gateway.settings.command_timeout)
         except Exception as exc:  # a lost count is not worth a failed page
             log.warning("open_not_counted", error=type(exc).__name__)
 
@@ -79,6 +77,7 @@ async def catalogue(gateway: GatewayDep) -> Any:
 async def offer_page(code: Code, gateway: GatewayDep) -> dict[str, Any]:
     # The offers service answers 410 for an offer that can no longer be bought.
     offer = dict(await gateway.offers.get(f"/internal/offers/by-code/{code}"))
+    _count_open(gateway, RecordOfferOpened(code=code), OFFERS_COMMANDS)
     partner_id = offer.pop("partner_id")
     partner = await gateway.partner_named_by(partner_id)
     return {"offer": offer, "partner": partner}

@@ -4,6 +4,7 @@ customers. Reads for the internal HTTP endpoints live here too, so no SQL sits i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -21,6 +22,15 @@ _OFFER_COLUMNS = (
     "customer_may_change_quantities, created_at, replaces_offer_id, redemptions, "
     "withdrawn_at, withdrawn_by"
 )
+
+
+@dataclass(frozen=True)
+class FunnelCount:
+    """An offer's funnel counter after one more step."""
+
+    offer_id: UUID
+    partner_id: UUID
+    count: int
 
 
 class Repository(Protocol):
@@ -43,6 +53,10 @@ class Repository(Protocol):
         lines: Sequence[tuple[str, int]],
         redeemed_at: datetime,
     ) -> None: ...
+    async def record_open(self, *, code: str) -> FunnelCount | None: ...
+    async def record_sign_up(
+        self, *, code: str, customer_id: UUID, now: datetime
+    ) -> FunnelCount | None: ...
 
 
 def service_from_row(row: Any) -> CatalogueService:
@@ -183,10 +197,51 @@ class PgRepository:
 
     # The local view fed by the directory's events.
 
-    async def add_customer(self, *, customer_id: UUID) -> None:
+    async def add_customer(self, *, customer_id: UUID, name: str | None = None) -> None:
         await self.conn.execute(
-            "INSERT INTO customers (customer_id) VALUES ($1) ON CONFLICT DO NOTHING", customer_id
+            "INSERT INTO customers (customer_id, name) VALUES ($1, $2) "
+            "ON CONFLICT (customer_id) DO UPDATE "
+            "SET name = coalesce(EXCLUDED.name, customers.name)",
+            customer_id,
+            name,
         )
+
+    async def record_open(self, *, code: str) -> FunnelCount | None:
+        row = await self.conn.fetchrow(
+            "INSERT INTO funnel AS f (offer_id, opens) "
+            "SELECT offer_id, 1 FROM offers WHERE code = $1 "
+            "ON CONFLICT (offer_id) DO UPDATE SET opens = f.opens + 1 "
+            "RETURNING offer_id, opens AS count, (SELECT partner_id FROM offers WHERE code = $1)",
+            code,
+        )
+        return FunnelCount(**dict(row)) if row else None
+
+    async def record_sign_up(
+        self, *, code: str, customer_id: UUID, now: datetime
+    ) -> FunnelCount | None:
+        """Counted once per customer: a second report of the same sign-up counts nothing."""
+        row = await self.conn.fetchrow(
+            "WITH o AS (SELECT offer_id, partner_id FROM offers WHERE code = $1), "
+            "added AS (INSERT INTO sign_ups (offer_id, customer_id, signed_up_at) "
+            "SELECT offer_id, $2, $3 FROM o ON CONFLICT DO NOTHING RETURNING offer_id), "
+            "counted AS (INSERT INTO funnel AS f (offer_id, sign_ups) "
+            "SELECT offer_id, 1 FROM added "
+            "ON CONFLICT (offer_id) DO UPDATE SET sign_ups = f.sign_ups + 1 "
+            "RETURNING sign_ups) "
+            "SELECT o.offer_id, o.partner_id, coalesce((SELECT sign_ups FROM counted), "
+            "(SELECT sign_ups FROM funnel f WHERE f.offer_id = o.offer_id), 0) AS count "
+            "FROM o",
+            code,
+            customer_id,
+            now,
+        )
+        return FunnelCount(**dict(row)) if row else None
+
+    async def funnel_of(self, *, offer_id: UUID) -> tuple[int, int]:
+        row = await self.conn.fetchrow(
+            "SELECT opens, sign_ups FROM funnel WHERE offer_id = $1", offer_id
+        )
+        return (row["opens"], row["sign_ups"]) if row else (0, 0)
 
     # Reads for the internal HTTP endpoints (no locks).
 
@@ -247,9 +302,11 @@ class PgRepository:
         self, *, offer_id: UUID | None = None, customer_id: UUID | None = None
     ) -> list[dict[str, Any]]:
         rows = await self.conn.fetch(
-            "SELECT redemption_id, offer_id, customer_id, redeemed_by, lines, redeemed_at "
-            "FROM redemptions WHERE ($1::uuid IS NULL OR offer_id = $1) "
-            "AND ($2::uuid IS NULL OR customer_id = $2) ORDER BY redeemed_at, redemption_id",
+            "SELECT r.redemption_id, r.offer_id, r.customer_id, c.name AS customer_name, "
+            "r.redeemed_by, r.lines, r.redeemed_at "
+            "FROM redemptions r LEFT JOIN customers c USING (customer_id) "
+            "WHERE ($1::uuid IS NULL OR r.offer_id = $1) "
+            "AND ($2::uuid IS NULL OR r.customer_id = $2) ORDER BY r.redeemed_at, r.redemption_id",
             offer_id,
             customer_id,
         )

@@ -63,3 +63,14 @@ class Purchase:
     customer_id: UUID
     redeemed_by: UUID
     quantities: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class RecordOpen:
+    code: str
+
+
+@dataclass(frozen=True)
+class RecordSignUp:
+    code: str
+    customer_id: UUID

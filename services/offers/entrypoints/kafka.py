@@ -80,6 +80,23 @@ def command_routes(*, base_url: str) -> Routes:
             topic=OFFERS_EVENTS,
         )
 
+    @routes.on(offers.RecordOfferOpened)
+    async def opened(ctx: MessageContext, msg: offers.RecordOfferOpened) -> None:
+        ctx.emit(
+            await handlers.record_open(
+                PgRepository(ctx.conn), commands.RecordOpen(code=msg.code), now=_now()
+            ),
+            topic=OFFERS_EVENTS,
+        )
+
+    @routes.on(offers.RecordOfferSignUp)
+    async def signed_up(ctx: MessageContext, msg: offers.RecordOfferSignUp) -> None:
+        cmd = commands.RecordSignUp(code=msg.code, customer_id=msg.customer_id)
+        ctx.emit(
+            await handlers.record_sign_up(PgRepository(ctx.conn), cmd, now=_now()),
+            topic=OFFERS_EVENTS,
+        )
+
     return routes
 
 
@@ -89,6 +106,6 @@ def event_routes() -> Routes:
 
     @routes.on(directory.CustomerRegistered)
     async def customer_registered(ctx: MessageContext, msg: directory.CustomerRegistered) -> None:
-        await PgRepository(ctx.conn).add_customer(customer_id=msg.customer_id)
+        await PgRepository(ctx.conn).add_customer(customer_id=msg.customer_id, name=msg.name)
 
     return routes

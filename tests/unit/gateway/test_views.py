@@ -245,11 +245,14 @@ def test_invitation_views() -> None:
     redemption = {
         "redemption_id": _id(),
         "customer_id": _id(),
+        "customer_name": "Contoso Ltd",
         "redeemed_by": _id(),
         "redeemed_at": T0,
     }
+    funnel = {"opens": 2, "sign_ups": 1, "redemptions": 1}
     dumped = _keeps(
-        invitations.InvitationDetail, invitation_json() | {"redemptions_list": [redemption]}
+        invitations.InvitationDetail,
+        invitation_json() | {"funnel": funnel, "redemptions_list": [redemption]},
     )
     assert dumped["status"] == "active"
 
@@ -281,11 +284,16 @@ def test_offer_views() -> None:
         "redemption_id": _id(),
         "offer_id": _id(),
         "customer_id": _id(),
+        "customer_name": "Contoso Ltd",
         "redeemed_by": _id(),
         "lines": [{"service_id": "mail", "quantity": 5}],
         "redeemed_at": T0,
     }
-    detail = offer_json() | {"replaced_by": [_id()], "redemptions_list": [purchase]}
+    detail = offer_json() | {
+        "funnel": {"opens": 2, "sign_ups": 1, "purchases": 1},
+        "replaced_by": [_id()],
+        "redemptions_list": [purchase],
+    }
     assert _keeps(offers.OfferDetail, detail)["url"].endswith("/o/ooo")
     service = {
         "service_id": "mail",

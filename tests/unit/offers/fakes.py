@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+from services.offers.adapters.repository import FunnelCount
 from services.offers.domain.model import CatalogueService, Offer
 
 
@@ -27,6 +28,8 @@ class FakeRepository:
     offers: dict[UUID, Offer] = field(default_factory=dict)
     customers: set[UUID] = field(default_factory=set)
     redemptions: list[Redemption] = field(default_factory=list)
+    opens: dict[UUID, int] = field(default_factory=dict)
+    sign_ups: set[tuple[UUID, UUID]] = field(default_factory=set)
 
     async def service(self, *, service_id: str) -> CatalogueService | None:
         return self.catalogue.get(service_id)
@@ -75,3 +78,20 @@ class FakeRepository:
         self.redemptions.append(
             Redemption(redemption_id, offer_id, customer_id, redeemed_by, tuple(lines), redeemed_at)
         )
+
+    async def record_open(self, *, code: str) -> FunnelCount | None:
+        offer = await self.get_offer_by_code(code=code)
+        if offer is None:
+            return None
+        self.opens[offer.offer_id] = self.opens.get(offer.offer_id, 0) + 1
+        return FunnelCount(offer.offer_id, offer.partner_id, self.opens[offer.offer_id])
+
+    async def record_sign_up(
+        self, *, code: str, customer_id: UUID, now: datetime
+    ) -> FunnelCount | None:
+        offer = await self.get_offer_by_code(code=code)
+        if offer is None:
+            return None
+        self.sign_ups.add((offer.offer_id, customer_id))
+        count = sum(1 for o, _ in self.sign_ups if o == offer.offer_id)
+        return FunnelCount(offer.offer_id, offer.partner_id, count)

@@ -78,8 +78,12 @@ def test_the_detail_and_a_purchase_record() -> None:
     record = queries.purchase_view(bought)
     assert record.model_dump(mode="json")["lines"] == [{"service_id": "o365-e3", "quantity": 12}]
     base = queries.offer_view(offer(), CATALOGUE, base_url=BASE_URL, now=NOW)
-    detail = views.OfferDetail(**base.model_dump(), replaced_by=[], redemptions_list=[record])
-    assert set(detail.model_dump()) == OFFER_FIELDS | {"replaced_by", "redemptions_list"}
+    funnel = views.OfferFunnel(opens=3, sign_ups=1, purchases=1)
+    detail = views.OfferDetail(
+        **base.model_dump(), funnel=funnel, replaced_by=[], redemptions_list=[record]
+    )
+    assert set(detail.model_dump()) == OFFER_FIELDS | {"funnel", "replaced_by", "redemptions_list"}
+    assert detail.model_dump()["funnel"] == {"opens": 3, "sign_ups": 1, "purchases": 1}
 
 
 def test_a_catalogue_service_view() -> None:

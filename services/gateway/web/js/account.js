@@ -28,10 +28,10 @@ export function signInForm(onDone, { submitLabel = t("signin.submit") } = {}) {
 
 /**
  * @param {(user: any) => unknown} onDone
- * @param {{ submitLabel?: string, invitationCode?: string | null }} [options] invitationCode: the
- *   link the customer signs up from, counted in that invitation's funnel
+ * @param {{ submitLabel?: string, invitationCode?: string | null, offerCode?: string | null }} [options]
+ *   invitationCode / offerCode: the link the customer signs up from, counted in its funnel
  */
-export function signUpForm(onDone, { submitLabel = t("signup.submit"), invitationCode = null } = {}) {
+export function signUpForm(onDone, { submitLabel = t("signup.submit"), invitationCode = null, offerCode = null } = {}) {
   return form(
     { "aria-label": t("signup.form"), "data-testid": "signup-form" },
     [
@@ -85,6 +85,7 @@ export function signUpForm(onDone, { submitLabel = t("signup.submit"), invitatio
         contact_email: v.contact_email,
         admin: { email: v["admin.email"], display_name: v["admin.display_name"], password: v["admin.password"] },
         ...(invitationCode ? { invitation_code: invitationCode } : {}),
+        ...(offerCode ? { offer_code: offerCode } : {}),
       });
       await signedIn(answer);
       await onDone(answer.user);
@@ -105,13 +106,13 @@ export function signUpForm(onDone, { submitLabel = t("signup.submit"), invitatio
 /**
  * @param {(user: any) => unknown} onDone
  * @param {string} intro
- * @param {{ invitationCode?: string | null }} [options]
+ * @param {{ invitationCode?: string | null, offerCode?: string | null }} [options]
  */
-export function accountChooser(onDone, intro, { invitationCode = null } = {}) {
+export function accountChooser(onDone, intro, { invitationCode = null, offerCode = null } = {}) {
   const tabs = h("div", { class: "tabs", role: "tablist", "aria-label": t("account.tabs") });
   const panel = h("div", { role: "tabpanel", id: "account-panel" });
   const choices = [
-    ["signup", t("account.new"), () => signUpForm(onDone, { invitationCode })],
+    ["signup", t("account.new"), () => signUpForm(onDone, { invitationCode, offerCode })],
     ["signin", t("account.existing"), () => signInForm(onDone)],
   ];
   const buttons = choices.map(([key, text, make]) => {

@@ -124,7 +124,10 @@ export default async function offerPage(ctx) {
   }
 
   function show() {
-    clear(action, ctx.session.user ? buyCard() : accountChooser(() => show(), t("opage.account_intro")));
+    clear(
+      action,
+      ctx.session.user ? buyCard() : accountChooser(() => show(), t("opage.account_intro"), { offerCode: code }),
+    );
   }
   show();
 

@@ -13,6 +13,7 @@ import {
   h,
   nextId,
   pager,
+  shortId,
   table,
 } from "../dom.js";
 import { onLive, throttled } from "../live.js";
@@ -268,15 +269,50 @@ export default async function offers(ctx) {
               type: "button",
               class: "secondary",
               "aria-expanded": "false",
-              onclick: (e) => {
+              onclick: async (e) => {
                 const b = e.currentTarget;
                 const open = b.getAttribute("aria-expanded") !== "true";
                 b.setAttribute("aria-expanded", String(open));
+                if (!open) return clear(details);
+                const full = await get(`/api/partner/offers/${offer.offer_id}`);
+                const bought = full.redemptions_list || [];
                 clear(
                   details,
-                  open
-                    ? sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`)
-                    : null,
+                  sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`),
+                  h("h3", {}, t("offers.funnel")),
+                  h(
+                    "dl",
+                    { class: "funnel", "data-testid": "funnel" },
+                    [
+                      [t("inv.funnel_opens"), full.funnel.opens, "opens"],
+                      [t("inv.funnel_sign_ups"), full.funnel.sign_ups, "sign-ups"],
+                      [t("offers.funnel_purchases"), full.funnel.purchases, "funnel-purchases"],
+                    ].flatMap(([label, value, id]) => [
+                      h("dt", {}, String(label)),
+                      h("dd", { "data-testid": String(id) }, fmtNumber(Number(value))),
+                    ]),
+                  ),
+                  h("p", { class: "muted" }, t("inv.funnel_note")),
+                  h("h3", {}, t("offers.purchases")),
+                  bought.length
+                    ? h(
+                        "ul",
+                        {},
+                        bought.map((r) =>
+                          h(
+                            "li",
+                            {},
+                            t("offers.bought_on", { when: fmtDate(r.redeemed_at, true) }),
+                            " ",
+                            h(
+                              "a",
+                              { href: `/partner/customers/${r.customer_id}` },
+                              r.customer_name || shortId(r.customer_id),
+                            ),
+                          ),
+                        ),
+                      )
+                    : h("p", { class: "muted" }, t("offers.no_purchases")),
                 );
               },
             },
