@@ -3,8 +3,9 @@ database, is SIGKILLed while it delivers SendLinkByEmail load to the chaos sink,
 and chaos's own accounting finds every delivery arrived, none twice beyond the documented
 at-least-once window (counted apart as ``email_redelivered_same_id``).
 
-Starts its own notifications process (not the suite's ``stack``, whose copy would share the
-consumer group and the deliveries), so run it on its own or before the stack starts."""
+Starts its own notifications process pointed at the chaos sink. The suite's ``stack`` has a
+copy that would share its consumer group and deliveries (and send to the suite's SMTP server):
+that copy is stopped for the test and started again after it."""
 
 from __future__ import annotations
 
@@ -20,8 +21,18 @@ REQUESTS = 30
 
 
 async def test_a_killed_sender_loses_no_mail_and_doubles_none(
-    database: str, topics: list[str]
+    database: str, topics: list[str], stack: dict[str, ServiceProcess]
 ) -> None:
+    shared = stack["notifications"]
+    shared.stop()
+    try:
+        await _killed_sender(database)
+    finally:
+        shared.start()
+        await asyncio.to_thread(shared.wait_ready, 120.0)
+
+
+async def _killed_sender(database: str) -> None:
     sink = mail.Sink(free_port(), delay=0.02)
     sink.start()
     env = {
