@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from pydantic import Field
 
 from services.notifications.domain.model import RetryPolicy
+from services.notifications.domain.webhooks import DisablePolicy, WebhookRetryPolicy
 from shared.settings import ServiceSettings
 
 
@@ -24,10 +27,39 @@ class Settings(ServiceSettings):
         default=0.5, gt=0, description="How often the sender looks for due deliveries"
     )
     mail_batch: int = Field(default=20, ge=1, description="Deliveries claimed per round")
+    webhook_retry_base_seconds: float = Field(
+        default=30.0, gt=0, description="Webhooks: wait after the first failed attempt; doubles"
+    )
+    webhook_retry_cap_seconds: float = Field(default=3 * 3600.0, gt=0)
+    webhook_give_up_after_seconds: float = Field(
+        default=26 * 3600.0, gt=0, description="Webhooks: a delivery is retried this long"
+    )
+    webhook_disable_after_failures: int = Field(
+        default=20, ge=1, description="Failed attempts in a row that disable an endpoint"
+    )
+    webhook_disable_after_seconds: float = Field(
+        default=24 * 3600.0, ge=0, description="... while it has been failing this long"
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="Per POST")
+    webhook_poll_seconds: float = Field(default=0.5, gt=0)
+    webhook_batch: int = Field(default=20, ge=1)
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(
             base=self.mail_retry_base_seconds,
             cap=self.mail_retry_cap_seconds,
             max_attempts=self.mail_max_attempts,
+        )
+
+    def webhook_retry_policy(self) -> WebhookRetryPolicy:
+        return WebhookRetryPolicy(
+            base=self.webhook_retry_base_seconds,
+            cap=self.webhook_retry_cap_seconds,
+            give_up_after=timedelta(seconds=self.webhook_give_up_after_seconds),
+        )
+
+    def webhook_disable_policy(self) -> DisablePolicy:
+        return DisablePolicy(
+            consecutive_failures=self.webhook_disable_after_failures,
+            failing_for=timedelta(seconds=self.webhook_disable_after_seconds),
         )

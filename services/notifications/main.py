@@ -9,8 +9,9 @@ from fastapi import FastAPI
 
 from services.notifications.adapters.smtp import SmtpTransport
 from services.notifications.config import Settings
-from services.notifications.entrypoints import http, kafka
+from services.notifications.entrypoints import http, kafka, webhook_events
 from services.notifications.entrypoints.sender import Sender
+from services.notifications.entrypoints.webhook_sender import HttpTransport, WebhookSender
 from shared.contracts import notifications
 from shared.contracts.topics import NOTIFICATIONS_COMMANDS, NOTIFICATIONS_EVENTS
 from shared.runtime import Periodic, ServiceSpec, Subscription, create_service_app
@@ -37,7 +38,21 @@ def sender(settings: Settings) -> Sender:
     )
 
 
-def spec(settings: Settings, mail: Sender) -> ServiceSpec:
+def webhook_sender(settings: Settings) -> WebhookSender:
+    return WebhookSender(
+        transport=HttpTransport(
+            production=settings.environment == "production",
+            timeout=settings.webhook_timeout_seconds,
+        ),
+        policy=settings.webhook_retry_policy(),
+        disable=settings.webhook_disable_policy(),
+        lease=timedelta(seconds=4 * settings.webhook_timeout_seconds),
+        batch=settings.webhook_batch,
+    )
+
+
+def spec(settings: Settings, mail: Sender, hooks: WebhookSender | None = None) -> ServiceSpec:
+    hooks = hooks or webhook_sender(settings)
     return ServiceSpec(
         name=NAME,
         description="E-mail to people: one message per recipient, retried, each recorded.",
@@ -50,6 +65,12 @@ def spec(settings: Settings, mail: Sender) -> ServiceSpec:
                 kafka.command_routes(),
                 "Commands to the notifications service.",
             ),
+            Subscription(
+                "webhook-events",
+                webhook_events.TOPICS,
+                webhook_events.event_routes(),
+                "Events a partner may receive by webhook: each becomes its deliveries.",
+            ),
         ],
         emits=[
             notifications.LinkEmailQueued,
@@ -57,7 +78,10 @@ def spec(settings: Settings, mail: Sender) -> ServiceSpec:
             notifications.EmailDeliveryFailed,
         ],
         http=http.router,
-        periodic=[Periodic("mail-sender", settings.mail_poll_seconds, mail.send_due)],
+        periodic=[
+            Periodic("mail-sender", settings.mail_poll_seconds, mail.send_due),
+            Periodic("webhook-sender", settings.webhook_poll_seconds, hooks.send_due),
+        ],
     )
 
 
