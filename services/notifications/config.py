@@ -27,6 +27,9 @@ class Settings(ServiceSettings):
         default=0.5, gt=0, description="How often the sender looks for due deliveries"
     )
     mail_batch: int = Field(default=20, ge=1, description="Deliveries claimed per round")
+    trial_sweep_seconds: float = Field(
+        default=60.0, gt=0, description="How often trials ending within 7 days are looked for"
+    )
     webhook_retry_base_seconds: float = Field(
         default=30.0, gt=0, description="Webhooks: wait after the first failed attempt; doubles"
     )

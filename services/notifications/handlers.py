@@ -7,7 +7,7 @@ from datetime import datetime
 
 from services.notifications.adapters.repository import Repository
 from services.notifications.domain import commands
-from services.notifications.domain.message import link_message
+from services.notifications.domain.message import LINK_KINDS, link_message
 from services.notifications.domain.model import (
     Outgoing,
     Refusal,
@@ -77,6 +77,10 @@ async def record_attempt(
     if not await repo.record(
         delivery_id=delivery.delivery_id, attempts=delivery.attempts, outcome=outcome, now=now
     ):
+        return None
+    if delivery.subject_kind not in LINK_KINDS:
+        # A lifecycle e-mail: its status is recorded; the outcome events' contract names
+        # link subjects only (a later version may carry these too).
         return None
     fields = {
         "delivery_id": delivery.delivery_id,

@@ -9,11 +9,16 @@ from fastapi import FastAPI
 
 from services.notifications.adapters.smtp import SmtpTransport
 from services.notifications.config import Settings
-from services.notifications.entrypoints import http, kafka, webhook_events
+from services.notifications.entrypoints import http, kafka, lifecycle, webhook_events
 from services.notifications.entrypoints.sender import Sender
 from services.notifications.entrypoints.webhook_sender import HttpTransport, WebhookSender
 from shared.contracts import notifications
-from shared.contracts.topics import NOTIFICATIONS_COMMANDS, NOTIFICATIONS_EVENTS
+from shared.contracts.topics import (
+    DELEGATION_EVENTS,
+    DIRECTORY_EVENTS,
+    NOTIFICATIONS_COMMANDS,
+    NOTIFICATIONS_EVENTS,
+)
 from shared.runtime import Periodic, ServiceSpec, Subscription, create_service_app
 
 NAME = "notifications"
@@ -71,6 +76,12 @@ def spec(settings: Settings, mail: Sender, hooks: WebhookSender | None = None) -
                 webhook_events.event_routes(),
                 "Events a partner may receive by webhook: each becomes its deliveries.",
             ),
+            Subscription(
+                "lifecycle-mail",
+                [DIRECTORY_EVENTS, DELEGATION_EVENTS],
+                lifecycle.event_routes(base_url=settings.public_base_url),
+                "Who is who (the directory), and the lifecycle events that become e-mails.",
+            ),
         ],
         emits=[
             notifications.LinkEmailQueued,
@@ -81,6 +92,11 @@ def spec(settings: Settings, mail: Sender, hooks: WebhookSender | None = None) -
         periodic=[
             Periodic("mail-sender", settings.mail_poll_seconds, mail.send_due),
             Periodic("webhook-sender", settings.webhook_poll_seconds, hooks.send_due),
+            Periodic(
+                "trial-sweep",
+                settings.trial_sweep_seconds,
+                lifecycle.TrialSweep(base_url=settings.public_base_url).sweep_once,
+            ),
         ],
     )
 
