@@ -1,8 +1,8 @@
 // Sharing a link: copy it, or send it by e-mail to a list of addresses.
 import { get, post } from "./api.js";
-import { announce, field, fmtDate, form, h, urlBox } from "./dom.js";
+import { announce, field, fmtDate, form, h, shortId, urlBox } from "./dom.js";
 import { onLive, throttled } from "./live.js";
-import { language, LANGUAGES, t, tn } from "./i18n.js";
+import { fmtNumber, language, LANGUAGES, t, tn } from "./i18n.js";
 
 /** @typedef {Extract<import("./api.js").UrlOf<"post">, `${string}/send`>} SendPath */
 
@@ -135,4 +135,44 @@ function deliveryList(items) {
 
 export function linkFor(kind, code) {
   return `${location.origin}/${kind}/${code}`;
+}
+
+/**
+ * What became of a shared link: its funnel's counts (label, value, test id), then the
+ * customers who took it up, each by name (its short id when the name is not known yet).
+ * @param {{
+ *   title: string,
+ *   counts: Array<[string, number, string]>,
+ *   listTitle: string,
+ *   taken: Array<{customer_id: string, customer_name?: string | null, redeemed_at: string}>,
+ *   when: (at: string) => string,
+ *   none: string,
+ * }} funnel
+ */
+export function funnelPanel({ title, counts, listTitle, taken, when, none }) {
+  return [
+    h("h3", {}, title),
+    h(
+      "dl",
+      { class: "funnel", "data-testid": "funnel" },
+      counts.flatMap(([label, value, id]) => [h("dt", {}, label), h("dd", { "data-testid": id }, fmtNumber(value))]),
+    ),
+    h("p", { class: "muted" }, t("inv.funnel_note")),
+    h("h3", {}, listTitle),
+    taken.length
+      ? h(
+          "ul",
+          {},
+          taken.map((r) =>
+            h(
+              "li",
+              {},
+              when(fmtDate(r.redeemed_at, true)),
+              " ",
+              h("a", { href: `/partner/customers/${r.customer_id}` }, r.customer_name || shortId(r.customer_id)),
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, none),
+  ];
 }

@@ -1,22 +1,9 @@
 // Trial invitations: create (one service + seats, optional delegation), list with redemptions,
 // copy the URL, send it by e-mail, revoke.
 import { get, post, services, serviceName } from "../api.js";
-import {
-  announce,
-  badge,
-  clear,
-  confirmedButton,
-  empty,
-  field,
-  fmtDate,
-  form,
-  h,
-  pager,
-  shortId,
-  table,
-} from "../dom.js";
+import { announce, badge, clear, confirmedButton, empty, field, fmtDate, form, h, pager, table } from "../dom.js";
 import { onLive, throttled } from "../live.js";
-import { linkFor, sharePanel } from "../share.js";
+import { funnelPanel, linkFor, sharePanel } from "../share.js";
 import { fmtNumber, t, tn } from "../i18n.js";
 
 /** A delegation role's name ("full", "limited"); `long` adds what it allows. */
@@ -159,40 +146,18 @@ export default async function invitations(ctx) {
             clear(
               details,
               sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
-              h("h3", {}, t("inv.funnel")),
-              h(
-                "dl",
-                { class: "funnel", "data-testid": "funnel" },
-                [
+              ...funnelPanel({
+                title: t("inv.funnel"),
+                counts: [
                   [t("inv.funnel_opens"), full.funnel.opens, "opens"],
                   [t("inv.funnel_sign_ups"), full.funnel.sign_ups, "sign-ups"],
                   [t("inv.funnel_redemptions"), full.funnel.redemptions, "funnel-redemptions"],
-                ].flatMap(([label, value, id]) => [
-                  h("dt", {}, String(label)),
-                  h("dd", { "data-testid": String(id) }, fmtNumber(Number(value))),
-                ]),
-              ),
-              h("p", { class: "muted" }, t("inv.funnel_note")),
-              h("h3", {}, t("inv.redemptions")),
-              list.length
-                ? h(
-                    "ul",
-                    {},
-                    list.map((r) =>
-                      h(
-                        "li",
-                        {},
-                        t("inv.redeemed_by", { when: fmtDate(r.redeemed_at, true) }),
-                        " ",
-                        h(
-                          "a",
-                          { href: `/partner/customers/${r.customer_id}` },
-                          r.customer_name || shortId(r.customer_id),
-                        ),
-                      ),
-                    ),
-                  )
-                : h("p", { class: "muted" }, t("inv.no_redemptions")),
+                ],
+                listTitle: t("inv.redemptions"),
+                taken: list,
+                when: (at) => t("inv.redeemed_by", { when: at }),
+                none: t("inv.no_redemptions"),
+              }),
             );
           },
         },

@@ -13,11 +13,10 @@ import {
   h,
   nextId,
   pager,
-  shortId,
   table,
 } from "../dom.js";
 import { onLive, throttled } from "../live.js";
-import { linkFor, sharePanel } from "../share.js";
+import { funnelPanel, linkFor, sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
 import { fmtNumber, t } from "../i18n.js";
 
@@ -279,40 +278,18 @@ export default async function offers(ctx) {
                 clear(
                   details,
                   sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`),
-                  h("h3", {}, t("offers.funnel")),
-                  h(
-                    "dl",
-                    { class: "funnel", "data-testid": "funnel" },
-                    [
+                  ...funnelPanel({
+                    title: t("offers.funnel"),
+                    counts: [
                       [t("inv.funnel_opens"), full.funnel.opens, "opens"],
                       [t("inv.funnel_sign_ups"), full.funnel.sign_ups, "sign-ups"],
                       [t("offers.funnel_purchases"), full.funnel.purchases, "funnel-purchases"],
-                    ].flatMap(([label, value, id]) => [
-                      h("dt", {}, String(label)),
-                      h("dd", { "data-testid": String(id) }, fmtNumber(Number(value))),
-                    ]),
-                  ),
-                  h("p", { class: "muted" }, t("inv.funnel_note")),
-                  h("h3", {}, t("offers.purchases")),
-                  bought.length
-                    ? h(
-                        "ul",
-                        {},
-                        bought.map((r) =>
-                          h(
-                            "li",
-                            {},
-                            t("offers.bought_on", { when: fmtDate(r.redeemed_at, true) }),
-                            " ",
-                            h(
-                              "a",
-                              { href: `/partner/customers/${r.customer_id}` },
-                              r.customer_name || shortId(r.customer_id),
-                            ),
-                          ),
-                        ),
-                      )
-                    : h("p", { class: "muted" }, t("offers.no_purchases")),
+                    ],
+                    listTitle: t("offers.purchases"),
+                    taken: bought,
+                    when: (at) => t("offers.bought_on", { when: at }),
+                    none: t("offers.no_purchases"),
+                  }),
                 );
               },
             },
