@@ -21,6 +21,7 @@ from shared.contracts.topics import (
     DIRECTORY_COMMANDS,
     DIRECTORY_EVENTS,
     INVITATIONS_EVENTS,
+    OFFERS_EVENTS,
 )
 from shared.runtime import ServiceSpec, Subscription, create_service_app
 
@@ -46,13 +47,14 @@ def spec(settings: Settings) -> ServiceSpec:
                 acting.add_commands(subscriptions.add_commands(kafka.command_routes())),
                 "Commands to the directory service.",
             ),
+            # One group for both redemption events: one writer of the Subscription aggregate.
             Subscription(
                 "events",
-                [INVITATIONS_EVENTS, DELEGATION_EVENTS],
-                kafka.event_routes(),
-                "Redemptions that create subscriptions; delegations, kept as a local view.",
+                [INVITATIONS_EVENTS, OFFERS_EVENTS, DELEGATION_EVENTS],
+                kafka.add_delegation_events(subscriptions.redemption_routes()),
+                "Redemptions (trial invitations, offers) that start or convert subscriptions; "
+                "delegations, kept as a local view.",
             ),
-            subscriptions.offer_events(),
         ],
         emits=[
             directory.PartnerRegistered,

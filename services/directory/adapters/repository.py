@@ -1,4 +1,5 @@
-"""Persistence of companies, users and subscriptions (asyncpg, in the directory schema)."""
+"""Persistence of companies, users and service requests (asyncpg, in the directory schema;
+subscriptions: ``subscriptions.py``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from services.directory.domain.model import (
     Customer,
     Partner,
     Profile,
-    Subscription,
     UnknownAddress,
     User,
 )
@@ -80,10 +80,6 @@ class Repository(Protocol):
         added_at: datetime,
     ) -> bool:
         """False when a note with this id exists already."""
-        ...
-
-    async def add_subscription(self, *, subscription: Subscription) -> bool:
-        """False (and nothing written) when the source already created a subscription."""
         ...
 
 
@@ -340,34 +336,6 @@ class PgRepository:
             body,
             added_at,
         )
-        return bool(inserted)
-
-    async def add_subscription(self, *, subscription: Subscription) -> bool:
-        s = subscription
-        inserted = await self.conn.fetchval(
-            "INSERT INTO subscriptions (subscription_id, customer_id, service_id, seats, state, "
-            "partner_of_record, trial_ends_at, source_kind, source_id, created_at) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) "
-            "ON CONFLICT (source_kind, source_id, service_id) DO NOTHING RETURNING true",
-            s.subscription_id,
-            s.customer_id,
-            s.service_id,
-            s.seats,
-            s.state,
-            s.partner_of_record,
-            s.trial_ends_at,
-            s.source_kind,
-            s.source_id,
-            s.created_at,
-        )
-        if inserted:
-            await self.conn.execute(
-                "INSERT INTO partner_customers (partner_id, customer_id, partner_of_record) "
-                "VALUES ($1, $2, true) ON CONFLICT (partner_id, customer_id) "
-                "DO UPDATE SET partner_of_record = true",
-                s.partner_of_record,
-                s.customer_id,
-            )
         return bool(inserted)
 
 

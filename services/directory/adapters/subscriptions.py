@@ -1,6 +1,7 @@
-"""Persistence of the subscription lifecycle and licence assignments (asyncpg, directory
-schema). Every change to a subscription's quantity or assignments happens under a row lock
-on the subscription (``get(lock=True)``), so concurrent commands cannot over-assign."""
+"""Persistence of the Subscription aggregate (trial and paid) and licence assignments
+(asyncpg, directory schema). Every change to a subscription's quantity or assignments happens
+under a row lock on the subscription (``get(lock=True)``), so concurrent commands cannot
+over-assign."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import asyncpg
 
 from services.directory.adapters.repository import USER_COLUMNS, delegation_role, user_from_row
 from services.directory.domain.model import User
-from services.directory.domain.subscriptions import ManagedSubscription
+from services.directory.domain.subscriptions import Subscription
 from shared.db import Connection
 
 COLUMNS = (
@@ -35,21 +36,21 @@ class SubscriptionRepository(Protocol):
         """The partner's active delegation with the customer (see ``Repository``)."""
         ...
 
-    async def get(
-        self, *, subscription_id: UUID, lock: bool = False
-    ) -> ManagedSubscription | None: ...
+    async def get(self, *, subscription_id: UUID, lock: bool = False) -> Subscription | None: ...
     async def line_applied(self, *, redemption_id: UUID, service_id: str) -> bool: ...
-    async def convertible(
-        self, *, customer_id: UUID, service_id: str
-    ) -> ManagedSubscription | None:
+    async def convertible(self, *, customer_id: UUID, service_id: str) -> Subscription | None:
         """The customer's newest trial (or expired trial) of the service, locked."""
         ...
 
-    async def add(self, *, subscription: ManagedSubscription) -> bool:
+    async def add(self, *, subscription: Subscription) -> bool:
         """False (nothing written) when its source or paid source already exists."""
         ...
 
-    async def save(self, *, subscription: ManagedSubscription) -> None: ...
+    async def add_partner_of_record(self, *, partner_id: UUID, customer_id: UUID) -> None:
+        """The partner of record reaches the customer (finds and supports it)."""
+        ...
+
+    async def save(self, *, subscription: Subscription) -> None: ...
     async def is_assigned(self, *, subscription_id: UUID, user_id: UUID) -> bool: ...
     async def assign(
         self, *, subscription_id: UUID, user_id: UUID, by: UUID, now: datetime
@@ -57,13 +58,13 @@ class SubscriptionRepository(Protocol):
     async def unassign(self, *, subscription_id: UUID, user_id: UUID) -> bool: ...
     async def release_newest(self, *, subscription_id: UUID, count: int) -> list[UUID]: ...
     async def release_all(self, *, subscription_id: UUID) -> list[UUID]: ...
-    async def expire_trials(self, *, now: datetime, limit: int) -> list[ManagedSubscription]:
+    async def expire_trials(self, *, now: datetime, limit: int) -> list[Subscription]:
         """Trials whose end passed become expired (at most ``limit``); returns them."""
         ...
 
 
-def from_row(row: Any) -> ManagedSubscription:
-    return ManagedSubscription(**dict(row))
+def from_row(row: Any) -> Subscription:
+    return Subscription(**dict(row))
 
 
 class PgSubscriptionRepository:
@@ -89,7 +90,7 @@ class PgSubscriptionRepository:
             self.conn, partner_id=partner_id, customer_id=customer_id, lock=lock
         )
 
-    async def get(self, *, subscription_id: UUID, lock: bool = False) -> ManagedSubscription | None:
+    async def get(self, *, subscription_id: UUID, lock: bool = False) -> Subscription | None:
         # Lock first, count after: the count is then stable until the transaction ends.
         if lock:
             await self.conn.execute(
@@ -110,9 +111,7 @@ class PgSubscriptionRepository:
         )
         return bool(found)
 
-    async def convertible(
-        self, *, customer_id: UUID, service_id: str
-    ) -> ManagedSubscription | None:
+    async def convertible(self, *, customer_id: UUID, service_id: str) -> Subscription | None:
         found = await self.conn.fetchval(
             "SELECT subscription_id FROM subscriptions WHERE customer_id = $1 "
             "AND service_id = $2 AND state IN ('trial', 'expired') "
@@ -126,7 +125,7 @@ class PgSubscriptionRepository:
         # Another transaction may have converted it between the lock wait and now.
         return subscription if subscription and subscription.state in ("trial", "expired") else None
 
-    async def add(self, *, subscription: ManagedSubscription) -> bool:
+    async def add(self, *, subscription: Subscription) -> bool:
         s = subscription
         inserted = await self.conn.fetchval(
             f"INSERT INTO subscriptions ({COLUMNS}) "
@@ -136,7 +135,16 @@ class PgSubscriptionRepository:
         )
         return bool(inserted)
 
-    async def save(self, *, subscription: ManagedSubscription) -> None:
+    async def add_partner_of_record(self, *, partner_id: UUID, customer_id: UUID) -> None:
+        await self.conn.execute(
+            "INSERT INTO partner_customers (partner_id, customer_id, partner_of_record) "
+            "VALUES ($1, $2, true) ON CONFLICT (partner_id, customer_id) "
+            "DO UPDATE SET partner_of_record = true WHERE NOT partner_customers.partner_of_record",
+            partner_id,
+            customer_id,
+        )
+
+    async def save(self, *, subscription: Subscription) -> None:
         s = subscription
         await self.conn.execute(
             "UPDATE subscriptions SET seats = $2, state = $3, partner_of_record = $4, "
@@ -197,7 +205,7 @@ class PgSubscriptionRepository:
         )
         return sorted(r["user_id"] for r in rows)
 
-    async def expire_trials(self, *, now: datetime, limit: int) -> list[ManagedSubscription]:
+    async def expire_trials(self, *, now: datetime, limit: int) -> list[Subscription]:
         # SKIP LOCKED: a second copy of the service sweeping at the same moment takes other
         # rows (or none); the state condition is re-checked by the UPDATE itself.
         rows = await self.conn.fetch(
@@ -213,7 +221,7 @@ class PgSubscriptionRepository:
         return [from_row(r) for r in rows]
 
 
-def _values(s: ManagedSubscription) -> tuple[Any, ...]:
+def _values(s: Subscription) -> tuple[Any, ...]:
     return (
         s.subscription_id,
         s.customer_id,

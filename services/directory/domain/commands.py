@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
 from services.directory.domain.model import Profile
@@ -32,17 +31,6 @@ class RegisterCustomer:
     domain: str
     contact_email: str
     admin: NewAdmin
-
-
-@dataclass(frozen=True)
-class CreateTrialSubscription:
-    redemption_id: UUID
-    partner_id: UUID
-    customer_id: UUID
-    service_id: str
-    seats: int
-    trial_days: int
-    redeemed_at: datetime
 
 
 @dataclass(frozen=True)

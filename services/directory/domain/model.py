@@ -1,4 +1,4 @@
-"""Companies, users and subscriptions, and the rules that guard them."""
+"""Companies and users, and the rules that guard them (subscriptions: ``subscriptions.py``)."""
 
 from __future__ import annotations
 
@@ -186,17 +186,3 @@ class SignInPolicy:
         if failures >= self.slow_after:
             return now + timedelta(seconds=2 ** (failures - self.slow_after))
         return None
-
-
-@dataclass(frozen=True)
-class Subscription:
-    subscription_id: UUID
-    customer_id: UUID
-    service_id: str
-    seats: int
-    state: Literal["trial", "active"]
-    partner_of_record: UUID
-    trial_ends_at: datetime | None
-    source_kind: Literal["trial_invitation", "offer"]
-    source_id: UUID
-    created_at: datetime

@@ -7,14 +7,16 @@ change them: the permission table in ``domain/acting.py``).
       ▼                                               ▲
     expired ──(offer bought)──► active      trial ────┘ (cancel)
 
-A trial (or an expired trial) of the service an offer sells is converted in place: same
-subscription id, new state, quantity and partner of record.
+One aggregate for trial and paid: an invitation redeemed starts a trial, an offer bought
+starts a paid subscription, or converts the customer's trial (or expired trial) of that
+service in place: same subscription id (one row, one history), new state, quantity and
+partner of record.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
@@ -25,9 +27,12 @@ CONVERTIBLE: frozenset[str] = frozenset({"trial", "expired"})
 ENDED: frozenset[str] = frozenset({"cancelled", "expired"})
 
 
+SourceKind = Literal["trial_invitation", "offer"]
+
+
 @dataclass
-class ManagedSubscription:
-    """A subscription as its lifecycle sees it; ``assigned`` = licences given to users."""
+class Subscription:
+    """A subscription, trial or paid; ``assigned`` = licences given to users."""
 
     subscription_id: UUID
     customer_id: UUID
@@ -36,12 +41,34 @@ class ManagedSubscription:
     state: State
     partner_of_record: UUID
     trial_ends_at: datetime | None
-    source_kind: Literal["trial_invitation", "offer"]
+    source_kind: SourceKind
     source_id: UUID
     paid_source_id: UUID | None
     created_at: datetime
     updated_at: datetime
     assigned: int = 0
+
+    @classmethod
+    def start(
+        cls, cmd: ApplyRedemption, line: Line, *, subscription_id: UUID, now: datetime
+    ) -> Subscription:
+        """The subscription a redemption's line starts: a trial ending ``trial_days`` after
+        the redemption, or a paid one (its redemption is also its paid source)."""
+        trial = cmd.source_kind == "trial_invitation"
+        return cls(
+            subscription_id=subscription_id,
+            customer_id=cmd.customer_id,
+            service_id=line.service_id,
+            seats=line.quantity,
+            state="trial" if trial else "active",
+            partner_of_record=cmd.partner_id,
+            trial_ends_at=cmd.redeemed_at + timedelta(days=cmd.trial_days) if trial else None,
+            source_kind=cmd.source_kind,
+            source_id=cmd.redemption_id,
+            paid_source_id=None if trial else cmd.redemption_id,
+            created_at=now,
+            updated_at=now,
+        )
 
     def _ensure_not_ended(self) -> None:
         if self.state in ENDED:
@@ -136,19 +163,23 @@ class ManagedSubscription:
 
 
 @dataclass(frozen=True)
-class PaidLine:
+class Line:
     service_id: str
     quantity: int
 
 
 @dataclass(frozen=True)
-class ApplyOfferRedemption:
+class ApplyRedemption:
+    """A redemption that starts subscriptions: a trial invitation redeemed (one line,
+    ``trial_days`` long) or an offer bought (one paid line per service)."""
+
+    source_kind: SourceKind
     redemption_id: UUID
-    offer_id: UUID
     partner_id: UUID
     customer_id: UUID
-    lines: tuple[PaidLine, ...]
+    lines: tuple[Line, ...]
     redeemed_at: datetime
+    trial_days: int = 0
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from services.directory.adapters.repository import DelegationView, PgRepository
 from services.directory.domain import commands
 from services.directory.domain.model import Profile
 from services.directory.domain.roles import CompanyRole, SupportedAccess
-from shared.contracts import delegation, directory, invitations
+from shared.contracts import delegation, directory
 from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.messaging.consumer import MessageContext, Routes
 
@@ -136,24 +136,8 @@ def command_routes() -> Routes:
     return routes
 
 
-def event_routes() -> Routes:
-    """What the directory does when other services' events arrive."""
-    routes = Routes(strict=False)
-
-    @routes.on(invitations.TrialInvitationRedeemed)
-    async def trial_redeemed(ctx: MessageContext, msg: invitations.TrialInvitationRedeemed) -> None:
-        cmd = commands.CreateTrialSubscription(
-            redemption_id=msg.redemption_id,
-            partner_id=msg.partner_id,
-            customer_id=msg.customer_id,
-            service_id=msg.service_id,
-            seats=msg.seats,
-            trial_days=msg.trial_days,
-            redeemed_at=msg.redeemed_at,
-        )
-        event = await handlers.create_trial_subscription(PgRepository(ctx.conn), cmd, now=_now())
-        if event is not None:
-            ctx.emit(event, topic=DIRECTORY_EVENTS)
+def add_delegation_events(routes: Routes) -> Routes:
+    """The delegation service's events, kept as the directory's view of who may act."""
 
     @routes.on(delegation.DelegationApproved)
     async def delegation_approved(ctx: MessageContext, msg: delegation.DelegationApproved) -> None:

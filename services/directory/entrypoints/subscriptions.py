@@ -1,4 +1,4 @@
-"""Thin entrypoints of the subscription lifecycle: Kafka commands and offer redemptions in,
+"""Thin entrypoints of the subscription lifecycle: Kafka commands and redemptions in,
 internal read endpoints out. Each turns a contract into an internal command and calls one
 handler inside the consumer's transaction."""
 
@@ -21,11 +21,10 @@ from services.directory.domain.acting import CustomerAction
 from services.directory.entrypoints.audited import audited, reply
 from services.directory.handlers import subscriptions as handlers
 from services.directory.handlers.subscriptions import STATE_ACTIONS as _STATE_ACTIONS
-from shared.contracts import directory, offers
+from shared.contracts import directory, invitations, offers
 from shared.contracts.base import Event
-from shared.contracts.topics import DIRECTORY_EVENTS, OFFERS_EVENTS
+from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.messaging.consumer import MessageContext, Routes
-from shared.runtime import Subscription
 from shared.views import directory as views
 
 
@@ -124,25 +123,45 @@ def add_commands(routes: Routes) -> Routes:
     return routes
 
 
-def offer_event_routes() -> Routes:
-    """The offers service's events: a purchase makes paid subscriptions."""
+def redemption_routes() -> Routes:
+    """Both redemption events reach the one Subscription aggregate through one handler: an
+    invitation redeemed starts a trial, an offer bought starts or converts paid ones."""
     routes = Routes(strict=False)
+
+    async def apply(ctx: MessageContext, cmd: model.ApplyRedemption) -> None:
+        repo = PgSubscriptionRepository(ctx.conn)
+        for event in await handlers.apply_redemption(repo, cmd, now=_now()):
+            ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    @routes.on(invitations.TrialInvitationRedeemed)
+    async def trial_redeemed(ctx: MessageContext, msg: invitations.TrialInvitationRedeemed) -> None:
+        line = model.Line(msg.service_id, msg.seats)
+        await apply(ctx, _redemption(msg, "trial_invitation", (line,), trial_days=msg.trial_days))
 
     @routes.on(offers.OfferRedeemed)
     async def offer_redeemed(ctx: MessageContext, msg: offers.OfferRedeemed) -> None:
-        cmd = model.ApplyOfferRedemption(
-            redemption_id=msg.redemption_id,
-            offer_id=msg.offer_id,
-            partner_id=msg.partner_id,
-            customer_id=msg.customer_id,
-            lines=tuple(model.PaidLine(line.service_id, line.quantity) for line in msg.lines),
-            redeemed_at=msg.redeemed_at,
-        )
-        repo = PgSubscriptionRepository(ctx.conn)
-        for event in await handlers.apply_offer_redemption(repo, cmd, now=_now()):
-            ctx.emit(event, topic=DIRECTORY_EVENTS)
+        lines = tuple(model.Line(line.service_id, line.quantity) for line in msg.lines)
+        await apply(ctx, _redemption(msg, "offer", lines))
 
     return routes
+
+
+def _redemption(
+    msg: invitations.TrialInvitationRedeemed | offers.OfferRedeemed,
+    kind: model.SourceKind,
+    lines: tuple[model.Line, ...],
+    *,
+    trial_days: int = 0,
+) -> model.ApplyRedemption:
+    return model.ApplyRedemption(
+        source_kind=kind,
+        redemption_id=msg.redemption_id,
+        partner_id=msg.partner_id,
+        customer_id=msg.customer_id,
+        lines=lines,
+        redeemed_at=msg.redeemed_at,
+        trial_days=trial_days,
+    )
 
 
 def _pool(request: Request) -> asyncpg.Pool:
@@ -195,17 +214,6 @@ EMITS = (
     directory.SubscriptionCancelled,
     directory.SubscriptionExpired,
 )
-
-
-def offer_events() -> Subscription:
-    """Its own consumer group: offer redemptions keep their order per customer within the
-    offers topic; nothing orders them against invitation events anyway."""
-    return Subscription(
-        "offer-events",
-        [OFFERS_EVENTS],
-        offer_event_routes(),
-        "Offer redemptions that create paid subscriptions or convert trials.",
-    )
 
 
 def with_router(base: APIRouter) -> APIRouter:

@@ -9,7 +9,6 @@ from services.directory.handlers.partner_users import (
     update_partner_user,
 )
 from services.directory.handlers.registration import (
-    create_trial_subscription,
     register_customer,
     register_partner,
 )
@@ -35,7 +34,6 @@ __all__ = [
     "change_service_request_state",
     "create_partner_user",
     "create_service_request",
-    "create_trial_subscription",
     "disable_partner_user",
     "enable_partner_user",
     "register_customer",

@@ -1,13 +1,13 @@
-"""Registering partners and customers; trial subscriptions from redemptions."""
+"""Registering partners and customers."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from services.directory.adapters.repository import Repository
 from services.directory.domain import commands, errors
-from services.directory.domain.model import Customer, Partner, Subscription, User
+from services.directory.domain.model import Customer, Partner, User
 from services.directory.domain.roles import CompanyRole, SupportedAccess
 from shared.contracts import directory as contracts
 
@@ -102,40 +102,4 @@ async def register_customer(
         admin_user_id=admin.user_id,
         admin_email=admin.email,
         registered_at=now,
-    )
-
-
-async def create_trial_subscription(
-    repo: Repository, cmd: commands.CreateTrialSubscription, *, now: datetime
-) -> contracts.SubscriptionCreated | None:
-    """None when this redemption already created its subscription (a redelivery under a new
-    message id): the unique source makes the effect happen once."""
-    if await repo.get_customer(customer_id=cmd.customer_id) is None:
-        raise errors.CustomerNotFound(
-            "The redeeming customer is not known.", customer_id=str(cmd.customer_id)
-        )
-    subscription = Subscription(
-        subscription_id=uuid.uuid4(),
-        customer_id=cmd.customer_id,
-        service_id=cmd.service_id,
-        seats=cmd.seats,
-        state="trial",
-        partner_of_record=cmd.partner_id,
-        trial_ends_at=cmd.redeemed_at + timedelta(days=cmd.trial_days),
-        source_kind="trial_invitation",
-        source_id=cmd.redemption_id,
-        created_at=now,
-    )
-    if not await repo.add_subscription(subscription=subscription):
-        return None
-    return contracts.SubscriptionCreated(
-        subscription_id=subscription.subscription_id,
-        customer_id=subscription.customer_id,
-        service_id=subscription.service_id,
-        seats=subscription.seats,
-        state=subscription.state,
-        partner_of_record=subscription.partner_of_record,
-        trial_ends_at=subscription.trial_ends_at,
-        source=contracts.SubscriptionSource(kind="trial_invitation", id=cmd.redemption_id),
-        created_at=now,
     )

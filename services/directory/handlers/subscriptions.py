@@ -1,5 +1,6 @@
-"""The subscription lifecycle: paid subscriptions from offer redemptions (converting trials),
-state changes, licence quantity and assignments, and the expiry of trials.
+"""The subscription lifecycle: subscriptions started by redemptions (trials from invitations,
+paid from offers, converting trials), state changes, licence quantity and assignments, and
+the expiry of trials.
 
 Each handler runs inside the caller's transaction, loads with a row lock, lets the model
 decide, saves, and returns the events to emit. A broken rule raises before anything is
@@ -15,40 +16,42 @@ from services.directory.adapters.subscriptions import SubscriptionRepository
 from services.directory.domain import acting, errors
 from services.directory.domain import subscriptions as model
 from services.directory.domain.acting import CustomerAction
-from services.directory.domain.subscriptions import ManagedSubscription
+from services.directory.domain.subscriptions import Subscription
 from shared.contracts import directory as contracts
 from shared.contracts.base import Event
 
 
-async def apply_offer_redemption(
-    repo: SubscriptionRepository, cmd: model.ApplyOfferRedemption, *, now: datetime
+async def apply_redemption(
+    repo: SubscriptionRepository, cmd: model.ApplyRedemption, *, now: datetime
 ) -> list[Event]:
-    """One paid subscription per line, or the conversion of the customer's trial of that
-    service. A line this redemption already applied (a redelivery under any message id) is
-    skipped, so a redelivery emits nothing."""
+    """The one way subscriptions start, for both redemption events. An invitation redeemed
+    starts a trial; an offer bought converts the customer's trial (or expired trial) of each
+    line's service in place, or starts a paid subscription. A line this redemption already
+    applied (a redelivery under any message id) is skipped, so a redelivery emits nothing."""
     if not await repo.customer_exists(customer_id=cmd.customer_id):
         raise errors.CustomerNotFound(
-            "The buying customer is not known.", customer_id=str(cmd.customer_id)
+            "The redeeming customer is not known.", customer_id=str(cmd.customer_id)
         )
     events: list[Event] = []
     for line in cmd.lines:
-        if await repo.line_applied(redemption_id=cmd.redemption_id, service_id=line.service_id):
-            continue
-        trial = await repo.convertible(customer_id=cmd.customer_id, service_id=line.service_id)
-        if trial is not None:
-            events.append(await _convert(repo, trial, cmd, line, now=now))
-        else:
-            created = await _create_paid(repo, cmd, line, now=now)
-            if created is not None:
-                events.append(created)
+        if cmd.source_kind == "offer":
+            if await repo.line_applied(redemption_id=cmd.redemption_id, service_id=line.service_id):
+                continue
+            trial = await repo.convertible(customer_id=cmd.customer_id, service_id=line.service_id)
+            if trial is not None:
+                events.append(await _convert(repo, trial, cmd, line, now=now))
+                continue
+        created = await _start(repo, cmd, line, now=now)
+        if created is not None:
+            events.append(created)
     return events
 
 
 async def _convert(
     repo: SubscriptionRepository,
-    trial: ManagedSubscription,
-    cmd: model.ApplyOfferRedemption,
-    line: model.PaidLine,
+    trial: Subscription,
+    cmd: model.ApplyRedemption,
+    line: model.Line,
     *,
     now: datetime,
 ) -> contracts.SubscriptionConverted:
@@ -59,6 +62,7 @@ async def _convert(
     )
     released = await repo.release_newest(subscription_id=trial.subscription_id, count=surplus)
     await repo.save(subscription=trial)
+    await repo.add_partner_of_record(partner_id=cmd.partner_id, customer_id=trial.customer_id)
     assert previous_state in ("trial", "expired")
     return contracts.SubscriptionConverted(
         subscription_id=trial.subscription_id,
@@ -75,45 +79,34 @@ async def _convert(
     )
 
 
-async def _create_paid(
+async def _start(
     repo: SubscriptionRepository,
-    cmd: model.ApplyOfferRedemption,
-    line: model.PaidLine,
+    cmd: model.ApplyRedemption,
+    line: model.Line,
     *,
     now: datetime,
 ) -> contracts.SubscriptionCreated | None:
-    subscription = ManagedSubscription(
-        subscription_id=uuid.uuid4(),
-        customer_id=cmd.customer_id,
-        service_id=line.service_id,
-        seats=line.quantity,
-        state="active",
-        partner_of_record=cmd.partner_id,
-        trial_ends_at=None,
-        source_kind="offer",
-        source_id=cmd.redemption_id,
-        paid_source_id=cmd.redemption_id,
-        created_at=now,
-        updated_at=now,
-    )
-    if not await repo.add(subscription=subscription):
-        return None  # a concurrent copy applied this line first
+    s = Subscription.start(cmd, line, subscription_id=uuid.uuid4(), now=now)
+    if not await repo.add(subscription=s):
+        return None  # this redemption's line exists already (a redelivery, a concurrent copy)
+    await repo.add_partner_of_record(partner_id=cmd.partner_id, customer_id=s.customer_id)
+    assert s.state in ("trial", "active")
     return contracts.SubscriptionCreated(
-        subscription_id=subscription.subscription_id,
-        customer_id=subscription.customer_id,
-        service_id=subscription.service_id,
-        seats=subscription.seats,
-        state="active",
-        partner_of_record=subscription.partner_of_record,
-        trial_ends_at=None,
-        source=contracts.SubscriptionSource(kind="offer", id=cmd.redemption_id),
+        subscription_id=s.subscription_id,
+        customer_id=s.customer_id,
+        service_id=s.service_id,
+        seats=s.seats,
+        state=s.state,
+        partner_of_record=s.partner_of_record,
+        trial_ends_at=s.trial_ends_at,
+        source=contracts.SubscriptionSource(kind=s.source_kind, id=cmd.redemption_id),
         created_at=now,
     )
 
 
 async def _load_for(
     repo: SubscriptionRepository, cmd: model.SubscriptionCommand, action: CustomerAction
-) -> tuple[ManagedSubscription, uuid.UUID | None]:
+) -> tuple[Subscription, uuid.UUID | None]:
     """The subscription, locked, and the partner the actor acts from (None: the customer).
     The actor enters the customer first (the permission table in ``domain/acting.py``), so
     an outsider learns nothing about the customer's subscriptions."""

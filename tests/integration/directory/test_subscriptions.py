@@ -16,7 +16,7 @@ import asyncpg
 import httpx
 
 from shared.contracts import invitations
-from shared.contracts.topics import INVITATIONS_EVENTS, OFFERS_EVENTS
+from shared.contracts.topics import DIRECTORY_EVENTS, INVITATIONS_EVENTS, OFFERS_EVENTS
 from tests.integration.directory.helpers import (
     REJECTED,
     created_for,
@@ -76,16 +76,19 @@ async def test_offer_redemption_creates_paid_subscriptions_with_final_quantities
     ]
 
 
-async def test_trial_to_paid_conversion_keeps_one_subscription(
+async def test_trial_to_paid_conversion_keeps_one_subscription_with_one_history(
     stack: object, bus: Bus, pool: asyncpg.Pool
 ) -> None:
+    """Both redemption events reach the one Subscription aggregate through one consumer
+    group: the trial's row is converted in place, and the subscription's history (the
+    directory's events about it) is one trial start followed by one conversion."""
     customer = await registered_customer(bus)
     trial = redeemed(customer.customer_id, service_id="o365-e3")
-    await bus.send(trial, topic=INVITATIONS_EVENTS)
+    trial_id = await bus.send(trial, topic=INVITATIONS_EVENTS)
     [created] = await bus.wait_for(created_for(trial.redemption_id))
     offer_partner = uuid.uuid4()
     bought = offer_redeemed(customer.customer_id, ("o365-e3", 60), partner_id=offer_partner)
-    await bus.send(bought, topic=OFFERS_EVENTS)
+    bought_id = await bus.send(bought, topic=OFFERS_EVENTS)
     [converted] = await bus.wait_for(from_redemption(CONVERTED, bought.redemption_id))
     assert converted.data["subscription_id"] == created.data["subscription_id"]
     assert converted.data["previous_state"] == "trial"
@@ -96,7 +99,30 @@ async def test_trial_to_paid_conversion_keeps_one_subscription(
     assert str(row["subscription_id"]) == created.data["subscription_id"]
     assert (row["state"], row["seats"], row["partner_of_record"]) == ("active", 60, offer_partner)
     assert row["trial_ends_at"] is None
+    assert row["source_kind"] == "trial_invitation"  # started as a trial, one row throughout
     assert not bus.matching(from_redemption(CREATED, bought.redemption_id))
+    subscription_id = created.data["subscription_id"]
+    history = [
+        (s.type, s.causation_id)
+        for s in bus.seen
+        if s.topic == DIRECTORY_EVENTS and s.data.get("subscription_id") == subscription_id
+    ]
+    assert history == [(CREATED, trial_id), (CONVERTED, bought_id)]
+    # One writer: both redemptions were claimed by the same consumer's inbox.
+    claims = await pool.fetch(
+        "SELECT consumer, message_id FROM directory.inbox WHERE message_id = ANY($1::text[])",
+        [trial_id, bought_id],
+    )
+    assert sorted((r["consumer"], r["message_id"]) for r in claims) == sorted(
+        [("directory.events", trial_id), ("directory.events", bought_id)]
+    )
+    # The buying partner is now partner of record: the customer is in its reach.
+    assert await pool.fetchval(
+        "SELECT partner_of_record FROM directory.partner_customers "
+        "WHERE partner_id = $1 AND customer_id = $2",
+        offer_partner,
+        customer.customer_id,
+    )
 
 
 async def test_redelivery_under_the_same_message_id_creates_nothing_more(

@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from services.directory.domain import errors
-from services.directory.domain.model import Customer, Partner, Subscription, UnknownAddress, User
+from services.directory.domain.model import Customer, Partner, UnknownAddress, User
 from services.directory.domain.service_requests import ServiceRequest
 
 
@@ -17,7 +17,6 @@ class FakeRepository:
         self.customers: dict[UUID, Customer] = {}
         self.users: dict[UUID, User] = {}
         self.unknown: dict[str, UnknownAddress] = {}
-        self.subscriptions: dict[tuple[str, UUID], Subscription] = {}
         self.delegations: dict[tuple[UUID, UUID], str] = {}
         self.requests: dict[UUID, ServiceRequest] = {}
         self.notes: dict[UUID, tuple[UUID, UUID, str, str]] = {}
@@ -105,11 +104,4 @@ class FakeRepository:
         if note_id in self.notes:
             return False
         self.notes[note_id] = (request_id, author_user_id, author_kind, body)
-        return True
-
-    async def add_subscription(self, *, subscription: Subscription) -> bool:
-        key = (subscription.source_kind, subscription.source_id)
-        if key in self.subscriptions:
-            return False
-        self.subscriptions[key] = subscription
         return True

@@ -7,16 +7,17 @@ from datetime import datetime
 from uuid import UUID
 
 from services.directory.domain.model import User
-from services.directory.domain.subscriptions import ManagedSubscription
+from services.directory.domain.subscriptions import Subscription
 
 
 class FakeSubscriptions:
     def __init__(self) -> None:
         self.customers: set[UUID] = set()
         self.users: dict[UUID, User] = {}
-        self.rows: dict[UUID, ManagedSubscription] = {}
+        self.rows: dict[UUID, Subscription] = {}
         self.assignments: dict[UUID, dict[UUID, datetime]] = {}
         self.delegations: dict[tuple[UUID, UUID], str] = {}  # (partner, customer) -> role
+        self.reach: set[tuple[UUID, UUID]] = set()  # (partner of record, customer)
 
     def _assigned(self, subscription_id: UUID) -> int:
         return len(self.assignments.get(subscription_id, {}))
@@ -32,7 +33,7 @@ class FakeSubscriptions:
     ) -> str | None:
         return self.delegations.get((partner_id, customer_id))
 
-    async def get(self, *, subscription_id: UUID, lock: bool = False) -> ManagedSubscription | None:
+    async def get(self, *, subscription_id: UUID, lock: bool = False) -> Subscription | None:
         found = self.rows.get(subscription_id)
         if found is None:
             return None
@@ -44,9 +45,7 @@ class FakeSubscriptions:
             for s in self.rows.values()
         )
 
-    async def convertible(
-        self, *, customer_id: UUID, service_id: str
-    ) -> ManagedSubscription | None:
+    async def convertible(self, *, customer_id: UUID, service_id: str) -> Subscription | None:
         found = [
             s
             for s in self.rows.values()
@@ -57,19 +56,29 @@ class FakeSubscriptions:
         found.sort(key=lambda s: (s.state == "trial", s.created_at), reverse=True)
         return await self.get(subscription_id=found[0].subscription_id) if found else None
 
-    async def add(self, *, subscription: ManagedSubscription) -> bool:
+    async def add(self, *, subscription: Subscription) -> bool:
         s = subscription
         for other in self.rows.values():
             if (other.source_kind, other.source_id, other.service_id) == (
                 s.source_kind,
                 s.source_id,
                 s.service_id,
+            ) or (
+                s.paid_source_id
+                and (other.paid_source_id, other.service_id)
+                == (
+                    s.paid_source_id,
+                    s.service_id,
+                )
             ):
                 return False
         self.rows[s.subscription_id] = replace(s)
         return True
 
-    async def save(self, *, subscription: ManagedSubscription) -> None:
+    async def add_partner_of_record(self, *, partner_id: UUID, customer_id: UUID) -> None:
+        self.reach.add((partner_id, customer_id))
+
+    async def save(self, *, subscription: Subscription) -> None:
         self.rows[subscription.subscription_id] = replace(subscription)
 
     async def is_assigned(self, *, subscription_id: UUID, user_id: UUID) -> bool:
@@ -93,7 +102,7 @@ class FakeSubscriptions:
     async def release_all(self, *, subscription_id: UUID) -> list[UUID]:
         return sorted(self.assignments.pop(subscription_id, {}))
 
-    async def expire_trials(self, *, now: datetime, limit: int) -> list[ManagedSubscription]:
+    async def expire_trials(self, *, now: datetime, limit: int) -> list[Subscription]:
         due = [
             s
             for s in self.rows.values()

@@ -1,10 +1,10 @@
-"""Registering partners and customers, and creating trial subscriptions, with a fake
-repository: the rules of the handlers without I/O."""
+"""Registering partners and customers with a fake repository: the rules of the handlers
+without I/O (trial subscriptions: ``test_subscriptions.py``)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -82,48 +82,3 @@ async def test_register_partner_gives_first_admin_full_administration() -> None:
     assert user.supported_access is SupportedAccess.FULL
     assert user.company_kind == "partner"
     assert user.company_id == cmd.partner_id
-
-
-def redeemed(customer_id: uuid.UUID, redemption_id: uuid.UUID) -> commands.CreateTrialSubscription:
-    return commands.CreateTrialSubscription(
-        redemption_id=redemption_id,
-        partner_id=uuid.uuid4(),
-        customer_id=customer_id,
-        service_id="o365-e3",
-        seats=25,
-        trial_days=30,
-        redeemed_at=NOW,
-    )
-
-
-async def test_redemption_creates_trial_subscription_with_partner_of_record() -> None:
-    repo = FakeRepository()
-    customer = register_customer()
-    await handlers.register_customer(repo, customer, now=NOW)
-    cmd = redeemed(customer.customer_id, uuid.uuid4())
-    event = await handlers.create_trial_subscription(repo, cmd, now=NOW)
-    assert event is not None
-    assert event.state == "trial"
-    assert event.partner_of_record == cmd.partner_id
-    assert event.trial_ends_at == NOW + timedelta(days=30)
-    assert event.source.id == cmd.redemption_id
-    assert event.seats == 25
-
-
-async def test_same_redemption_twice_creates_one_subscription() -> None:
-    repo = FakeRepository()
-    customer = register_customer()
-    await handlers.register_customer(repo, customer, now=NOW)
-    cmd = redeemed(customer.customer_id, uuid.uuid4())
-    assert await handlers.create_trial_subscription(repo, cmd, now=NOW) is not None
-    assert await handlers.create_trial_subscription(repo, cmd, now=NOW) is None
-    assert len(repo.subscriptions) == 1
-
-
-async def test_redemption_for_unknown_customer_is_rejected() -> None:
-    repo = FakeRepository()
-    with pytest.raises(errors.CustomerNotFound):
-        await handlers.create_trial_subscription(
-            repo, redeemed(uuid.uuid4(), uuid.uuid4()), now=NOW
-        )
-    assert repo.subscriptions == {}

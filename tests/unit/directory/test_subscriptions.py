@@ -14,7 +14,7 @@ from services.directory.domain import errors
 from services.directory.domain import subscriptions as model
 from services.directory.domain.model import User
 from services.directory.domain.roles import CompanyRole, SupportedAccess
-from services.directory.domain.subscriptions import ManagedSubscription
+from services.directory.domain.subscriptions import Subscription
 from services.directory.handlers import subscriptions as handlers
 from shared.contracts import directory as contracts
 from tests.unit.directory.subscription_fakes import FakeSubscriptions
@@ -63,7 +63,7 @@ class World:
 
     def subscription(self, state: str = "active", seats: int = 3, **kw: object) -> uuid.UUID:
         sid = uuid.uuid4()
-        self.repo.rows[sid] = ManagedSubscription(
+        self.repo.rows[sid] = Subscription(
             subscription_id=sid,
             customer_id=self.customer,
             service_id=str(kw.get("service_id", "o365-e3")),
@@ -89,15 +89,77 @@ class World:
 
 def redemption(
     world: World, *lines: tuple[str, int], partner: uuid.UUID | None = None
-) -> model.ApplyOfferRedemption:
-    return model.ApplyOfferRedemption(
+) -> model.ApplyRedemption:
+    return model.ApplyRedemption(
+        source_kind="offer",
         redemption_id=uuid.uuid4(),
-        offer_id=uuid.uuid4(),
         partner_id=partner or world.partner,
         customer_id=world.customer,
-        lines=tuple(model.PaidLine(s, q) for s, q in lines),
+        lines=tuple(model.Line(s, q) for s, q in lines),
         redeemed_at=NOW,
     )
+
+
+def trial_redeemed(
+    world: World, service_id: str = "o365-e3", seats: int = 25, **kw: uuid.UUID
+) -> model.ApplyRedemption:
+    return model.ApplyRedemption(
+        source_kind="trial_invitation",
+        redemption_id=kw.get("redemption_id") or uuid.uuid4(),
+        partner_id=kw.get("partner") or world.partner,
+        customer_id=kw.get("customer") or world.customer,
+        lines=(model.Line(service_id, seats),),
+        redeemed_at=NOW,
+        trial_days=30,
+    )
+
+
+# --- trial redemptions --------------------------------------------------------------------
+
+
+async def test_trial_redemption_starts_a_trial_with_partner_of_record() -> None:
+    w = World()
+    partner = uuid.uuid4()
+    cmd = trial_redeemed(w, partner=partner)
+    [event] = await handlers.apply_redemption(w.repo, cmd, now=NOW)
+    assert isinstance(event, contracts.SubscriptionCreated)
+    assert event.state == "trial"
+    assert event.partner_of_record == partner
+    assert event.trial_ends_at == NOW + timedelta(days=30)
+    assert (event.source.kind, event.source.id) == ("trial_invitation", cmd.redemption_id)
+    assert event.seats == 25
+    [row] = w.repo.rows.values()
+    assert (row.state, row.paid_source_id) == ("trial", None)
+    assert (partner, w.customer) in w.repo.reach
+
+
+async def test_same_trial_redemption_twice_starts_one_subscription() -> None:
+    w = World()
+    cmd = trial_redeemed(w)
+    assert len(await handlers.apply_redemption(w.repo, cmd, now=NOW)) == 1
+    assert await handlers.apply_redemption(w.repo, cmd, now=NOW) == []
+    assert len(w.repo.rows) == 1
+
+
+async def test_trial_redemption_for_unknown_customer_is_rejected() -> None:
+    w = World()
+    with pytest.raises(errors.CustomerNotFound):
+        await handlers.apply_redemption(w.repo, trial_redeemed(w, customer=uuid.uuid4()), now=NOW)
+    assert w.repo.rows == {}
+
+
+async def test_a_trial_bought_stays_one_subscription_through_both_redemptions() -> None:
+    w = World()
+    [started] = await handlers.apply_redemption(w.repo, trial_redeemed(w), now=NOW)
+    buyer = uuid.uuid4()
+    [converted] = await handlers.apply_redemption(
+        w.repo, redemption(w, ("o365-e3", 40), partner=buyer), now=NOW
+    )
+    assert isinstance(converted, contracts.SubscriptionConverted)
+    assert converted.subscription_id == started.subscription_id  # type: ignore[attr-defined]
+    [row] = w.repo.rows.values()
+    assert (row.state, row.seats, row.partner_of_record) == ("active", 40, buyer)
+    assert (buyer, w.customer) in w.repo.reach
 
 
 # --- offer redemptions ------------------------------------------------------------------
@@ -106,7 +168,7 @@ def redemption(
 async def test_offer_creates_one_paid_subscription_per_line() -> None:
     w = World()
     cmd = redemption(w, ("o365-e3", 50), ("intune", 40))
-    events = await handlers.apply_offer_redemption(w.repo, cmd, now=NOW)
+    events = await handlers.apply_redemption(w.repo, cmd, now=NOW)
     assert [type(e) for e in events] == [contracts.SubscriptionCreated] * 2
     rows = sorted(w.repo.rows.values(), key=lambda s: s.service_id)
     assert [(s.service_id, s.seats, s.state) for s in rows] == [
@@ -123,9 +185,9 @@ async def test_offer_creates_one_paid_subscription_per_line() -> None:
 async def test_the_same_redemption_applied_again_changes_nothing() -> None:
     w = World()
     cmd = redemption(w, ("o365-e3", 50), ("intune", 40))
-    await handlers.apply_offer_redemption(w.repo, cmd, now=NOW)
+    await handlers.apply_redemption(w.repo, cmd, now=NOW)
     before = w.snapshot()
-    assert await handlers.apply_offer_redemption(w.repo, cmd, now=NOW) == []
+    assert await handlers.apply_redemption(w.repo, cmd, now=NOW) == []
     assert w.snapshot() == before
 
 
@@ -134,7 +196,7 @@ async def test_offer_for_unknown_customer_is_rejected() -> None:
     cmd = redemption(w, ("o365-e3", 5))
     w.repo.customers.clear()
     with pytest.raises(errors.CustomerNotFound):
-        await handlers.apply_offer_redemption(w.repo, cmd, now=NOW)
+        await handlers.apply_redemption(w.repo, cmd, now=NOW)
     assert w.repo.rows == {}
 
 
@@ -143,7 +205,7 @@ async def test_trial_of_the_same_service_is_converted_in_place() -> None:
     trial = w.subscription("trial", seats=25, trial_ends_at=NOW + timedelta(days=9))
     other_partner = uuid.uuid4()
     cmd = redemption(w, ("o365-e3", 50), ("intune", 10), partner=other_partner)
-    events = await handlers.apply_offer_redemption(w.repo, cmd, now=NOW)
+    events = await handlers.apply_redemption(w.repo, cmd, now=NOW)
     converted, created = events
     assert isinstance(converted, contracts.SubscriptionConverted)
     assert converted.subscription_id == trial
@@ -160,14 +222,14 @@ async def test_trial_of_the_same_service_is_converted_in_place() -> None:
     assert (row.state, row.seats, row.trial_ends_at) == ("active", 50, None)
     assert row.paid_source_id == cmd.redemption_id
     # Applied again: no second conversion, no new subscription.
-    assert await handlers.apply_offer_redemption(w.repo, cmd, now=NOW) == []
+    assert await handlers.apply_redemption(w.repo, cmd, now=NOW) == []
     assert len(w.repo.rows) == 2
 
 
 async def test_expired_trial_is_converted_too() -> None:
     w = World()
     trial = w.subscription("expired", seats=5)
-    [event] = await handlers.apply_offer_redemption(w.repo, redemption(w, ("o365-e3", 8)), now=NOW)
+    [event] = await handlers.apply_redemption(w.repo, redemption(w, ("o365-e3", 8)), now=NOW)
     assert isinstance(event, contracts.SubscriptionConverted)
     assert event.previous_state == "expired"
     assert w.repo.rows[trial].state == "active"
@@ -179,7 +241,7 @@ async def test_conversion_to_fewer_seats_releases_the_newest_assignments() -> No
     users = [w.user("customer", w.customer) for _ in range(3)]
     for i, u in enumerate(users):
         w.repo.assignments.setdefault(trial, {})[u.user_id] = NOW - timedelta(hours=3 - i)
-    [event] = await handlers.apply_offer_redemption(w.repo, redemption(w, ("o365-e3", 1)), now=NOW)
+    [event] = await handlers.apply_redemption(w.repo, redemption(w, ("o365-e3", 1)), now=NOW)
     assert isinstance(event, contracts.SubscriptionConverted)
     assert event.released_user_ids == sorted([users[1].user_id, users[2].user_id])
     assert set(w.repo.assignments[trial]) == {users[0].user_id}
@@ -188,7 +250,7 @@ async def test_conversion_to_fewer_seats_releases_the_newest_assignments() -> No
 async def test_an_active_subscription_is_not_converted_a_new_one_is_made() -> None:
     w = World()
     active = w.subscription("active", seats=5)
-    [event] = await handlers.apply_offer_redemption(w.repo, redemption(w, ("o365-e3", 8)), now=NOW)
+    [event] = await handlers.apply_redemption(w.repo, redemption(w, ("o365-e3", 8)), now=NOW)
     assert isinstance(event, contracts.SubscriptionCreated)
     assert event.subscription_id != active
     assert w.repo.rows[active].seats == 5
