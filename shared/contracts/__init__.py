@@ -19,6 +19,7 @@ def _register_all() -> None:
                 isinstance(value, type)
                 and issubclass(value, Contract)
                 and value not in (Command, Event, Contract)
+                and not value.__name__.startswith("_")  # a module's shared base
                 and value.__module__ == module.__name__
             ):
                 register(value)

@@ -167,3 +167,240 @@ class EmailDeliveryFailed(Event, _DeliveryFields):
 
     def partition_key(self) -> str:
         return str(self.partner_id)
+
+
+# --- Partner webhooks: a partner's Global admin manages its endpoints ------------------------
+#
+# The gateway checks the role; the notifications service owns the endpoints and checks every
+# rule (the URL, the event types, the production mode's SSRF rules) and that the endpoint is
+# the partner's own (another partner's is the same not-found as a random id). The signing
+# secret travels in the register and rotate commands only: no event carries it.
+
+_ENDPOINT = "7d4c2b1a-9e8f-4a6b-b5c4-3d2e1f0a9b88"
+_WEBHOOK_DELIVERY = "3a9f1e27-6b4c-5d8e-9f01-2b3c4d5e6f70"
+_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+_HOOK_URL = "https://psa.fabrikam.example/hooks/portal"
+_TYPES = ["portal.delegation.DelegationApproved.v1"]
+
+
+class _PartnersEndpoint(BaseModel):
+    """Which endpoint, of which partner (not a contract of its own)."""
+
+    endpoint_id: UUID
+    partner_id: UUID = Field(description="The partner owning the endpoint")
+
+
+class _EndpointCommand(Command, _PartnersEndpoint):
+    context: ClassVar[str] = "notifications"
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class _EndpointEvent(Event, _PartnersEndpoint):
+    context: ClassVar[str] = "notifications"
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class RegisterWebhookEndpoint(_EndpointCommand):
+    """A partner's Global admin registers an endpoint: deliveries of the chosen event types
+    (``shared.contracts.webhooks.webhook_event_types()``), signed with ``secret``. The URL and
+    the types are checked by the service, each refusal typed: ``invalid_url``,
+    ``https_required`` and ``forbidden_address`` (production), ``unknown_event_type``,
+    ``no_event_types``."""
+
+    model_config = examples(
+        {
+            "endpoint_id": _ENDPOINT,
+            "partner_id": _PARTNER,
+            "url": _HOOK_URL,
+            "description": "Our PSA",
+            "event_types": _TYPES,
+            "secret": _SECRET,
+            "registered_by": _USER,
+        }
+    )
+
+    url: str = Field(max_length=2048, description="Where deliveries are POSTed")
+    description: str = Field(default="", max_length=500)
+    event_types: list[str] = Field(max_length=200, description="The ce_types to deliver")
+    secret: str = Field(
+        pattern=r"^whsec_[A-Za-z0-9+/]{32,86}={0,2}$",
+        repr=False,
+        description="The signing secret, made and shown once by the registering side",
+    )
+    registered_by: UUID
+
+
+class WebhookEndpointRegistered(_EndpointEvent):
+    """The endpoint receives deliveries from now on. Neither the secret nor the URL (it may
+    carry a token of the partner's) is in the event."""
+
+    model_config = examples(
+        {
+            "endpoint_id": _ENDPOINT,
+            "partner_id": _PARTNER,
+            "event_types": _TYPES,
+            "registered_by": _USER,
+            "registered_at": "2026-11-24T09:00:00Z",
+        }
+    )
+
+    event_types: list[str]
+    registered_by: UUID
+    registered_at: datetime
+
+
+class RotateWebhookSecret(_EndpointCommand):
+    """A new signing secret; the old one keeps signing too (a second signature) for the grace
+    period, so the partner's receiver can change over without missing a delivery."""
+
+    model_config = examples(
+        {
+            "endpoint_id": _ENDPOINT,
+            "partner_id": _PARTNER,
+            "secret": _SECRET,
+            "grace_seconds": 86400,
+            "rotated_by": _USER,
+        }
+    )
+
+    secret: str = Field(pattern=r"^whsec_[A-Za-z0-9+/]{32,86}={0,2}$", repr=False)
+    grace_seconds: int = Field(
+        default=86400, ge=0, le=7 * 86400, description="How long the old secret still signs"
+    )
+    rotated_by: UUID
+
+
+class WebhookSecretRotated(_EndpointEvent):
+    """A new secret signs the endpoint's deliveries; the old one too until
+    ``previous_valid_until``. Neither secret is in the event."""
+
+    model_config = examples(
+        {
+            "endpoint_id": _ENDPOINT,
+            "partner_id": _PARTNER,
+            "previous_valid_until": "2026-11-25T09:00:00Z",
+            "rotated_by": _USER,
+            "rotated_at": "2026-11-24T09:00:00Z",
+        }
+    )
+
+    previous_valid_until: datetime = Field(description="The old secret signs until then")
+    rotated_by: UUID
+    rotated_at: datetime
+
+
+class DisableWebhookEndpoint(_EndpointCommand):
+    """Stop deliveries; what is pending waits, and is sent when it is enabled again."""
+
+    model_config = examples(
+        {"endpoint_id": _ENDPOINT, "partner_id": _PARTNER, "disabled_by": _USER}
+    )
+
+    disabled_by: UUID
+
+
+class EnableWebhookEndpoint(_EndpointCommand):
+    """Deliver again (its failure count starts afresh)."""
+
+    model_config = examples({"endpoint_id": _ENDPOINT, "partner_id": _PARTNER, "enabled_by": _USER})
+
+    enabled_by: UUID
+
+
+class DeleteWebhookEndpoint(_EndpointCommand):
+    """The endpoint, its deliveries and their log are removed."""
+
+    model_config = examples({"endpoint_id": _ENDPOINT, "partner_id": _PARTNER, "deleted_by": _USER})
+
+    deleted_by: UUID
+
+
+class WebhookEndpointDisabled(_EndpointEvent):
+    """The endpoint receives nothing until enabled: disabled by a user (``disabled_by``), or
+    by the sender after it kept failing (``disabled_by`` null; the partner's Global admins are
+    e-mailed)."""
+
+    model_config = examples(
+        {
+            "endpoint_id": _ENDPOINT,
+            "partner_id": _PARTNER,
+            "reason": "failing: 20 attempts in a row",
+            "disabled_by": None,
+            "disabled_at": "2026-11-24T09:00:00Z",
+        }
+    )
+
+    reason: str
+    disabled_by: UUID | None = Field(description="None: disabled by the sender")
+    disabled_at: datetime
+
+
+class WebhookEndpointEnabled(_EndpointEvent):
+    """The endpoint receives deliveries again."""
+
+    model_config = examples(
+        {
+            "endpoint_id": _ENDPOINT,
+            "partner_id": _PARTNER,
+            "enabled_by": _USER,
+            "enabled_at": "2026-11-24T09:00:00Z",
+        }
+    )
+
+    enabled_by: UUID
+    enabled_at: datetime
+
+
+class WebhookEndpointDeleted(_EndpointEvent):
+    """The endpoint, its deliveries and their log are gone."""
+
+    model_config = examples(
+        {
+            "endpoint_id": _ENDPOINT,
+            "partner_id": _PARTNER,
+            "deleted_by": _USER,
+            "deleted_at": "2026-11-24T09:00:00Z",
+        }
+    )
+
+    deleted_by: UUID
+    deleted_at: datetime
+
+
+class RedeliverWebhook(_EndpointCommand):
+    """Send one delivery again, with the same ``webhook-id`` (receivers deduplicate by it).
+    A delivery still pending or being sent is refused (``delivery_in_progress``)."""
+
+    model_config = examples(
+        {
+            "endpoint_id": _ENDPOINT,
+            "partner_id": _PARTNER,
+            "delivery_id": _WEBHOOK_DELIVERY,
+            "requested_by": _USER,
+        }
+    )
+
+    delivery_id: UUID
+    requested_by: UUID
+
+
+class WebhookRedeliveryQueued(_EndpointEvent):
+    """The delivery is pending again; it is sent with the same ``webhook-id``."""
+
+    model_config = examples(
+        {
+            "endpoint_id": _ENDPOINT,
+            "partner_id": _PARTNER,
+            "delivery_id": _WEBHOOK_DELIVERY,
+            "requested_by": _USER,
+            "queued_at": "2026-11-24T09:00:00Z",
+        }
+    )
+
+    delivery_id: UUID
+    requested_by: UUID
+    queued_at: datetime
