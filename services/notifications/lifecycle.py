@@ -20,7 +20,7 @@ async def queue(
     subject_id: UUID,
     occasion: str,
     partner_id: UUID,
-    customer_id: UUID,
+    customer_id: UUID | None,
     recipients: list[str],
     params: dict[str, str],
     url: str,
@@ -32,7 +32,7 @@ async def queue(
     if not recipients:
         return []
     partner = await view.partner(partner_id)
-    customer = await view.name(customer_id) or ""
+    customer = (await view.name(customer_id) or "") if customer_id else ""
     language = DEFAULT
     rendered = lifecycle.render(
         language, template, partner=partner, url=url, params={"customer": customer, **params}

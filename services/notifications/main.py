@@ -53,6 +53,8 @@ def webhook_sender(settings: Settings) -> WebhookSender:
         disable=settings.webhook_disable_policy(),
         lease=timedelta(seconds=4 * settings.webhook_timeout_seconds),
         batch=settings.webhook_batch,
+        service=NAME,
+        portal_url=settings.public_base_url,
     )
 
 
@@ -60,14 +62,17 @@ def spec(settings: Settings, mail: Sender, hooks: WebhookSender | None = None) -
     hooks = hooks or webhook_sender(settings)
     return ServiceSpec(
         name=NAME,
-        description="E-mail to people: one message per recipient, retried, each recorded.",
+        description=(
+            "E-mail to people (one message per recipient, retried, each recorded) and "
+            "partners' webhooks (signed, retried, each attempt recorded)."
+        ),
         events_topic=NOTIFICATIONS_EVENTS,
         migrations=Path(__file__).parent / "migrations",
         subscriptions=[
             Subscription(
                 "commands",
                 [NOTIFICATIONS_COMMANDS],
-                kafka.command_routes(),
+                kafka.command_routes(production=settings.environment == "production"),
                 "Commands to the notifications service.",
             ),
             Subscription(
@@ -87,6 +92,12 @@ def spec(settings: Settings, mail: Sender, hooks: WebhookSender | None = None) -
             notifications.LinkEmailQueued,
             notifications.EmailDelivered,
             notifications.EmailDeliveryFailed,
+            notifications.WebhookEndpointRegistered,
+            notifications.WebhookSecretRotated,
+            notifications.WebhookEndpointDisabled,
+            notifications.WebhookEndpointEnabled,
+            notifications.WebhookEndpointDeleted,
+            notifications.WebhookRedeliveryQueued,
         ],
         http=http.router,
         periodic=[

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from services.notifications.domain.webhooks import SENDER_REASON, EndpointNotFound
 from shared.views import notifications as views
 
 Pool = Any
@@ -29,3 +30,67 @@ async def subject_deliveries(
         limit,
     )
     return views.DeliveryList(items=[views.Delivery(**dict(r)) for r in rows])
+
+
+_ENDPOINT_COLUMNS = (
+    "endpoint_id, url, description, event_types, enabled, disabled_at, disabled_reason, "
+    "consecutive_failures, created_by, created_at, updated_at, "
+    "CASE WHEN previous_secret_until > now() THEN previous_secret_until END "
+    "AS previous_secret_until"
+)
+
+
+def _endpoint(row: Any) -> dict[str, Any]:
+    fields = dict(row)
+    fields["event_types"] = list(fields["event_types"])
+    fields["disabled_by_sender"] = not fields["enabled"] and (
+        fields["disabled_reason"] or ""
+    ).startswith(SENDER_REASON)
+    return fields
+
+
+async def webhook_endpoints(pool: Pool, *, partner_id: UUID) -> views.WebhookEndpointList:
+    rows = await pool.fetch(
+        f"SELECT {_ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE partner_id = $1 "
+        "ORDER BY created_at, endpoint_id",
+        partner_id,
+    )
+    return views.WebhookEndpointList(items=[views.WebhookEndpoint(**_endpoint(r)) for r in rows])
+
+
+async def webhook_endpoint(
+    pool: Pool, *, endpoint_id: UUID, partner_id: UUID, limit: int
+) -> views.WebhookEndpointDetail:
+    """One endpoint of the partner with its latest deliveries and each one's attempts;
+    another partner's endpoint is not found, like a random id."""
+    row = await pool.fetchrow(
+        f"SELECT {_ENDPOINT_COLUMNS} FROM webhook_endpoints "
+        "WHERE endpoint_id = $1 AND partner_id = $2",
+        endpoint_id,
+        partner_id,
+    )
+    if row is None:
+        raise EndpointNotFound("No such webhook endpoint.")
+    deliveries = await pool.fetch(
+        "SELECT delivery_id, event_id, event_type, status, attempts, last_http_status, "
+        "last_response_ms, last_error, created_at, delivered_at, "
+        "CASE WHEN status = 'pending' THEN next_attempt_at END AS next_attempt_at "
+        "FROM webhook_deliveries WHERE endpoint_id = $1 "
+        "ORDER BY created_at DESC, delivery_id LIMIT $2",
+        endpoint_id,
+        limit,
+    )
+    tries: dict[UUID, list[views.WebhookAttempt]] = {d["delivery_id"]: [] for d in deliveries}
+    for a in await pool.fetch(
+        "SELECT delivery_id, attempt, attempted_at, http_status, response_ms, error "
+        "FROM webhook_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY attempt",
+        list(tries),
+    ):
+        fields = dict(a)
+        tries[fields.pop("delivery_id")].append(views.WebhookAttempt(**fields))
+    return views.WebhookEndpointDetail(
+        **_endpoint(row),
+        deliveries=[
+            views.WebhookDelivery(**dict(d), tries=tries[d["delivery_id"]]) for d in deliveries
+        ],
+    )

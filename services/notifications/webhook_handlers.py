@@ -5,20 +5,34 @@ attempt's answer is recorded (retry, give up, disable a failing endpoint)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from services.notifications import lifecycle
+from services.notifications.adapters.recipients import PgRecipients
 from services.notifications.adapters.webhooks import PgWebhooks, WebhookOutgoing
 from services.notifications.domain.webhooks import (
+    DeliveryInProgress,
     DisablePolicy,
+    EndpointNotFound,
+    UnresolvableHost,
+    WebhookDeliveryNotFound,
     WebhookRetryPolicy,
     after_webhook_attempt,
     audience,
+    check_endpoint_url,
+    check_event_types,
+    check_resolved,
     cloudevent,
     matches,
+    sender_reason,
     without_secrets,
 )
+from shared.contracts import notifications as nc
+from shared.contracts.webhooks import webhook_event_types
+from shared.db import Connection
 
 _DELIVERY_NAMESPACE = uuid.UUID("0c7e5b1a-3f2d-4e8a-b6c9-5d1f0a2e7b34")
 
@@ -89,8 +103,9 @@ async def record_webhook_attempt(
     now: datetime,
     policy: WebhookRetryPolicy,
     disable: DisablePolicy,
-) -> bool:
-    """Record the answer; True when it disabled the endpoint."""
+) -> nc.WebhookEndpointDisabled | None:
+    """Record the answer; the event when it disabled the endpoint (only the attempt that
+    disables it gets one: a disabled endpoint's deliveries are not claimed)."""
     outcome = after_webhook_attempt(
         http_status,
         attempts=delivery.attempts,
@@ -107,17 +122,196 @@ async def record_webhook_attempt(
         now=now,
     )
     if health is None or not health.enabled:
-        return False
-    if disable.should_disable(
+        return None
+    if not disable.should_disable(
         consecutive_failures=health.consecutive_failures,
         failing_since=health.failing_since,
         now=now,
     ):
-        return await repo.set_enabled(
-            endpoint_id=delivery.endpoint_id,
-            partner_id=delivery.partner_id,
-            enabled=False,
-            reason=f"failing: {health.consecutive_failures} attempts in a row",
-            now=now,
-        )
-    return False
+        return None
+    reason = sender_reason(health.consecutive_failures)
+    if not await repo.set_enabled(
+        endpoint_id=delivery.endpoint_id,
+        partner_id=delivery.partner_id,
+        enabled=False,
+        reason=reason,
+        now=now,
+    ):
+        return None
+    return nc.WebhookEndpointDisabled(
+        endpoint_id=delivery.endpoint_id,
+        partner_id=delivery.partner_id,
+        reason=reason,
+        disabled_by=None,
+        disabled_at=now,
+    )
+
+
+async def tell_admins_disabled(
+    conn: Connection,
+    disabled: nc.WebhookEndpointDisabled,
+    *,
+    url: str,
+    endpoint_url: str,
+    correlation_id: str,
+) -> list[UUID]:
+    """One e-mail to each of the partner's Global admins, in the transaction that disabled
+    the endpoint; named by the endpoint and the moment, so it is queued once."""
+    view = PgRecipients(conn)
+    return await lifecycle.queue(
+        view,
+        template="webhook_disabled",
+        subject_kind="webhook_endpoint",
+        subject_id=disabled.endpoint_id,
+        occasion=disabled.disabled_at.isoformat(),
+        partner_id=disabled.partner_id,
+        customer_id=None,
+        recipients=await lifecycle.partner_admins(view, disabled.partner_id, exclude=set()),
+        params={"endpoint": endpoint_url, "reason": disabled.reason},
+        url=url,
+        correlation_id=correlation_id,
+        now=disabled.disabled_at,
+    )
+
+
+# --- managing endpoints (a partner's Global admin, through the gateway) -----------------------
+
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def register_endpoint(
+    repo: PgWebhooks,
+    cmd: nc.RegisterWebhookEndpoint,
+    *,
+    production: bool,
+    resolve: Resolver,
+    now: datetime,
+) -> nc.WebhookEndpointRegistered:
+    """Every rule first (types, URL; in production the addresses the host resolves to),
+    then the endpoint. The same command again (another ce_id, same endpoint id) adds
+    nothing and answers the same."""
+    types = check_event_types(cmd.event_types, webhook_event_types())
+    host, port = check_endpoint_url(cmd.url, production=production)
+    if production:
+        try:
+            addresses = await resolve(host, port)
+        except OSError as exc:
+            raise UnresolvableHost("The host does not resolve.", field="url") from exc
+        check_resolved(addresses, production=production)
+    await repo.add_endpoint(
+        endpoint_id=cmd.endpoint_id,
+        partner_id=cmd.partner_id,
+        url=cmd.url,
+        description=cmd.description,
+        event_types=types,
+        secret=cmd.secret,
+        created_by=cmd.registered_by,
+        now=now,
+    )
+    return nc.WebhookEndpointRegistered(
+        endpoint_id=cmd.endpoint_id,
+        partner_id=cmd.partner_id,
+        event_types=types,
+        registered_by=cmd.registered_by,
+        registered_at=now,
+    )
+
+
+async def _own(repo: PgWebhooks, endpoint_id: UUID, partner_id: UUID) -> None:
+    if not await repo.owned(endpoint_id=endpoint_id, partner_id=partner_id):
+        raise EndpointNotFound("No such webhook endpoint.")
+
+
+async def rotate_secret(
+    repo: PgWebhooks, cmd: nc.RotateWebhookSecret, *, now: datetime
+) -> nc.WebhookSecretRotated:
+    await _own(repo, cmd.endpoint_id, cmd.partner_id)
+    until = now + timedelta(seconds=cmd.grace_seconds)
+    await repo.rotate_secret(
+        endpoint_id=cmd.endpoint_id,
+        partner_id=cmd.partner_id,
+        secret=cmd.secret,
+        grace_until=until,
+        now=now,
+    )
+    return nc.WebhookSecretRotated(
+        endpoint_id=cmd.endpoint_id,
+        partner_id=cmd.partner_id,
+        previous_valid_until=until,
+        rotated_by=cmd.rotated_by,
+        rotated_at=now,
+    )
+
+
+DISABLED_BY_USER = "disabled by a Global admin"
+
+
+async def disable_endpoint(
+    repo: PgWebhooks, cmd: nc.DisableWebhookEndpoint, *, now: datetime
+) -> nc.WebhookEndpointDisabled:
+    """Disabled (an endpoint already disabled stays as it is, and answers the same)."""
+    await _own(repo, cmd.endpoint_id, cmd.partner_id)
+    await repo.set_enabled(
+        endpoint_id=cmd.endpoint_id,
+        partner_id=cmd.partner_id,
+        enabled=False,
+        reason=DISABLED_BY_USER,
+        now=now,
+    )
+    return nc.WebhookEndpointDisabled(
+        endpoint_id=cmd.endpoint_id,
+        partner_id=cmd.partner_id,
+        reason=DISABLED_BY_USER,
+        disabled_by=cmd.disabled_by,
+        disabled_at=now,
+    )
+
+
+async def enable_endpoint(
+    repo: PgWebhooks, cmd: nc.EnableWebhookEndpoint, *, now: datetime
+) -> nc.WebhookEndpointEnabled:
+    await _own(repo, cmd.endpoint_id, cmd.partner_id)
+    await repo.set_enabled(
+        endpoint_id=cmd.endpoint_id, partner_id=cmd.partner_id, enabled=True, reason=None, now=now
+    )
+    return nc.WebhookEndpointEnabled(
+        endpoint_id=cmd.endpoint_id,
+        partner_id=cmd.partner_id,
+        enabled_by=cmd.enabled_by,
+        enabled_at=now,
+    )
+
+
+async def delete_endpoint(
+    repo: PgWebhooks, cmd: nc.DeleteWebhookEndpoint, *, now: datetime
+) -> nc.WebhookEndpointDeleted:
+    await _own(repo, cmd.endpoint_id, cmd.partner_id)
+    await repo.delete_endpoint(endpoint_id=cmd.endpoint_id, partner_id=cmd.partner_id)
+    return nc.WebhookEndpointDeleted(
+        endpoint_id=cmd.endpoint_id,
+        partner_id=cmd.partner_id,
+        deleted_by=cmd.deleted_by,
+        deleted_at=now,
+    )
+
+
+async def redeliver(
+    repo: PgWebhooks, cmd: nc.RedeliverWebhook, *, now: datetime
+) -> nc.WebhookRedeliveryQueued:
+    """A delivered or failed delivery is sent again, with the same id."""
+    await _own(repo, cmd.endpoint_id, cmd.partner_id)
+    status = await repo.delivery_status(
+        delivery_id=cmd.delivery_id, endpoint_id=cmd.endpoint_id, partner_id=cmd.partner_id
+    )
+    if status is None:
+        raise WebhookDeliveryNotFound("No such delivery of this endpoint.")
+    if status in ("pending", "sending"):
+        raise DeliveryInProgress("The delivery is still being tried; it needs no redeliver.")
+    await repo.redeliver(delivery_id=cmd.delivery_id, partner_id=cmd.partner_id, now=now)
+    return nc.WebhookRedeliveryQueued(
+        endpoint_id=cmd.endpoint_id,
+        partner_id=cmd.partner_id,
+        delivery_id=cmd.delivery_id,
+        requested_by=cmd.requested_by,
+        queued_at=now,
+    )

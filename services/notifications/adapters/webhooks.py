@@ -70,18 +70,57 @@ class PgWebhooks:
         )
         return bool(added)
 
+    async def owned(self, *, endpoint_id: UUID, partner_id: UUID) -> bool:
+        """The partner's own endpoint, locked for the command changing it."""
+        found = await self.conn.fetchval(
+            "SELECT true FROM webhook_endpoints WHERE endpoint_id = $1 AND partner_id = $2 "
+            "FOR UPDATE",
+            endpoint_id,
+            partner_id,
+        )
+        return bool(found)
+
+    async def delete_endpoint(self, *, endpoint_id: UUID, partner_id: UUID) -> bool:
+        """The endpoint, its deliveries and their attempts (ON DELETE CASCADE)."""
+        deleted = await self.conn.fetchval(
+            "DELETE FROM webhook_endpoints WHERE endpoint_id = $1 AND partner_id = $2 "
+            "RETURNING true",
+            endpoint_id,
+            partner_id,
+        )
+        return bool(deleted)
+
+    async def delivery_status(
+        self, *, delivery_id: UUID, endpoint_id: UUID, partner_id: UUID
+    ) -> str | None:
+        value = await self.conn.fetchval(
+            "SELECT status FROM webhook_deliveries "
+            "WHERE delivery_id = $1 AND endpoint_id = $2 AND partner_id = $3 FOR UPDATE",
+            delivery_id,
+            endpoint_id,
+            partner_id,
+        )
+        return str(value) if value is not None else None
+
     async def rotate_secret(
-        self, *, endpoint_id: UUID, partner_id: UUID, secret: str, grace_until: datetime
+        self,
+        *,
+        endpoint_id: UUID,
+        partner_id: UUID,
+        secret: str,
+        grace_until: datetime,
+        now: datetime,
     ) -> bool:
         """The new secret signs from now on; the old one too until ``grace_until``."""
         changed = await self.conn.fetchval(
             "UPDATE webhook_endpoints SET previous_secret = secret, secret = $3, "
-            "previous_secret_until = $4, updated_at = now() "
+            "previous_secret_until = $4, updated_at = $5 "
             "WHERE endpoint_id = $1 AND partner_id = $2 AND secret <> $3 RETURNING true",
             endpoint_id,
             partner_id,
             secret,
             grace_until,
+            now,
         )
         return bool(changed)
 

@@ -29,8 +29,9 @@ Template = Literal[
     "service_request_state_changed",
     "service_request_note_added",
     "trial_ending",
+    "webhook_disabled",
 ]
-LifecycleSubject = Literal["delegation", "service_request", "subscription"]
+LifecycleSubject = Literal["delegation", "service_request", "subscription", "webhook_endpoint"]
 
 ADMIN_ROLE = "global_admin"
 

@@ -13,7 +13,6 @@ import hmac
 import ipaddress
 import json
 import random
-import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,8 +20,9 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
-SECRET_PREFIX = "whsec_"
-SECRET_BYTES = 32  # the spec asks for 24 to 64 random bytes
+from shared.contracts.webhooks import new_secret as new_secret  # re-exported
+from shared.contracts.webhooks import secret_key
+from shared.errors import Conflict, DomainError, NotFound
 
 # The fields of an event that name a company (the same audience rule as the gateway's live
 # stream, services/gateway/live.py): a partner hears of events that name it.
@@ -33,21 +33,6 @@ AUDIENCE_FIELDS = (
     "customer_id",
     "company_id",
 )
-
-
-def new_secret(random_bytes: Callable[[int], bytes] = secrets.token_bytes) -> str:
-    """``whsec_`` + base64 of 32 random bytes."""
-    return SECRET_PREFIX + base64.b64encode(random_bytes(SECRET_BYTES)).decode("ascii")
-
-
-def secret_key(secret: str) -> bytes:
-    """The bytes a secret names (the base64 after ``whsec_``)."""
-    if not secret.startswith(SECRET_PREFIX):
-        raise ValueError("a webhook secret starts with whsec_")
-    key = base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
-    if not 24 <= len(key) <= 64:
-        raise ValueError("a webhook secret holds 24 to 64 bytes")
-    return key
 
 
 def signature(secret: str, *, msg_id: str, timestamp: int, body: str) -> str:
@@ -198,6 +183,14 @@ class DisablePolicy:
         )
 
 
+SENDER_REASON = "failing:"
+
+
+def sender_reason(consecutive_failures: int) -> str:
+    """Why the sender disabled an endpoint."""
+    return f"{SENDER_REASON} {consecutive_failures} attempts in a row"
+
+
 # --- SSRF ------------------------------------------------------------------------------
 
 
@@ -260,3 +253,88 @@ def check_addresses(addresses: Iterable[str], *, production: bool) -> str:
                     "reserved address",
                 )
     return resolved[0]
+
+
+# --- registration ----------------------------------------------------------------------
+
+
+class InvalidUrl(DomainError):
+    """Not an http(s) URL with a host (or one carrying credentials, or a bad port)."""
+
+
+class HttpsRequired(DomainError):
+    """Production takes https endpoints only."""
+
+
+class ForbiddenAddress(DomainError):
+    """Production: the host resolves to a private, loopback, link-local, multicast or
+    reserved address."""
+
+
+class UnresolvableHost(DomainError):
+    """Production: the host does not resolve (nothing could be checked)."""
+
+
+class UnknownEventType(DomainError):
+    """A type no endpoint may subscribe to."""
+
+
+class NoEventTypes(DomainError):
+    """An endpoint is registered for at least one event type."""
+
+
+class EndpointNotFound(NotFound):
+    """No such endpoint of this partner (another partner's is the same)."""
+
+
+class WebhookDeliveryNotFound(NotFound):
+    """No such delivery of this endpoint."""
+
+
+class DeliveryInProgress(Conflict):
+    """The delivery is still pending or being sent: it will be tried anyway."""
+
+
+_UNSAFE: dict[str, type[DomainError]] = {
+    "invalid_url": InvalidUrl,
+    "https_required": HttpsRequired,
+    "forbidden_address": ForbiddenAddress,
+    "unresolvable_host": UnresolvableHost,
+}
+
+
+def refusal(exc: UnsafeUrl) -> DomainError:
+    """An unsafe URL as the typed rule it broke."""
+    return _UNSAFE.get(exc.code, InvalidUrl)(exc.reason, field="url")
+
+
+def check_event_types(chosen: Iterable[str], known: Iterable[str]) -> list[str]:
+    """The chosen types, each once in the order given; none, or one not known, is refused."""
+    types = list(dict.fromkeys(chosen))
+    if not types:
+        raise NoEventTypes("Choose at least one event type.", field="event_types")
+    unknown = sorted(set(types) - set(known))
+    if unknown:
+        raise UnknownEventType(
+            f"Not an event type an endpoint may receive: {', '.join(unknown)}.",
+            field="event_types",
+            unknown=unknown,
+        )
+    return types
+
+
+def check_endpoint_url(url: str, *, production: bool) -> tuple[str, int]:
+    """(host, port) of a URL fit to register, or the typed rule it breaks. The addresses
+    the host resolves to are checked next (:func:`check_resolved`)."""
+    try:
+        _, host, port = check_url(url, production=production)
+    except UnsafeUrl as exc:
+        raise refusal(exc) from exc
+    return host, port
+
+
+def check_resolved(addresses: Iterable[str], *, production: bool) -> None:
+    try:
+        check_addresses(addresses, production=production)
+    except UnsafeUrl as exc:
+        raise refusal(exc) from exc

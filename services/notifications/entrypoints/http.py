@@ -34,3 +34,19 @@ async def deliveries(
         subject_id=subject_id,
         limit=limit,
     )
+
+
+@router.get("/webhooks", response_model=views.WebhookEndpointList)
+async def webhook_endpoints(request: Request, partner_id: UUID) -> views.WebhookEndpointList:
+    """The partner's webhook endpoints (never a secret)."""
+    return await queries.webhook_endpoints(_pool(request), partner_id=partner_id)
+
+
+@router.get("/webhooks/{endpoint_id}", response_model=views.WebhookEndpointDetail)
+async def webhook_endpoint(
+    request: Request, endpoint_id: UUID, partner_id: UUID, limit: int = Query(50, ge=1, le=200)
+) -> views.WebhookEndpointDetail:
+    """One endpoint of the partner with its delivery log; another partner's is a 404."""
+    return await queries.webhook_endpoint(
+        _pool(request), endpoint_id=endpoint_id, partner_id=partner_id, limit=limit
+    )

@@ -31,7 +31,9 @@ from services.notifications.domain.webhooks import (
     check_url,
     signed_headers,
 )
+from shared.contracts.topics import NOTIFICATIONS_EVENTS
 from shared.logging import get_logger
+from shared.messaging import outbox
 
 log = get_logger(__name__)
 
@@ -103,7 +105,11 @@ class WebhookSender:
         disable: DisablePolicy,
         lease: timedelta,
         batch: int,
+        service: str = "notifications",
+        portal_url: str = "http://127.0.0.1:8000/",
     ) -> None:
+        self.service = service
+        self.portal_url = portal_url
         self.transport = transport
         self.policy = policy
         self.disable = disable
@@ -146,6 +152,28 @@ class WebhookSender:
                 policy=self.policy,
                 disable=self.disable,
             )
+            if disabled is not None:
+                # The endpoint's owner hears of it once: the e-mail and the event commit
+                # with the change that disabled it.
+                await webhook_handlers.tell_admins_disabled(
+                    conn,
+                    disabled,
+                    url=self.portal_url.rstrip("/") + "/partner/webhooks",
+                    endpoint_url=delivery.url,
+                    correlation_id=delivery.correlation_id,
+                )
+                await outbox.store(
+                    conn,
+                    [
+                        outbox.pending(
+                            disabled,
+                            topic=NOTIFICATIONS_EVENTS,
+                            source=self.service,
+                            correlation_id=delivery.correlation_id,
+                            causation_id=None,
+                        )
+                    ],
+                )
         log.info(
             "webhook_attempted",
             delivery_id=str(delivery.delivery_id),
@@ -156,11 +184,10 @@ class WebhookSender:
             error=answer.error,
             correlation_id=delivery.correlation_id,
         )
-        if disabled:
-            # TODO: e-mail the partner's Global admins (needs their addresses from the
-            # directory's events); for now the endpoint records why it was disabled.
+        if disabled is not None:
             log.warning(
                 "webhook_endpoint_disabled",
                 endpoint_id=str(delivery.endpoint_id),
                 partner_id=str(delivery.partner_id),
+                reason=disabled.reason,
             )

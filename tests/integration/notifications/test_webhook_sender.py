@@ -17,7 +17,6 @@ from typing import Any
 
 import asyncpg
 import pytest
-from aiohttp import web
 from standardwebhooks import Webhook
 
 from services.notifications import webhook_handlers
@@ -29,36 +28,16 @@ from services.notifications.domain.webhooks import (
 )
 from services.notifications.entrypoints.webhook_sender import HttpTransport, WebhookSender
 from shared.db import create_pool, migrate
+from tests.support.webhook_receiver import Receiver, receiving
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "notifications" / "migrations"
 EVENT = "portal.delegation.DelegationApproved.v1"
 
 
-class Receiver:
-    """A webhook receiver answering from a script of statuses (then 200)."""
-
-    def __init__(self) -> None:
-        self.script: list[int] = []
-        self.got: list[tuple[dict[str, str], str]] = []
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.text()
-        self.got.append((dict(request.headers), body))
-        return web.Response(status=self.script.pop(0) if self.script else 200)
-
-
 @pytest.fixture
 async def receiver() -> AsyncIterator[tuple[Receiver, str]]:
-    recv = Receiver()
-    app = web.Application()
-    app.router.add_post("/hook", recv.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    yield recv, f"http://127.0.0.1:{port}/hook"
-    await runner.cleanup()
+    async with receiving() as recv:
+        yield recv, recv.url
 
 
 @pytest.fixture
@@ -227,6 +206,7 @@ async def test_rotation_signs_with_both_secrets_during_the_grace_period(
             partner_id=partner,
             secret=new,
             grace_until=datetime.now(UTC) + timedelta(hours=24),
+            now=datetime.now(UTC),
         )
     await _event(schema_pool, {"partner_id": str(partner)})
     await _drain(schema_pool, _sender(), rounds=2)
