@@ -38,6 +38,7 @@ from services.gateway.entrypoints import (
     subscriptions,
     support,
     web,
+    webhooks,
 )
 from services.gateway.live import LiveFeed
 from services.gateway.middleware import Edge, Idempotency
@@ -76,6 +77,7 @@ ROUTERS = (
     customer,
     subscriptions,
     support,
+    webhooks,
     acting,
     public,
     preferences,

@@ -172,6 +172,13 @@ async def _supporting(request: Request) -> Principal:
     return principal
 
 
+async def _partner_admin(request: Request) -> Principal:
+    principal = _require_partner(await _ready_principal(request))
+    if principal.company_role != "global_admin":
+        raise Problem(403, "partner_admin_only", "Only a Global admin of your company may.")
+    return principal
+
+
 async def _customer(request: Request) -> Principal:
     return _require_customer(await _ready_principal(request))
 
@@ -189,6 +196,7 @@ SignedIn = Annotated[Principal, Depends(_signed_in)]  # may still have to change
 CurrentUser = Annotated[Principal, Depends(_ready)]
 PartnerUser = Annotated[Principal, Depends(_partner)]
 SupportingPartnerUser = Annotated[Principal, Depends(_supporting)]
+PartnerAdmin = Annotated[Principal, Depends(_partner_admin)]
 CustomerUser = Annotated[Principal, Depends(_customer)]
 CustomerAdmin = Annotated[Principal, Depends(_customer_admin)]
 
