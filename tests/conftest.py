@@ -100,6 +100,12 @@ def stack_env(dsn: str) -> dict[str, str]:
         # A refused message is tried again within the test's patience, not after 30 s.
         "PORTAL_MAIL_RETRY_BASE_SECONDS": "0.3",
         "PORTAL_MAIL_POLL_SECONDS": "0.2",
+        # Webhooks likewise: retried after about 0.3 s, 0.6 s, ...; an endpoint failing 6
+        # times in a row is disabled (and its owner e-mailed) at once.
+        "PORTAL_WEBHOOK_RETRY_BASE_SECONDS": "0.3",
+        "PORTAL_WEBHOOK_POLL_SECONDS": "0.2",
+        "PORTAL_WEBHOOK_DISABLE_AFTER_FAILURES": "6",
+        "PORTAL_WEBHOOK_DISABLE_AFTER_SECONDS": "0",
     }
 
 
