@@ -17,6 +17,7 @@ const ROUTES = [
   [/^\/partner\/offers$/, "offers", "partner"],
   [/^\/partner\/delegations$/, "delegations", "partner"],
   [/^\/partner\/users$/, "users", "partner"],
+  [/^\/partner\/webhooks$/, "webhooks", "partner"],
   [/^\/i\/(?<code>[A-Za-z0-9_-]+)$/, "invitation-page", "any"],
   [/^\/o\/(?<code>[A-Za-z0-9_-]+)$/, "offer-page", "any"],
   [/^\/d\/(?<code>[A-Za-z0-9_-]+)$/, "delegation-page", "any"],
@@ -33,6 +34,7 @@ const PARTNER_NAV = [
   ["/partner/delegations", "nav.delegations"],
   ["/partner/users", "nav.users"],
   ["/partner/company", "nav.company"],
+  ["/partner/webhooks", "nav.webhooks", "global_admin"],
 ];
 const CUSTOMER_NAV = [
   ["/customer", "nav.subscriptions"],
@@ -123,7 +125,9 @@ export function navigate(path, { replace = false } = {}) {
 function renderChrome() {
   const user = session.user;
   const nav = byId("site-nav");
-  const items = !user || user.must_change_password ? [] : user.company_kind === "partner" ? PARTNER_NAV : CUSTOMER_NAV;
+  const all = !user || user.must_change_password ? [] : user.company_kind === "partner" ? PARTNER_NAV : CUSTOMER_NAV;
+  // An entry naming a company role is for that role only (Webhooks: Global admins).
+  const items = all.filter(([, , role]) => !role || user?.company_role === role);
   const path = location.pathname;
   clear(
     nav,
