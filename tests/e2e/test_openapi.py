@@ -86,6 +86,9 @@ async def test_read_answers_name_their_view_models(stack: dict[str, ServiceProce
         ("get", "/api/session"): "SessionView",
         ("get", "/api/public/offers/{code}"): "PublicOfferPage",
         ("post", "/api/partner/invitations"): "TrialInvitationCreated",
+        ("get", "/api/partner/webhooks"): "WebhookEndpointList",
+        ("get", "/api/partner/webhooks/{endpoint_id}"): "WebhookEndpointDetail",
+        ("post", "/api/partner/webhooks"): "EndpointWithSecret",
     }
     for (method, path), model in expected.items():
         schema = _schema(

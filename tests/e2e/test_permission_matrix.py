@@ -223,3 +223,103 @@ async def _user_ids(customer: Customer) -> set[str]:
     response = await customer.portal.get("/api/customer/users")
     assert response.status_code == 200, response.text
     return {u["user_id"] for u in response.json()}
+
+
+# --- Partner webhooks: company role x action -----------------------------------------------
+# Only a partner's Global admin manages its webhook endpoints; every other partner role is
+# refused by the gateway (403 partner_admin_only), a customer's Global admin too (partner_only).
+
+WEBHOOK_ROLES = ("global_admin", "billing_admin", "user_management_admin", "none")
+WEBHOOK_ACTIONS = (
+    "event_types",
+    "list",
+    "register",
+    "show",
+    "rotate",
+    "disable",
+    "enable",
+    "redeliver",
+    "delete",
+)
+
+
+def webhook_expected(role: str, action: str) -> tuple[int, str | None]:
+    if role == "customer":
+        return 403, "partner_only"
+    if role != "global_admin":
+        return 403, "partner_admin_only"
+    if action == "redeliver":
+        return 404, "webhook_delivery_not_found"  # allowed; no such delivery of the endpoint
+    return {"register": 201, "delete": 204}.get(action, 200), None
+
+
+async def _webhook_act(actor: Portal, endpoint_id: str, action: str) -> Any:
+    base = "/api/partner/webhooks"
+    path = f"{base}/{endpoint_id}"
+    match action:
+        case "event_types":
+            return await actor.get(f"{base}/event-types")
+        case "list":
+            return await actor.get(base)
+        case "register":
+            return await actor.post(
+                base,
+                json={
+                    "url": "http://127.0.0.1:9/hook",
+                    "event_types": ["portal.invitations.TrialInvitationCreated.v1"],
+                },
+            )
+        case "show":
+            return await actor.get(path)
+        case "rotate":
+            return await actor.post(f"{path}/rotate-secret")
+        case "disable" | "enable":
+            return await actor.post(f"{path}/{action}")
+        case "redeliver":
+            return await actor.post(f"{path}/deliveries/{uuid.uuid4()}/redeliver")
+        case "delete":
+            return await actor.delete(path)
+    raise AssertionError(action)
+
+
+async def test_only_a_partners_global_admin_manages_its_webhooks(
+    partner: Portal, customer: Portal, portal: Callable[[], Awaitable[Portal]]
+) -> None:
+    actors: dict[str, Portal] = {"global_admin": partner, "customer": customer}
+    for role in WEBHOOK_ROLES[1:]:
+        email = f"hook-{role}-{uuid.uuid4().hex[:8]}@fabrikam.example"
+        created = await partner.post(
+            "/api/partner/users",
+            json={"email": email, "display_name": role, "company_role": role},
+        )
+        assert created.status_code == 201, created.text
+        actors[role] = await signed_in_user(portal, email, created.json()["temporary_password"])
+    made = await partner.post(
+        "/api/partner/webhooks",
+        json={
+            "url": "http://127.0.0.1:9/matrix",
+            "event_types": ["portal.delegation.DelegationApproved.v1"],
+        },
+    )
+    assert made.status_code == 201, made.text
+    endpoint_id = made.json()["endpoint_id"]
+    answers: dict[tuple[str, str], tuple[int, str | None]] = {}
+    # The admin acts last on each action, so the others meet the endpoint as it was.
+    for action in WEBHOOK_ACTIONS:
+        for role in (*[r for r in actors if r != "global_admin"], "global_admin"):
+            response = await _webhook_act(actors[role], endpoint_id, action)
+            code = response.json().get("code") if response.status_code >= 400 else None
+            answers[role, action] = (response.status_code, code)
+    wrong = {
+        cell: (answer, webhook_expected(*cell))
+        for cell, answer in answers.items()
+        if answer != webhook_expected(*cell)
+    }
+    assert not wrong, wrong
+    assert len(answers) == (len(WEBHOOK_ROLES) + 1) * len(WEBHOOK_ACTIONS)
+    # The only effects are the admin's: the endpoint it deleted is gone, the one it registered
+    # in its cell is there (and removed now, so nothing of the demo partner reaches port 9).
+    left = {e["endpoint_id"] for e in (await partner.get("/api/partner/webhooks")).json()["items"]}
+    assert endpoint_id not in left
+    for other in left:
+        assert (await partner.delete(f"/api/partner/webhooks/{other}")).status_code == 204
