@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from shared.contracts.webhooks import new_secret as new_secret  # re-exported
-from shared.contracts.webhooks import secret_key
+from shared.contracts.webhooks import secret_key as secret_key  # re-exported
 from shared.errors import Conflict, DomainError, NotFound
 
 # The fields of an event that name a company (the same audience rule as the gateway's live
