@@ -194,3 +194,107 @@ async def test_a_broken_producer_is_replaced_and_the_rows_still_go_out(
         await relay.stop()
         await producer.stop()
         await consumer.stop()
+
+
+async def _store(pool: asyncpg.Pool, marker: str, count: int) -> tuple[list[int], list[Any]]:
+    items = [
+        outbox.pending(
+            CatalogueServicePublished(service_id=f"h{marker}-{i:03d}", name=f"Handed {i}"),
+            topic=OFFERS_EVENTS,
+            source="t",
+            correlation_id=marker,
+            causation_id=None,
+        )
+        for i in range(count)
+    ]
+    async with pool.acquire() as conn, conn.transaction():
+        ids = await outbox.store(conn, items)
+    return ids, items
+
+
+async def _seen(marker: str, count: int, *, linger: float = 0.0) -> list[str]:
+    """Keys of the events of ``marker`` on the topic, once ``count`` are there (and
+    ``linger`` seconds more, for copies that should not come)."""
+    consumer = AIOKafkaConsumer(
+        OFFERS_EVENTS,
+        bootstrap_servers=BOOTSTRAP,
+        group_id=f"s-{marker}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    keys: list[str] = []
+    try:
+        async with asyncio.timeout(30):
+            while len(keys) < count:
+                for records in (await consumer.getmany(timeout_ms=200)).values():
+                    keys += [
+                        r.key.decode()
+                        for r in records
+                        if dict(r.headers).get("ce_correlationid") == marker.encode()
+                    ]
+        end = asyncio.get_running_loop().time() + linger
+        while asyncio.get_running_loop().time() < end:
+            for records in (await consumer.getmany(timeout_ms=200)).values():
+                keys += [
+                    r.key.decode()
+                    for r in records
+                    if dict(r.headers).get("ce_correlationid") == marker.encode()
+                ]
+    finally:
+        await consumer.stop()
+    return keys
+
+
+async def test_handed_rows_go_out_without_a_poll(
+    database: str, kernel_pool: asyncpg.Pool, topics: list[str]
+) -> None:
+    """The writer hands its committed rows over: published and deleted, though the relay
+    would not read the table again for an hour."""
+    producer = DurableProducer.to(BOOTSTRAP, "kernel-test-handed")
+    await producer.start()
+    relay = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer, poll_interval=3600)
+    await relay.start()
+    try:
+        await eventually(lambda: asyncio.sleep(0, relay.is_leader))
+        await eventually(  # its first round read the table: the hour starts now
+            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
+        )
+        await asyncio.sleep(0.2)
+        marker = uuid.uuid4().hex[:8]
+        ids, items = await _store(kernel_pool, marker, 20)
+        relay.handoff(ids, items)
+        keys = await _seen(marker, 20)
+        assert sorted(keys) == sorted(p.key for p in items)
+        await eventually(
+            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
+        )
+    finally:
+        await relay.stop()
+        await producer.stop()
+
+
+async def test_rows_committed_but_never_handed_over_go_out_by_the_poll(
+    database: str, kernel_pool: asyncpg.Pool, topics: list[str]
+) -> None:
+    """A process that dies between its commit and the handoff (or another writer) leaves
+    rows nobody hands over: the fallback poll publishes them, once each, and a handoff of
+    them arriving after all is not sent a second time."""
+    producer = DurableProducer.to(BOOTSTRAP, "kernel-test-poll")
+    await producer.start()
+    relay = OutboxRelay(
+        dsn=database, schema=SCHEMA, producer=producer, poll_interval=0.2, settle=0.1
+    )
+    await relay.start()
+    try:
+        await eventually(lambda: asyncio.sleep(0, relay.is_leader))
+        marker = uuid.uuid4().hex[:8]
+        ids, items = await _store(kernel_pool, marker, 10)  # committed, not handed over
+        await eventually(
+            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
+        )
+        relay.handoff(ids, items)  # late: already published by the poll
+        keys = await _seen(marker, 10, linger=1.5)
+        assert sorted(keys) == sorted(p.key for p in items)
+    finally:
+        await relay.stop()
+        await producer.stop()
