@@ -17,10 +17,12 @@ from typing import Any
 
 import asyncpg
 import uvicorn
+from aiokafka import AIOKafkaConsumer
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.message import AckStatus
 from faststream.middlewares import AckPolicy
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -32,6 +34,7 @@ from shared.contracts.topics import NAMESPACE
 from shared.db import create_pool, migrate
 from shared.logging import configure_logging, get_logger
 from shared.messaging.consumer import Consumer, Routes
+from shared.messaging.offsets import OffsetCommitter
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.producer import DurableProducer
 from shared.settings import ServiceSettings
@@ -112,14 +115,31 @@ def build_broker(spec: ServiceSpec, settings: ServiceSettings) -> KafkaBroker:
     return broker
 
 
-def subscribe(broker: KafkaBroker, sub: Subscription, consumer: Consumer, batch: int) -> None:
+def subscribe(
+    broker: KafkaBroker,
+    sub: Subscription,
+    consumer: Consumer,
+    batch: int,
+    committers: list[OffsetCommitter] | None = None,
+) -> None:
     accepted = ", ".join(sorted(sub.routes.routes))
+    committer: list[OffsetCommitter] = []
 
     async def on_records(message: KafkaMessage) -> None:
-        """Every record, raw: the kernel consumer parses, dedups and dispatches it."""
-        records = message.raw_message
+        """Every record, raw: the kernel consumer parses, dedups and dispatches it; once
+        the database committed, the offsets go to Kafka by the committer's task while the
+        next batch is fetched (FastStream's own ack would wait for that commit)."""
+        raw = message.raw_message
         # A tuple from the real broker, a list from FastStream's in-memory one.
-        await consumer.handle(records if isinstance(records, tuple | list) else (records,))
+        records = raw if isinstance(raw, tuple | list) else (raw,)
+        await consumer.handle(records)
+        if isinstance(message.consumer, AIOKafkaConsumer) and message.committed is None:
+            if not committer:
+                committer.append(OffsetCommitter(message.consumer, name=consumer.name))
+                if committers is not None:
+                    committers.append(committer[0])
+            committer[0].applied(records)
+            message.committed = AckStatus.ACKED  # FastStream's ack: nothing left to do
 
     subscriber = broker.subscriber(
         *sub.topics,
@@ -203,6 +223,10 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
         )
         await producer.start()
         broker = build_broker(spec, settings)
+        relay_producer = DurableProducer.to(settings.kafka_bootstrap, f"{spec.name}-relay")
+        await relay_producer.start()
+        relay = OutboxRelay(dsn=settings.database_url, schema=spec.name, producer=relay_producer)
+        committers: list[OffsetCommitter] = []
         for sub in spec.subscriptions:
             consumer = Consumer(
                 name=f"{spec.name}.{sub.name}",
@@ -211,11 +235,9 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
                 routes=sub.routes,
                 pool=pool,
                 producer=producer,
+                relay=relay,
             )
-            subscribe(broker, sub, consumer, settings.consumer_batch)
-        relay_producer = DurableProducer.to(settings.kafka_bootstrap, f"{spec.name}-relay")
-        await relay_producer.start()
-        relay = OutboxRelay(dsn=settings.database_url, schema=spec.name, producer=relay_producer)
+            subscribe(broker, sub, consumer, settings.consumer_batch, committers)
         state = ServiceState(settings=settings, pool=pool, broker=broker, relay=relay)
         app.state.service = state
         app.state.asyncapi = asyncapi(spec, broker)
@@ -231,7 +253,11 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
             for running in periodic:
                 running.cancel()
             await asyncio.gather(*periodic, return_exceptions=True)
+            for committer in committers:
+                await committer.flush()
             await broker.stop()
+            for committer in committers:
+                await committer.stop()
             await relay.stop()
             await relay.producer.stop()
             await producer.stop()
