@@ -1,13 +1,17 @@
 """Applies a batch of Kafka records in one database transaction.
 
-Per record: parse the CloudEvents envelope, skip it if the inbox has seen its id (one claim
-statement for the whole batch), run its handler, and collect the events it emits into the
-outbox. If any handler raises, nothing has committed: the batch is applied again with one
-savepoint per record, so a broken rule becomes a ``CommandRejected`` event, data the
-database cannot hold an ``invalid_data`` rejection, and bytes nobody can read or handler bugs
-go to the dead-letter topic, each without disturbing its neighbours. Transient failures
-(database or broker down) roll the whole batch back and raise, so the offsets are not
-committed and the batch is redelivered.
+Per record: parse the CloudEvents envelope and run its handler; then one statement claims
+every message id in the inbox and writes the events the handlers emitted into the outbox,
+and the transaction commits; the relay of the process is handed those rows right after.
+A batch none of whose records this consumer handles opens no transaction at all. If a
+claim finds an id seen before (a redelivery), the transaction is rolled back, handlers'
+writes with it, and the batch is applied again claiming first, so a redelivered message
+has no second effect. If any handler raises, nothing has committed: the batch is applied
+again with one savepoint per record, so a broken rule becomes a ``CommandRejected`` event,
+data the database cannot hold an ``invalid_data`` rejection, and bytes nobody can read or
+handler bugs go to the dead-letter topic, each without disturbing its neighbours.
+Transient failures (database or broker down) roll the whole batch back and raise, so the
+offsets are not committed and the batch is redelivered.
 """
 
 from __future__ import annotations
@@ -61,6 +65,12 @@ class MessageContext:
     envelope: Envelope
     service: str
     _emitted: list[outbox.Pending] = field(default_factory=list)
+    _rejection: DomainError | None = None
+
+    def reject(self, error: DomainError) -> None:
+        """For a batch handler: this message broke a rule (typed ``CommandRejected``); the
+        handler wrote nothing for it."""
+        self._rejection = error
 
     def emit(self, message: Contract, *, topic: str) -> None:
         self._emitted.append(
@@ -75,12 +85,18 @@ class MessageContext:
 
 
 Handler = Callable[[MessageContext, Any], Awaitable[None]]
+BatchHandler = Callable[[Connection, Sequence[tuple[MessageContext, Any]]], Awaitable[None]]
+"""Applies consecutive messages of one type set-based (one statement per table for all of
+them, locks in a fixed order), as if one after the other: per message it emits, or calls
+``ctx.reject`` and writes nothing for it. Raising sends the batch to the careful path,
+where ``Route.handler`` applies each message alone in its savepoint."""
 
 
 @dataclass(frozen=True)
 class Route:
     model: type[Contract]
     handler: Handler
+    batch: BatchHandler | None = None
 
 
 @dataclass
@@ -91,9 +107,13 @@ class Routes:
     routes: dict[str, Route] = field(default_factory=dict)
     strict: bool = True
 
-    def on(self, model: type[Contract]) -> Callable[[Handler], Handler]:
+    def on(
+        self, model: type[Contract], *, batch: BatchHandler | None = None
+    ) -> Callable[[Handler], Handler]:
+        """``handler`` applies one message; ``batch``, when given, applies a run of them."""
+
         def register(handler: Handler) -> Handler:
-            self.routes[model.ce_type()] = Route(model, handler)
+            self.routes[model.ce_type()] = Route(model, handler, batch)
             return handler
 
         return register
@@ -115,11 +135,16 @@ class _Batch:
     out: list[outbox.Pending] = field(default_factory=list)
     correlation_ids: set[str] = field(default_factory=set)
     dead: list[tuple[ConsumerRecord[Any, Any], str]] = field(default_factory=list)
+    stored: list[int] = field(default_factory=list)  # outbox ids of ``out``, in order
     outcomes: CounterType[str] = field(default_factory=CounterType)
 
 
 class _Careful(Exception):
     """A handler raised: the batch is redone with one savepoint per message."""
+
+
+class _Redelivered(Exception):
+    """The batch holds a message claimed before: redone claiming first."""
 
 
 class Consumer:
@@ -132,6 +157,7 @@ class Consumer:
         routes: Routes,
         pool: asyncpg.Pool,
         producer: DurableProducer,
+        relay: outbox.OutboxRelay | None = None,
     ) -> None:
         self.name = name
         self.service = service
@@ -139,18 +165,23 @@ class Consumer:
         self.routes = routes
         self.pool = pool
         self.producer = producer
+        self.relay = relay
 
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
-        """Apply a batch in one transaction. The common case claims every id in one
-        statement and runs the handlers without savepoints; if a handler raises, nothing
-        has committed, and the batch is applied again message by message, each in its own
-        savepoint, so one bad message cannot take the others down."""
+        """Apply a batch in one transaction. The common case runs the handlers without
+        savepoints and claims every id with the outbox write, in one statement; a batch
+        holding a redelivered message is applied again claiming first; if a handler raises,
+        nothing has committed, and the batch is applied again message by message, each in
+        its own savepoint, so one bad message cannot take the others down."""
         with BATCH_SECONDS.labels(self.name).time():
             try:
                 try:
-                    batch = await self._attempt(records, careful=False)
+                    try:
+                        batch = await self._attempt(records, mode="fast")
+                    except _Redelivered:
+                        batch = await self._attempt(records, mode="claim_first")
                 except _Careful:
-                    batch = await self._attempt(records, careful=True)
+                    batch = await self._attempt(records, mode="careful")
             except TRANSIENT as exc:
                 log.warning("batch_retry", consumer=self.name, error=repr(exc))
                 await asyncio.sleep(0.5)
@@ -158,24 +189,41 @@ class Consumer:
         for outcome, count in batch.outcomes.items():
             MESSAGES.labels(self.name, outcome).inc(count)
         faults.after_commit(batch.correlation_ids)
+        if self.relay is not None:
+            self.relay.handoff(batch.stored, batch.out)
         for record, reason in batch.dead:
             await self._dead_letter(record, reason)
 
-    async def _attempt(
-        self, records: Sequence[ConsumerRecord[Any, Any]], *, careful: bool
-    ) -> _Batch:
+    async def _attempt(self, records: Sequence[ConsumerRecord[Any, Any]], *, mode: str) -> _Batch:
         batch = _Batch()
         items = [item for record in records if (item := self._read(record, batch))]
+        if not items:  # nothing this consumer handles: no transaction to open
+            return batch
+        ids = [item.envelope.id for item in items]
+        if mode == "fast" and len(set(ids)) < len(ids):
+            raise _Redelivered  # one message twice in the batch: the claims tell which
         async with self.pool.acquire() as conn, conn.transaction():
-            if careful:
+            if mode == "careful":
                 for item in items:
                     await self._apply_carefully(conn, item, batch)
+            elif mode == "claim_first":
+                await self._apply(conn, items, batch, claim_first=True)
             else:
-                await self._apply(conn, items, batch)
-            await outbox.store(conn, batch.out)
+                await self._apply(conn, items, batch, claim_first=False)
+                stored = await inbox.claim_all_and_store(
+                    conn, consumer=self.name, message_ids=ids, items=batch.out
+                )
+                if stored is None:
+                    raise _Redelivered  # rolls the handlers' writes back
+                batch.stored = stored
+                return batch
+            batch.stored = await outbox.store(conn, batch.out)
         return batch
 
     def _read(self, record: ConsumerRecord[Any, Any], batch: _Batch) -> _Item | None:
+        if not self.routes.strict and self._not_ours(record):
+            batch.outcomes["ignored"] += 1  # another service's business: not even parsed
+            return None
         try:
             envelope = parse(record.value, record.headers)
         except Unparseable as exc:
@@ -200,26 +248,68 @@ class Consumer:
             ]
             return _Item(record, envelope, route, None, details)
 
-    async def _apply(self, conn: Connection, items: list[_Item], batch: _Batch) -> None:
-        claimed = await inbox.claim_many(
-            conn, consumer=self.name, message_ids=[item.envelope.id for item in items]
-        )
+    def _not_ours(self, record: ConsumerRecord[Any, Any]) -> bool:
+        """The binary-mode ``ce_type`` header names a type nobody here handles."""
+        for key, value in record.headers or ():
+            if key == "ce_type":
+                return bytes(value).decode(errors="replace") not in self.routes.routes
+        return False
+
+    async def _apply(
+        self, conn: Connection, items: list[_Item], batch: _Batch, *, claim_first: bool
+    ) -> None:
+        """Run the handlers of ``items``, claiming their ids first, or not (the caller
+        claims them all afterwards, in its outbox write)."""
+        claimed: set[str] | None = None
+        if claim_first:
+            claimed = await inbox.claim_many(
+                conn, consumer=self.name, message_ids=[item.envelope.id for item in items]
+            )
+        run: list[_Item] = []  # consecutive messages of one batch route: applied together
         for item in items:
-            if item.envelope.id not in claimed:
-                batch.outcomes["duplicate"] += 1
-                continue
-            claimed.discard(item.envelope.id)  # a second copy in this batch is a duplicate
-            correlation_id.set(item.envelope.correlation_id)
+            if claimed is not None:
+                if item.envelope.id not in claimed:
+                    batch.outcomes["duplicate"] += 1
+                    continue
+                claimed.discard(item.envelope.id)  # a second copy in this batch is a duplicate
+            joins = item.message is not None and item.route.batch is not None
+            if run and not (joins and item.route is run[0].route):
+                await self._run(conn, run, batch)
+                run = []
             if item.message is None:
+                correlation_id.set(item.envelope.correlation_id)
                 self._reject_invalid(item, batch)
+            else:
+                run.append(item)
+        if run:
+            await self._run(conn, run, batch)
+
+    async def _run(self, conn: Connection, run: list[_Item], batch: _Batch) -> None:
+        """One message, or a run of them through their route's batch handler."""
+        route = run[0].route
+        contexts = [
+            MessageContext(conn=conn, envelope=item.envelope, service=self.service) for item in run
+        ]
+        try:
+            if route.batch is not None:
+                await route.batch(
+                    conn, [(c, i.message) for c, i in zip(contexts, run, strict=True)]
+                )
+            else:
+                correlation_id.set(run[0].envelope.correlation_id)
+                await route.handler(contexts[0], run[0].message)
+        except TRANSIENT:
+            raise
+        except Exception as exc:
+            raise _Careful from exc
+        for item, ctx in zip(run, contexts, strict=True):
+            if ctx._rejection is not None:
+                error = ctx._rejection
+                correlation_id.set(item.envelope.correlation_id)
+                self._reject(
+                    item, batch, error.code(), error.reason, [error.details], error.category()
+                )
                 continue
-            ctx = MessageContext(conn=conn, envelope=item.envelope, service=self.service)
-            try:
-                await item.route.handler(ctx, item.message)
-            except TRANSIENT:
-                raise
-            except Exception as exc:
-                raise _Careful from exc
             batch.out.extend(ctx._emitted)
             batch.outcomes["applied"] += 1
 

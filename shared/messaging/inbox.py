@@ -3,7 +3,11 @@ transaction as the effect; a redelivered message finds its id and is skipped."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from shared.db import Connection
+from shared.messaging import outbox
+from shared.messaging.outbox import Pending
 
 
 async def claim(conn: Connection, *, consumer: str, message_id: str) -> bool:
@@ -29,3 +33,26 @@ async def claim_many(conn: Connection, *, consumer: str, message_ids: list[str])
         message_ids,
     )
     return {row["message_id"] for row in rows}
+
+
+async def claim_all_and_store(
+    conn: Connection, *, consumer: str, message_ids: list[str], items: Sequence[Pending]
+) -> list[int] | None:
+    """Claim every id of ``message_ids`` (distinct) and store ``items`` in the outbox, in one
+    statement at the end of the batch's transaction. None when some id was claimed before
+    (a redelivery): the caller rolls back, handlers' writes with it, and claims first. The
+    outbox ids otherwise."""
+    row = await conn.fetchrow(
+        "WITH claimed AS (INSERT INTO inbox (consumer, message_id) "
+        "SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING 1), "
+        f"stored AS ({outbox.INSERT.format('$3', '$4', '$5', '$6')}) "
+        "SELECT (SELECT count(*) FROM claimed) AS claimed, "
+        "ARRAY(SELECT id FROM stored ORDER BY id) AS ids",
+        consumer,
+        message_ids,
+        *outbox.columns(items),
+    )
+    assert row is not None
+    if row["claimed"] != len(message_ids):
+        return None
+    return list(row["ids"])
