@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from uuid import UUID
 
-from services.invitations.adapters.repository import Repository
+from services.invitations.adapters.repository import NewRedemption, Repository
 from services.invitations.domain import commands, errors
 from services.invitations.domain.model import Invitation, new_code
 from shared.contracts.invitations import (
@@ -15,6 +17,7 @@ from shared.contracts.invitations import (
     TrialInvitationRevoked,
     TrialInvitationSignUpRecorded,
 )
+from shared.errors import DomainError
 
 
 async def create_invitation(
@@ -78,38 +81,75 @@ async def revoke_invitation(
 async def redeem_invitation(
     repo: Repository, cmd: commands.RedeemInvitation, *, now: datetime
 ) -> TrialInvitationRedeemed:
-    found = await repo.for_redemption(code=cmd.code, customer_id=cmd.customer_id)
-    invitation = found.invitation
-    if invitation is None:
-        raise errors.InvitationNotFound("No invitation has this code.")
-    if not found.customer_known:
-        raise errors.CustomerNotFound("The redeeming customer is not known.")
-    invitation.check_redeemable(now)
-    if found.had_trial:
-        raise errors.TrialAlreadyRedeemed(
-            "This customer already had a trial of this service.", service_id=invitation.service_id
+    (outcome,) = await redeem_invitations(repo, [cmd], now=now)
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+async def redeem_invitations(
+    repo: Repository, cmds: Sequence[commands.RedeemInvitation], *, now: datetime
+) -> list[TrialInvitationRedeemed | DomainError]:
+    """Redemptions decided as if one after the other (a cap counts the earlier ones, a
+    customer's second trial of a service in the same run is refused), read in one statement
+    that locks the invitations in id order, written in one; per command its event, or the
+    rule it broke (nothing written for it)."""
+    found = await repo.for_redemptions([(c.code, c.customer_id) for c in cmds])
+    invitations: dict[UUID, Invitation] = {}  # one object per invitation: counts add up
+    taken: set[tuple[UUID, str]] = set()
+    added: list[NewRedemption] = []
+    outcomes: list[TrialInvitationRedeemed | DomainError] = []
+    for cmd, context in zip(cmds, found, strict=True):
+        try:
+            if context.invitation is None:
+                raise errors.InvitationNotFound("No invitation has this code.")
+            invitation = invitations.setdefault(
+                context.invitation.invitation_id, context.invitation
+            )
+            if not context.customer_known:
+                raise errors.CustomerNotFound("The redeeming customer is not known.")
+            invitation.check_redeemable(now)
+            trial = (cmd.customer_id, invitation.service_id)
+            if context.had_trial or trial in taken:
+                raise errors.TrialAlreadyRedeemed(
+                    "This customer already had a trial of this service.",
+                    service_id=invitation.service_id,
+                )
+        except DomainError as exc:
+            outcomes.append(exc)
+            continue
+        invitation.redeem(now)
+        taken.add(trial)
+        redemption_id = uuid.uuid4()
+        added.append(
+            NewRedemption(
+                redemption_id=redemption_id,
+                invitation_id=invitation.invitation_id,
+                customer_id=cmd.customer_id,
+                service_id=invitation.service_id,
+                redeemed_by=cmd.redeemed_by,
+                redeemed_at=now,
+            )
         )
-    invitation.redeem(now)
-    redemption_id = uuid.uuid4()
-    await repo.add_redemption(
-        redemption_id=redemption_id,
-        invitation=invitation,
-        customer_id=cmd.customer_id,
-        redeemed_by=cmd.redeemed_by,
-        redeemed_at=now,
+        outcomes.append(
+            TrialInvitationRedeemed(
+                redemption_id=redemption_id,
+                invitation_id=invitation.invitation_id,
+                partner_id=invitation.partner_id,
+                customer_id=cmd.customer_id,
+                redeemed_by=cmd.redeemed_by,
+                service_id=invitation.service_id,
+                seats=invitation.seats,
+                trial_days=invitation.trial_days,
+                delegation_role=invitation.delegation_role,
+                redeemed_at=now,
+            )
+        )
+    redeemed = {a.invitation_id for a in added}
+    await repo.add_redemptions(
+        added, counts={i: v.redemptions for i, v in invitations.items() if i in redeemed}
     )
-    return TrialInvitationRedeemed(
-        redemption_id=redemption_id,
-        invitation_id=invitation.invitation_id,
-        partner_id=invitation.partner_id,
-        customer_id=cmd.customer_id,
-        redeemed_by=cmd.redeemed_by,
-        service_id=invitation.service_id,
-        seats=invitation.seats,
-        trial_days=invitation.trial_days,
-        delegation_role=invitation.delegation_role,
-        redeemed_at=now,
-    )
+    return outcomes
 
 
 async def record_open(

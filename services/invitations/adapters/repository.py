@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -28,6 +29,16 @@ class RedemptionContext:
 
 
 @dataclass(frozen=True)
+class NewRedemption:
+    redemption_id: UUID
+    invitation_id: UUID
+    customer_id: UUID
+    service_id: str
+    redeemed_by: UUID
+    redeemed_at: datetime
+
+
+@dataclass(frozen=True)
 class FunnelCount:
     """An invitation's funnel counter after one more step."""
 
@@ -39,17 +50,13 @@ class FunnelCount:
 class Repository(Protocol):
     async def trial_offer(self, *, service_id: str) -> TrialOffer | None: ...
     async def get(self, *, invitation_id: UUID) -> Invitation | None: ...
-    async def for_redemption(self, *, code: str, customer_id: UUID) -> RedemptionContext: ...
+    async def for_redemptions(
+        self, requests: Sequence[tuple[str, UUID]]
+    ) -> list[RedemptionContext]: ...
     async def add(self, *, invitation: Invitation) -> None: ...
     async def save(self, *, invitation: Invitation) -> None: ...
-    async def add_redemption(
-        self,
-        *,
-        redemption_id: UUID,
-        invitation: Invitation,
-        customer_id: UUID,
-        redeemed_by: UUID,
-        redeemed_at: datetime,
+    async def add_redemptions(
+        self, added: Sequence[NewRedemption], *, counts: dict[UUID, int]
     ) -> None: ...
     async def record_open(self, *, code: str) -> FunnelCount | None: ...
     async def record_sign_up(
@@ -80,23 +87,33 @@ class PgRepository:
         )
         return to_invitation(row) if row else None
 
-    async def for_redemption(self, *, code: str, customer_id: UUID) -> RedemptionContext:
-        """The invitation (locked: a cap holds under concurrent redemptions), whether the
-        customer is known, and whether it already had a trial of the invited service."""
-        row = await self.conn.fetchrow(
+    async def for_redemptions(
+        self, requests: Sequence[tuple[str, UUID]]
+    ) -> list[RedemptionContext]:
+        """Per (code, customer): the invitation (locked, in invitation id order whatever
+        the order of the requests: a cap holds under concurrent redemptions and two batches
+        cannot deadlock), whether the customer is known, and whether it already had a trial
+        of the invited service. One round trip for the whole batch."""
+        rows = await self.conn.fetch(
+            f"WITH locked AS (SELECT {COLUMNS} FROM invitations "
+            "  WHERE code = ANY($1::text[]) ORDER BY invitation_id FOR UPDATE) "
             f"SELECT {_I_COLUMNS}, "
-            "EXISTS (SELECT 1 FROM customers WHERE customer_id = $2) AS customer_known, "
-            "EXISTS (SELECT 1 FROM redemptions r WHERE r.customer_id = $2 "
-            "        AND r.service_id = i.service_id) AS had_trial "
-            "FROM invitations i WHERE i.code = $1 FOR UPDATE OF i",
-            code,
-            customer_id,
+            "EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = r.customer_id) "
+            "  AS customer_known, "
+            "EXISTS (SELECT 1 FROM redemptions x WHERE x.customer_id = r.customer_id "
+            "        AND x.service_id = i.service_id) AS had_trial "
+            "FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS r(code, customer_id, n) "
+            "LEFT JOIN locked i ON i.code = r.code ORDER BY r.n",
+            [code for code, _ in requests],
+            [customer for _, customer in requests],
         )
-        if row is None:
-            return RedemptionContext(invitation=None, customer_known=False, had_trial=False)
-        fields = dict(row)
-        known, had = fields.pop("customer_known"), fields.pop("had_trial")
-        return RedemptionContext(Invitation(**fields), customer_known=known, had_trial=had)
+        found: list[RedemptionContext] = []
+        for row in rows:
+            fields = dict(row)
+            known, had = fields.pop("customer_known"), fields.pop("had_trial")
+            invitation = Invitation(**fields) if fields["invitation_id"] is not None else None
+            found.append(RedemptionContext(invitation, customer_known=known, had_trial=had))
+        return found
 
     async def add(self, *, invitation: Invitation) -> None:
         i = invitation
@@ -130,27 +147,27 @@ class PgRepository:
             i.revoked_by,
         )
 
-    async def add_redemption(
-        self,
-        *,
-        redemption_id: UUID,
-        invitation: Invitation,
-        customer_id: UUID,
-        redeemed_by: UUID,
-        redeemed_at: datetime,
+    async def add_redemptions(
+        self, added: Sequence[NewRedemption], *, counts: dict[UUID, int]
     ) -> None:
-        """The redemption, and the invitation's new count, in one statement."""
+        """The redemptions, and the invitations' new counts, in one statement."""
+        if not added:
+            return
         await self.conn.execute(
             "WITH added AS (INSERT INTO redemptions (redemption_id, invitation_id, customer_id, "
-            "service_id, redeemed_by, redeemed_at) VALUES ($1, $2, $3, $4, $5, $6)) "
-            "UPDATE invitations SET redemptions = $7 WHERE invitation_id = $2",
-            redemption_id,
-            invitation.invitation_id,
-            customer_id,
-            invitation.service_id,
-            redeemed_by,
-            redeemed_at,
-            invitation.redemptions,
+            "service_id, redeemed_by, redeemed_at) SELECT * FROM unnest($1::uuid[], $2::uuid[], "
+            "$3::uuid[], $4::text[], $5::uuid[], $6::timestamptz[])) "
+            "UPDATE invitations i SET redemptions = c.redemptions "
+            "FROM unnest($7::uuid[], $8::int[]) AS c(invitation_id, redemptions) "
+            "WHERE i.invitation_id = c.invitation_id",
+            [a.redemption_id for a in added],
+            [a.invitation_id for a in added],
+            [a.customer_id for a in added],
+            [a.service_id for a in added],
+            [a.redeemed_by for a in added],
+            [a.redeemed_at for a in added],
+            list(counts),
+            list(counts.values()),
         )
 
     # Projections fed by other services' events.

@@ -3,6 +3,7 @@ handler inside the consumer's transaction, emit what it returns."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from services.invitations import handlers
@@ -10,6 +11,8 @@ from services.invitations.adapters.repository import PgRepository
 from services.invitations.domain import commands
 from shared.contracts import catalogue, directory, invitations
 from shared.contracts.topics import INVITATIONS_EVENTS
+from shared.db import Connection
+from shared.errors import DomainError
 from shared.messaging.consumer import MessageContext, Routes
 
 
@@ -36,7 +39,23 @@ def command_routes(*, base_url: str) -> Routes:
             topic=INVITATIONS_EVENTS,
         )
 
-    @routes.on(invitations.RedeemTrialInvitation)
+    async def redeem_all(
+        conn: Connection,
+        run: Sequence[tuple[MessageContext, invitations.RedeemTrialInvitation]],
+    ) -> None:
+        """A run of redemptions set-based: one read, one write for all of them."""
+        outcomes = await handlers.redeem_invitations(
+            PgRepository(conn),
+            [commands.RedeemInvitation(**msg.model_dump()) for _, msg in run],
+            now=_now(),
+        )
+        for (ctx, _), outcome in zip(run, outcomes, strict=True):
+            if isinstance(outcome, DomainError):
+                ctx.reject(outcome)
+            else:
+                ctx.emit(outcome, topic=INVITATIONS_EVENTS)
+
+    @routes.on(invitations.RedeemTrialInvitation, batch=redeem_all)
     async def redeem(ctx: MessageContext, msg: invitations.RedeemTrialInvitation) -> None:
         cmd = commands.RedeemInvitation(**msg.model_dump())
         ctx.emit(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from services.invitations.adapters.repository import FunnelCount, RedemptionContext
+from services.invitations.adapters.repository import (
+    FunnelCount,
+    NewRedemption,
+    RedemptionContext,
+)
 from services.invitations.domain.model import Invitation, TrialOffer
 
 
@@ -24,12 +29,17 @@ class FakeRepository:
     async def get(self, *, invitation_id: UUID) -> Invitation | None:
         return self.invitations.get(invitation_id)
 
-    async def for_redemption(self, *, code: str, customer_id: UUID) -> RedemptionContext:
-        invitation = next((i for i in self.invitations.values() if i.code == code), None)
-        had = invitation is not None and any(
-            c == customer_id and s == invitation.service_id for _, c, s in self.redemptions
-        )
-        return RedemptionContext(invitation, customer_id in self.customers, had)
+    async def for_redemptions(
+        self, requests: Sequence[tuple[str, UUID]]
+    ) -> list[RedemptionContext]:
+        found = []
+        for code, customer_id in requests:
+            invitation = self._by_code(code)
+            had = invitation is not None and any(
+                c == customer_id and s == invitation.service_id for _, c, s in self.redemptions
+            )
+            found.append(RedemptionContext(invitation, customer_id in self.customers, had))
+        return found
 
     async def add(self, *, invitation: Invitation) -> None:
         self.invitations[invitation.invitation_id] = invitation
@@ -37,16 +47,12 @@ class FakeRepository:
     async def save(self, *, invitation: Invitation) -> None:
         self.invitations[invitation.invitation_id] = invitation
 
-    async def add_redemption(
-        self,
-        *,
-        redemption_id: UUID,
-        invitation: Invitation,
-        customer_id: UUID,
-        redeemed_by: UUID,
-        redeemed_at: datetime,
+    async def add_redemptions(
+        self, added: Sequence[NewRedemption], *, counts: dict[UUID, int]
     ) -> None:
-        self.redemptions.append((redemption_id, customer_id, invitation.service_id))
+        self.redemptions += [(a.redemption_id, a.customer_id, a.service_id) for a in added]
+        for invitation_id, count in counts.items():
+            self.invitations[invitation_id].redemptions = count
 
     def _by_code(self, code: str) -> Invitation | None:
         return next((i for i in self.invitations.values() if i.code == code), None)

@@ -150,3 +150,36 @@ async def test_the_funnel_counts_page_loads_and_each_sign_up_once(repo: FakeRepo
         assert (signed.partner_id, signed.sign_ups) == (created.partner_id, 1)
     with pytest.raises(errors.InvitationNotFound):
         await handlers.record_open(repo, commands.RecordOpen(code="x" * 32), now=NOW)
+
+
+async def test_a_run_of_redemptions_is_decided_as_if_one_after_the_other(
+    repo: FakeRepository,
+) -> None:
+    """Set-based: the cap counts the earlier redemptions of the run, a customer's second
+    trial of the service in the same run is refused, and each refusal is typed and writes
+    nothing; the others go through."""
+    capped = await handlers.create_invitation(
+        repo, create(max_redemptions=2), now=NOW, base_url=BASE
+    )
+    customers = [uuid.uuid4() for _ in range(3)]
+    repo.customers.update(customers)
+    run = [
+        commands.RedeemInvitation(capped.code, customers[0], uuid.uuid4()),
+        commands.RedeemInvitation(capped.code, customers[0], uuid.uuid4()),  # second trial
+        commands.RedeemInvitation(capped.code, customers[1], uuid.uuid4()),
+        commands.RedeemInvitation(capped.code, customers[2], uuid.uuid4()),  # over the cap
+        commands.RedeemInvitation("no-such-code", customers[2], uuid.uuid4()),
+        commands.RedeemInvitation(capped.code, uuid.uuid4(), uuid.uuid4()),  # unknown customer
+    ]
+    outcomes = await handlers.redeem_invitations(repo, run, now=NOW)
+    kinds = [type(o).__name__ for o in outcomes]
+    assert kinds == [
+        "TrialInvitationRedeemed",
+        "TrialAlreadyRedeemed",
+        "TrialInvitationRedeemed",
+        "InvitationExhausted",
+        "InvitationNotFound",
+        "CustomerNotFound",
+    ]
+    assert sorted(c for _, c, _ in repo.redemptions) == sorted(customers[:2])
+    assert repo.invitations[capped.invitation_id].redemptions == 2
