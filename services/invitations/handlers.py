@@ -120,31 +120,25 @@ async def redeem_invitations(
             continue
         invitation.redeem(now)
         taken.add(trial)
-        redemption_id = uuid.uuid4()
+        event = TrialInvitationRedeemed(
+            redemption_id=uuid.uuid4(),
+            invitation_id=invitation.invitation_id,
+            partner_id=invitation.partner_id,
+            customer_id=cmd.customer_id,
+            redeemed_by=cmd.redeemed_by,
+            service_id=invitation.service_id,
+            seats=invitation.seats,
+            trial_days=invitation.trial_days,
+            delegation_role=invitation.delegation_role,
+            redeemed_at=now,
+        )
+        e = event
         added.append(
             NewRedemption(
-                redemption_id=redemption_id,
-                invitation_id=invitation.invitation_id,
-                customer_id=cmd.customer_id,
-                service_id=invitation.service_id,
-                redeemed_by=cmd.redeemed_by,
-                redeemed_at=now,
+                e.redemption_id, e.invitation_id, e.customer_id, e.service_id, e.redeemed_by, now
             )
         )
-        outcomes.append(
-            TrialInvitationRedeemed(
-                redemption_id=redemption_id,
-                invitation_id=invitation.invitation_id,
-                partner_id=invitation.partner_id,
-                customer_id=cmd.customer_id,
-                redeemed_by=cmd.redeemed_by,
-                service_id=invitation.service_id,
-                seats=invitation.seats,
-                trial_days=invitation.trial_days,
-                delegation_role=invitation.delegation_role,
-                redeemed_at=now,
-            )
-        )
+        outcomes.append(event)
     redeemed = {a.invitation_id for a in added}
     await repo.add_redemptions(
         added, counts={i: v.redemptions for i, v in invitations.items() if i in redeemed}

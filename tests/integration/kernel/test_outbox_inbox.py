@@ -69,13 +69,7 @@ async def test_relay_publishes_in_commit_order_then_empties_the_outbox(
                 for e in events
             ],
         )
-    consumer = AIOKafkaConsumer(
-        OFFERS_EVENTS,
-        bootstrap_servers=BOOTSTRAP,
-        group_id=f"k-{marker}",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
+    consumer = await _events(f"k-{marker}")
     producer = DurableProducer.to(BOOTSTRAP, "kernel-test")
     await producer.start()
     relay = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer)
@@ -124,6 +118,15 @@ async def test_only_one_of_two_relays_leads(
         await producer.stop()
 
 
+async def _events(group: str) -> AIOKafkaConsumer:
+    """A started consumer of the test's events topic, from its beginning."""
+    consumer = AIOKafkaConsumer(
+        OFFERS_EVENTS, bootstrap_servers=BOOTSTRAP, group_id=group, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    return consumer
+
+
 class _WedgedProducer:
     """Stands in for a producer wedged after a broker restart: sends never complete."""
 
@@ -162,13 +165,7 @@ async def test_a_broken_producer_is_replaced_and_the_rows_still_go_out(
                 )
             ],
         )
-    consumer = AIOKafkaConsumer(
-        OFFERS_EVENTS,
-        bootstrap_servers=BOOTSTRAP,
-        group_id=f"w-{marker}",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
+    consumer = await _events(f"w-{marker}")
     made: list[object] = []
 
     def factory() -> Any:  # the broken one first, then real producers
@@ -215,31 +212,24 @@ async def _store(pool: asyncpg.Pool, marker: str, count: int) -> tuple[list[int]
 async def _seen(marker: str, count: int, *, linger: float = 0.0) -> list[str]:
     """Keys of the events of ``marker`` on the topic, once ``count`` are there (and
     ``linger`` seconds more, for copies that should not come)."""
-    consumer = AIOKafkaConsumer(
-        OFFERS_EVENTS,
-        bootstrap_servers=BOOTSTRAP,
-        group_id=f"s-{marker}",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
+    consumer = await _events(f"s-{marker}")
     keys: list[str] = []
+
+    async def take() -> None:
+        for records in (await consumer.getmany(timeout_ms=200)).values():
+            keys.extend(
+                r.key.decode()
+                for r in records
+                if dict(r.headers).get("ce_correlationid") == marker.encode()
+            )
+
     try:
         async with asyncio.timeout(30):
             while len(keys) < count:
-                for records in (await consumer.getmany(timeout_ms=200)).values():
-                    keys += [
-                        r.key.decode()
-                        for r in records
-                        if dict(r.headers).get("ce_correlationid") == marker.encode()
-                    ]
+                await take()
         end = asyncio.get_running_loop().time() + linger
         while asyncio.get_running_loop().time() < end:
-            for records in (await consumer.getmany(timeout_ms=200)).values():
-                keys += [
-                    r.key.decode()
-                    for r in records
-                    if dict(r.headers).get("ce_correlationid") == marker.encode()
-                ]
+            await take()
     finally:
         await consumer.stop()
     return keys
