@@ -4,7 +4,9 @@ handler inside the consumer's transaction (the inbox claim is in it), emit what 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from services.notifications import handlers, webhook_handlers
 from services.notifications.adapters.repository import PgRepository
@@ -12,8 +14,9 @@ from services.notifications.adapters.webhooks import PgWebhooks
 from services.notifications.domain import commands
 from services.notifications.entrypoints.webhook_sender import resolve as lookup
 from shared.contracts import notifications
+from shared.contracts.base import Contract, Event
 from shared.contracts.topics import NOTIFICATIONS_EVENTS
-from shared.messaging.consumer import MessageContext, Routes
+from shared.messaging.consumer import Handler, MessageContext, Routes
 
 
 async def resolve(host: str, port: int) -> list[str]:
@@ -55,39 +58,32 @@ def command_routes(*, production: bool = False) -> Routes:
 
 def webhook_routes(routes: Routes, *, production: bool) -> None:
     """A partner's Global admin manages its webhook endpoints (the gateway checked the role;
-    each handler checks the endpoint is the partner's own)."""
-
-    def repo(ctx: MessageContext) -> PgWebhooks:
-        return PgWebhooks(ctx.conn)
+    each handler checks the endpoint is the partner's own). Each command is answered by the
+    event its handler returns."""
 
     @routes.on(notifications.RegisterWebhookEndpoint)
     async def register(ctx: MessageContext, msg: notifications.RegisterWebhookEndpoint) -> None:
         event = await webhook_handlers.register_endpoint(
-            repo(ctx), msg, production=production, resolve=resolve, now=datetime.now(UTC)
+            PgWebhooks(ctx.conn), msg, production=production, resolve=resolve, now=datetime.now(UTC)
         )
         ctx.emit(event, topic=NOTIFICATIONS_EVENTS)
 
-    @routes.on(notifications.RotateWebhookSecret)
-    async def rotate(ctx: MessageContext, msg: notifications.RotateWebhookSecret) -> None:
-        event = await webhook_handlers.rotate_secret(repo(ctx), msg, now=datetime.now(UTC))
+    for model, handler in _ANSWERED.items():
+        routes.on(model)(_answered(handler))
+
+
+def _answered(handler: Callable[..., Awaitable[Event]]) -> Handler:
+    async def route(ctx: MessageContext, msg: Any) -> None:
+        event = await handler(PgWebhooks(ctx.conn), msg, now=datetime.now(UTC))
         ctx.emit(event, topic=NOTIFICATIONS_EVENTS)
 
-    @routes.on(notifications.DisableWebhookEndpoint)
-    async def disable(ctx: MessageContext, msg: notifications.DisableWebhookEndpoint) -> None:
-        event = await webhook_handlers.disable_endpoint(repo(ctx), msg, now=datetime.now(UTC))
-        ctx.emit(event, topic=NOTIFICATIONS_EVENTS)
+    return route
 
-    @routes.on(notifications.EnableWebhookEndpoint)
-    async def enable(ctx: MessageContext, msg: notifications.EnableWebhookEndpoint) -> None:
-        event = await webhook_handlers.enable_endpoint(repo(ctx), msg, now=datetime.now(UTC))
-        ctx.emit(event, topic=NOTIFICATIONS_EVENTS)
 
-    @routes.on(notifications.DeleteWebhookEndpoint)
-    async def delete(ctx: MessageContext, msg: notifications.DeleteWebhookEndpoint) -> None:
-        event = await webhook_handlers.delete_endpoint(repo(ctx), msg, now=datetime.now(UTC))
-        ctx.emit(event, topic=NOTIFICATIONS_EVENTS)
-
-    @routes.on(notifications.RedeliverWebhook)
-    async def redeliver(ctx: MessageContext, msg: notifications.RedeliverWebhook) -> None:
-        event = await webhook_handlers.redeliver(repo(ctx), msg, now=datetime.now(UTC))
-        ctx.emit(event, topic=NOTIFICATIONS_EVENTS)
+_ANSWERED: dict[type[Contract], Callable[..., Awaitable[Event]]] = {
+    notifications.RotateWebhookSecret: webhook_handlers.rotate_secret,
+    notifications.DisableWebhookEndpoint: webhook_handlers.disable_endpoint,
+    notifications.EnableWebhookEndpoint: webhook_handlers.enable_endpoint,
+    notifications.DeleteWebhookEndpoint: webhook_handlers.delete_endpoint,
+    notifications.RedeliverWebhook: webhook_handlers.redeliver,
+}

@@ -181,6 +181,7 @@ async def test_an_endpoint_that_keeps_failing_is_disabled_and_gets_no_more(
     recv, url = receiver
     recv.script = [503] * 50
     partner = uuid.uuid4()
+    admins = await _partner_with_admins(schema_pool, partner)
     endpoint, _ = await _endpoint(schema_pool, partner, url)
     await _event(schema_pool, {"partner_id": str(partner)})
     await _drain(schema_pool, _sender(failures=3))
@@ -191,6 +192,60 @@ async def test_an_endpoint_that_keeps_failing_is_disabled_and_gets_no_more(
     assert row is not None
     assert not row["enabled"]
     assert "3 attempts" in row["disabled_reason"]
+
+    # Its owner hears of it once: one e-mail per active Global admin, and the event.
+    told = await schema_pool.fetch(
+        "SELECT d.recipient, m.subject, m.text_body FROM mail_requests m "
+        "JOIN deliveries d USING (request_id) "
+        "WHERE m.template = 'webhook_disabled' AND m.subject_id = $1",
+        endpoint,
+    )
+    assert sorted(r["recipient"] for r in told) == sorted(admins)
+    assert all(url in r["text_body"] and "/partner/webhooks" in r["text_body"] for r in told)
+    events = await schema_pool.fetch(
+        "SELECT payload FROM outbox WHERE headers->>'ce_type' = $1",
+        "portal.notifications.WebhookEndpointDisabled.v1",
+    )
+    [event] = [json.loads(e["payload"]) for e in events]
+    assert event["endpoint_id"] == str(endpoint)
+    assert event["disabled_by"] is None
+    # Nothing more: a later event makes no delivery, and no second e-mail is queued.
+    await _event(schema_pool, {"partner_id": str(partner)})
+    await _drain(schema_pool, _sender(failures=3), rounds=5)
+    assert len(recv.got) == 3
+    assert (
+        await schema_pool.fetchval(
+            "SELECT count(*) FROM mail_requests WHERE template = 'webhook_disabled'"
+        )
+        == 1
+    )
+
+
+async def _partner_with_admins(pool: asyncpg.Pool, partner: uuid.UUID) -> list[str]:
+    """The recipients view as the directory's events leave it: two Global admins, a disabled
+    one and a user without the role (neither of whom is told)."""
+    await pool.execute(
+        "INSERT INTO recipient_companies (company_id, kind, name) VALUES ($1, 'partner', $2)",
+        partner,
+        "Fabrikam",
+    )
+    people = [
+        ("ann@fabrikam.example", "global_admin", True),
+        ("bob@fabrikam.example", "global_admin", True),
+        ("old@fabrikam.example", "global_admin", False),
+        ("sam@fabrikam.example", "none", True),
+    ]
+    for email, role, active in people:
+        await pool.execute(
+            "INSERT INTO recipient_users (user_id, company_id, email, role, active) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            uuid.uuid4(),
+            partner,
+            email,
+            role,
+            active,
+        )
+    return ["ann@fabrikam.example", "bob@fabrikam.example"]
 
 
 async def test_rotation_signs_with_both_secrets_during_the_grace_period(
