@@ -1,7 +1,7 @@
 """A partner's Global admin registers a webhook endpoint on the Webhooks page (real stack,
 real Chromium, a real receiver on loopback): the signing secret is shown once, with a copy
 button, and verifies the delivery the endpoint then receives; after a reload no page shows
-it again."""
+it again. Another partner user sees neither the navigation entry nor the page's tools."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from playwright.async_api import expect
 from standardwebhooks import Webhook
 
 from tests.browser.test_journey import sign_in
+from tests.e2e.test_acting_for_customers import NEW_PASSWORD, signed_in_user
 from tests.e2e.test_security import register_partner
 from tests.e2e.test_webhooks import until
 from tests.support import secrets
 from tests.support.bus import Bus
+from tests.support.portal import Portal
 from tests.support.webhook_receiver import receiving
 
 
@@ -68,3 +70,42 @@ async def test_a_global_admin_registers_an_endpoint_and_sees_the_secret_once(
         log = page.get_by_test_id("delivery-log")
         await expect(log).to_contain_text("Delivered")
         await expect(log).to_contain_text("200")
+
+
+async def test_the_webhooks_page_is_for_global_admins_only(
+    new_context: Any, bus: Bus, web: str
+) -> None:
+    email, password = await register_partner(bus, f"hooks{uuid.uuid4().hex[:4]}")
+    admin = Portal(web)
+    opened = [admin]
+    try:
+        assert (await admin.sign_in(email, password)).status_code == 200
+        user_email = f"billing-{uuid.uuid4().hex[:8]}@partner.example"
+        created = await admin.post(
+            "/api/partner/users",
+            json={
+                "email": user_email,
+                "display_name": "Bea Billing",
+                "company_role": "billing_admin",
+            },
+        )
+        assert created.status_code == 201, created.text
+
+        async def one_more() -> Portal:
+            client = Portal(web)
+            opened.append(client)
+            return client
+
+        await signed_in_user(one_more, user_email, created.json()["temporary_password"])
+    finally:
+        for client in opened:
+            await client.close()
+    page = await new_context()
+    await sign_in(page, user_email, NEW_PASSWORD)
+    await expect(page.get_by_role("link", name="Users").first).to_be_visible()
+    await expect(page.get_by_role("link", name="Webhooks")).to_have_count(0)
+    await page.goto("/partner/webhooks")
+    await expect(
+        page.get_by_text("Only a Global admin of your company manages webhooks.")
+    ).to_be_visible()
+    await expect(page.get_by_test_id("webhook-form")).to_have_count(0)
