@@ -11,6 +11,7 @@ from typing import Any
 from playwright.async_api import expect
 from standardwebhooks import Webhook
 
+from tests.browser.conftest import check_accessible
 from tests.browser.test_journey import sign_in
 from tests.e2e.test_acting_for_customers import NEW_PASSWORD, signed_in_user
 from tests.e2e.test_security import register_partner
@@ -47,6 +48,7 @@ async def test_a_global_admin_registers_an_endpoint_and_sees_the_secret_once(
         assert secret.startswith("whsec_")
         secrets.remember(secret)
         await expect(shown.get_by_role("button", name="Copy")).to_be_visible()
+        await check_accessible(page, "webhooks")
         endpoint = page.get_by_test_id("webhook-endpoint")
         await expect(endpoint).to_contain_text(recv.url)
         await expect(endpoint).to_contain_text("Our PSA")
@@ -70,6 +72,8 @@ async def test_a_global_admin_registers_an_endpoint_and_sees_the_secret_once(
         log = page.get_by_test_id("delivery-log")
         await expect(log).to_contain_text("Delivered")
         await expect(log).to_contain_text("200")
+        await expect(log.locator('[data-status="delivered"]')).to_have_count(1)
+        await check_accessible(page, "webhook delivery log")
 
 
 async def test_the_webhooks_page_is_for_global_admins_only(

@@ -13,7 +13,8 @@ function typeLabel(ceType) {
   return has(`live.${name}`) ? t(`live.${name}`) : name;
 }
 
-const DELIVERY_BADGES = { delivered: "active", failed: "disabled", pending: "pending", sending: "pending" };
+// A delivery's status, coloured as the other pages' badges (good, bad, warn).
+const DELIVERY_BADGES = { delivered: "good", failed: "bad", pending: "warn", sending: "warn" };
 
 export default async function webhooks(ctx) {
   ctx.title(t("nav.webhooks"));
@@ -100,9 +101,7 @@ export default async function webhooks(ctx) {
                 fmtDate(d.created_at, true),
                 h(
                   "span",
-                  { "data-status": d.status },
-                  badge(DELIVERY_BADGES[d.status] || d.status),
-                  " ",
+                  { class: `badge ${DELIVERY_BADGES[d.status] || ""}`, "data-status": d.status },
                   t(`webhooks.status.${d.status}`),
                 ),
                 d.last_http_status ?? "—",
