@@ -5,7 +5,6 @@ Importing this package fixes the run's topic namespace before anything reads it:
 are read from the environment once, when ``shared.contracts.topics`` is first imported.
 """
 
-import os
-import uuid
+from tools.stack import claim_namespace
 
-os.environ.setdefault("PORTAL_NAMESPACE", f"b{uuid.uuid4().hex[:10]}")
+claim_namespace("b")

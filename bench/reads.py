@@ -34,13 +34,12 @@ from argon2 import PasswordHasher
 
 import bench  # noqa: F401  (the namespace, before anything reads topic names)
 from bench import loadgen, reads_seed
-from bench.env import BENCH_DSN, BOOTSTRAP, PARTITIONS, create_database, drop_database, stack_env
+from bench.env import BENCH_DSN, BOOTSTRAP, STACK
 from bench.seed import WORDS
 from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS, DIRECTORY_EVENTS, NAMESPACE
 from shared.messaging.client import CommandBus
-from shared.ops.topics import ensure_topics
-from tools.procs import ROOT, ServiceProcess, available_services, start_stack
+from tools.procs import ROOT, ServiceProcess
 
 EMAIL = "admin@reads.bench.example"
 PASSWORD = "Bench-Reads-Password-2026"
@@ -242,12 +241,9 @@ class Bench:
         )
 
     async def run(self) -> None:
-        await ensure_topics(BOOTSTRAP, partitions=PARTITIONS)
+        await STACK.create_topics()
         log(f"namespace {NAMESPACE}; starting the services")
-        log_dir = self.out / "logs" / NAMESPACE
-        self.procs = await asyncio.to_thread(
-            start_stack, stack_env(), log_dir, available_services()
-        )
+        self.procs = await asyncio.to_thread(STACK.start, None, self.out / "logs" / NAMESPACE)
         who = Who(uuid.uuid4(), uuid.uuid4(), uuid.uuid4())
         await sign_up(who)
         gateway = self.procs["gateway"].url
@@ -328,8 +324,7 @@ class Bench:
             self._row(t, size, "rate", rate, figures, kept)
 
     def stop(self) -> None:
-        for p in reversed(list(self.procs.values())):
-            p.stop()
+        STACK.stop(self.procs)
 
 
 def _memory_gb() -> float:
@@ -430,7 +425,7 @@ async def main(args: argparse.Namespace) -> int:
     before = [round(x, 2) for x in os.getloadavg()]
     run = Bench(args.out, _sizes(args.sizes), args.seconds, _rates(args.rates), args.warmup)
     problem = None
-    await create_database()
+    await STACK.create_database()
     try:
         await run.run()
     except Exception as exc:
@@ -439,7 +434,7 @@ async def main(args: argparse.Namespace) -> int:
     finally:
         await asyncio.to_thread(run.stop)
         if not args.keep:
-            await drop_database()
+            await STACK.drop_database()
     results = {
         "machine": {
             "cores": os.cpu_count(),

@@ -1,5 +1,6 @@
-"""Where the run happens: its namespace and its own database on the project's PostgreSQL and
-Kafka, and the local infrastructure scripts it stops and starts."""
+"""Where the run happens (``tools.stack``): its namespace and its own database on the
+project's PostgreSQL and Kafka, its own mail sink, and the local infrastructure scripts it
+stops and starts."""
 
 from __future__ import annotations
 
@@ -7,53 +8,30 @@ import os
 import subprocess
 from pathlib import Path
 
-import asyncpg
+from tools.procs import ROOT
+from tools.stack import BOOTSTRAP, Stack, claim_namespace
 
-import chaos  # noqa: F401  (fixes the namespace first)
-from shared.contracts.topics import NAMESPACE
-from tools.procs import ROOT, free_port
+__all__ = ["BOOTSTRAP", "DSN", "PARTITIONS", "SMTP_PORT", "STACK"]
 
-BOOTSTRAP = os.environ.get("PORTAL_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
-ADMIN_DSN = os.environ.get(
-    "PORTAL_DATABASE_URL", "postgresql://portal:portal@127.0.0.1:15432/portal"
-)
-DSN = ADMIN_DSN.rsplit("/", 1)[0] + f"/{NAMESPACE}"
-PARTITIONS = 8
-SCHEMAS = ("invitations", "offers", "delegation", "directory", "gateway", "notifications")
-SMTP_PORT = free_port()  # the run's own mail sink (chaos.mail.Sink), for every start
-
-
-async def create_database() -> None:
-    admin = await asyncpg.connect(ADMIN_DSN)
-    try:
-        await admin.execute(f'CREATE DATABASE "{NAMESPACE}"')
-    finally:
-        await admin.close()
-
-
-async def drop_database() -> None:
-    admin = await asyncpg.connect(ADMIN_DSN)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{NAMESPACE}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
-def stack_env() -> dict[str, str]:
-    return {
-        "PORTAL_NAMESPACE": NAMESPACE,
-        "PORTAL_DATABASE_URL": DSN,
-        "PORTAL_KAFKA_BOOTSTRAP": BOOTSTRAP,
-        "PORTAL_ENVIRONMENT": "test",
-        "PORTAL_LOG_LEVEL": "INFO",
-        "PORTAL_SECRET_KEY": "chaos-run-" + NAMESPACE * 4,
-        "PORTAL_SMTP_HOST": "127.0.0.1",
-        "PORTAL_SMTP_PORT": str(SMTP_PORT),
+STACK = Stack(
+    "c",
+    partitions=8,
+    mail=True,  # the run's own mail sink (chaos.mail.Sink) on SMTP_PORT, for every start
+    env={
+        "PORTAL_SECRET_KEY": "chaos-run-" + claim_namespace("c") * 4,
         # A delivery a killed sender was sending is taken over when its lease (4 x this)
         # runs out: short, so the run's drain sees it through.
         "PORTAL_SMTP_TIMEOUT": "5",
         "PORTAL_MAIL_RETRY_BASE_SECONDS": "1",
-    }
+    },
+)
+DSN = STACK.dsn
+PARTITIONS = STACK.partitions
+SMTP_PORT = STACK.smtp_port
+SCHEMAS = ("invitations", "offers", "delegation", "directory", "gateway", "notifications")
+create_database = STACK.create_database
+drop_database = STACK.drop_database
+stack_env = STACK.service_env
 
 
 def infra(script: str, action: str) -> None:

@@ -1,15 +1,10 @@
 """Fixtures for every level. The test run gets its own namespace: topics ``<ns>.*`` and a
-database of its own, on the project's real Kafka and PostgreSQL (``make test`` starts them)."""
+database of its own, on the project's real Kafka and PostgreSQL (``make test`` starts them);
+``tools.stack`` sets them up as it does for the bench and chaos."""
 
 from __future__ import annotations
 
 import os
-import uuid
-
-# Before any project import: topic names are read from the environment once.
-os.environ.setdefault("PORTAL_NAMESPACE", f"t{uuid.uuid4().hex[:10]}")
-os.environ.setdefault("PORTAL_ENVIRONMENT", "test")
-
 from collections.abc import AsyncIterator, Iterator
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -21,19 +16,38 @@ import asyncpg
 import pytest
 from aiosmtpd.controller import Controller
 
-from shared.contracts.topics import NAMESPACE
-from shared.ops.topics import delete_namespace, ensure_topics
-from tests.support import secrets
-from tests.support.bus import Bus
-from tools.procs import ROOT, ServiceProcess, available_services, free_port, start_stack
+# Before any project import that reads topic names: the run's namespace is claimed here.
+from tools.stack import ADMIN_DSN, ARTIFACTS, BOOTSTRAP, Stack
 
-BOOTSTRAP = os.environ.get("PORTAL_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
-ADMIN_DSN = os.environ.get(
-    "PORTAL_DATABASE_URL", "postgresql://portal:portal@127.0.0.1:15432/portal"
+os.environ.setdefault("PORTAL_ENVIRONMENT", "test")
+STACK = Stack(
+    "t",
+    partitions=4,
+    mail=True,  # the mailbox fixture listens on STACK.smtp_port; the services send there
+    env={
+        # The suite signs in far more often than a person; the limits have their own test.
+        "PORTAL_SIGN_IN_PER_MINUTE": "100000",
+        "PORTAL_PUBLIC_PAGES_PER_MINUTE": "100000",
+        # A refused message is tried again within the test's patience, not after 30 s.
+        "PORTAL_MAIL_RETRY_BASE_SECONDS": "0.3",
+        "PORTAL_MAIL_POLL_SECONDS": "0.2",
+        # Webhooks likewise: retried after about 0.3 s, 0.6 s, ...; an endpoint failing 6
+        # times in a row is disabled (and its owner e-mailed) at once.
+        "PORTAL_WEBHOOK_RETRY_BASE_SECONDS": "0.3",
+        "PORTAL_WEBHOOK_POLL_SECONDS": "0.2",
+        "PORTAL_WEBHOOK_DISABLE_AFTER_FAILURES": "6",
+        "PORTAL_WEBHOOK_DISABLE_AFTER_SECONDS": "0",
+    },
 )
-TEST_DSN = ADMIN_DSN.rsplit("/", 1)[0] + f"/{NAMESPACE}"
-ARTIFACTS = ROOT / "test-artifacts"
-SMTP_PORT = free_port()  # the mailbox fixture listens here; the gateway sends here
+
+from shared.contracts.topics import NAMESPACE  # noqa: E402  (after the namespace is claimed)
+from tests.support import secrets  # noqa: E402
+from tests.support.bus import Bus  # noqa: E402
+from tools.procs import ROOT, ServiceProcess  # noqa: E402
+
+__all__ = ["ADMIN_DSN", "ARTIFACTS", "BOOTSTRAP", "NAMESPACE", "stack_env"]
+TEST_DSN = STACK.dsn
+stack_env = STACK.service_env
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -49,7 +63,7 @@ def no_secret_in_any_log() -> Iterator[None]:
     """After the whole run, with every service stopped: no password, temporary password,
     session or CSRF token that the tests handled is in any service's log."""
     yield
-    log_dir = ARTIFACTS / "logs" / NAMESPACE
+    log_dir = STACK.log_dir
     if log_dir.exists():  # a run of unit tests alone starts no service
         found = secrets.leaked(log_dir)
         assert not found, f"secrets in the logs of {log_dir}: {found}"
@@ -62,20 +76,15 @@ def no_secret_in_any_log() -> Iterator[None]:
 @pytest.fixture(scope="session")
 async def database() -> AsyncIterator[str]:
     """A fresh database for this run (dropped at the end); returns its DSN."""
-    admin = await asyncpg.connect(ADMIN_DSN)
-    await admin.execute(f'CREATE DATABASE "{NAMESPACE}"')
-    await admin.close()
-    os.environ["PORTAL_DATABASE_URL"] = TEST_DSN
+    os.environ["PORTAL_DATABASE_URL"] = await STACK.create_database()
     yield TEST_DSN
-    admin = await asyncpg.connect(ADMIN_DSN)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{NAMESPACE}" WITH (FORCE)')
-    await admin.close()
+    await STACK.drop_database()
 
 
 @pytest.fixture(scope="session")
 async def topics() -> AsyncIterator[list[str]]:
-    yield await ensure_topics(BOOTSTRAP, partitions=4)
-    await delete_namespace(BOOTSTRAP, NAMESPACE)
+    yield await STACK.create_topics()
+    await STACK.delete_topics()
 
 
 @pytest.fixture(scope="session")
@@ -86,36 +95,12 @@ async def bus(topics: list[str]) -> AsyncIterator[Bus]:
     await watcher.stop()
 
 
-def stack_env(dsn: str) -> dict[str, str]:
-    return {
-        "PORTAL_NAMESPACE": NAMESPACE,
-        "PORTAL_DATABASE_URL": dsn,
-        "PORTAL_KAFKA_BOOTSTRAP": BOOTSTRAP,
-        "PORTAL_ENVIRONMENT": "test",
-        "PORTAL_LOG_LEVEL": "INFO",
-        # The suite signs in far more often than a person; the limits have their own test.
-        "PORTAL_SIGN_IN_PER_MINUTE": "100000",
-        "PORTAL_PUBLIC_PAGES_PER_MINUTE": "100000",
-        "PORTAL_SMTP_PORT": str(SMTP_PORT),
-        # A refused message is tried again within the test's patience, not after 30 s.
-        "PORTAL_MAIL_RETRY_BASE_SECONDS": "0.3",
-        "PORTAL_MAIL_POLL_SECONDS": "0.2",
-        # Webhooks likewise: retried after about 0.3 s, 0.6 s, ...; an endpoint failing 6
-        # times in a row is disabled (and its owner e-mailed) at once.
-        "PORTAL_WEBHOOK_RETRY_BASE_SECONDS": "0.3",
-        "PORTAL_WEBHOOK_POLL_SECONDS": "0.2",
-        "PORTAL_WEBHOOK_DISABLE_AFTER_FAILURES": "6",
-        "PORTAL_WEBHOOK_DISABLE_AFTER_SECONDS": "0",
-    }
-
-
 @pytest.fixture(scope="session")
 def stack(database: str, topics: list[str]) -> Iterator[dict[str, ServiceProcess]]:
     """Every service of the project as a real process on the real broker and database."""
-    procs = start_stack(stack_env(database), ARTIFACTS / "logs" / NAMESPACE, available_services())
+    procs = STACK.start()
     yield procs
-    for p in reversed(list(procs.values())):
-        p.stop()
+    STACK.stop(procs)
 
 
 @pytest.fixture
@@ -163,7 +148,7 @@ def mailbox() -> Iterator[Mailbox]:
             received.append(message)
             return "250 OK"
 
-    controller = Controller(Handler(), hostname="127.0.0.1", port=SMTP_PORT)
+    controller = Controller(Handler(), hostname="127.0.0.1", port=STACK.smtp_port)
     controller.start()
     yield received
     controller.stop()
