@@ -210,14 +210,53 @@ def asyncapi(spec: ServiceSpec, broker: KafkaBroker) -> AsyncAPI:
     )
 
 
+Wiring = Callable[[FastAPI, asyncpg.Pool], contextlib.AbstractAsyncContextManager[None]]
+
+
+def lifespan(
+    name: str,
+    settings: ServiceSettings,
+    migrations: Path,
+    wiring: Wiring,
+    periodic: Sequence[Periodic] = (),
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    """The lifespan every process of the project has (the services' and the gateway's): JSON
+    logs, its pool and migrations, what ``wiring`` starts on them (and stops again), then its
+    ``periodic`` work; torn down in the reverse order."""
+
+    @contextlib.asynccontextmanager
+    async def run(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(name, settings.log_level)
+        pool = await create_pool(settings.database_url, name, size=settings.db_pool_size)
+        try:
+            applied = await migrate(pool, name, migrations)
+            async with wiring(app, pool):
+                tasks = [asyncio.create_task(_every(t, pool), name=t.name) for t in periodic]
+                log.info(
+                    "service_started",
+                    migrations=applied,
+                    instance=settings.instance,
+                    port=settings.http_port,
+                )
+                try:
+                    yield
+                finally:
+                    for running in tasks:
+                        running.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+        finally:
+            await pool.close()
+            log.info("service_stopped")
+
+    return run
+
+
 def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings()
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(spec.name, settings.log_level)
-        pool = await create_pool(settings.database_url, spec.name, size=settings.db_pool_size)
-        applied = await migrate(pool, spec.name, spec.migrations)
+    async def kafka(app: FastAPI, pool: asyncpg.Pool) -> AsyncIterator[None]:
+        """The consumers, the producer they write through and the outbox relay."""
         producer = DurableProducer.to(
             settings.kafka_bootstrap, f"{spec.name}-{settings.instance}-out"
         )
@@ -243,16 +282,9 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
         app.state.asyncapi = asyncapi(spec, broker)
         await relay.start()
         await broker.start()
-        periodic = [
-            asyncio.create_task(_every(task, pool), name=task.name) for task in spec.periodic
-        ]
-        log.info("service_started", migrations=applied, instance=settings.instance)
         try:
             yield
         finally:
-            for running in periodic:
-                running.cancel()
-            await asyncio.gather(*periodic, return_exceptions=True)
             for committer in committers:
                 await committer.flush()
             await broker.stop()
@@ -261,10 +293,13 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
             await relay.stop()
             await relay.producer.stop()
             await producer.stop()
-            await pool.close()
-            log.info("service_stopped")
 
-    app = make_app(title=f"portal-{spec.name}", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = make_app(
+        title=f"portal-{spec.name}",
+        lifespan=lifespan(spec.name, settings, spec.migrations, kafka, spec.periodic),
+        docs_url=None,
+        redoc_url=None,
+    )
     problems.install(app)
     app.include_router(_ops_router())
     if spec.http is not None:

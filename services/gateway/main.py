@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+import asyncpg
 from fastapi import FastAPI
 
 from services.gateway.adapters.fresh import Fresh
@@ -43,7 +43,7 @@ from services.gateway.entrypoints import (
 from services.gateway.live import LiveFeed
 from services.gateway.middleware import Edge, Idempotency
 from services.gateway.proxy import ProxyHeaders
-from shared import problems
+from shared import problems, runtime
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
     DIRECTORY_EVENTS,
@@ -51,12 +51,9 @@ from shared.contracts.topics import (
     NOTIFICATIONS_EVENTS,
     OFFERS_EVENTS,
 )
-from shared.db import create_pool, migrate
-from shared.logging import configure_logging, get_logger
 from shared.messaging.client import CommandBus
 from shared.web import make_app
 
-log = get_logger(__name__)
 EVENTS_TOPICS = (
     INVITATIONS_EVENTS,
     OFFERS_EVENTS,
@@ -87,26 +84,15 @@ ROUTERS = (
 )
 
 
-async def _housekeeping(gateway: Gateway) -> None:
-    while True:
-        try:
-            await gateway.sessions.purge_expired()
-            await gateway.idempotency.purge()
-        except Exception as exc:
-            log.warning("housekeeping_failed", error=repr(exc))
-        await asyncio.sleep(300)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging("gateway", settings.log_level)
+    async def wiring(app: FastAPI, pool: asyncpg.Pool) -> AsyncIterator[None]:
+        """What the gateway has that a service has not: its /metrics port, the command bus
+        watching every service's events, the stores and clients behind the routes."""
         metrics = MetricsServer(settings.metrics_host, settings.metrics_port)
         metrics.start()
-        pool = await create_pool(settings.database_url, "gateway", size=settings.db_pool_size)
-        await migrate(pool, "gateway", Path(__file__).parent / "migrations")
         bus = CommandBus(
             bootstrap=settings.kafka_bootstrap,
             watch=EVENTS_TOPICS,
@@ -140,12 +126,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         bus.add_listener(gateway.fresh.on_event)
         app.state.gateway = gateway
         app.state.readiness = health.Readiness(pool=pool, bus=bus)
-        housekeeping = asyncio.create_task(_housekeeping(gateway))
-        log.info("gateway_started", port=settings.http_port)
         try:
             yield
         finally:
-            housekeeping.cancel()
             del app.state.readiness
             await bus.stop()
             for client in (
@@ -156,9 +139,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 gateway.notifications,
             ):
                 await client.close()
-            await pool.close()
             metrics.stop()
 
+    async def housekeeping(pool: asyncpg.Pool) -> None:
+        gateway: Gateway = app.state.gateway
+        await gateway.sessions.purge_expired()
+        await gateway.idempotency.purge()
+
+    lifespan = runtime.lifespan(
+        "gateway",
+        settings,
+        Path(__file__).parent / "migrations",
+        wiring,
+        periodic=(runtime.Periodic("housekeeping", 300, housekeeping),),
+    )
     app = make_app(
         title="Partner Portal API",
         docs_url=None,  # entrypoints/docs.py serves it offline, under the CSP
