@@ -3,7 +3,9 @@ for the customer (the directory decides whether the partner may)."""
 
 from __future__ import annotations
 
+import inspect
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
@@ -13,7 +15,7 @@ from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.security import CustomerAdmin, CustomerUser, SupportingPartnerUser
 from shared.contracts import directory
-from shared.contracts.base import Command
+from shared.contracts.base import Command, Event
 from shared.contracts.topics import DIRECTORY_COMMANDS
 from shared.problems import problem_responses
 from shared.views import directory as views
@@ -34,34 +36,6 @@ class Reason(BaseModel):
 class Assignee(BaseModel):
     model_config = ConfigDict(extra="forbid")
     user_id: uuid.UUID
-
-
-async def _change(
-    gateway: Gateway,
-    actor: Principal,
-    customer_id: uuid.UUID,
-    subscription_id: uuid.UUID,
-    action: str,
-    body: BaseModel | None,
-) -> Any:
-    fields: dict[str, Any] = {
-        "customer_id": customer_id,
-        "subscription_id": subscription_id,
-        "actor_user_id": actor.user_id,
-    }
-    fields |= body.model_dump() if body is not None else {}
-    command = _COMMANDS[action](**fields)
-    return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
-
-
-_COMMANDS: dict[str, type[Command]] = {
-    "quantity": directory.ChangeSubscriptionQuantity,
-    "suspend": directory.SuspendSubscription,
-    "reactivate": directory.ReactivateSubscription,
-    "cancel": directory.CancelSubscription,
-    "assign": directory.AssignLicence,
-    "unassign": directory.RemoveLicence,
-}
 
 
 @router.get(
@@ -104,170 +78,125 @@ async def customer_licences(
     )
 
 
-@router.post(
-    "/api/customer/subscriptions/{subscription_id}/quantity",
-    response_model=directory.SubscriptionQuantityChanged,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def customer_quantity(
-    subscription_id: uuid.UUID, body: Quantity, user: CustomerAdmin, gateway: GatewayDep
-) -> Any:
-    """The customer's Global admin: change the number of licences (not below those
-    assigned)."""
-    return await _change(gateway, user, user.company_id, subscription_id, "quantity", body)
+@dataclass(frozen=True)
+class _Change:
+    """One change of a subscription, offered twice: to the customer's Global admin on
+    ``/api/customer/subscriptions/{id}/<name>`` and to a partner user acting for the customer
+    on ``/api/partner/customers/{customer_id}/subscriptions/{id}/<name>``."""
+
+    name: str
+    command: type[Command]
+    answer: type[Event]
+    body: type[BaseModel] | None
+    does: str
 
 
-@router.post(
-    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/quantity",
-    response_model=directory.SubscriptionQuantityChanged,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+CHANGES = (
+    _Change(
+        "quantity",
+        directory.ChangeSubscriptionQuantity,
+        directory.SubscriptionQuantityChanged,
+        Quantity,
+        "change the number of licences (not below those assigned).",
+    ),
+    _Change(
+        "suspend",
+        directory.SuspendSubscription,
+        directory.SubscriptionSuspended,
+        Reason,
+        "suspend.",
+    ),
+    _Change(
+        "reactivate",
+        directory.ReactivateSubscription,
+        directory.SubscriptionReactivated,
+        None,
+        "reactivate a suspended subscription.",
+    ),
+    _Change(
+        "cancel",
+        directory.CancelSubscription,
+        directory.SubscriptionCancelled,
+        Reason,
+        "cancel (releases every licence).",
+    ),
+    _Change(
+        "assign",
+        directory.AssignLicence,
+        directory.LicenceAssigned,
+        Assignee,
+        "assign a licence to a user of the customer.",
+    ),
+    _Change(
+        "unassign",
+        directory.RemoveLicence,
+        directory.LicenceRemoved,
+        Assignee,
+        "take a licence back.",
+    ),
 )
-async def partner_quantity(
+
+
+async def _change(
+    gateway: Gateway,
+    actor: Principal,
     customer_id: uuid.UUID,
     subscription_id: uuid.UUID,
-    body: Quantity,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
+    change: _Change,
+    body: BaseModel | None,
 ) -> Any:
-    """A partner user acting for the customer: change the number of licences (not below
-    those assigned)."""
-    return await _change(gateway, user, customer_id, subscription_id, "quantity", body)
+    fields: dict[str, Any] = {
+        "customer_id": customer_id,
+        "subscription_id": subscription_id,
+        "actor_user_id": actor.user_id,
+    }
+    fields |= body.model_dump() if body is not None else {}
+    command = change.command(**fields)
+    return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.post(
-    "/api/customer/subscriptions/{subscription_id}/suspend",
-    response_model=directory.SubscriptionSuspended,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def customer_suspend(
-    subscription_id: uuid.UUID, body: Reason, user: CustomerAdmin, gateway: GatewayDep
-) -> Any:
-    """The customer's Global admin: suspend."""
-    return await _change(gateway, user, user.company_id, subscription_id, "suspend", body)
+def _offer(change: _Change) -> None:
+    """Both routes of ``change``; the directory decides whether a partner may act."""
+
+    async def customer(
+        subscription_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep, body: Any = None
+    ) -> Any:
+        return await _change(gateway, user, user.company_id, subscription_id, change, body)
+
+    async def partner(
+        customer_id: uuid.UUID,
+        subscription_id: uuid.UUID,
+        user: SupportingPartnerUser,
+        gateway: GatewayDep,
+        body: Any = None,
+    ) -> Any:
+        return await _change(gateway, user, customer_id, subscription_id, change, body)
+
+    _route(change, customer, "/api/customer", "The customer's Global admin")
+    _route(
+        change,
+        partner,
+        "/api/partner/customers/{customer_id}",
+        "A partner user acting for the customer",
+    )
 
 
-@router.post(
-    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/suspend",
-    response_model=directory.SubscriptionSuspended,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def partner_suspend(
-    customer_id: uuid.UUID,
-    subscription_id: uuid.UUID,
-    body: Reason,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-) -> Any:
-    """A partner user acting for the customer: suspend."""
-    return await _change(gateway, user, customer_id, subscription_id, "suspend", body)
+def _route(change: _Change, endpoint: Any, prefix: str, who: str) -> None:
+    """``endpoint`` as ``POST <prefix>/subscriptions/{subscription_id}/<name>``, its body
+    (its last parameter) the change's model, or none."""
+    endpoint.__name__ = f"{endpoint.__name__}_{change.name}"  # the operation's id
+    endpoint.__doc__ = f"{who}: {change.does}"
+    signature = inspect.signature(endpoint, eval_str=True)
+    *parameters, body = signature.parameters.values()
+    if change.body is not None:
+        parameters.append(body.replace(annotation=change.body, default=inspect.Parameter.empty))
+    endpoint.__signature__ = signature.replace(parameters=parameters)
+    router.post(
+        f"{prefix}/subscriptions/{{subscription_id}}/{change.name}",
+        response_model=change.answer,
+        responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+    )(endpoint)
 
 
-@router.post(
-    "/api/customer/subscriptions/{subscription_id}/reactivate",
-    response_model=directory.SubscriptionReactivated,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def customer_reactivate(
-    subscription_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
-) -> Any:
-    """The customer's Global admin: reactivate a suspended subscription."""
-    return await _change(gateway, user, user.company_id, subscription_id, "reactivate", None)
-
-
-@router.post(
-    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/reactivate",
-    response_model=directory.SubscriptionReactivated,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def partner_reactivate(
-    customer_id: uuid.UUID,
-    subscription_id: uuid.UUID,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-) -> Any:
-    """A partner user acting for the customer: reactivate a suspended subscription."""
-    return await _change(gateway, user, customer_id, subscription_id, "reactivate", None)
-
-
-@router.post(
-    "/api/customer/subscriptions/{subscription_id}/cancel",
-    response_model=directory.SubscriptionCancelled,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def customer_cancel(
-    subscription_id: uuid.UUID, body: Reason, user: CustomerAdmin, gateway: GatewayDep
-) -> Any:
-    """The customer's Global admin: cancel (releases every licence)."""
-    return await _change(gateway, user, user.company_id, subscription_id, "cancel", body)
-
-
-@router.post(
-    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/cancel",
-    response_model=directory.SubscriptionCancelled,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def partner_cancel(
-    customer_id: uuid.UUID,
-    subscription_id: uuid.UUID,
-    body: Reason,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-) -> Any:
-    """A partner user acting for the customer: cancel (releases every licence)."""
-    return await _change(gateway, user, customer_id, subscription_id, "cancel", body)
-
-
-@router.post(
-    "/api/customer/subscriptions/{subscription_id}/assign",
-    response_model=directory.LicenceAssigned,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def customer_assign(
-    subscription_id: uuid.UUID, body: Assignee, user: CustomerAdmin, gateway: GatewayDep
-) -> Any:
-    """The customer's Global admin: assign a licence to a user of the customer."""
-    return await _change(gateway, user, user.company_id, subscription_id, "assign", body)
-
-
-@router.post(
-    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/assign",
-    response_model=directory.LicenceAssigned,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def partner_assign(
-    customer_id: uuid.UUID,
-    subscription_id: uuid.UUID,
-    body: Assignee,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-) -> Any:
-    """A partner user acting for the customer: assign a licence to a user of the customer."""
-    return await _change(gateway, user, customer_id, subscription_id, "assign", body)
-
-
-@router.post(
-    "/api/customer/subscriptions/{subscription_id}/unassign",
-    response_model=directory.LicenceRemoved,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def customer_unassign(
-    subscription_id: uuid.UUID, body: Assignee, user: CustomerAdmin, gateway: GatewayDep
-) -> Any:
-    """The customer's Global admin: take a licence back."""
-    return await _change(gateway, user, user.company_id, subscription_id, "unassign", body)
-
-
-@router.post(
-    "/api/partner/customers/{customer_id}/subscriptions/{subscription_id}/unassign",
-    response_model=directory.LicenceRemoved,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def partner_unassign(
-    customer_id: uuid.UUID,
-    subscription_id: uuid.UUID,
-    body: Assignee,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-) -> Any:
-    """A partner user acting for the customer: take a licence back."""
-    return await _change(gateway, user, customer_id, subscription_id, "unassign", body)
+for _each in CHANGES:
+    _offer(_each)
