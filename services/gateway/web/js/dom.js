@@ -30,6 +30,36 @@ export function clear(el, ...children) {
   return el;
 }
 
+/**
+ * A button that opens and closes what it names (aria-expanded): opened, `slot` shows what
+ * `content()` makes (awaited) and the first `focus` element in it takes the focus; closed,
+ * `slot` is emptied. `slot` may be found from the button when it is clicked.
+ * @param {string} label
+ * @param {HTMLElement | ((button: HTMLElement) => HTMLElement)} slot
+ * @param {() => unknown} content
+ * @param {{ cls?: string, focus?: string }} [options]
+ */
+export function disclosure(label, slot, content, { cls = "secondary", focus } = {}) {
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: cls,
+      "aria-expanded": "false",
+      onclick: async () => {
+        const open = button.getAttribute("aria-expanded") !== "true";
+        button.setAttribute("aria-expanded", String(open));
+        const where = typeof slot === "function" ? slot(button) : slot;
+        if (!open) return clear(where);
+        clear(where, await content());
+        if (focus) /** @type {HTMLElement | null} */ (where.querySelector(focus))?.focus();
+      },
+    },
+    label,
+  );
+  return button;
+}
+
 let uid = 0;
 export const nextId = (prefix = "f") => `${prefix}-${++uid}`;
 

@@ -1,6 +1,6 @@
 // Sharing a link: copy it, or send it by e-mail to a list of addresses.
 import { get, post } from "./api.js";
-import { announce, field, fmtDate, form, h, shortId, urlBox } from "./dom.js";
+import { announce, disclosure, field, fmtDate, form, h, shortId, urlBox } from "./dom.js";
 import { onLive, throttled } from "./live.js";
 import { fmtNumber, language, LANGUAGES, t, tn } from "./i18n.js";
 
@@ -47,29 +47,17 @@ export function emailForm(sendPath, onSent) {
  */
 export function sharePanel(url, sendPath) {
   const slot = h("div", {});
-  const toggle = h(
-    "button",
-    {
-      type: "button",
-      class: "secondary",
-      "aria-expanded": "false",
-      onclick: () => {
-        const open = toggle.getAttribute("aria-expanded") !== "true";
-        toggle.setAttribute("aria-expanded", String(open));
-        // Only offered with a sendPath (the caller removes the toggle otherwise).
-        if (sendPath)
-          slot.replaceChildren(
-            open
-              ? emailForm(sendPath, () => {
-                  toggle.click();
-                  refresh();
-                })
-              : "",
-          );
-        if (open) slot.querySelector("textarea").focus();
-      },
-    },
+  const toggle = disclosure(
     t("share.send"),
+    slot,
+    // Only offered with a sendPath (the caller removes the toggle otherwise).
+    () =>
+      sendPath &&
+      emailForm(sendPath, () => {
+        toggle.click();
+        refresh();
+      }),
+    { focus: "textarea" },
   );
   const sent = h("div", { "data-testid": "deliveries" });
   // What became of each message sent with this link (the notifications service's records).

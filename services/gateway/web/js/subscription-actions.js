@@ -1,7 +1,7 @@
 // Actions on one subscription, for whoever may manage it: a partner user acting under Full
 // administration (customer-detail.js) or the customer's own Global admin (customer-home.js).
 import { post } from "./api.js";
-import { announce, clear, confirmAction, field, form, h } from "./dom.js";
+import { announce, confirmAction, disclosure, field, form, h } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
 // What may be done to a subscription in each state (the directory enforces the same rules):
@@ -30,22 +30,9 @@ export function subscriptionActions(s, name, url, done) {
   const toggles = [];
   // A button that opens (or closes) a small form under the buttons.
   const opener = (label, cls, make) => {
-    const b = h(
-      "button",
-      {
-        type: "button",
-        class: cls,
-        "aria-expanded": "false",
-        onclick: () => {
-          const open = b.getAttribute("aria-expanded") !== "true";
-          toggles.forEach((other) => other.setAttribute("aria-expanded", "false"));
-          b.setAttribute("aria-expanded", String(open));
-          clear(slot, open ? make() : null);
-          if (open) slot.querySelector("input").focus();
-        },
-      },
-      label,
-    );
+    const b = disclosure(label, slot, make, { cls, focus: "input" });
+    // One form at a time: opening this one closes the others (they share the slot).
+    b.addEventListener("click", () => toggles.forEach((o) => o !== b && o.setAttribute("aria-expanded", "false")));
     toggles.push(b);
     return b;
   };

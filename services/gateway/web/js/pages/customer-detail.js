@@ -8,6 +8,7 @@ import {
   clear,
   confirmAction,
   confirmedButton,
+  disclosure,
   empty,
   field,
   fmtDate,
@@ -352,44 +353,29 @@ export default async function customerDetail(ctx) {
                   ? h(
                       "div",
                       { class: "actions" },
-                      h(
-                        "button",
-                        {
-                          type: "button",
-                          class: "secondary",
-                          "aria-expanded": "false",
-                          onclick: (e) => {
-                            const b = e.currentTarget;
-                            const slot = b.closest("td").querySelector(".note-slot");
-                            const open = b.getAttribute("aria-expanded") !== "true";
-                            b.setAttribute("aria-expanded", String(open));
-                            clear(
-                              slot,
-                              open
-                                ? form(
-                                    { "aria-label": t("sr.note_on", { title: r.title }) },
-                                    [
-                                      field({
-                                        name: "body",
-                                        label: t("sr.note"),
-                                        type: "textarea",
-                                        rows: 2,
-                                        required: true,
-                                      }),
-                                    ],
-                                    async (v) => {
-                                      await post(`${base}/service-requests/${r.request_id}/notes`, { body: v.body });
-                                      announce(t("sr.note_added"));
-                                      await render();
-                                    },
-                                    { submitLabel: t("sr.add_note") },
-                                  )
-                                : null,
-                            );
-                            if (open) slot.querySelector("textarea").focus();
-                          },
-                        },
+                      disclosure(
                         t("sr.add_note"),
+                        (b) => /** @type {HTMLElement} */ (b.closest("td")?.querySelector(".note-slot")),
+                        () =>
+                          form(
+                            { "aria-label": t("sr.note_on", { title: r.title }) },
+                            [
+                              field({
+                                name: "body",
+                                label: t("sr.note"),
+                                type: "textarea",
+                                rows: 2,
+                                required: true,
+                              }),
+                            ],
+                            async (v) => {
+                              await post(`${base}/service-requests/${r.request_id}/notes`, { body: v.body });
+                              announce(t("sr.note_added"));
+                              await render();
+                            },
+                            { submitLabel: t("sr.add_note") },
+                          ),
+                        { focus: "textarea" },
                       ),
                       ...NEXT_STATES[r.state].map((state) =>
                         h(

@@ -1,7 +1,20 @@
 // Trial invitations: create (one service + seats, optional delegation), list with redemptions,
 // copy the URL, send it by e-mail, revoke.
 import { get, post, services, serviceName } from "../api.js";
-import { announce, badge, clear, confirmedButton, empty, field, fmtDate, form, h, pager, table } from "../dom.js";
+import {
+  announce,
+  badge,
+  clear,
+  confirmedButton,
+  disclosure,
+  empty,
+  field,
+  fmtDate,
+  form,
+  h,
+  pager,
+  table,
+} from "../dom.js";
 import { onLive, throttled } from "../live.js";
 import { funnelPanel, linkFor, sharePanel } from "../share.js";
 import { fmtNumber, t, tn } from "../i18n.js";
@@ -130,39 +143,25 @@ export default async function invitations(ctx) {
     const actions = h(
       "div",
       { class: "actions" },
-      h(
-        "button",
-        {
-          type: "button",
-          class: "secondary",
-          "aria-expanded": "false",
-          onclick: async (e) => {
-            const b = e.currentTarget;
-            const open = b.getAttribute("aria-expanded") !== "true";
-            b.setAttribute("aria-expanded", String(open));
-            if (!open) return clear(details);
-            const full = await get(`/api/partner/invitations/${inv.invitation_id}`);
-            const list = full.redemptions_list || [];
-            clear(
-              details,
-              sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
-              ...funnelPanel({
-                title: t("inv.funnel"),
-                counts: [
-                  [t("inv.funnel_opens"), full.funnel.opens, "opens"],
-                  [t("inv.funnel_sign_ups"), full.funnel.sign_ups, "sign-ups"],
-                  [t("inv.funnel_redemptions"), full.funnel.redemptions, "funnel-redemptions"],
-                ],
-                listTitle: t("inv.redemptions"),
-                taken: list,
-                when: (at) => t("inv.redeemed_by", { when: at }),
-                none: t("inv.no_redemptions"),
-              }),
-            );
-          },
-        },
-        t("inv.link_and_redemptions"),
-      ),
+      disclosure(t("inv.link_and_redemptions"), details, async () => {
+        const full = await get(`/api/partner/invitations/${inv.invitation_id}`);
+        const list = full.redemptions_list || [];
+        return [
+          sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
+          ...funnelPanel({
+            title: t("inv.funnel"),
+            counts: [
+              [t("inv.funnel_opens"), full.funnel.opens, "opens"],
+              [t("inv.funnel_sign_ups"), full.funnel.sign_ups, "sign-ups"],
+              [t("inv.funnel_redemptions"), full.funnel.redemptions, "funnel-redemptions"],
+            ],
+            listTitle: t("inv.redemptions"),
+            taken: list,
+            when: (at) => t("inv.redeemed_by", { when: at }),
+            none: t("inv.no_redemptions"),
+          }),
+        ];
+      }),
       inv.status === "active"
         ? confirmedButton(
             t("common.revoke"),

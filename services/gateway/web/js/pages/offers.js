@@ -6,6 +6,7 @@ import {
   badge,
   clear,
   confirmedButton,
+  disclosure,
   empty,
   field,
   fmtDate,
@@ -262,39 +263,25 @@ export default async function offers(ctx) {
         h(
           "div",
           { class: "actions" },
-          h(
-            "button",
-            {
-              type: "button",
-              class: "secondary",
-              "aria-expanded": "false",
-              onclick: async (e) => {
-                const b = e.currentTarget;
-                const open = b.getAttribute("aria-expanded") !== "true";
-                b.setAttribute("aria-expanded", String(open));
-                if (!open) return clear(details);
-                const full = await get(`/api/partner/offers/${offer.offer_id}`);
-                const bought = full.redemptions_list || [];
-                clear(
-                  details,
-                  sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`),
-                  ...funnelPanel({
-                    title: t("offers.funnel"),
-                    counts: [
-                      [t("inv.funnel_opens"), full.funnel.opens, "opens"],
-                      [t("inv.funnel_sign_ups"), full.funnel.sign_ups, "sign-ups"],
-                      [t("offers.funnel_purchases"), full.funnel.purchases, "funnel-purchases"],
-                    ],
-                    listTitle: t("offers.purchases"),
-                    taken: bought,
-                    when: (at) => t("offers.bought_on", { when: at }),
-                    none: t("offers.no_purchases"),
-                  }),
-                );
-              },
-            },
-            t("offers.link"),
-          ),
+          disclosure(t("offers.link"), details, async () => {
+            const full = await get(`/api/partner/offers/${offer.offer_id}`);
+            const bought = full.redemptions_list || [];
+            return [
+              sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`),
+              ...funnelPanel({
+                title: t("offers.funnel"),
+                counts: [
+                  [t("inv.funnel_opens"), full.funnel.opens, "opens"],
+                  [t("inv.funnel_sign_ups"), full.funnel.sign_ups, "sign-ups"],
+                  [t("offers.funnel_purchases"), full.funnel.purchases, "funnel-purchases"],
+                ],
+                listTitle: t("offers.purchases"),
+                taken: bought,
+                when: (at) => t("offers.bought_on", { when: at }),
+                none: t("offers.no_purchases"),
+              }),
+            ];
+          }),
           h(
             "button",
             { type: "button", class: "secondary", onclick: () => showEditor(offer) },
