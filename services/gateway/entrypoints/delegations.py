@@ -10,7 +10,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.deps import GatewayDep, PageCursor
+from services.gateway.adapters.sessions import Principal
+from services.gateway.deps import Gateway, GatewayDep, PageCursor
 from services.gateway.security import CustomerAdmin, PartnerUser, SupportingPartnerUser
 from shared.contracts import delegation
 from shared.contracts.common import CODE_PATTERN
@@ -105,18 +106,7 @@ async def offer_delegation(
 async def partner_revoke(
     relationship_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
-    # The delegation service answers another partner's relationship like a random id.
-    relationship = await gateway.delegation.get(
-        f"/internal/relationships/{relationship_id}", partner_id=user.company_id
-    )
-    command = delegation.RevokeDelegation(
-        relationship_id=relationship_id,
-        partner_id=user.company_id,
-        customer_id=uuid.UUID(relationship["customer_id"]),
-        revoked_by=user.user_id,
-        party="partner",
-    )
-    return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
+    return await _revoke(gateway, user, relationship_id, "partner")
 
 
 @router.post(
@@ -127,16 +117,31 @@ async def partner_revoke(
 async def customer_revoke(
     relationship_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
 ) -> Any:
-    # The delegation service answers another customer's relationship like a random id.
+    return await _revoke(gateway, user, relationship_id, "customer")
+
+
+async def _revoke(
+    gateway: Gateway,
+    user: Principal,
+    relationship_id: uuid.UUID,
+    party: Literal["partner", "customer"],
+) -> Any:
+    """Either side ends the relationship. The delegation service answers a relationship of
+    another company like a random id (404)."""
+    other = "customer" if party == "partner" else "partner"
     relationship = await gateway.delegation.get(
-        f"/internal/relationships/{relationship_id}", customer_id=user.company_id
+        f"/internal/relationships/{relationship_id}", **{f"{party}_id": user.company_id}
+    )
+    theirs = uuid.UUID(relationship[f"{other}_id"])
+    partner_id, customer_id = (
+        (user.company_id, theirs) if party == "partner" else (theirs, user.company_id)
     )
     command = delegation.RevokeDelegation(
         relationship_id=relationship_id,
-        partner_id=uuid.UUID(relationship["partner_id"]),
-        customer_id=user.company_id,
+        partner_id=partner_id,
+        customer_id=customer_id,
         revoked_by=user.user_id,
-        party="customer",
+        party=party,
     )
     return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
 
