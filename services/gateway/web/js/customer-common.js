@@ -3,7 +3,48 @@ import { get, items, post } from "./api.js";
 import { announce, badge, clear, confirmAction, h, fmtDate } from "./dom.js";
 import { roleName } from "./pages/invitations.js";
 import { duration } from "./pages/delegations.js";
+import { signOut } from "./app.js";
 import { t } from "./i18n.js";
+
+/**
+ * The card a link's public page shows when its link cannot be read: gone (404 or 410) or the
+ * server's own message. `texts` are the page's own.
+ * @param {any} ctx
+ * @param {any} error
+ * @param {{ title: string, heading: string, gone: string }} texts
+ */
+export function goneCard(ctx, error, texts) {
+  ctx.title(texts.title);
+  return h(
+    "div",
+    { class: "narrow card" },
+    h("h1", {}, texts.heading),
+    h("p", {}, error.status === 404 || error.status === 410 ? texts.gone : error.message),
+  );
+}
+
+/**
+ * What a link's page shows a signed-in user who may not act on it: a partner user (with a way
+ * to sign out) or a customer user who is not the Global admin; null for a customer's Global
+ * admin. `texts` are the page's own.
+ * @param {any} user
+ * @param {{ customer: string, admin: string }} texts
+ */
+export function notCustomerAdmin(user, texts) {
+  if (user.company_kind !== "customer") {
+    return h(
+      "section",
+      { class: "card" },
+      h("h2", {}, t("page.as_partner")),
+      h("p", {}, texts.customer),
+      h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out")),
+    );
+  }
+  if (user.company_role !== "global_admin") {
+    return h("section", { class: "card" }, h("h2", {}, t("page.ask_admin")), h("p", {}, texts.admin));
+  }
+  return null;
+}
 
 export function partnerCard(p, title = t("partner.offered_by")) {
   return h(

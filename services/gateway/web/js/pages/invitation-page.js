@@ -3,8 +3,14 @@
 import { get, post } from "../api.js";
 import { announce, clear, h } from "../dom.js";
 import { accountChooser } from "../account.js";
-import { decisionCard, findRequest, partnerCard, roleExplained } from "../customer-common.js";
-import { signOut } from "../app.js";
+import {
+  decisionCard,
+  findRequest,
+  goneCard,
+  notCustomerAdmin,
+  partnerCard,
+  roleExplained,
+} from "../customer-common.js";
 import { t, tn } from "../i18n.js";
 
 export default async function invitationPage(ctx) {
@@ -13,13 +19,11 @@ export default async function invitationPage(ctx) {
   try {
     page = await get(`/api/public/invitations/${code}`);
   } catch (error) {
-    ctx.title(t("ipage.unavailable"));
-    return h(
-      "div",
-      { class: "narrow card" },
-      h("h1", {}, t("ipage.gone")),
-      h("p", {}, error.status === 404 || error.status === 410 ? t("ipage.gone_text") : error.message),
-    );
+    return goneCard(ctx, error, {
+      title: t("ipage.unavailable"),
+      heading: t("ipage.gone"),
+      gone: t("ipage.gone_text"),
+    });
   }
   const { invitation, service, partner } = page;
   ctx.title(t("ipage.title", { service: service.name }));
@@ -27,18 +31,11 @@ export default async function invitationPage(ctx) {
 
   function redeemCard() {
     const user = ctx.session.user;
-    if (user.company_kind !== "customer") {
-      return h(
-        "section",
-        { class: "card" },
-        h("h2", {}, t("page.as_partner")),
-        h("p", {}, t("ipage.only_customer")),
-        h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out")),
-      );
-    }
-    if (user.company_role !== "global_admin") {
-      return h("section", { class: "card" }, h("h2", {}, t("page.ask_admin")), h("p", {}, t("ipage.only_admin")));
-    }
+    const refused = notCustomerAdmin(user, {
+      customer: t("ipage.only_customer"),
+      admin: t("ipage.only_admin"),
+    });
+    if (refused) return refused;
     const button = h(
       "button",
       {

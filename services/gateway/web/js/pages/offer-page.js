@@ -2,8 +2,14 @@
 import { get, post } from "../api.js";
 import { announce, clear, confirmAction, field, form, h, table } from "../dom.js";
 import { accountChooser } from "../account.js";
-import { decisionCard, findRequest, partnerCard, roleExplained } from "../customer-common.js";
-import { signOut } from "../app.js";
+import {
+  decisionCard,
+  findRequest,
+  goneCard,
+  notCustomerAdmin,
+  partnerCard,
+  roleExplained,
+} from "../customer-common.js";
 import { fmtNumber, t, tn } from "../i18n.js";
 
 export default async function offerPage(ctx) {
@@ -12,13 +18,11 @@ export default async function offerPage(ctx) {
   try {
     page = await get(`/api/public/offers/${code}`);
   } catch (error) {
-    ctx.title(t("opage.unavailable"));
-    return h(
-      "div",
-      { class: "narrow card" },
-      h("h1", {}, t("opage.gone")),
-      h("p", {}, error.status === 404 || error.status === 410 ? t("opage.gone_text") : error.message),
-    );
+    return goneCard(ctx, error, {
+      title: t("opage.unavailable"),
+      heading: t("opage.gone"),
+      gone: t("opage.gone_text"),
+    });
   }
   const { offer, partner } = page;
   const changeable = offer.customer_may_change_quantities;
@@ -26,19 +30,11 @@ export default async function offerPage(ctx) {
   const action = h("div", { "aria-live": "polite" });
 
   function buyCard() {
-    const user = ctx.session.user;
-    if (user.company_kind !== "customer") {
-      return h(
-        "section",
-        { class: "card" },
-        h("h2", {}, t("page.as_partner")),
-        h("p", {}, t("opage.only_customer")),
-        h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out")),
-      );
-    }
-    if (user.company_role !== "global_admin") {
-      return h("section", { class: "card" }, h("h2", {}, t("page.ask_admin")), h("p", {}, t("opage.only_admin")));
-    }
+    const refused = notCustomerAdmin(ctx.session.user, {
+      customer: t("opage.only_customer"),
+      admin: t("opage.only_admin"),
+    });
+    if (refused) return refused;
     const rows = offer.lines.map((l, i) => [
       h("div", {}, h("strong", {}, l.name || l.service_id), h("div", { class: "muted small" }, l.description || "")),
       changeable
