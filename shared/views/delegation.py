@@ -7,20 +7,17 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.cursor import Page
+from shared.views import View
 
 Role = Literal["full", "limited"]
 RequestState = Literal["pending", "approved", "declined", "expired"]
 RelationshipState = Literal["active", "revoked", "expired", "replaced"]
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class DelegationRequest(_View):
+class DelegationRequest(View):
     """A delegation request (an offer to administer a customer), with its state as of now."""
 
     request_id: UUID = Field(description="The request (and the relationship it starts)")
@@ -46,7 +43,7 @@ class PartnerRequest(DelegationRequest):
     url: str | None = Field(default=None, description="Where the customer's admin decides")
 
 
-class Relationship(_View):
+class Relationship(View):
     """A delegation relationship, with its state as of now."""
 
     relationship_id: UUID = Field(description="The relationship (its request's id)")
@@ -83,7 +80,7 @@ NamedRequestPage = Page[NamedRequest]
 NamedRelationshipPage = Page[NamedRelationship]
 
 
-class DelegationCounts(_View):
+class DelegationCounts(View):
     """For the partner overview."""
 
     pending: int = Field(description="Requests awaiting the customer's decision")

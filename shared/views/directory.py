@@ -7,21 +7,18 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.cursor import Page
+from shared.views import View
 
 CompanyKind = Literal["partner", "customer"]
 SubscriptionState = Literal["trial", "active", "suspended", "cancelled", "expired"]
 DelegationRole = Literal["full", "limited"]
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Partner(_View):
-    """A partner company as its own users see it."""
+class _PartnerContact(View):
+    """A partner company's name and how to reach it: what both views below show."""
 
     partner_id: UUID = Field(description="The partner company")
     name: str = Field(description="Company name")
@@ -29,23 +26,22 @@ class Partner(_View):
     support_email: str | None = Field(description="Support e-mail, if any")
     address: str = Field(description="Postal address ('' when not given)")
     website: str = Field(description="Web site ('' when not given)")
+
+
+class Partner(_PartnerContact):
+    """A partner company as its own users see it."""
+
     registered_at: datetime = Field(description="When the partner registered")
     updated_at: datetime = Field(description="Last change of the profile")
     updated_by: UUID = Field(description="Who changed the profile last")
 
 
-class PublicPartner(_View):
+# Not a Partner (nor the other way round): a Partner is never answered where a PublicPartner is.
+class PublicPartner(_PartnerContact):
     """What customers see of a partner on invitation, offer and delegation pages."""
 
-    partner_id: UUID = Field(description="The partner company")
-    name: str = Field(description="Company name")
-    phone: str = Field(description="Support phone ('' when not given)")
-    support_email: str | None = Field(description="Support e-mail, if any")
-    website: str = Field(description="Web site ('' when not given)")
-    address: str = Field(description="Postal address ('' when not given)")
 
-
-class Customer(_View):
+class Customer(View):
     """A customer company."""
 
     customer_id: UUID = Field(description="The customer company")
@@ -55,7 +51,7 @@ class Customer(_View):
     registered_at: datetime = Field(description="When it signed up")
 
 
-class User(_View):
+class User(View):
     """A user of a partner or a customer (never its password hash)."""
 
     user_id: UUID = Field(description="The user")
@@ -77,7 +73,7 @@ class CreatedUser(User):
     temporary_password: str = Field(description="Shown once; changed at first sign-in")
 
 
-class TemporaryPassword(_View):
+class TemporaryPassword(View):
     """A reset password, shown only in this answer."""
 
     temporary_password: str = Field(description="Shown once; changed at the next sign-in")
@@ -87,7 +83,7 @@ class PasswordReset(TemporaryPassword):
     user_id: UUID = Field(description="The user whose password was reset")
 
 
-class Subscription(_View):
+class Subscription(View):
     """A customer's subscription to one service."""
 
     subscription_id: UUID = Field(description="The subscription")
@@ -102,7 +98,7 @@ class Subscription(_View):
     created_at: datetime = Field(description="When it was created")
 
 
-class Licences(_View):
+class Licences(View):
     """A subscription with its assigned licence count."""
 
     subscription_id: UUID = Field(description="The subscription")
@@ -120,7 +116,7 @@ class Licences(_View):
     assigned: int = Field(description="Licences assigned to users")
 
 
-class Assignment(_View):
+class Assignment(View):
     """A licence assigned to a user."""
 
     user_id: UUID = Field(description="The user holding the licence")
@@ -130,7 +126,7 @@ class Assignment(_View):
     assigned_at: datetime = Field(description="When")
 
 
-class CustomerInReach(_View):
+class CustomerInReach(View):
     """One customer found by the partner's search."""
 
     customer_id: UUID = Field(description="The customer company")
@@ -145,7 +141,7 @@ class CustomerInReach(_View):
 CustomerPage = Page[CustomerInReach]  # a customer search, in name order
 
 
-class ServiceRequest(_View):
+class ServiceRequest(View):
     """A service request opened by a partner for a customer."""
 
     request_id: UUID = Field(description="The service request")
@@ -164,7 +160,7 @@ class ServiceRequest(_View):
     updated_at: datetime = Field(description="Last change")
 
 
-class ServiceRequestNote(_View):
+class ServiceRequestNote(View):
     """A note on a service request."""
 
     note_id: UUID = Field(description="The note")
@@ -178,7 +174,7 @@ class ServiceRequestWithNotes(ServiceRequest):
     notes: list[ServiceRequestNote] = Field(description="Its notes, oldest first")
 
 
-class ActiveDelegation(_View):
+class ActiveDelegation(View):
     """The partner's active delegation with a customer."""
 
     relationship_id: UUID = Field(description="The delegation relationship")
@@ -198,7 +194,7 @@ class CustomerDetail(Customer):
     service_requests: list[ServiceRequest] = Field(description="Open service requests")
 
 
-class AuditRecord(_View):
+class AuditRecord(View):
     """One action, or attempt, on a customer's users or subscriptions."""
 
     audit_id: UUID = Field(description="The record")
@@ -222,14 +218,14 @@ class AuditRecord(_View):
 AuditPage = Page[AuditRecord]  # newest first
 
 
-class PartnerCounts(_View):
+class PartnerCounts(View):
     """For the partner overview: customers in reach and open service requests."""
 
     customers: int = Field(description="Customers in the partner's reach")
     open_service_requests: int = Field(description="The partner's open service requests")
 
 
-class SignedIn(_View):
+class SignedIn(View):
     """Who signed in (or changed a password): what the gateway keeps in its session."""
 
     user_id: UUID = Field(description="The user")
@@ -242,7 +238,7 @@ class SignedIn(_View):
     must_change_password: bool = Field(description="A temporary password must be changed")
 
 
-class CreatedPartnerUser(_View):
+class CreatedPartnerUser(View):
     """A partner user just created, with its temporary password (shown only here)."""
 
     partner_id: UUID = Field(description="The partner")

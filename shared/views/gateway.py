@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.contracts.directory import CustomerRegistered
+from shared.views import View
 from shared.views.delegation import PartnerRequest
 from shared.views.directory import PublicPartner
 from shared.views.invitations import PublicInvitation
 from shared.views.offers import PublicOffer, ServiceSummary
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class SignedInUser(_View):
+class SignedInUser(View):
     """Who is signed in."""
 
     user_id: UUID = Field(description="The user")
@@ -31,7 +28,7 @@ class SignedInUser(_View):
     must_change_password: bool = Field(description="Only a password change is allowed")
 
 
-class SessionView(_View):
+class SessionView(View):
     """The signed-in user and the CSRF token to send as X-CSRF-Token on writes."""
 
     user: SignedInUser = Field(description="Who is signed in")
@@ -44,7 +41,7 @@ class SignedUp(SessionView):
     customer: CustomerRegistered = Field(description="The registered company")
 
 
-class PublicInvitationPage(_View):
+class PublicInvitationPage(View):
     """A trial invitation's public page."""
 
     invitation: PublicInvitation = Field(description="The trial offered")
@@ -52,14 +49,14 @@ class PublicInvitationPage(_View):
     partner: PublicPartner = Field(description="Who invites")
 
 
-class PublicOfferPage(_View):
+class PublicOfferPage(View):
     """A purchase offer's public page."""
 
     offer: PublicOffer = Field(description="What is offered")
     partner: PublicPartner = Field(description="Who offers it")
 
 
-class DelegationRequestPage(_View):
+class DelegationRequestPage(View):
     """What a customer's admin sees before deciding on a delegation request."""
 
     request: PartnerRequest = Field(description="The request")

@@ -6,18 +6,15 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.cursor import Page
+from shared.views import LinkFunnel, View
 
 InvitationStatus = Literal["active", "revoked", "expired", "exhausted"]
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Invitation(_View):
+class Invitation(View):
     """A trial invitation as its partner sees it."""
 
     invitation_id: UUID = Field(description="The invitation")
@@ -39,7 +36,7 @@ class Invitation(_View):
     status: InvitationStatus = Field(description="As of now")
 
 
-class InvitationRedemption(_View):
+class InvitationRedemption(View):
     """One redemption of an invitation."""
 
     redemption_id: UUID = Field(description="The redemption")
@@ -52,14 +49,9 @@ class InvitationRedemption(_View):
     redeemed_at: datetime = Field(description="When")
 
 
-class InvitationFunnel(_View):
+class InvitationFunnel(LinkFunnel):
     """What became of the link: loaded, signed up from, redeemed."""
 
-    opens: int = Field(
-        description="Loads of the link's public page (page loads, not people: nothing about "
-        "who opened it is kept)"
-    )
-    sign_ups: int = Field(description="Customer companies that signed up from the link's page")
     redemptions: int = Field(description="Redemptions of the invitation")
 
 
@@ -74,14 +66,14 @@ class InvitationDetail(Invitation):
 InvitationPage = Page[Invitation]
 
 
-class InvitationCounts(_View):
+class InvitationCounts(View):
     """For the partner overview."""
 
     active: int = Field(description="Invitations that can still be redeemed")
     redemptions: int = Field(description="Redemptions of all the partner's invitations")
 
 
-class CustomerRedemption(_View):
+class CustomerRedemption(View):
     """A trial a customer redeemed."""
 
     redemption_id: UUID = Field(description="The redemption")
@@ -92,7 +84,7 @@ class CustomerRedemption(_View):
     redeemed_at: datetime = Field(description="When")
 
 
-class PublicInvitation(_View):
+class PublicInvitation(View):
     """What a customer sees of an invitation before signing in."""
 
     service_id: str = Field(description="The catalogue service trialled")

@@ -7,23 +7,20 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.cursor import Page
+from shared.views import LinkFunnel, View
 
 OfferStatus = Literal["active", "expired", "withdrawn"]
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Trial(_View):
+class Trial(View):
     days: int = Field(description="Length of a trial in days")
     max_seats: int = Field(description="Most seats a trial may hold")
 
 
-class Service(_View):
+class Service(View):
     """A service of the catalogue."""
 
     service_id: str = Field(description="The service")
@@ -36,11 +33,11 @@ class Service(_View):
     on_sale: bool = Field(description="False: cannot be put on new offers")
 
 
-class Catalogue(_View):
+class Catalogue(View):
     items: list[Service] = Field(description="Every service")
 
 
-class ServiceSummary(_View):
+class ServiceSummary(View):
     """The service an invitation trials, on its public page."""
 
     service_id: str = Field(description="The service")
@@ -48,7 +45,7 @@ class ServiceSummary(_View):
     description: str = Field(description="One or two sentences")
 
 
-class OfferedLine(_View):
+class OfferedLine(View):
     """One line of an offer, with its service's catalogue details."""
 
     service_id: str = Field(description="The service")
@@ -61,7 +58,7 @@ class OfferedLine(_View):
     max_quantity: int = Field(description="Most licences the customer may buy")
 
 
-class Offer(_View):
+class Offer(View):
     """A purchase offer as its partner sees it."""
 
     offer_id: UUID = Field(description="The offer")
@@ -83,12 +80,12 @@ class Offer(_View):
     withdrawn_by: UUID | None = Field(description="Who withdrew it")
 
 
-class PurchasedLine(_View):
+class PurchasedLine(View):
     service_id: str = Field(description="The service")
     quantity: int = Field(description="The final number of licences")
 
 
-class PurchaseRecord(_View):
+class PurchaseRecord(View):
     """An offer bought by a customer."""
 
     redemption_id: UUID = Field(description="The purchase")
@@ -104,14 +101,9 @@ class PurchaseRecord(_View):
     redeemed_at: datetime = Field(description="When")
 
 
-class OfferFunnel(_View):
+class OfferFunnel(LinkFunnel):
     """What became of the link: loaded, signed up from, bought."""
 
-    opens: int = Field(
-        description="Loads of the link's public page (page loads, not people: nothing about "
-        "who opened it is kept)"
-    )
-    sign_ups: int = Field(description="Customer companies that signed up from the link's page")
     purchases: int = Field(description="Purchases of the offer")
 
 
@@ -127,7 +119,7 @@ class OfferDetail(Offer):
 OfferPage = Page[Offer]
 
 
-class OfferCounts(_View):
+class OfferCounts(View):
     """For the partner overview."""
 
     active: int = Field(description="Offers that can still be bought")
@@ -135,7 +127,7 @@ class OfferCounts(_View):
     withdrawn: int = Field(description="Offers withdrawn by the partner")
 
 
-class PublicOffer(_View):
+class PublicOffer(View):
     """What a customer opening the offer's URL sees: no partner users, no purchases."""
 
     code: str = Field(description="The code of the URL")
