@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from bench.seed import WORDS
+from bench.seed import DIRECTORY_COLUMNS, WORDS
 
 IN_REACH = 0xBE4D
 OTHERS = 0xBE4E
@@ -164,7 +164,7 @@ def _subscription(
 
 
 COLUMNS = {
-    "customers": ["customer_id", "name", "domain", "contact_email", "registered_at"],
+    "customers": DIRECTORY_COLUMNS["customers"],
     "partner_customers": [
         "partner_id",
         "customer_id",
@@ -173,18 +173,7 @@ COLUMNS = {
         "delegation_role",
         "delegation_approved_at",
     ],
-    "subscriptions": [
-        "subscription_id",
-        "customer_id",
-        "service_id",
-        "seats",
-        "state",
-        "partner_of_record",
-        "trial_ends_at",
-        "source_kind",
-        "source_id",
-        "created_at",
-    ],
+    "subscriptions": DIRECTORY_COLUMNS["subscriptions"],
     "users": [
         "user_id",
         "company_kind",

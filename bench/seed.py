@@ -64,6 +64,23 @@ WORDS = [
     "munson",
 ]
 
+# The directory's tables the seeds copy rows into (here and in bench/reads_seed.py).
+DIRECTORY_COLUMNS = {
+    "customers": ["customer_id", "name", "domain", "contact_email", "registered_at"],
+    "subscriptions": [
+        "subscription_id",
+        "customer_id",
+        "service_id",
+        "seats",
+        "state",
+        "partner_of_record",
+        "trial_ends_at",
+        "source_kind",
+        "source_id",
+        "created_at",
+    ],
+}
+
 
 @dataclass(frozen=True)
 class Seeded:
@@ -295,24 +312,13 @@ async def bulk_customers(
                 await conn.copy_records_to_table(
                     "customers",
                     schema_name="directory",
-                    columns=["customer_id", "name", "domain", "contact_email", "registered_at"],
+                    columns=DIRECTORY_COLUMNS["customers"],
                     records=customers,
                 )
                 await conn.copy_records_to_table(
                     "subscriptions",
                     schema_name="directory",
-                    columns=[
-                        "subscription_id",
-                        "customer_id",
-                        "service_id",
-                        "seats",
-                        "state",
-                        "partner_of_record",
-                        "trial_ends_at",
-                        "source_kind",
-                        "source_id",
-                        "created_at",
-                    ],
+                    columns=DIRECTORY_COLUMNS["subscriptions"],
                     records=subscriptions,
                 )
         await conn.execute("ANALYZE directory.customers")
