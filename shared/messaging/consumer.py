@@ -1,4 +1,5 @@
-"""Applies a batch of Kafka records in one database transaction.
+"""Applies a batch of Kafka records in one database transaction: the kernel's unit of work
+(``unit.py``), which HTTP writes and sweeps go through too.
 
 Per record: parse the CloudEvents envelope and run its handler; then one statement claims
 every message id in the inbox and writes the events the handlers emitted into the outbox,
@@ -38,6 +39,7 @@ from shared.logging import correlation_id, get_logger
 from shared.messaging import inbox, outbox
 from shared.messaging.envelope import Envelope, Unparseable, parse
 from shared.messaging.producer import DurableProducer
+from shared.messaging.unit import MessageContext as MessageContext  # handlers import it here
 
 log = get_logger(__name__)
 
@@ -55,33 +57,6 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.DeadlockDetectedError,
     asyncpg.exceptions.TooManyConnectionsError,
 )
-
-
-@dataclass
-class MessageContext:
-    """What a handler gets besides its message: the open transaction and a way to emit."""
-
-    conn: Connection
-    envelope: Envelope
-    service: str
-    _emitted: list[outbox.Pending] = field(default_factory=list)
-    _rejection: DomainError | None = None
-
-    def reject(self, error: DomainError) -> None:
-        """For a batch handler: this message broke a rule (typed ``CommandRejected``); the
-        handler wrote nothing for it."""
-        self._rejection = error
-
-    def emit(self, message: Contract, *, topic: str) -> None:
-        self._emitted.append(
-            outbox.pending(
-                message,
-                topic=topic,
-                source=self.service,
-                correlation_id=self.envelope.correlation_id,
-                causation_id=self.envelope.id,
-            )
-        )
 
 
 Handler = Callable[[MessageContext, Any], Awaitable[None]]
@@ -351,6 +326,10 @@ class Consumer:
         except Exception as exc:
             log.exception("handler_failed", consumer=self.name, type=envelope.type)
             batch.dead.append((item.record, f"handler failed: {exc!r}"))
+            return
+        if ctx._rejection is not None:
+            error = ctx._rejection
+            self._reject(item, batch, error.code(), error.reason, [error.details], error.category())
             return
         batch.out.extend(ctx._emitted)
         batch.outcomes["applied"] += 1

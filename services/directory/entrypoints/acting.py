@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-import asyncpg
 from fastapi import APIRouter, Query, Request
 
 from services.directory import access
@@ -19,7 +18,7 @@ from services.directory.domain import commands
 from services.directory.domain.acting import CustomerAction
 from services.directory.domain.roles import CompanyRole
 from services.directory.entrypoints.audited import audited, reply
-from services.directory.entrypoints.http import rejected
+from services.directory.entrypoints.writes import change, pool_of, rejected
 from services.directory.handlers import customer_users as handlers
 from shared.contracts import directory
 from shared.errors import DomainError
@@ -78,7 +77,7 @@ def add_commands(routes: Routes) -> Routes:
         outcome = await audited(
             ctx.conn, attempt, lambda: handlers.create_customer_user(repo, cmd, now=_now())
         )
-        reply(ctx, outcome, customer_id=msg.customer_id)
+        reply(ctx, outcome)
 
     @routes.on(directory.DisableCustomerUser)
     async def disable_user(ctx: MessageContext, msg: directory.DisableCustomerUser) -> None:
@@ -90,7 +89,7 @@ def add_commands(routes: Routes) -> Routes:
         outcome = await audited(
             ctx.conn, attempt, lambda: handlers.disable_customer_user(repo, cmd, now=_now())
         )
-        reply(ctx, outcome, customer_id=msg.customer_id)
+        reply(ctx, outcome)
 
     return routes
 
@@ -99,11 +98,6 @@ EMITS = (directory.CustomerUserCreated, directory.CustomerUserDisabled)
 
 
 # --- internal HTTP -----------------------------------------------------------------------
-
-
-def _pool(request: Request) -> asyncpg.Pool:
-    pool: asyncpg.Pool = request.app.state.service.pool
-    return pool
 
 
 def router() -> APIRouter:
@@ -115,22 +109,26 @@ def router() -> APIRouter:
     ) -> list[views.User]:
         """The customer's users, for an actor acting for the customer (table: list_users).
         Audited, allowed or refused."""
-        attempt = Attempt(
-            customer_id=customer_id,
-            actor_user_id=actor_user_id,
-            action=CustomerAction.LIST_USERS.value,
-            target_kind="users",
-        )
-        async with _pool(request).acquire() as conn, conn.transaction():
-            repo = PgRepository(conn)
+
+        async def handle(ctx: MessageContext) -> list[views.User] | DomainError:
+            attempt = Attempt(
+                customer_id=customer_id,
+                actor_user_id=actor_user_id,
+                action=CustomerAction.LIST_USERS.value,
+                target_kind="users",
+                message_id=ctx.envelope.id,
+            )
 
             async def run() -> list[views.User]:
                 await handlers.may_list_users(
-                    repo, actor_user_id=actor_user_id, customer_id=customer_id
+                    PgRepository(ctx.conn), actor_user_id=actor_user_id, customer_id=customer_id
                 )
-                return await reads.company_users(conn, company_id=customer_id)
+                return await reads.company_users(ctx.conn, company_id=customer_id)
 
-            outcome = await audited(conn, attempt, run)
+            return await audited(ctx.conn, attempt, run)
+
+        # The audit row is a change: the read goes through the unit of work like a write.
+        outcome = await change(request, "list-users", handle)
         if isinstance(outcome, DomainError):
             raise rejected(outcome)
         return outcome
@@ -147,7 +145,7 @@ def router() -> APIRouter:
         records (``customer_id`` narrows them to one customer); a customer's Global admin
         sees every record about its company. ``{items: [...], next_cursor}``; pass
         ``next_cursor`` as ``cursor`` for the next page."""
-        async with _pool(request).acquire() as db:
+        async with pool_of(request).acquire() as db:
             scope = await access.audit_scope(
                 db, actor_user_id=actor_user_id, customer_id=customer_id
             )

@@ -4,9 +4,9 @@ Why a refusal is returned rather than raised: the kernel rolls a handler's savep
 when it raises a ``DomainError``, and the audit row of the refusal would go with it. So
 ``audited`` runs the handler in a savepoint of its own; on a rule violation that savepoint
 rolls back (nothing the handler wrote survives), the refusal is written to the audit in the
-enclosing transaction, and the error is handed back. A Kafka route then emits the same
-``CommandRejected`` the kernel would have (same causation id, via ``reply``); an HTTP route
-commits and answers the problem. One attempt, one audit row, no other change.
+enclosing unit of work, and the error is handed back. A Kafka route then emits the
+``CommandRejected`` the kernel's one builder makes (``reply``); an HTTP route commits and
+answers the problem. One attempt, one audit row, no other change.
 """
 
 from __future__ import annotations
@@ -14,21 +14,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
-from uuid import UUID
 
 from services.directory.adapters import audit
 from services.directory.adapters.audit import Attempt
 from shared.contracts.base import Event
-from shared.contracts.common import CommandRejected
 from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.db import Connection
 from shared.errors import DomainError
-from shared.logging import get_logger
 from shared.messaging.consumer import MessageContext
 
-log = get_logger(__name__)
 T = TypeVar("T")
-SERVICE = "directory"
 
 
 def _now() -> datetime:
@@ -64,19 +59,9 @@ def _named(attempt: Attempt, action: str) -> Attempt:
     return Attempt(**{**attempt.__dict__, "action": action})
 
 
-def reply(ctx: MessageContext, outcome: Event | DomainError, *, customer_id: UUID) -> None:
-    """Emit the command's one reply: its event, or the rejection the kernel would send."""
+def reply(ctx: MessageContext, outcome: Event | DomainError) -> None:
+    """Emit the command's one reply: its event, or the kernel's rejection (one builder)."""
     if isinstance(outcome, DomainError):
-        log.info("message_rejected", type=ctx.envelope.type, code=outcome.code())
-        details = {k: v for k, v in outcome.details.items() if isinstance(v, str | int)}
-        outcome = CommandRejected(
-            rejected_type=ctx.envelope.type,
-            rejected_id=ctx.envelope.id,
-            service=SERVICE,
-            code=outcome.code(),
-            category=outcome.category(),
-            reason=outcome.reason,
-            key=str(customer_id),
-            details=[details] if details else [],
-        )
-    ctx.emit(outcome, topic=DIRECTORY_EVENTS)
+        ctx.reject(outcome)  # the audit row stays; the kernel sends the rejection
+    else:
+        ctx.emit(outcome, topic=DIRECTORY_EVENTS)

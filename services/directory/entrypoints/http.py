@@ -4,12 +4,10 @@ model; errors are the one problem body of ``shared.problems``."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-import asyncpg
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,14 +21,12 @@ from services.directory.domain.acting import CustomerAction
 from services.directory.domain.model import User
 from services.directory.domain.service_requests import State
 from services.directory.entrypoints.audited import audited
+from services.directory.entrypoints.writes import change, pool_of, rejected
 from services.directory.handlers import customer_users
-from shared.contracts.base import Contract
 from shared.contracts.directory import Severity
 from shared.contracts.topics import DIRECTORY_EVENTS
-from shared.db import Connection
 from shared.errors import DomainError
-from shared.messaging import outbox
-from shared.problems import Problem
+from shared.messaging.unit import MessageContext
 from shared.views import directory as views
 
 SERVICE = "directory"
@@ -58,26 +54,6 @@ class Actor(BaseModel):
     )
 
 
-def rejected(exc: DomainError) -> Problem:
-    """The one problem body (shared.problems) for a broken rule; raise it."""
-    details = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
-    headers = {}
-    if isinstance(exc, errors.AccountLocked):
-        headers["Retry-After"] = str(exc.details["retry_after"])
-    return Problem(
-        exc.status, exc.code(), exc.reason, errors=[details] if details else None, headers=headers
-    )
-
-
-async def store_event(conn: Connection, request: Request, event: Contract) -> None:
-    """An event caused by an HTTP call goes to the outbox in the call's own transaction."""
-    cid = request.headers.get("x-correlation-id") or str(uuid.uuid4())
-    pending = outbox.pending(
-        event, topic=DIRECTORY_EVENTS, source=SERVICE, correlation_id=cid, causation_id=None
-    )
-    await outbox.store(conn, [pending])
-
-
 def signed_in(user: User) -> dict[str, Any]:
     return {
         "user_id": user.user_id,
@@ -91,36 +67,35 @@ def signed_in(user: User) -> dict[str, Any]:
     }
 
 
-def _pool(request: Request) -> asyncpg.Pool:
-    pool: asyncpg.Pool = request.app.state.service.pool
-    return pool
-
-
 async def _reset_for_customer(
     request: Request, customer_id: UUID, user_id: UUID, actor_user_id: UUID
 ) -> Any:
     cmd = commands.ResetCustomerPassword(
         customer_id=customer_id, actor_user_id=actor_user_id, user_id=user_id
     )
-    attempt = Attempt(
-        customer_id=customer_id,
-        actor_user_id=actor_user_id,
-        action=CustomerAction.RESET_PASSWORD.value,
-        target_kind="user",
-        target_id=user_id,
-    )
-    async with _pool(request).acquire() as conn, conn.transaction():
+
+    async def handle(ctx: MessageContext) -> customer_users.PasswordReset | DomainError:
+        attempt = Attempt(
+            customer_id=customer_id,
+            actor_user_id=actor_user_id,
+            action=CustomerAction.RESET_PASSWORD.value,
+            target_kind="user",
+            target_id=user_id,
+            message_id=ctx.envelope.id,
+        )
 
         async def run() -> customer_users.PasswordReset:
             done = await customer_users.reset_customer_password(
-                PgRepository(conn), cmd, now=datetime.now(UTC)
+                PgRepository(ctx.conn), cmd, now=datetime.now(UTC)
             )
-            await store_event(conn, request, done.event)
+            ctx.emit(done.event, topic=DIRECTORY_EVENTS)
             return done
 
-        outcome = await audited(conn, attempt, run, action_of=lambda done: done.action.value)
+        return await audited(ctx.conn, attempt, run, action_of=lambda done: done.action.value)
+
+    outcome = await change(request, "reset-customer-password", handle)
     if isinstance(outcome, DomainError):
-        raise rejected(outcome)
+        raise rejected(outcome)  # committed first: the refusal is audited
     return {"user_id": user_id, "temporary_password": outcome.temporary_password}
 
 
@@ -130,38 +105,38 @@ def router(settings: Settings) -> APIRouter:
     @r.get("/partners/{partner_id}", response_model=views.Partner)
     async def partner(request: Request, partner_id: UUID) -> views.Partner:
         """The partner's full company information (for the partner's own users)."""
-        return await reads.partner(_pool(request), partner_id=partner_id)
+        return await reads.partner(pool_of(request), partner_id=partner_id)
 
     @r.get("/partners/{partner_id}/public", response_model=views.PublicPartner)
     async def public_partner(request: Request, partner_id: UUID) -> views.PublicPartner:
         """What customers see of a partner on invitation, offer and delegation pages."""
-        return await reads.public_partner(_pool(request), partner_id=partner_id)
+        return await reads.public_partner(pool_of(request), partner_id=partner_id)
 
     @r.get("/partners/{partner_id}/counts", response_model=views.PartnerCounts)
     async def partner_counts(request: Request, partner_id: UUID) -> views.PartnerCounts:
         """For the partner overview: customers in reach and open service requests."""
-        return await reads.partner_counts(_pool(request), partner_id=partner_id)
+        return await reads.partner_counts(pool_of(request), partner_id=partner_id)
 
     @r.get("/partners/{partner_id}/users", response_model=list[views.User])
     async def partner_users(request: Request, partner_id: UUID) -> list[views.User]:
-        return await reads.company_users(_pool(request), company_id=partner_id)
+        return await reads.company_users(pool_of(request), company_id=partner_id)
 
     @r.get("/customers/{customer_id}", response_model=views.Customer)
     async def customer(request: Request, customer_id: UUID) -> views.Customer:
-        return await reads.customer(_pool(request), customer_id=customer_id)
+        return await reads.customer(pool_of(request), customer_id=customer_id)
 
     @r.get("/customers/{customer_id}/subscriptions", response_model=list[views.Subscription])
     async def subscriptions(request: Request, customer_id: UUID) -> list[views.Subscription]:
-        return await reads.subscriptions(_pool(request), customer_id=customer_id)
+        return await reads.subscriptions(pool_of(request), customer_id=customer_id)
 
     @r.get("/customers/{customer_id}/users", response_model=list[views.User])
     async def customer_users(request: Request, customer_id: UUID) -> list[views.User]:
-        return await reads.company_users(_pool(request), company_id=customer_id)
+        return await reads.company_users(pool_of(request), company_id=customer_id)
 
     @r.get("/users/{user_id}", response_model=views.User)
     async def user(request: Request, user_id: UUID) -> views.User:
         """The user as the gateway's security checks it on every request."""
-        return await reads.user(_pool(request), user_id=user_id)
+        return await reads.user(pool_of(request), user_id=user_id)
 
     @r.get("/customers", response_model=views.CustomerPage)
     async def search_customers(
@@ -174,7 +149,7 @@ def router(settings: Settings) -> APIRouter:
         """Customers the actor's partner is partner of record for or holds a delegation
         with, matching every word of ``q`` in name, domain or contact e-mail, in name
         order; pass ``next_cursor`` as ``cursor`` for the next page."""
-        async with _pool(request).acquire() as conn:
+        async with pool_of(request).acquire() as conn:
             partner_id = await access.supporting_partner(conn, actor_user_id)
             return await reads.search_customers(
                 conn, partner_id=partner_id, query=q, cursor=cursor, limit=limit
@@ -187,7 +162,7 @@ def router(settings: Settings) -> APIRouter:
         """One customer as its partner sees it: company, subscriptions, users, delegation,
         open service requests. 404 (as for a missing one) outside the partner's reach."""
         # One connection for the policy and the reads (one pool round trip, one reset).
-        async with _pool(request).acquire() as db:
+        async with pool_of(request).acquire() as db:
             partner_id = await access.supported_customer(
                 db, actor_user_id=actor_user_id, customer_id=customer_id
             )
@@ -204,7 +179,7 @@ def router(settings: Settings) -> APIRouter:
         """A customer's service requests, newest first, optionally filtered (repeat
         ``state`` / ``severity`` for several). A partner user sees its partner's requests
         for customers in its reach; a customer user sees all of its own company's."""
-        async with _pool(request).acquire() as db:
+        async with pool_of(request).acquire() as db:
             partner_id = await access.request_viewer(
                 db, actor_user_id=actor_user_id, customer_id=customer_id
             )
@@ -222,7 +197,7 @@ def router(settings: Settings) -> APIRouter:
     ) -> views.ServiceRequestWithNotes:
         """One service request with its notes (author, kind, time), oldest note first.
         Another customer's or another partner's request is answered as a missing one."""
-        async with _pool(request).acquire() as db:
+        async with pool_of(request).acquire() as db:
             found = await reads.service_request(db, request_id=request_id)
             await access.check_sees_request(
                 db,
@@ -239,18 +214,17 @@ def router(settings: Settings) -> APIRouter:
         """Check e-mail and password. 200: who signed in (``must_change_password`` true means
         the gateway may only let the user change it). 401 wrong credentials, 423 locked."""
         cmd = commands.Authenticate(email=body.email, password=body.password)
-        try:
-            async with _pool(request).acquire() as conn, conn.transaction():
-                outcome = await handlers.authenticate(
-                    PgRepository(conn), cmd, now=datetime.now(UTC), policy=policy
-                )
-            # Committed first: the failure counts even though the answer is an error.
-            if not isinstance(outcome, handlers.SignIn) or not outcome.succeeded:
-                raise errors.InvalidCredentials("Wrong e-mail or password.")
-            if not outcome.user.active:
-                raise errors.UserDisabled("This account is disabled.")
-        except DomainError as exc:
-            raise rejected(exc) from exc
+
+        async def handle(ctx: MessageContext) -> handlers.SignIn | handlers.UnknownAddressFailed:
+            repo = PgRepository(ctx.conn)
+            return await handlers.authenticate(repo, cmd, now=datetime.now(UTC), policy=policy)
+
+        outcome = await change(request, "authenticate", handle)
+        # Committed first: the failure counts even though the answer is an error.
+        if not isinstance(outcome, handlers.SignIn) or not outcome.succeeded:
+            raise rejected(errors.InvalidCredentials("Wrong e-mail or password."))
+        if not outcome.user.active:
+            raise rejected(errors.UserDisabled("This account is disabled."))
         return signed_in(outcome.user)
 
     @r.post("/users/{user_id}/password", response_model=views.SignedIn)
@@ -259,15 +233,14 @@ def router(settings: Settings) -> APIRouter:
         cmd = commands.ChangePassword(
             user_id=user_id, current_password=body.current_password, new_password=body.new_password
         )
-        try:
-            async with _pool(request).acquire() as conn, conn.transaction():
-                outcome = await handlers.change_password(
-                    PgRepository(conn), cmd, now=datetime.now(UTC), policy=policy
-                )
-            if not outcome.succeeded:
-                raise errors.InvalidCredentials("The current password is wrong.")
-        except DomainError as exc:
-            raise rejected(exc) from exc
+
+        async def handle(ctx: MessageContext) -> handlers.SignIn:
+            repo = PgRepository(ctx.conn)
+            return await handlers.change_password(repo, cmd, now=datetime.now(UTC), policy=policy)
+
+        outcome = await change(request, "change-password", handle)
+        if not outcome.succeeded:
+            raise rejected(errors.InvalidCredentials("The current password is wrong."))
         return signed_in(outcome.user)
 
     @r.post("/users/{user_id}/reset-password", response_model=views.PasswordReset)
@@ -276,7 +249,7 @@ def router(settings: Settings) -> APIRouter:
         only place the temporary password appears. A partner's own user: the role table
         (reset_password). A customer's user (or ``customer_id`` given): acting for the
         customer (the permission table), audited whether allowed or refused."""
-        pool = _pool(request)
+        pool = pool_of(request)
         customer_id = body.customer_id
         if customer_id is None:
             async with pool.acquire() as conn:
@@ -286,14 +259,14 @@ def router(settings: Settings) -> APIRouter:
         if customer_id is not None:
             return await _reset_for_customer(request, customer_id, user_id, body.actor_user_id)
         cmd = commands.ResetPassword(actor_user_id=body.actor_user_id, user_id=user_id)
-        try:
-            async with pool.acquire() as conn, conn.transaction():
-                temporary, event = await handlers.reset_password(
-                    PgRepository(conn), cmd, now=datetime.now(UTC)
-                )
-                await store_event(conn, request, event)
-        except DomainError as exc:
-            raise rejected(exc) from exc
+
+        async def handle(ctx: MessageContext) -> str:
+            repo = PgRepository(ctx.conn)
+            temporary, event = await handlers.reset_password(repo, cmd, now=datetime.now(UTC))
+            ctx.emit(event, topic=DIRECTORY_EVENTS)
+            return temporary
+
+        temporary = await change(request, "reset-password", handle)
         return {"user_id": user_id, "temporary_password": temporary}
 
     return r

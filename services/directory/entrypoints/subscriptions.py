@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 from fastapi import APIRouter, Request
 
 from services.directory import access
@@ -19,6 +18,7 @@ from services.directory.adapters.subscriptions import PgSubscriptionRepository
 from services.directory.domain import subscriptions as model
 from services.directory.domain.acting import CustomerAction
 from services.directory.entrypoints.audited import audited, reply
+from services.directory.entrypoints.writes import pool_of
 from services.directory.handlers import subscriptions as handlers
 from services.directory.handlers.subscriptions import STATE_ACTIONS as _STATE_ACTIONS
 from shared.contracts import directory, invitations, offers
@@ -59,7 +59,7 @@ def add_commands(routes: Routes) -> Routes:
     ) -> None:
         repo = PgSubscriptionRepository(ctx.conn)
         outcome = await audited(ctx.conn, _attempt(ctx, msg, action), lambda: handle(repo))
-        reply(ctx, outcome, customer_id=msg.customer_id)
+        reply(ctx, outcome)
 
     @routes.on(directory.ChangeSubscriptionQuantity)
     async def change_quantity(
@@ -164,11 +164,6 @@ def _redemption(
     )
 
 
-def _pool(request: Request) -> asyncpg.Pool:
-    pool: asyncpg.Pool = request.app.state.service.pool
-    return pool
-
-
 def router() -> APIRouter:
     """Internal reads for the gateway (loopback only), under the directory's /internal."""
     r = APIRouter()
@@ -179,7 +174,7 @@ def router() -> APIRouter:
     ) -> list[views.Licences]:
         """The customer's subscriptions (every state), each with ``assigned`` licences.
         With ``actor_user_id`` (a partner user), 404 outside the actor's partner's reach."""
-        async with _pool(request).acquire() as db:
+        async with pool_of(request).acquire() as db:
             if actor_user_id is not None:
                 await access.supported_customer(
                     db, actor_user_id=actor_user_id, customer_id=customer_id
@@ -196,7 +191,7 @@ def router() -> APIRouter:
         """Who holds the subscription's licences (oldest assignment first); 404
         ``subscription_not_found`` when the customer has no such subscription."""
         return await reads.assignments(
-            _pool(request), customer_id=customer_id, subscription_id=subscription_id
+            pool_of(request), customer_id=customer_id, subscription_id=subscription_id
         )
 
     return r
