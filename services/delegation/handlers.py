@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from services.delegation.adapters.repository import Repository
@@ -26,6 +27,7 @@ from shared.contracts.delegation import (
     DelegationRequestExpired,
     DelegationRevoked,
 )
+from shared.errors import DomainError
 
 
 def _requested(request: DelegationRequest) -> DelegationRequested:
@@ -49,23 +51,51 @@ async def request_from_redemption(
     without delegation, or one already turned into a request (the same event re-sent under
     a new id), yields nothing.
     """
-    if cmd.role is None:
-        return None
-    policy.check_duration(cmd.duration)
-    request = DelegationRequest(
-        request_id=uuid.uuid4(),
-        partner_id=cmd.partner_id,
-        customer_id=cmd.customer_id,
-        role=cmd.role,
-        source_kind=cmd.source_kind,
-        source_id=cmd.source_id,
-        requested_at=now,
-        expires_at=policy.answer_deadline(now),
-        duration=cmd.duration,
-    )
-    if not await repo.add_request(request=request):
-        return None
-    return _requested(request)
+    (outcome,) = await requests_from_redemptions(repo, [cmd], now=now, policy=policy)
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+async def requests_from_redemptions(
+    repo: Repository,
+    cmds: Sequence[commands.RequestFromRedemption],
+    *,
+    now: datetime,
+    policy: Policy,
+) -> list[DelegationRequested | DomainError | None]:
+    """``request_from_redemption`` for a run of redemptions, written in one statement: per
+    redemption its event, None, or the rule it broke (nothing written for it)."""
+    outcomes: list[DelegationRequest | DomainError | None] = []
+    for cmd in cmds:
+        if cmd.role is None:
+            outcomes.append(None)
+            continue
+        try:
+            policy.check_duration(cmd.duration)
+        except DomainError as exc:
+            outcomes.append(exc)
+            continue
+        outcomes.append(
+            DelegationRequest(
+                request_id=uuid.uuid4(),
+                partner_id=cmd.partner_id,
+                customer_id=cmd.customer_id,
+                role=cmd.role,
+                source_kind=cmd.source_kind,
+                source_id=cmd.source_id,
+                requested_at=now,
+                expires_at=policy.answer_deadline(now),
+                duration=cmd.duration,
+            )
+        )
+    added = await repo.add_requests([o for o in outcomes if isinstance(o, DelegationRequest)])
+    return [
+        (_requested(o) if o.request_id in added else None)
+        if isinstance(o, DelegationRequest)
+        else o
+        for o in outcomes
+    ]
 
 
 async def _load_request(repo: Repository, request_id: uuid.UUID) -> DelegationRequest:

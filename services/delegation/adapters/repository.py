@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
@@ -23,6 +24,7 @@ class Repository(Protocol):
     async def customer_exists(self, *, customer_id: UUID) -> bool: ...
     async def customer_admins(self, *, customer_id: UUID) -> frozenset[UUID]: ...
     async def add_request(self, *, request: DelegationRequest) -> bool: ...
+    async def add_requests(self, requests: Sequence[DelegationRequest]) -> set[UUID]: ...
     async def get_request(self, *, request_id: UUID) -> DelegationRequest | None: ...
     async def save_request(self, *, request: DelegationRequest) -> None: ...
     async def get_relationship(self, *, relationship_id: UUID) -> Relationship | None: ...
@@ -65,27 +67,23 @@ class PgRepository:
 
     async def add_request(self, *, request: DelegationRequest) -> bool:
         """False when a request with this id, source or code exists already."""
-        r = request
-        inserted = await self.conn.fetchval(
-            f"INSERT INTO requests ({REQUEST_COLUMNS}) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) "
-            "ON CONFLICT DO NOTHING RETURNING true",
-            r.request_id,
-            r.partner_id,
-            r.customer_id,
-            r.role,
-            r.source_kind,
-            r.source_id,
-            r.requested_at,
-            r.expires_at,
-            r.duration,
-            r.requested_by,
-            r.code,
-            r.state,
-            r.decided_at,
-            r.decided_by,
+        return request.request_id in await self.add_requests([request])
+
+    async def add_requests(self, requests: Sequence[DelegationRequest]) -> set[UUID]:
+        """The ids of those inserted, in one statement; a request whose id, source or code
+        exists already is left out."""
+        if not requests:
+            return set()
+        columns = [c.strip() for c in REQUEST_COLUMNS.split(",")]
+        rows = await self.conn.fetch(
+            f"INSERT INTO requests ({REQUEST_COLUMNS}) SELECT * FROM unnest("
+            "$1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], "
+            "$7::timestamptz[], $8::timestamptz[], $9::interval[], $10::uuid[], $11::text[], "
+            "$12::text[], $13::timestamptz[], $14::uuid[]) "
+            "ON CONFLICT DO NOTHING RETURNING request_id",
+            *([getattr(r, c) for r in requests] for c in columns),
         )
-        return bool(inserted)
+        return {r["request_id"] for r in rows}
 
     async def get_request(self, *, request_id: UUID) -> DelegationRequest | None:
         row = await self.conn.fetchrow(

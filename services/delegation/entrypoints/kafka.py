@@ -3,6 +3,7 @@ handler inside the consumer's transaction, emit what it returns."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from services.delegation import handlers
@@ -12,6 +13,8 @@ from services.delegation.domain.model import Policy
 from shared.contracts import delegation, directory, invitations, offers
 from shared.contracts.base import Event
 from shared.contracts.topics import DELEGATION_EVENTS
+from shared.db import Connection
+from shared.errors import DomainError
 from shared.messaging.consumer import MessageContext, Routes
 
 
@@ -73,16 +76,32 @@ def event_routes(*, policy: Policy) -> Routes:
     """Redemptions that may open a request, and the local view of customers' admins."""
     routes = Routes(strict=False)
 
-    @routes.on(invitations.TrialInvitationRedeemed)
-    async def trial_redeemed(ctx: MessageContext, msg: invitations.TrialInvitationRedeemed) -> None:
-        cmd = commands.RequestFromRedemption(
+    def from_trial(msg: invitations.TrialInvitationRedeemed) -> commands.RequestFromRedemption:
+        return commands.RequestFromRedemption(
             source_kind="trial_invitation",
             source_id=msg.redemption_id,
             partner_id=msg.partner_id,
             customer_id=msg.customer_id,
             role=msg.delegation_role,
         )
-        await request_from_redemption(ctx, cmd, policy=policy)
+
+    async def trials_redeemed(
+        conn: Connection,
+        run: Sequence[tuple[MessageContext, invitations.TrialInvitationRedeemed]],
+    ) -> None:
+        """A run of trial redemptions set-based: their requests in one statement."""
+        outcomes = await handlers.requests_from_redemptions(
+            PgRepository(conn), [from_trial(msg) for _, msg in run], now=_now(), policy=policy
+        )
+        for (ctx, _), outcome in zip(run, outcomes, strict=True):
+            if isinstance(outcome, DomainError):
+                ctx.reject(outcome)
+            elif outcome is not None:
+                ctx.emit(outcome, topic=DELEGATION_EVENTS)
+
+    @routes.on(invitations.TrialInvitationRedeemed, batch=trials_redeemed)
+    async def trial_redeemed(ctx: MessageContext, msg: invitations.TrialInvitationRedeemed) -> None:
+        await request_from_redemption(ctx, from_trial(msg), policy=policy)
 
     @routes.on(offers.OfferRedeemed)
     async def offer_redeemed(ctx: MessageContext, msg: offers.OfferRedeemed) -> None:

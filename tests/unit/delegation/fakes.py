@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -34,6 +35,9 @@ class FakeRepository:
             return False
         self.requests[request.request_id] = dataclasses.replace(request)
         return True
+
+    async def add_requests(self, requests: Sequence[DelegationRequest]) -> set[UUID]:
+        return {r.request_id for r in requests if await self.add_request(request=r)}
 
     async def get_request(self, *, request_id: UUID) -> DelegationRequest | None:
         found = self.requests.get(request_id)

@@ -101,6 +101,30 @@ async def test_redemption_without_delegation_opens_nothing(repo: FakeRepository)
     assert repo.requests == {}
 
 
+async def test_a_run_of_redemptions_opens_one_request_each_with_delegation(
+    repo: FakeRepository,
+) -> None:
+    """Set-based: one write for the run; a redemption without delegation, the same
+    redemption again and a duration out of policy open nothing, the last one typed."""
+    first = redemption()
+    run = [
+        first,
+        redemption(role=None),
+        first,
+        redemption(duration=POLICY.max_duration * 2),
+        redemption(),
+    ]
+    outcomes = await handlers.requests_from_redemptions(repo, run, now=NOW, policy=POLICY)
+    assert [type(o).__name__ for o in outcomes] == [
+        "DelegationRequested",
+        "NoneType",
+        "NoneType",
+        "InvalidDuration",
+        "DelegationRequested",
+    ]
+    assert len(repo.requests) == 2
+
+
 async def test_customer_admin_approves_and_a_relationship_starts(repo: FakeRepository) -> None:
     request_id, customer_id, admin = await pending_request(repo)
 
