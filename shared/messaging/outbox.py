@@ -133,6 +133,7 @@ class OutboxRelay:
         self._recent_set: set[int] = set()
         self._table_until = 0.0
         self._last_poll = 0.0
+        self._acknowledged: list[int] = []  # published, deleted with the next round
         self.is_leader = False
 
     @property
@@ -183,11 +184,14 @@ class OutboxRelay:
                 self._wake.clear()
                 sent = await self.relay_once(conn)
                 if sent < self._batch and not self._handed:
+                    await self._delete_acknowledged(conn)
                     wait = self._poll_interval - (time.monotonic() - self._last_poll)
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.001))
         finally:
             self.is_leader = False
+            with contextlib.suppress(Exception):  # else they are published once more
+                await asyncio.wait_for(self._delete_acknowledged(conn), 2.0)
             with contextlib.suppress(Exception):
                 await conn.close()
 
@@ -212,8 +216,14 @@ class OutboxRelay:
         now = time.monotonic()
         if now < self._table_until or now - self._last_poll >= self._poll_interval:
             self._last_poll = now
+            await self._delete_acknowledged(conn)  # a read must not find them again
             return await self._table_round(conn, everything=now < self._table_until)
         return await self._handed_round(conn)
+
+    async def _delete_acknowledged(self, conn: Connection) -> None:
+        if self._acknowledged:
+            ids, self._acknowledged = self._acknowledged, []
+            await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", ids)
 
     async def _handed_round(self, conn: Connection) -> int:
         ids: list[int] = []
@@ -226,10 +236,15 @@ class OutboxRelay:
                     items.append(item)
         if not ids:
             return 0
-        # Deleted only once Kafka acknowledged them all; a round that fails or hangs is
-        # given up and the rows, still in the table, go out by the next table round.
-        await self._producer.send_all([_record(p) for p in items])
-        await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", ids)
+        # Deleted only once Kafka acknowledged them all, while the next round publishes (or
+        # before the relay waits or reads the table); a round that fails or hangs is given
+        # up and the rows, still in the table, go out by the next table round.
+        sending = self._producer.send_all([_record(p) for p in items])
+        if self._acknowledged:
+            await asyncio.gather(sending, self._delete_acknowledged(conn))
+        else:
+            await sending
+        self._acknowledged = ids
         PUBLISHED.labels(self._schema).inc(len(ids))
         BACKLOG.labels(self._schema).set(sum(len(h[0]) for h in self._handed))
         return len(ids)
