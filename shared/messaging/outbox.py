@@ -143,6 +143,9 @@ class OutboxRelay:
     def handoff(self, ids: Sequence[int], items: Sequence[Pending]) -> None:
         """Rows ``ids`` (stored from ``items``, in order) are committed: publish them. Call
         it right after the commit; without it the rows still go out by the fallback poll."""
+        if self._recent_set.intersection(ids):  # a table round published some already
+            pairs = [(i, p) for i, p in zip(ids, items, strict=True) if i not in self._recent_set]
+            ids, items = [i for i, _ in pairs], [p for _, p in pairs]
         if ids:
             self._handed.append((list(ids), items))
             self._wake.set()
