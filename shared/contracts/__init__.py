@@ -20,7 +20,9 @@ def _register_all() -> None:
                 and issubclass(value, Contract)
                 and value not in (Command, Event, Contract)
                 and not value.__name__.startswith("_")  # a module's shared base
-                and value.__module__ == module.__name__
+                # defined there, or in one of its modules (a package split by aggregate)
+                and value.__module__.partition(".")[0] == "shared"
+                and (value.__module__ + ".").startswith(module.__name__ + ".")
             ):
                 register(value)
     register(CommandRejected)

@@ -436,7 +436,11 @@ def _example_headers(model: type[Contract], *, source: str, event: bool) -> dict
         "content-type": "application/json",
     }
     if event:
-        headers["ce_causationid"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"cause:{model}"))
+        # Seeded by the contract's public name (``shared.contracts.<context module>.Name``),
+        # so that splitting a contracts module into a package keeps every example id.
+        public = ".".join(model.__module__.split(".")[:3])
+        seed = f"cause:<class '{public}.{model.__qualname__}'>"
+        headers["ce_causationid"] = str(uuid.uuid5(uuid.NAMESPACE_URL, seed))
     return headers
 
 
