@@ -5,6 +5,7 @@ over-assign."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeAlias
 from uuid import UUID
@@ -48,6 +49,17 @@ class SubscriptionRepository(Protocol):
 
     async def add_partner_of_record(self, *, partner_id: UUID, customer_id: UUID) -> None:
         """The partner of record reaches the customer (finds and supports it)."""
+        ...
+
+    # Set-based, for a run of redemptions: one statement each.
+    async def customers_known(self, *, customer_ids: set[UUID]) -> set[UUID]: ...
+    async def add_all(self, *, subscriptions: Sequence[Subscription]) -> set[UUID]:
+        """Insert in the given order, skipping any whose source or paid source exists (or
+        comes earlier in ``subscriptions``); returns the ids inserted."""
+        ...
+
+    async def add_partners_of_record(self, *, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+        """``add_partner_of_record`` for distinct (partner, customer) pairs, in that order."""
         ...
 
     async def save(self, *, subscription: Subscription) -> None: ...
@@ -142,6 +154,39 @@ class PgSubscriptionRepository:
             "DO UPDATE SET partner_of_record = true WHERE NOT partner_customers.partner_of_record",
             partner_id,
             customer_id,
+        )
+
+    async def customers_known(self, *, customer_ids: set[UUID]) -> set[UUID]:
+        rows = await self.conn.fetch(
+            "SELECT customer_id FROM customers WHERE customer_id = ANY($1::uuid[])",
+            list(customer_ids),
+        )
+        return {r["customer_id"] for r in rows}
+
+    async def add_all(self, *, subscriptions: Sequence[Subscription]) -> set[UUID]:
+        if not subscriptions:
+            return set()
+        columns = list(zip(*(_values(s) for s in subscriptions), strict=True))
+        rows = await self.conn.fetch(
+            f"INSERT INTO subscriptions ({COLUMNS}) "
+            "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], "
+            "$6::uuid[], $7::timestamptz[], $8::text[], $9::uuid[], $10::uuid[], "
+            "$11::timestamptz[], $12::timestamptz[]) "
+            "ON CONFLICT DO NOTHING RETURNING subscription_id",
+            *(list(c) for c in columns),
+        )
+        return {r["subscription_id"] for r in rows}
+
+    async def add_partners_of_record(self, *, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+        if not pairs:
+            return
+        await self.conn.execute(
+            "INSERT INTO partner_customers (partner_id, customer_id, partner_of_record) "
+            "SELECT p, c, true FROM unnest($1::uuid[], $2::uuid[]) AS u(p, c) "
+            "ON CONFLICT (partner_id, customer_id) "
+            "DO UPDATE SET partner_of_record = true WHERE NOT partner_customers.partner_of_record",
+            [p for p, _ in pairs],
+            [c for _, c in pairs],
         )
 
     async def save(self, *, subscription: Subscription) -> None:

@@ -4,7 +4,7 @@ handler inside the consumer's transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -19,11 +19,14 @@ from services.directory.domain import subscriptions as model
 from services.directory.domain.acting import CustomerAction
 from services.directory.entrypoints.audited import audited, reply
 from services.directory.entrypoints.writes import pool_of
+from services.directory.handlers import redemptions
 from services.directory.handlers import subscriptions as handlers
 from services.directory.handlers.subscriptions import STATE_ACTIONS as _STATE_ACTIONS
 from shared.contracts import directory, invitations, offers
 from shared.contracts.base import Event
 from shared.contracts.topics import DIRECTORY_EVENTS
+from shared.db import Connection
+from shared.errors import DomainError
 from shared.messaging.consumer import MessageContext, Routes
 from shared.views import directory as views
 
@@ -125,18 +128,35 @@ def add_commands(routes: Routes) -> Routes:
 
 def redemption_routes() -> Routes:
     """Both redemption events reach the one Subscription aggregate through one handler: an
-    invitation redeemed starts a trial, an offer bought starts or converts paid ones."""
+    invitation redeemed starts a trial, an offer bought starts or converts paid ones. A run
+    of trial redemptions in a batch is applied set-based (``redemptions.start_trials``)."""
     routes = Routes(strict=False)
 
     async def apply(ctx: MessageContext, cmd: model.ApplyRedemption) -> None:
         repo = PgSubscriptionRepository(ctx.conn)
-        for event in await handlers.apply_redemption(repo, cmd, now=_now()):
+        for event in await redemptions.apply_redemption(repo, cmd, now=_now()):
             ctx.emit(event, topic=DIRECTORY_EVENTS)
 
-    @routes.on(invitations.TrialInvitationRedeemed)
-    async def trial_redeemed(ctx: MessageContext, msg: invitations.TrialInvitationRedeemed) -> None:
+    def trial(msg: invitations.TrialInvitationRedeemed) -> model.ApplyRedemption:
         line = model.Line(msg.service_id, msg.seats)
-        await apply(ctx, _redemption(msg, "trial_invitation", (line,), trial_days=msg.trial_days))
+        return _redemption(msg, "trial_invitation", (line,), trial_days=msg.trial_days)
+
+    async def trials_redeemed(
+        conn: Connection, run: Sequence[tuple[MessageContext, invitations.TrialInvitationRedeemed]]
+    ) -> None:
+        outcomes = await redemptions.start_trials(
+            PgSubscriptionRepository(conn), [trial(msg) for _, msg in run], now=_now()
+        )
+        for (ctx, _), outcome in zip(run, outcomes, strict=True):
+            if isinstance(outcome, DomainError):
+                ctx.reject(outcome)
+            else:
+                for event in outcome:
+                    ctx.emit(event, topic=DIRECTORY_EVENTS)
+
+    @routes.on(invitations.TrialInvitationRedeemed, batch=trials_redeemed)
+    async def trial_redeemed(ctx: MessageContext, msg: invitations.TrialInvitationRedeemed) -> None:
+        await apply(ctx, trial(msg))
 
     @routes.on(offers.OfferRedeemed)
     async def offer_redeemed(ctx: MessageContext, msg: offers.OfferRedeemed) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
@@ -77,6 +78,16 @@ class FakeSubscriptions:
 
     async def add_partner_of_record(self, *, partner_id: UUID, customer_id: UUID) -> None:
         self.reach.add((partner_id, customer_id))
+
+    async def customers_known(self, *, customer_ids: set[UUID]) -> set[UUID]:
+        return customer_ids & self.customers
+
+    async def add_all(self, *, subscriptions: Sequence[Subscription]) -> set[UUID]:
+        return {s.subscription_id for s in subscriptions if await self.add(subscription=s)}
+
+    async def add_partners_of_record(self, *, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+        assert len(set(pairs)) == len(pairs)  # one statement may not touch a row twice
+        self.reach.update(pairs)
 
     async def save(self, *, subscription: Subscription) -> None:
         self.rows[subscription.subscription_id] = replace(subscription)

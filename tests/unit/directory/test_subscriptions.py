@@ -15,6 +15,7 @@ from services.directory.domain import subscriptions as model
 from services.directory.domain.model import User
 from services.directory.domain.roles import CompanyRole, SupportedAccess
 from services.directory.domain.subscriptions import Subscription
+from services.directory.handlers import redemptions
 from services.directory.handlers import subscriptions as handlers
 from shared.contracts import directory as contracts
 from tests.unit.directory.subscription_fakes import FakeSubscriptions
@@ -121,7 +122,7 @@ async def test_trial_redemption_starts_a_trial_with_partner_of_record() -> None:
     w = World()
     partner = uuid.uuid4()
     cmd = trial_redeemed(w, partner=partner)
-    [event] = await handlers.apply_redemption(w.repo, cmd, now=NOW)
+    [event] = await redemptions.apply_redemption(w.repo, cmd, now=NOW)
     assert isinstance(event, contracts.SubscriptionCreated)
     assert event.state == "trial"
     assert event.partner_of_record == partner
@@ -136,23 +137,25 @@ async def test_trial_redemption_starts_a_trial_with_partner_of_record() -> None:
 async def test_same_trial_redemption_twice_starts_one_subscription() -> None:
     w = World()
     cmd = trial_redeemed(w)
-    assert len(await handlers.apply_redemption(w.repo, cmd, now=NOW)) == 1
-    assert await handlers.apply_redemption(w.repo, cmd, now=NOW) == []
+    assert len(await redemptions.apply_redemption(w.repo, cmd, now=NOW)) == 1
+    assert await redemptions.apply_redemption(w.repo, cmd, now=NOW) == []
     assert len(w.repo.rows) == 1
 
 
 async def test_trial_redemption_for_unknown_customer_is_rejected() -> None:
     w = World()
     with pytest.raises(errors.CustomerNotFound):
-        await handlers.apply_redemption(w.repo, trial_redeemed(w, customer=uuid.uuid4()), now=NOW)
+        await redemptions.apply_redemption(
+            w.repo, trial_redeemed(w, customer=uuid.uuid4()), now=NOW
+        )
     assert w.repo.rows == {}
 
 
 async def test_a_trial_bought_stays_one_subscription_through_both_redemptions() -> None:
     w = World()
-    [started] = await handlers.apply_redemption(w.repo, trial_redeemed(w), now=NOW)
+    [started] = await redemptions.apply_redemption(w.repo, trial_redeemed(w), now=NOW)
     buyer = uuid.uuid4()
-    [converted] = await handlers.apply_redemption(
+    [converted] = await redemptions.apply_redemption(
         w.repo, redemption(w, ("o365-e3", 40), partner=buyer), now=NOW
     )
     assert isinstance(converted, contracts.SubscriptionConverted)
@@ -162,13 +165,41 @@ async def test_a_trial_bought_stays_one_subscription_through_both_redemptions() 
     assert (buyer, w.customer) in w.repo.reach
 
 
+async def test_a_run_of_trials_set_based_is_decided_as_one_after_the_other() -> None:
+    w = World()
+    other = uuid.uuid4()
+    w.repo.customers.add(other)
+    first = trial_redeemed(w)
+    run = [
+        first,
+        trial_redeemed(w, "intune", 10, customer=other),
+        trial_redeemed(w, customer=uuid.uuid4()),  # unknown customer
+        first,  # the same redemption again in the run
+    ]
+    outcomes = await redemptions.start_trials(w.repo, run, now=NOW)
+    started, intune, unknown, again = outcomes
+    assert isinstance(started, list)
+    assert [(e.customer_id, e.service_id, e.state) for e in started] == [  # type: ignore[attr-defined]
+        (w.customer, "o365-e3", "trial")
+    ]
+    assert isinstance(intune, list)
+    assert [e.customer_id for e in intune] == [other]  # type: ignore[attr-defined]
+    assert isinstance(unknown, errors.CustomerNotFound)
+    assert again == []
+    assert len(w.repo.rows) == 2
+    assert w.repo.reach == {(w.partner, w.customer), (w.partner, other)}
+    # The same run redelivered (under new message ids) starts nothing more.
+    assert await redemptions.start_trials(w.repo, run[:2], now=NOW) == [[], []]
+    assert len(w.repo.rows) == 2
+
+
 # --- offer redemptions ------------------------------------------------------------------
 
 
 async def test_offer_creates_one_paid_subscription_per_line() -> None:
     w = World()
     cmd = redemption(w, ("o365-e3", 50), ("intune", 40))
-    events = await handlers.apply_redemption(w.repo, cmd, now=NOW)
+    events = await redemptions.apply_redemption(w.repo, cmd, now=NOW)
     assert [type(e) for e in events] == [contracts.SubscriptionCreated] * 2
     rows = sorted(w.repo.rows.values(), key=lambda s: s.service_id)
     assert [(s.service_id, s.seats, s.state) for s in rows] == [
@@ -185,9 +216,9 @@ async def test_offer_creates_one_paid_subscription_per_line() -> None:
 async def test_the_same_redemption_applied_again_changes_nothing() -> None:
     w = World()
     cmd = redemption(w, ("o365-e3", 50), ("intune", 40))
-    await handlers.apply_redemption(w.repo, cmd, now=NOW)
+    await redemptions.apply_redemption(w.repo, cmd, now=NOW)
     before = w.snapshot()
-    assert await handlers.apply_redemption(w.repo, cmd, now=NOW) == []
+    assert await redemptions.apply_redemption(w.repo, cmd, now=NOW) == []
     assert w.snapshot() == before
 
 
@@ -196,7 +227,7 @@ async def test_offer_for_unknown_customer_is_rejected() -> None:
     cmd = redemption(w, ("o365-e3", 5))
     w.repo.customers.clear()
     with pytest.raises(errors.CustomerNotFound):
-        await handlers.apply_redemption(w.repo, cmd, now=NOW)
+        await redemptions.apply_redemption(w.repo, cmd, now=NOW)
     assert w.repo.rows == {}
 
 
@@ -205,7 +236,7 @@ async def test_trial_of_the_same_service_is_converted_in_place() -> None:
     trial = w.subscription("trial", seats=25, trial_ends_at=NOW + timedelta(days=9))
     other_partner = uuid.uuid4()
     cmd = redemption(w, ("o365-e3", 50), ("intune", 10), partner=other_partner)
-    events = await handlers.apply_redemption(w.repo, cmd, now=NOW)
+    events = await redemptions.apply_redemption(w.repo, cmd, now=NOW)
     converted, created = events
     assert isinstance(converted, contracts.SubscriptionConverted)
     assert converted.subscription_id == trial
@@ -222,14 +253,14 @@ async def test_trial_of_the_same_service_is_converted_in_place() -> None:
     assert (row.state, row.seats, row.trial_ends_at) == ("active", 50, None)
     assert row.paid_source_id == cmd.redemption_id
     # Applied again: no second conversion, no new subscription.
-    assert await handlers.apply_redemption(w.repo, cmd, now=NOW) == []
+    assert await redemptions.apply_redemption(w.repo, cmd, now=NOW) == []
     assert len(w.repo.rows) == 2
 
 
 async def test_expired_trial_is_converted_too() -> None:
     w = World()
     trial = w.subscription("expired", seats=5)
-    [event] = await handlers.apply_redemption(w.repo, redemption(w, ("o365-e3", 8)), now=NOW)
+    [event] = await redemptions.apply_redemption(w.repo, redemption(w, ("o365-e3", 8)), now=NOW)
     assert isinstance(event, contracts.SubscriptionConverted)
     assert event.previous_state == "expired"
     assert w.repo.rows[trial].state == "active"
@@ -241,7 +272,7 @@ async def test_conversion_to_fewer_seats_releases_the_newest_assignments() -> No
     users = [w.user("customer", w.customer) for _ in range(3)]
     for i, u in enumerate(users):
         w.repo.assignments.setdefault(trial, {})[u.user_id] = NOW - timedelta(hours=3 - i)
-    [event] = await handlers.apply_redemption(w.repo, redemption(w, ("o365-e3", 1)), now=NOW)
+    [event] = await redemptions.apply_redemption(w.repo, redemption(w, ("o365-e3", 1)), now=NOW)
     assert isinstance(event, contracts.SubscriptionConverted)
     assert event.released_user_ids == sorted([users[1].user_id, users[2].user_id])
     assert set(w.repo.assignments[trial]) == {users[0].user_id}
@@ -250,7 +281,7 @@ async def test_conversion_to_fewer_seats_releases_the_newest_assignments() -> No
 async def test_an_active_subscription_is_not_converted_a_new_one_is_made() -> None:
     w = World()
     active = w.subscription("active", seats=5)
-    [event] = await handlers.apply_redemption(w.repo, redemption(w, ("o365-e3", 8)), now=NOW)
+    [event] = await redemptions.apply_redemption(w.repo, redemption(w, ("o365-e3", 8)), now=NOW)
     assert isinstance(event, contracts.SubscriptionCreated)
     assert event.subscription_id != active
     assert w.repo.rows[active].seats == 5
