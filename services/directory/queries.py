@@ -10,7 +10,6 @@ from uuid import UUID
 
 from services.directory.adapters import audit, search
 from services.directory.adapters import queries as sql
-from services.directory.adapters import subscriptions as store
 from services.directory.adapters.queries import Db
 from services.directory.domain import errors
 from shared.cursor import Cursor, InvalidCursor
@@ -68,14 +67,14 @@ async def subscriptions(db: Db, *, customer_id: UUID) -> list[views.Subscription
 
 async def licences(db: Db, *, customer_id: UUID) -> list[views.Licences]:
     """Every subscription of the customer (every state), with its assigned licences."""
-    rows = await store.customer_subscriptions(db, customer_id=customer_id)
+    rows = await sql.customer_subscriptions(db, customer_id=customer_id)
     return [views.Licences.model_validate(r) for r in rows]
 
 
 async def assignments(
     db: Db, *, customer_id: UUID, subscription_id: UUID
 ) -> list[views.Assignment]:
-    rows = await store.assignments(db, customer_id=customer_id, subscription_id=subscription_id)
+    rows = await sql.assignments(db, customer_id=customer_id, subscription_id=subscription_id)
     if rows is None:
         raise errors.SubscriptionNotFound("The customer has no such subscription.")
     return [views.Assignment.model_validate(r) for r in rows]

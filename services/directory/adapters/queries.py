@@ -176,3 +176,32 @@ async def partner_counts(db: Db, *, partner_id: UUID) -> dict[str, int]:
         "customers": int(row["customers"]),
         "open_service_requests": int(row["open_service_requests"]),
     }
+
+
+async def customer_subscriptions(db: Db, *, customer_id: UUID) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        f"SELECT {LICENCES} FROM subscriptions s WHERE customer_id = $1 "
+        "ORDER BY created_at, subscription_id",
+        customer_id,
+    )
+    return [dict(r) for r in rows]
+
+
+async def assignments(
+    db: Db, *, customer_id: UUID, subscription_id: UUID
+) -> list[dict[str, Any]] | None:
+    """None when the customer has no such subscription."""
+    exists = await db.fetchval(
+        "SELECT true FROM subscriptions WHERE subscription_id = $1 AND customer_id = $2",
+        subscription_id,
+        customer_id,
+    )
+    if not exists:
+        return None
+    rows = await db.fetch(
+        "SELECT a.user_id, u.email, u.display_name, a.assigned_by, a.assigned_at "
+        "FROM licence_assignments a JOIN users u USING (user_id) "
+        "WHERE a.subscription_id = $1 ORDER BY a.assigned_at, a.user_id",
+        subscription_id,
+    )
+    return [dict(r) for r in rows]

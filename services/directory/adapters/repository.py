@@ -10,6 +10,8 @@ from uuid import UUID
 
 import asyncpg
 
+from services.directory.adapters.delegations import delegation_role
+from services.directory.adapters.service_requests import PgServiceRequests, ServiceRequestStore
 from services.directory.domain import errors
 from services.directory.domain.model import (
     Customer,
@@ -19,7 +21,6 @@ from services.directory.domain.model import (
     User,
 )
 from services.directory.domain.roles import CompanyRole, SupportedAccess
-from services.directory.domain.service_requests import ServiceRequest, State
 from shared.db import Connection
 
 USER_COLUMNS = (
@@ -38,7 +39,7 @@ def _digest(email: str) -> bytes:
     return hashlib.sha256(email.lower().encode()).digest()
 
 
-class Repository(Protocol):
+class Repository(ServiceRequestStore, Protocol):
     async def get_partner(self, *, partner_id: UUID, lock: bool = False) -> Partner | None: ...
     async def add_partner(self, *, partner: Partner) -> None: ...
     async def save_partner(self, *, partner: Partner) -> None: ...
@@ -66,22 +67,6 @@ class Repository(Protocol):
         same moment is either seen (it committed first) or waits for this transaction."""
         ...
 
-    async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None: ...
-    async def add_service_request(self, *, request: ServiceRequest) -> None: ...
-    async def save_service_request(self, *, request: ServiceRequest) -> None: ...
-    async def add_note(
-        self,
-        *,
-        note_id: UUID,
-        request_id: UUID,
-        author_user_id: UUID,
-        author_kind: str,
-        body: str,
-        added_at: datetime,
-    ) -> bool:
-        """False when a note with this id exists already."""
-        ...
-
 
 def user_from_row(row: Any) -> User:
     values = dict(row)
@@ -106,7 +91,7 @@ def partner_from_row(row: Any) -> Partner:
     )
 
 
-class PgRepository:
+class PgRepository(PgServiceRequests):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
@@ -276,128 +261,7 @@ class PgRepository:
             self.conn, partner_id=partner_id, customer_id=customer_id, lock=lock
         )
 
-    async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None:
-        row = await self.conn.fetchrow(
-            f"SELECT {_SR_COLUMNS} FROM service_requests WHERE request_id = $1 FOR UPDATE",
-            request_id,
-        )
-        if row is None:
-            return None
-        return ServiceRequest(**(dict(row) | {"state": State(row["state"])}))
-
-    async def add_service_request(self, *, request: ServiceRequest) -> None:
-        r = request
-        try:
-            await self.conn.execute(
-                f"INSERT INTO service_requests ({_SR_COLUMNS}) "
-                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
-                r.request_id,
-                r.customer_id,
-                r.partner_id,
-                r.title,
-                r.description,
-                r.severity,
-                r.contact_name,
-                r.contact_email,
-                r.state.value,
-                r.created_by,
-                r.created_at,
-                r.updated_at,
-            )
-        except asyncpg.UniqueViolationError as exc:
-            raise errors.ServiceRequestAlreadyExists("This request id is taken.") from exc
-
-    async def save_service_request(self, *, request: ServiceRequest) -> None:
-        await self.conn.execute(
-            "UPDATE service_requests SET state = $2, updated_at = $3 WHERE request_id = $1",
-            request.request_id,
-            request.state.value,
-            request.updated_at,
-        )
-
-    async def add_note(
-        self,
-        *,
-        note_id: UUID,
-        request_id: UUID,
-        author_user_id: UUID,
-        author_kind: str,
-        body: str,
-        added_at: datetime,
-    ) -> bool:
-        inserted = await self.conn.fetchval(
-            "INSERT INTO service_request_notes (note_id, request_id, author_user_id, "
-            "author_kind, body, added_at) VALUES ($1, $2, $3, $4, $5, $6) "
-            "ON CONFLICT (note_id) DO NOTHING RETURNING true",
-            note_id,
-            request_id,
-            author_user_id,
-            author_kind,
-            body,
-            added_at,
-        )
-        return bool(inserted)
-
-
-async def delegation_role(
-    conn: Connection, *, partner_id: UUID, customer_id: UUID, lock: bool = False
-) -> str | None:
-    """The active delegation's role in the directory's view (``partner_customers``)."""
-    role: str | None = await conn.fetchval(
-        "SELECT delegation_role FROM partner_customers WHERE partner_id = $1 "
-        "AND customer_id = $2" + (" FOR SHARE" if lock else ""),
-        partner_id,
-        customer_id,
-    )
-    return role
-
 
 def _profile_values(profile: Profile) -> tuple[str, str, str | None, str, str]:
     p = profile
     return (p.name, p.phone, p.support_email, p.address, p.website)
-
-
-_SR_COLUMNS = (
-    "request_id, customer_id, partner_id, title, description, severity, contact_name, "
-    "contact_email, state, created_by, created_at, updated_at"
-)
-
-
-class DelegationView:
-    """The directory's copy of active delegations (in ``partner_customers``), fed by the
-    delegation service's events. At most one is active per partner and customer."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    async def approved(
-        self,
-        *,
-        partner_id: UUID,
-        customer_id: UUID,
-        relationship_id: UUID,
-        role: str,
-        approved_at: datetime,
-    ) -> None:
-        await self.conn.execute(
-            "INSERT INTO partner_customers (partner_id, customer_id, delegation_id, "
-            "delegation_role, delegation_approved_at) VALUES ($1, $2, $3, $4, $5) "
-            "ON CONFLICT (partner_id, customer_id) DO UPDATE "
-            "SET delegation_id = $3, delegation_role = $4, delegation_approved_at = $5",
-            partner_id,
-            customer_id,
-            relationship_id,
-            role,
-            approved_at,
-        )
-
-    async def ended(self, *, relationship_id: UUID) -> None:
-        await self.conn.execute(
-            "DELETE FROM partner_customers WHERE delegation_id = $1 AND NOT partner_of_record",
-            relationship_id,
-        )
-        await self.conn.execute(
-            "UPDATE partner_customers SET delegation_id = NULL, delegation_role = NULL, "
-            "delegation_approved_at = NULL WHERE delegation_id = $1",
-            relationship_id,
-        )

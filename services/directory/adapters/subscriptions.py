@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol
 from uuid import UUID
 
-import asyncpg
-
-from services.directory.adapters.repository import USER_COLUMNS, delegation_role, user_from_row
+from services.directory.adapters.delegations import delegation_role
+from services.directory.adapters.repository import USER_COLUMNS, user_from_row
 from services.directory.domain.model import User
 from services.directory.domain.subscriptions import Subscription
 from shared.db import Connection
@@ -281,37 +280,3 @@ def _values(s: Subscription) -> tuple[Any, ...]:
         s.created_at,
         s.updated_at,
     )
-
-
-# --- reads for the internal endpoints --------------------------------------------------
-
-Db: TypeAlias = "asyncpg.Pool | Connection"
-
-
-async def customer_subscriptions(db: Db, *, customer_id: UUID) -> list[dict[str, Any]]:
-    rows = await db.fetch(
-        f"SELECT {LICENCES} FROM subscriptions s WHERE customer_id = $1 "
-        "ORDER BY created_at, subscription_id",
-        customer_id,
-    )
-    return [dict(r) for r in rows]
-
-
-async def assignments(
-    db: Db, *, customer_id: UUID, subscription_id: UUID
-) -> list[dict[str, Any]] | None:
-    """None when the customer has no such subscription."""
-    exists = await db.fetchval(
-        "SELECT true FROM subscriptions WHERE subscription_id = $1 AND customer_id = $2",
-        subscription_id,
-        customer_id,
-    )
-    if not exists:
-        return None
-    rows = await db.fetch(
-        "SELECT a.user_id, u.email, u.display_name, a.assigned_by, a.assigned_at "
-        "FROM licence_assignments a JOIN users u USING (user_id) "
-        "WHERE a.subscription_id = $1 ORDER BY a.assigned_at, a.user_id",
-        subscription_id,
-    )
-    return [dict(r) for r in rows]

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.directory import handlers
-from services.directory.adapters.repository import DelegationView, PgRepository
+from services.directory.adapters.delegations import DelegationView
+from services.directory.adapters.repository import PgRepository
 from services.directory.domain import commands
 from services.directory.domain.model import Profile
 from services.directory.domain.roles import CompanyRole, SupportedAccess

@@ -1,0 +1,102 @@
+"""Persistence of service requests and their notes (asyncpg, directory schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+import asyncpg
+
+from services.directory.domain import errors
+from services.directory.domain.service_requests import ServiceRequest, State
+from shared.db import Connection
+
+_SR_COLUMNS = (
+    "request_id, customer_id, partner_id, title, description, severity, contact_name, "
+    "contact_email, state, created_by, created_at, updated_at"
+)
+
+
+class ServiceRequestStore(Protocol):
+    async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None: ...
+    async def add_service_request(self, *, request: ServiceRequest) -> None: ...
+    async def save_service_request(self, *, request: ServiceRequest) -> None: ...
+    async def add_note(
+        self,
+        *,
+        note_id: UUID,
+        request_id: UUID,
+        author_user_id: UUID,
+        author_kind: str,
+        body: str,
+        added_at: datetime,
+    ) -> bool:
+        """False when a note with this id exists already."""
+        ...
+
+
+class PgServiceRequests:
+    conn: Connection
+
+    async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {_SR_COLUMNS} FROM service_requests WHERE request_id = $1 FOR UPDATE",
+            request_id,
+        )
+        if row is None:
+            return None
+        return ServiceRequest(**(dict(row) | {"state": State(row["state"])}))
+
+    async def add_service_request(self, *, request: ServiceRequest) -> None:
+        r = request
+        try:
+            await self.conn.execute(
+                f"INSERT INTO service_requests ({_SR_COLUMNS}) "
+                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+                r.request_id,
+                r.customer_id,
+                r.partner_id,
+                r.title,
+                r.description,
+                r.severity,
+                r.contact_name,
+                r.contact_email,
+                r.state.value,
+                r.created_by,
+                r.created_at,
+                r.updated_at,
+            )
+        except asyncpg.UniqueViolationError as exc:
+            raise errors.ServiceRequestAlreadyExists("This request id is taken.") from exc
+
+    async def save_service_request(self, *, request: ServiceRequest) -> None:
+        await self.conn.execute(
+            "UPDATE service_requests SET state = $2, updated_at = $3 WHERE request_id = $1",
+            request.request_id,
+            request.state.value,
+            request.updated_at,
+        )
+
+    async def add_note(
+        self,
+        *,
+        note_id: UUID,
+        request_id: UUID,
+        author_user_id: UUID,
+        author_kind: str,
+        body: str,
+        added_at: datetime,
+    ) -> bool:
+        inserted = await self.conn.fetchval(
+            "INSERT INTO service_request_notes (note_id, request_id, author_user_id, "
+            "author_kind, body, added_at) VALUES ($1, $2, $3, $4, $5, $6) "
+            "ON CONFLICT (note_id) DO NOTHING RETURNING true",
+            note_id,
+            request_id,
+            author_user_id,
+            author_kind,
+            body,
+            added_at,
+        )
+        return bool(inserted)
