@@ -6,14 +6,12 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import orjson
 import pytest
-import structlog
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
 
@@ -23,6 +21,7 @@ from services.gateway.entrypoints.health import Readiness
 from services.gateway.main import create_app
 from services.gateway.middleware import Edge
 from shared.logging import configure_logging, get_logger
+from tests.support.logs import logging_restored
 
 
 class FakePool:
@@ -54,19 +53,12 @@ async def gateway() -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
 
 @pytest.fixture
 def log(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    handlers, level, hook = list(root.handlers), root.level, sys.excepthook
-    config = structlog.get_config()
-    sink = io.StringIO()
-    configure_logging("gateway", "INFO", sink)
-    # The module's logger caches the configuration of its first use (an earlier test's).
-    monkeypatch.setattr(middleware, "access_log", get_logger("gateway.access"))
-    yield sink
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    sys.excepthook = hook
-    logging.captureWarnings(False)
-    structlog.configure(**config)
+    with logging_restored():
+        sink = io.StringIO()
+        configure_logging("gateway", "INFO", sink)
+        # The module's logger caches the configuration of its first use (an earlier test's).
+        monkeypatch.setattr(middleware, "access_log", get_logger("gateway.access"))
+        yield sink
 
 
 def access_lines(sink: io.StringIO) -> list[dict[str, Any]]:

@@ -12,23 +12,16 @@ from typing import Any
 
 import orjson
 import pytest
-import structlog
 
 from shared.logging import configure_logging, correlation_id, get_logger
+from tests.support.logs import logging_restored
 
 
 @pytest.fixture
 def output() -> Iterator[io.StringIO]:
     """Where the test's configure_logging writes; the global logging state put back after."""
-    root = logging.getLogger()
-    handlers, level, hook = list(root.handlers), root.level, sys.excepthook
-    config = structlog.get_config()
-    yield io.StringIO()
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    sys.excepthook = hook
-    logging.captureWarnings(False)
-    structlog.configure(**config)
+    with logging_restored():
+        yield io.StringIO()
 
 
 def lines(sink: io.StringIO) -> list[dict[str, Any]]:
