@@ -126,18 +126,25 @@ export function linkFor(kind, code) {
 }
 
 /**
- * What became of a shared link: its funnel's counts (label, value, test id), then the
- * customers who took it up, each by name (its short id when the name is not known yet).
+ * What became of a shared link: its funnel (the opens and sign-ups every link has, then
+ * `takenUp`: what taking this link up is, as label, count and test id), then the customers
+ * who took it up, each by name (its short id when the name is not known yet).
  * @param {{
  *   title: string,
- *   counts: Array<[string, number, string]>,
+ *   funnel: { opens: number, sign_ups: number },
+ *   takenUp: [string, number, string],
  *   listTitle: string,
  *   taken: Array<{customer_id: string, customer_name?: string | null, redeemed_at: string}>,
  *   when: (at: string) => string,
  *   none: string,
  * }} funnel
  */
-export function funnelPanel({ title, counts, listTitle, taken, when, none }) {
+export function funnelPanel({ title, funnel, takenUp, listTitle, taken, when, none }) {
+  const counts = [
+    [t("inv.funnel_opens"), funnel.opens, "opens"],
+    [t("inv.funnel_sign_ups"), funnel.sign_ups, "sign-ups"],
+    takenUp,
+  ];
   return [
     h("h3", {}, title),
     h(

@@ -150,11 +150,8 @@ export default async function invitations(ctx) {
           sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
           ...funnelPanel({
             title: t("inv.funnel"),
-            counts: [
-              [t("inv.funnel_opens"), full.funnel.opens, "opens"],
-              [t("inv.funnel_sign_ups"), full.funnel.sign_ups, "sign-ups"],
-              [t("inv.funnel_redemptions"), full.funnel.redemptions, "funnel-redemptions"],
-            ],
+            funnel: full.funnel,
+            takenUp: [t("inv.funnel_redemptions"), full.funnel.redemptions, "funnel-redemptions"],
             listTitle: t("inv.redemptions"),
             taken: list,
             when: (at) => t("inv.redeemed_by", { when: at }),

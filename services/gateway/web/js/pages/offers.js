@@ -270,11 +270,8 @@ export default async function offers(ctx) {
               sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`),
               ...funnelPanel({
                 title: t("offers.funnel"),
-                counts: [
-                  [t("inv.funnel_opens"), full.funnel.opens, "opens"],
-                  [t("inv.funnel_sign_ups"), full.funnel.sign_ups, "sign-ups"],
-                  [t("offers.funnel_purchases"), full.funnel.purchases, "funnel-purchases"],
-                ],
+                funnel: full.funnel,
+                takenUp: [t("offers.funnel_purchases"), full.funnel.purchases, "funnel-purchases"],
                 listTitle: t("offers.purchases"),
                 taken: bought,
                 when: (at) => t("offers.bought_on", { when: at }),
