@@ -155,6 +155,16 @@ async def test_partner_and_customer_journey(
         # The page re-rendered: the password reset is in the customer's audit, as allowed.
         await expect(partner.get_by_test_id("audit")).to_contain_text("reset password")
         await expect(partner.get_by_test_id("audit")).to_contain_text("create user")
+        # A note on it: "Add note" opens the note form under the request, focused, and adds it.
+        request = partner.get_by_role("row").filter(has_text="Mailbox migration")
+        toggle = request.get_by_role("button", name="Add note").first
+        await toggle.click()
+        await expect(toggle).to_have_attribute("aria-expanded", "true")
+        note = request.get_by_role("textbox", name="Note")
+        await expect(note).to_be_focused()
+        await note.fill("Starting on Monday.")
+        await request.get_by_role("button", name="Add note").last.click()
+        await expect(partner.get_by_text("Note added.")).to_be_visible()
     await screenshot(partner, "customer-detail", phone=True)
 
     # A purchase offer; the customer buys 35 instead of 20 and the trial becomes paid.
