@@ -37,6 +37,8 @@ STACK = Stack(
         "PORTAL_WEBHOOK_POLL_SECONDS": "0.2",
         "PORTAL_WEBHOOK_DISABLE_AFTER_FAILURES": "6",
         "PORTAL_WEBHOOK_DISABLE_AFTER_SECONDS": "0",
+        # The trial sweep runs every 2 s, so a trial ending within a week is told in time.
+        "PORTAL_TRIAL_SWEEP_SECONDS": "2",
     },
 )
 
