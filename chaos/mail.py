@@ -7,6 +7,10 @@ the documented at-least-once window (the sender died between the server's "250" 
 commit of "sent", and a later attempt sent it again with the same Message-ID): such copies
 are counted apart, as ``email_redelivered_same_id``, and only as many as the delivery had
 extra attempts. Anything beyond that is a duplicate and fails the run.
+
+The load's delegation requests are told to each customer's Global admin too (the lifecycle
+e-mail ``delegation_requested``, same table and sender): each request must have one such
+delivery, held to the same rules (``lifecycle_expected``/``lifecycle_delivered``).
 """
 
 from __future__ import annotations
@@ -107,6 +111,9 @@ def plan(count: int, *, partner_id: str, subject_id: str) -> list[MailRequest]:
     return requests
 
 
+LIFECYCLE = "delegation_requested"
+
+
 @dataclass(frozen=True)
 class Delivery:
     delivery_id: str
@@ -114,13 +121,40 @@ class Delivery:
     recipient: str
     status: str
     attempts: int
+    template: str = "link"  # mail_requests.template: a lifecycle e-mail's names it
+    subject_id: str = ""
+
+
+def _arrival(
+    d: Delivery | None, n: int, what: str, counts: Counter[str], problems: list[str]
+) -> bool:
+    """One expected delivery: lost, or delivered (copies beyond the first allowed only up to
+    its extra attempts, the rest duplicates). True when delivered."""
+    if d is None or d.status != "sent" or n == 0:
+        counts["email_lost"] += 1
+        problems.append(
+            f"{what}: " + ("no delivery" if d is None else f"{d.status}, arrived {n} times")
+        )
+        return False
+    counts["email_delivered"] += 1
+    extra = n - 1
+    allowed = min(extra, max(0, d.attempts - 1))
+    counts["email_redelivered_same_id"] += allowed
+    if extra > allowed:
+        counts["email_duplicated"] += extra - allowed
+        problems.append(f"delivery {d.delivery_id}: arrived {n} times in {d.attempts} attempts")
+    return True
 
 
 def account(
-    requests: list[MailRequest], deliveries: list[Delivery], received: Counter[str]
+    requests: list[MailRequest],
+    deliveries: list[Delivery],
+    received: Counter[str],
+    delegation_requests: list[str] | None = None,
 ) -> dict[str, Any]:
     """Every recipient of every request has one delivery, sent, that arrived once; copies
-    beyond the first are at-least-once redeliveries only up to the delivery's extra attempts."""
+    beyond the first are at-least-once redeliveries only up to the delivery's extra attempts.
+    Each delegation request likewise has its one lifecycle e-mail."""
     counts: Counter[str] = Counter()
     problems: list[str] = []
     by_key = {(d.request_id, d.recipient.lower()): d for d in deliveries}
@@ -133,22 +167,23 @@ def account(
             n = arrived.get(d.delivery_id, 0) if d else 0
             if d is not None:
                 known.add(d.delivery_id)
-            if d is None or d.status != "sent" or n == 0:
-                counts["email_lost"] += 1
-                problems.append(
-                    f"mail {r.request_id} to {recipient}: "
-                    + ("no delivery" if d is None else f"{d.status}, arrived {n} times")
-                )
-                continue
-            counts["email_delivered"] += 1
-            extra = n - 1
-            allowed = min(extra, max(0, d.attempts - 1))
-            counts["email_redelivered_same_id"] += allowed
-            if extra > allowed:
-                counts["email_duplicated"] += extra - allowed
-                problems.append(
-                    f"delivery {d.delivery_id}: arrived {n} times in {d.attempts} attempts"
-                )
+            _arrival(d, n, f"mail {r.request_id} to {recipient}", counts, problems)
+    told: dict[str, list[Delivery]] = {}
+    for d in deliveries:
+        if d.template == LIFECYCLE:
+            told.setdefault(d.subject_id, []).append(d)
+    for subject in delegation_requests or []:
+        counts["email_expected"] += 1
+        counts["lifecycle_expected"] += 1
+        found = told.get(subject, [])
+        if len(found) > 1:
+            counts["email_duplicated"] += len(found) - 1
+            problems.append(f"delegation request {subject}: {len(found)} lifecycle deliveries")
+        d = found[0] if found else None
+        n = arrived.get(d.delivery_id, 0) if d else 0
+        known.update(x.delivery_id for x in found)
+        what = f"lifecycle mail of delegation request {subject}"
+        counts["lifecycle_delivered"] += _arrival(d, n, what, counts, problems)
     strangers = sum(n for mid, n in arrived.items() if mid not in known)
     counts["email_unexpected"] += strangers
     if strangers:
@@ -171,12 +206,23 @@ async def deliveries(dsn: str) -> list[Delivery]:
     conn = await asyncpg.connect(dsn)
     try:
         rows = await conn.fetch(
-            "SELECT delivery_id::text, request_id::text, recipient, status, attempts "
-            "FROM notifications.deliveries"
+            "SELECT d.delivery_id::text, d.request_id::text, d.recipient, d.status, d.attempts, "
+            "r.template, r.subject_id::text FROM notifications.deliveries d "
+            "JOIN notifications.mail_requests r USING (request_id)"
         )
     finally:
         await conn.close()
     return [Delivery(*r) for r in rows]
+
+
+async def delegation_requests(dsn: str) -> list[str]:
+    """The delegation requests the load made: each is told to its customer's admin."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch("SELECT request_id::text FROM delegation.requests")
+    finally:
+        await conn.close()
+    return [r[0] for r in rows]
 
 
 async def settle(dsn: str, requests: list[MailRequest], timeout: float) -> float:

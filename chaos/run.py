@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from chaos import accounting, faults, load, mail, seed
+from chaos import accounting, faults, load, mail, seed, webhooks
 from chaos.env import (
     BOOTSTRAP,
     DSN,
@@ -41,16 +41,23 @@ async def run(*, seconds: float, rate: float, infra_faults: bool) -> int:
     log_dir = ROOT / "test-artifacts" / "logs" / NAMESPACE
     sink = mail.Sink(SMTP_PORT)
     sink.start()
-    procs = start_stack(stack_env(), log_dir, available_services())
+    receiver = webhooks.Receiver()
+    await receiver.start()
+    procs = start_stack(_env(), log_dir, available_services())
     try:
-        return await _run(procs, log_dir, seconds, rate, infra_faults, sink)
+        return await _run(procs, log_dir, seconds, rate, infra_faults, sink, receiver)
     finally:
         for p in procs.values():
             p.stop()
         sink.stop()
+        await receiver.stop()
         say(f"logs in {log_dir.relative_to(ROOT)}")
         if "--keep" not in sys.argv:
             await drop_database()
+
+
+def _env() -> dict[str, str]:
+    return {**stack_env(), **webhooks.ENV}
 
 
 async def _send_mail(
@@ -65,9 +72,16 @@ async def _send_mail(
 
 
 async def _run(
-    procs: Any, log_dir: Any, seconds: float, rate: float, infra_faults: bool, sink: mail.Sink
+    procs: Any,
+    log_dir: Any,
+    seconds: float,
+    rate: float,
+    infra_faults: bool,
+    sink: mail.Sink,
+    receiver: webhooks.Receiver,
 ) -> int:
     sources = await seed.seed_sources(BOOTSTRAP)
+    endpoints = await webhooks.register(DSN, receiver)
     total = int(seconds * rate)
     customers = await seed.register_customers(BOOTSTRAP, DSN, total)
     commands = load.plan(customers, sources)
@@ -80,7 +94,7 @@ async def _run(
     await watcher.start()
     publisher = load.Publisher(BOOTSTRAP)
     await publisher.start()
-    chaos = faults.Chaos(procs, stack_env(), log_dir, publisher, commands, BOOTSTRAP, infra_faults)
+    chaos = faults.Chaos(procs, _env(), log_dir, publisher, commands, BOOTSTRAP, infra_faults)
     plan = faults.schedule(infra_faults, seconds)
     say("schedule (seconds into the load):")
     for f in plan:
@@ -112,15 +126,26 @@ async def _run(
     drained = time.monotonic() - drain_start
     mail_settle_s = await mail.settle(DSN, mails, 120.0)
     boxes, behind, settle_s = await accounting.settle(DSN, BOOTSTRAP, 120.0)
+    webhook_settle_s = await webhooks.settle(DSN, 120.0)  # the events are all consumed now
     await publisher.stop()
     await watcher.stop()
     found = await accounting.effects(DSN, commands)
     result = _result(commands, chaos, found, boxes, behind, rate, load_seconds, drained, settle_s)
-    email = mail.account(mails, await mail.deliveries(DSN), sink.received)
+    email = mail.account(
+        mails, await mail.deliveries(DSN), sink.received, await mail.delegation_requests(DSN)
+    )
     result["email"] = {**email["counts"], "requests": len(mails)}
     result["email_settle_seconds"] = round(mail_settle_s, 1)
-    result["problems"] = (result["problems"] + email["problems"])[:50]
-    result["ok"] = result["ok"] and mail.ok(email["counts"])
+    hooks = webhooks.account(
+        webhooks.expected(endpoints, await webhooks.events(BOOTSTRAP)),
+        await webhooks.deliveries(DSN),
+        receiver.received,
+        receiver.bad_signatures,
+    )
+    result["webhooks"] = {**hooks["counts"], "endpoints": len(endpoints)}
+    result["webhook_settle_seconds"] = round(webhook_settle_s, 1)
+    result["problems"] = (result["problems"] + email["problems"] + hooks["problems"])[:50]
+    result["ok"] = result["ok"] and mail.ok(email["counts"]) and webhooks.ok(hooks["counts"])
     result["retries_by_load_generator"] = publisher.retries
     result["load_producer_renewals"] = publisher.producer.renewals
     _write(result)
@@ -193,11 +218,23 @@ def _result(
 
 def _email_line(e: dict[str, Any]) -> str:
     return (
-        f"{e.get('requests', 0)} requests, delivered {e.get('email_delivered', 0)}/"
+        f"{e.get('requests', 0)} link requests and {e.get('lifecycle_expected', 0)} lifecycle "
+        f"(delegation requested, {e.get('lifecycle_delivered', 0)} delivered); delivered "
+        f"{e.get('email_delivered', 0)}/"
         f"{e.get('email_expected', 0)}, lost {e.get('email_lost', 0)}, duplicated "
         f"{e.get('email_duplicated', 0)}, redelivered with the same Message-ID (at-least-once "
         f"window) {e.get('email_redelivered_same_id', 0)}, "
         f"unexpected {e.get('email_unexpected', 0)}"
+    )
+
+
+def _webhook_line(w: dict[str, Any]) -> str:
+    return (
+        f"{w.get('endpoints', 0)} endpoints, delivered {w.get('webhook_delivered', 0)}/"
+        f"{w.get('webhook_expected', 0)}, lost {w.get('webhook_lost', 0)}, duplicated "
+        f"{w.get('webhook_duplicated', 0)}, redelivered with the same webhook-id (at-least-once "
+        f"window) {w.get('webhook_redelivered_same_id', 0)}, unexpected "
+        f"{w.get('webhook_unexpected', 0)}, bad signatures {w.get('webhook_bad_signature', 0)}"
     )
 
 
@@ -220,6 +257,7 @@ def _write(result: dict[str, Any]) -> None:
         f"lost effects {c.get('lost_effects', 0)}, duplicated effects "
         f"{c.get('duplicated_effects', 0)}",
         f"e-mail: {_email_line(result.get('email', {}))}",
+        f"webhooks: {_webhook_line(result.get('webhooks', {}))}",
         f"outboxes {result['outboxes']}; consumer lag {result['lag']}",
         "faults:",
     ]

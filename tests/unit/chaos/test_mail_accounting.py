@@ -93,3 +93,22 @@ def test_the_sink_counts_arrivals_by_message_id() -> None:
     finally:
         sink.stop()
     assert sink.received == Counter({"<d1@partner-portal.example>": 2})
+
+
+def test_each_delegation_request_needs_its_one_lifecycle_mail() -> None:
+    requests, deliveries, received = world()
+    told, silent = str(uuid.uuid4()), str(uuid.uuid4())
+    lifecycle = Delivery(
+        str(uuid.uuid4()), str(uuid.uuid4()), "admin@c1.example", "sent", 1,
+        mail.LIFECYCLE, told,
+    )  # fmt: skip
+    received[f"<{lifecycle.delivery_id}@partner-portal.example>"] = 1
+    counts = mail.account(requests, [*deliveries, lifecycle], received, [told])["counts"]
+    assert counts["lifecycle_expected"] == counts["lifecycle_delivered"] == 1
+    assert counts["email_unexpected"] == 0
+    assert mail.ok(counts)
+    # Without the request in the list, its message is a stranger; a request untold is lost.
+    assert not mail.ok(mail.account(requests, [*deliveries, lifecycle], received)["counts"])
+    lost = mail.account(requests, [*deliveries, lifecycle], received, [told, silent])["counts"]
+    assert lost["email_lost"] == 1
+    assert not mail.ok(lost)
