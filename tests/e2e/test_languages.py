@@ -8,7 +8,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 
+from tests.e2e.test_security import register_partner
 from tests.e2e.test_trial_flow import create_invitation
+from tests.support.bus import Bus
 from tests.support.portal import PASSWORD, Portal
 from tests.support.wait import eventually
 from tools.seed import DEMO
@@ -88,3 +90,28 @@ async def test_the_invitation_e_mail_goes_out_in_italian(
     assert "Apri questo collegamento per visualizzare e accettare:" in text
     assert f"/i/{invitation['code']}" in text
     assert "invites you" not in text
+
+
+async def test_the_link_e_mail_defaults_to_the_senders_own_language(
+    portal: Callable[[], Awaitable[Portal]], bus: Bus, mailbox: list[EmailMessage]
+) -> None:
+    """No language chosen: the partner user's stored preference writes it; a choice in the
+    share panel (the request's ``language``) overrides it."""
+    email, password = await register_partner(bus, f"lang-{uuid.uuid4().hex[:6]}")
+    sender = await portal()
+    assert (await sender.sign_in(email, password)).status_code == 200
+    assert (await sender.put(LANGUAGE, json={"language": "it"})).json()["source"] == "user"
+    invitation = await create_invitation(sender)
+    path = f"/api/partner/invitations/{invitation['invitation_id']}/send"
+    own, chosen = (f"{n}-{uuid.uuid4().hex[:6]}@rossi.example" for n in ("own", "chosen"))
+    assert (await sender.post(path, json={"to": [own]}, headers=ENGLISH)).status_code == 202
+    sent = await sender.post(path, json={"to": [chosen], "language": "en"})
+    assert sent.status_code == 202, sent.text
+
+    async def subjects() -> dict[str, str]:
+        found = {str(m["To"]): str(m["Subject"]) for m in mailbox if str(m["To"]) in (own, chosen)}
+        return found if len(found) == 2 else {}
+
+    found = await eventually(subjects, timeout=30)
+    assert found[own].endswith(": una prova gratuita")
+    assert found[chosen].endswith(": a free trial")
