@@ -113,3 +113,33 @@ async def settle(
         if time.monotonic() - started > timeout:
             return boxes, behind, time.monotonic() - started
         await asyncio.sleep(1.0)
+
+
+def arrival(
+    prefix: str,
+    counts: Counter[str],
+    problems: list[str],
+    *,
+    what: str,
+    status: str | None,
+    done: bool,
+    arrived: int,
+    attempts: int,
+) -> bool:
+    """One expected delivery (an e-mail's, a webhook's; ``status`` None: no row): lost unless
+    ``done`` and arrived; copies beyond the first are the at-least-once window's only up to
+    its extra attempts (``<prefix>_redelivered_same_id``), the rest duplicates. True when
+    delivered."""
+    if status is None or not done or arrived == 0:
+        counts[f"{prefix}_lost"] += 1
+        found = "no delivery" if status is None else f"{status}, arrived {arrived} times"
+        problems.append(f"{what}: {found}")
+        return False
+    counts[f"{prefix}_delivered"] += 1
+    extra = arrived - 1
+    allowed = min(extra, max(0, attempts - 1))
+    counts[f"{prefix}_redelivered_same_id"] += allowed
+    if extra > allowed:
+        counts[f"{prefix}_duplicated"] += extra - allowed
+        problems.append(f"{what}: arrived {arrived} times in {attempts} attempts")
+    return True

@@ -30,6 +30,7 @@ import orjson
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from chaos import accounting
 from shared.contracts.notifications import SendLinkByEmail
 from shared.contracts.topics import NOTIFICATIONS_COMMANDS
 from shared.messaging.envelope import SPEC_VERSION, now_iso
@@ -128,22 +129,10 @@ class Delivery:
 def _arrival(
     d: Delivery | None, n: int, what: str, counts: Counter[str], problems: list[str]
 ) -> bool:
-    """One expected delivery: lost, or delivered (copies beyond the first allowed only up to
-    its extra attempts, the rest duplicates). True when delivered."""
-    if d is None or d.status != "sent" or n == 0:
-        counts["email_lost"] += 1
-        problems.append(
-            f"{what}: " + ("no delivery" if d is None else f"{d.status}, arrived {n} times")
-        )
-        return False
-    counts["email_delivered"] += 1
-    extra = n - 1
-    allowed = min(extra, max(0, d.attempts - 1))
-    counts["email_redelivered_same_id"] += allowed
-    if extra > allowed:
-        counts["email_duplicated"] += extra - allowed
-        problems.append(f"delivery {d.delivery_id}: arrived {n} times in {d.attempts} attempts")
-    return True
+    return accounting.arrival(
+        "email", counts, problems, what=what, status=d.status if d else None,
+        done=d is not None and d.status == "sent", arrived=n, attempts=d.attempts if d else 0,
+    )  # fmt: skip
 
 
 def account(

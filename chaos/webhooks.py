@@ -28,6 +28,7 @@ from aiohttp import web
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from chaos import accounting
 from chaos.env import PARTITIONS
 from services.notifications.adapters.webhooks import PgWebhooks
 from services.notifications.domain.webhooks import audience, new_secret
@@ -179,21 +180,11 @@ def account(
     for delivery_id in sorted(wanted):
         counts["webhook_expected"] += 1
         d = by_id.get(delivery_id)
-        n = received.get(delivery_id, 0)
-        if d is None or d.status != "delivered" or n == 0:
-            counts["webhook_lost"] += 1
-            problems.append(
-                f"webhook {delivery_id}: "
-                + ("no delivery" if d is None else f"{d.status}, arrived {n} times")
-            )
-            continue
-        counts["webhook_delivered"] += 1
-        extra = n - 1
-        allowed = min(extra, max(0, d.attempts - 1))
-        counts["webhook_redelivered_same_id"] += allowed
-        if extra > allowed:
-            counts["webhook_duplicated"] += extra - allowed
-            problems.append(f"webhook {delivery_id}: arrived {n} times in {d.attempts} attempts")
+        accounting.arrival(
+            "webhook", counts, problems, what=f"webhook {delivery_id}",
+            status=d.status if d else None, done=d is not None and d.status == "delivered",
+            arrived=received.get(delivery_id, 0), attempts=d.attempts if d else 0,
+        )  # fmt: skip
     strangers = sum(n for wid, n in received.items() if wid not in wanted)
     strangers += sum(1 for d in found if d.delivery_id not in wanted)
     counts["webhook_unexpected"] += strangers

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Page, expect
 
-from tests.browser.test_journey import sign_in
+from tests.browser.test_journey import sign_in, sign_up_from_link
 from tools.seed import DEMO
 
 WAIT = 30_000  # ms: the counts follow the events
@@ -40,13 +40,7 @@ async def test_the_invitation_page_counts_the_funnel_and_names_the_customer(
     customer = await new_context()
     await customer.goto(path)
     await expect(customer.get_by_test_id("offer-summary")).to_contain_text("5 seats")
-    await customer.get_by_label("Company name").fill(customer_name)
-    await customer.get_by_label("Company domain").fill(f"tailspin-{tag}.example")
-    await customer.get_by_label("Contact e-mail").fill(f"it@tailspin-{tag}.example")
-    await customer.get_by_label("Your name").fill("Tess Admin")
-    await customer.get_by_label("Your e-mail").fill(f"tess@tailspin-{tag}.example")
-    await customer.get_by_label("Password", exact=True).fill("correct horse battery")
-    await customer.get_by_role("button", name="Create my company account").click()
+    await sign_up_from_link(customer, customer_name, f"tailspin-{tag}")
     await customer.get_by_test_id("redeem").click()
     await expect(customer.get_by_test_id("redeemed")).to_be_visible()
 

@@ -28,6 +28,17 @@ async def sign_in(page: Page, email: str, password: str) -> None:
     await page.get_by_role("button", name="Sign in").click()
 
 
+async def sign_up_from_link(page: Page, company: str, slug: str) -> None:
+    """On an invitation's or offer's public page: a new company account, its admin signed in."""
+    await page.get_by_label("Company name").fill(company)
+    await page.get_by_label("Company domain").fill(f"{slug}.example")
+    await page.get_by_label("Contact e-mail").fill(f"it@{slug}.example")
+    await page.get_by_label("Your name").fill("Ada Admin")
+    await page.get_by_label("Your e-mail").fill(f"ada@{slug}.example")
+    await page.get_by_label("Password", exact=True).fill("correct horse battery")
+    await page.get_by_role("button", name="Create my company account").click()
+
+
 async def test_partner_and_customer_journey(
     new_context: Callable[[], Awaitable[Page]], api_paths: set[tuple[str, str]]
 ) -> None:

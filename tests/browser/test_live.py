@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from tests.browser.test_journey import sign_in
+from tests.browser.test_journey import sign_in, sign_up_from_link
 from tests.e2e.test_trial_flow import create_invitation, redeem, requests
 from tests.support.portal import Portal
 from tests.support.wait import eventually
@@ -52,13 +52,7 @@ async def join_and_approve(customer: Page, code: str) -> None:
     """A new customer, in its own browser: signs up from the link, redeems and approves."""
     tag = uuid.uuid4().hex[:6]
     await customer.goto(f"/i/{code}")
-    await customer.get_by_label("Company name").fill(f"Livewire {tag}")
-    await customer.get_by_label("Company domain").fill(f"livewire-{tag}.example")
-    await customer.get_by_label("Contact e-mail").fill(f"it@livewire-{tag}.example")
-    await customer.get_by_label("Your name").fill("Lia Admin")
-    await customer.get_by_label("Your e-mail").fill(f"lia@livewire-{tag}.example")
-    await customer.get_by_label("Password", exact=True).fill("correct horse battery")
-    await customer.get_by_role("button", name="Create my company account").click()
+    await sign_up_from_link(customer, f"Livewire {tag}", f"livewire-{tag}")
     await customer.get_by_test_id("redeem").click()
     decision = customer.get_by_test_id("delegation-decision")
     await decision.get_by_role("button", name="Approve").click()
