@@ -9,7 +9,14 @@ from uuid import UUID
 from pydantic import Field
 
 from shared.contracts.base import Command, Event
-from shared.contracts.common import DelegationRole, Seats, ServiceId, examples
+from shared.contracts.common import (
+    DelegationRole,
+    RecordLinkOpened,
+    RecordLinkSignUp,
+    Seats,
+    ServiceId,
+    examples,
+)
 
 _PARTNER = "2f9a0d1c-5b7e-4f53-9c2a-1d8e6b4a7c30"
 _USER = "9d3b7e21-6c4f-4a8d-b1e2-5f0a7c9d3e14"
@@ -175,17 +182,12 @@ class TrialInvitationRedeemed(Event):
         return str(self.customer_id)
 
 
-class RecordInvitationOpened(Command):
+class RecordInvitationOpened(RecordLinkOpened):
     """The public page of an invitation's link was loaded (a page load, counted without
     knowing who: no cookie, no address, nothing about the person)."""
 
     context: ClassVar[str] = "invitations"
     model_config = examples({"code": _CODE})
-
-    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
-
-    def partition_key(self) -> str:
-        return self.code
 
 
 class TrialInvitationOpened(Event):
@@ -210,18 +212,12 @@ class TrialInvitationOpened(Event):
         return str(self.partner_id)
 
 
-class RecordInvitationSignUp(Command):
+class RecordInvitationSignUp(RecordLinkSignUp):
     """A customer company signed up from an invitation's page (the gateway says so once
     the directory registered it)."""
 
     context: ClassVar[str] = "invitations"
     model_config = examples({"code": _CODE, "customer_id": _CUSTOMER})
-
-    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
-    customer_id: UUID = Field(description="The customer company that signed up")
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class TrialInvitationSignUpRecorded(Event):

@@ -14,7 +14,14 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.base import Command, Event
-from shared.contracts.common import DelegationRole, Seats, ServiceId, examples
+from shared.contracts.common import (
+    DelegationRole,
+    RecordLinkOpened,
+    RecordLinkSignUp,
+    Seats,
+    ServiceId,
+    examples,
+)
 
 _PARTNER = "2f9a0d1c-5b7e-4f53-9c2a-1d8e6b4a7c30"
 _USER = "9d3b7e21-6c4f-4a8d-b1e2-5f0a7c9d3e14"
@@ -277,17 +284,12 @@ class OfferRedeemed(Event):
         return str(self.customer_id)
 
 
-class RecordOfferOpened(Command):
+class RecordOfferOpened(RecordLinkOpened):
     """The public page of an offer's link was loaded (a page load, counted without knowing
     who: no cookie, no address, nothing about the person)."""
 
     context: ClassVar[str] = "offers"
     model_config = examples({"code": _CODE})
-
-    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
-
-    def partition_key(self) -> str:
-        return self.code
 
 
 class OfferOpened(Event):
@@ -312,18 +314,12 @@ class OfferOpened(Event):
         return str(self.partner_id)
 
 
-class RecordOfferSignUp(Command):
+class RecordOfferSignUp(RecordLinkSignUp):
     """A customer company signed up from an offer's page (the gateway says so once the
     directory registered it)."""
 
     context: ClassVar[str] = "offers"
     model_config = examples({"code": _CODE, "customer_id": _CUSTOMER})
-
-    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
-    customer_id: UUID = Field(description="The customer company that signed up")
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class OfferSignUpRecorded(Event):

@@ -9,10 +9,11 @@ next page. Errors are the problem bodies of ``shared.problems``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from services.delegation import queries
 from services.delegation.access import Reader
@@ -23,7 +24,26 @@ router = APIRouter(prefix="/internal")
 
 RequestState = Literal["pending", "approved", "declined", "expired"]
 RelationshipState = Literal["active", "revoked", "expired", "replaced"]
-Limit = Query(50, ge=1, le=200)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A list's ``cursor`` (decoded) and ``limit`` query parameters."""
+
+    cursor: Cursor | None
+    limit: int
+
+
+def _page(cursor: str | None = None, limit: int = Query(50, ge=1, le=200)) -> Page:
+    return Page(cursor=Cursor.decode_timestamp(cursor), limit=limit)
+
+
+def _reader(partner_id: UUID | None = None, customer_id: UUID | None = None) -> Reader:
+    return Reader(partner_id=partner_id, customer_id=customer_id)
+
+
+PageArgs = Annotated[Page, Depends(_page)]
+ReaderArgs = Annotated[Reader, Depends(_reader)]
 
 
 def _pool(request: Request) -> Any:
@@ -36,72 +56,43 @@ def _base_url(request: Request) -> str:
 
 @router.get("/customers/{customer_id}/requests", response_model=views.CustomerRequestPage)
 async def customer_requests(
-    request: Request,
-    customer_id: UUID,
-    state: RequestState | None = None,
-    cursor: str | None = None,
-    limit: int = Limit,
+    request: Request, customer_id: UUID, page: PageArgs, state: RequestState | None = None
 ) -> views.CustomerRequestPage:
     return await queries.customer_requests(
-        _pool(request),
-        customer_id=customer_id,
-        state=state,
-        cursor=Cursor.decode_timestamp(cursor),
-        limit=limit,
+        _pool(request), customer_id=customer_id, state=state, cursor=page.cursor, limit=page.limit
     )
 
 
 @router.get("/partners/{partner_id}/requests", response_model=views.PartnerRequestPage)
 async def partner_requests(
-    request: Request,
-    partner_id: UUID,
-    state: RequestState | None = None,
-    cursor: str | None = None,
-    limit: int = Limit,
+    request: Request, partner_id: UUID, page: PageArgs, state: RequestState | None = None
 ) -> views.PartnerRequestPage:
     return await queries.partner_requests(
         _pool(request),
         partner_id=partner_id,
         state=state,
-        cursor=Cursor.decode_timestamp(cursor),
-        limit=limit,
+        cursor=page.cursor,
+        limit=page.limit,
         base_url=_base_url(request),
     )
 
 
-@router.get("/customers/{customer_id}/relationships", response_model=views.RelationshipPage)
-async def customer_relationships(
+@router.get("/{parties}/{party_id}/relationships", response_model=views.RelationshipPage)
+async def relationships(
     request: Request,
-    customer_id: UUID,
+    parties: Literal["customers", "partners"],
+    party_id: UUID,
+    page: PageArgs,
     state: RelationshipState | None = None,
-    cursor: str | None = None,
-    limit: int = Limit,
 ) -> views.RelationshipPage:
+    """A customer's or a partner's relationships (``/customers/{id}/…``, ``/partners/{id}/…``)."""
     return await queries.relationships(
         _pool(request),
-        party="customer",
-        party_id=customer_id,
+        party="customer" if parties == "customers" else "partner",
+        party_id=party_id,
         state=state,
-        cursor=Cursor.decode_timestamp(cursor),
-        limit=limit,
-    )
-
-
-@router.get("/partners/{partner_id}/relationships", response_model=views.RelationshipPage)
-async def partner_relationships(
-    request: Request,
-    partner_id: UUID,
-    state: RelationshipState | None = None,
-    cursor: str | None = None,
-    limit: int = Limit,
-) -> views.RelationshipPage:
-    return await queries.relationships(
-        _pool(request),
-        party="partner",
-        party_id=partner_id,
-        state=state,
-        cursor=Cursor.decode_timestamp(cursor),
-        limit=limit,
+        cursor=page.cursor,
+        limit=page.limit,
     )
 
 
@@ -117,45 +108,26 @@ async def active_relationship(
 
 @router.get("/relationships/{relationship_id}", response_model=views.Relationship)
 async def relationship_by_id(
-    request: Request,
-    relationship_id: UUID,
-    partner_id: UUID | None = None,
-    customer_id: UUID | None = None,
+    request: Request, relationship_id: UUID, reader: ReaderArgs
 ) -> views.Relationship:
     return await queries.relationship(
-        _pool(request),
-        relationship_id=relationship_id,
-        reader=Reader(partner_id=partner_id, customer_id=customer_id),
+        _pool(request), relationship_id=relationship_id, reader=reader
     )
 
 
 @router.get("/requests/by-code/{code}", response_model=views.PartnerRequest)
-async def request_by_code(
-    request: Request,
-    code: str,
-    partner_id: UUID | None = None,
-    customer_id: UUID | None = None,
-) -> views.PartnerRequest:
+async def request_by_code(request: Request, code: str, reader: ReaderArgs) -> views.PartnerRequest:
     return await queries.request_by_code(
-        _pool(request),
-        code=code,
-        reader=Reader(partner_id=partner_id, customer_id=customer_id),
-        base_url=_base_url(request),
+        _pool(request), code=code, reader=reader, base_url=_base_url(request)
     )
 
 
 @router.get("/requests/{request_id}", response_model=views.PartnerRequest)
 async def request_by_id(
-    request: Request,
-    request_id: UUID,
-    partner_id: UUID | None = None,
-    customer_id: UUID | None = None,
+    request: Request, request_id: UUID, reader: ReaderArgs
 ) -> views.PartnerRequest:
     return await queries.request(
-        _pool(request),
-        request_id=request_id,
-        reader=Reader(partner_id=partner_id, customer_id=customer_id),
-        base_url=_base_url(request),
+        _pool(request), request_id=request_id, reader=reader, base_url=_base_url(request)
     )
 
 
