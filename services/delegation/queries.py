@@ -4,18 +4,21 @@ view model of ``shared.views.delegation``. Visibility is ``access``'s; states ar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from uuid import UUID
 
 from services.delegation import access
 from services.delegation.adapters import queries as sql
 from services.delegation.adapters.repository import to_relationship, to_request
 from services.delegation.domain.model import offer_url
-from shared.cursor import Cursor, next_cursor
+from shared.cursor import next_cursor
 from shared.views import delegation as views
 
 Pool = Any
+V = TypeVar("V")
 
 
 def request_fields(row: Any, now: datetime) -> dict[str, Any]:
@@ -53,82 +56,33 @@ def relationship_view(row: Any, now: datetime) -> views.Relationship:
     return views.Relationship(**dict(row) | {"state": to_relationship(row).status(now)})
 
 
-def _request_key(row: Any) -> tuple[datetime, UUID]:
-    return row["requested_at"], row["request_id"]
-
-
-def _relationship_key(row: Any) -> tuple[datetime, UUID]:
-    return row["started_at"], row["relationship_id"]
+async def _page(
+    pool: Pool, listing: sql.Listing, page: sql.Slice, view: Callable[[Any, datetime], V]
+) -> tuple[list[V], str | None]:
+    """One page of ``listing`` as views, and the cursor after it."""
+    now = datetime.now(UTC)
+    rows = await sql.page_of(pool, listing, page, now=now)
+    items = [view(r, now) for r in rows[: page.limit]]
+    return items, next_cursor(rows, page.limit, key=listing.sort_key)
 
 
 async def partner_requests(
-    pool: Pool,
-    *,
-    partner_id: UUID,
-    state: str | None,
-    cursor: Cursor | None,
-    limit: int,
-    base_url: str,
+    pool: Pool, page: sql.Slice, *, base_url: str
 ) -> views.PartnerRequestPage:
-    now = datetime.now(UTC)
-    rows = await sql.requests_of(
-        pool,
-        party="partner",
-        party_id=partner_id,
-        now=now,
-        state=state,
-        after=cursor,
-        limit=limit + 1,
-    )
-    return views.PartnerRequestPage(
-        items=[partner_request_view(r, now, base_url=base_url) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, key=_request_key),
-    )
+    view = partial(partner_request_view, base_url=base_url)
+    items, after = await _page(pool, sql.REQUESTS, page, view)
+    return views.PartnerRequestPage(items=items, next_cursor=after)
 
 
-async def customer_requests(
-    pool: Pool, *, customer_id: UUID, state: str | None, cursor: Cursor | None, limit: int
-) -> views.CustomerRequestPage:
+async def customer_requests(pool: Pool, page: sql.Slice) -> views.CustomerRequestPage:
     """The customer already holds the offer's URL: none is shown."""
-    now = datetime.now(UTC)
-    rows = await sql.requests_of(
-        pool,
-        party="customer",
-        party_id=customer_id,
-        now=now,
-        state=state,
-        after=cursor,
-        limit=limit + 1,
-    )
-    return views.CustomerRequestPage(
-        items=[customer_request_view(r, now) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, key=_request_key),
-    )
+    items, after = await _page(pool, sql.REQUESTS, page, customer_request_view)
+    return views.CustomerRequestPage(items=items, next_cursor=after)
 
 
-async def relationships(
-    pool: Pool,
-    *,
-    party: sql.Party,
-    party_id: UUID,
-    state: str | None,
-    cursor: Cursor | None,
-    limit: int,
-) -> views.RelationshipPage:
-    now = datetime.now(UTC)
-    rows = await sql.relationships_of(
-        pool,
-        party=party,
-        party_id=party_id,
-        now=now,
-        state=state,
-        after=cursor,
-        limit=limit + 1,
-    )
-    return views.RelationshipPage(
-        items=[relationship_view(r, now) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, key=_relationship_key),
-    )
+async def relationships(pool: Pool, page: sql.Slice) -> views.RelationshipPage:
+    items, after = await _page(pool, sql.RELATIONSHIPS, page, relationship_view)
+    return views.RelationshipPage(items=items, next_cursor=after)
 
 
 async def request(

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -21,52 +22,52 @@ def _column(party: Party) -> str:
     return "customer_id" if party == "customer" else "partner_id"
 
 
-async def requests_of(
-    pool: Any,
-    *,
-    party: Party,
-    party_id: UUID,
-    now: datetime,
-    state: str | None,
-    after: Cursor | None,
-    limit: int,
-) -> list[Any]:
-    rows: list[Any] = await pool.fetch(
-        f"SELECT {REQUEST_COLUMNS} FROM requests WHERE {_column(party)} = $1 "
-        f"AND ($3::text IS NULL OR {_REQUEST_STATE} = $3) "
-        "AND ($4::timestamptz IS NULL OR (requested_at, request_id) < ($4, $5::uuid)) "
-        "ORDER BY requested_at DESC, request_id DESC LIMIT $6",
-        party_id,
-        now,
-        state,
-        after.key if after else None,
-        after.id if after else None,
-        limit,
-    )
-    return rows
+@dataclass(frozen=True)
+class Listing:
+    """A keyset-paged list: its table and columns, its state as of ``$2``, and its order
+    (time column, id column), newest first."""
+
+    table: str
+    columns: str
+    state: str
+    at: str
+    key: str
+
+    def sort_key(self, row: Any) -> tuple[datetime, UUID]:
+        return row[self.at], row[self.key]
 
 
-async def relationships_of(
-    pool: Any,
-    *,
-    party: Party,
-    party_id: UUID,
-    now: datetime,
-    state: str | None,
-    after: Cursor | None,
-    limit: int,
-) -> list[Any]:
+REQUESTS = Listing("requests", REQUEST_COLUMNS, _REQUEST_STATE, "requested_at", "request_id")
+RELATIONSHIPS = Listing(
+    "relationships", RELATIONSHIP_COLUMNS, _RELATIONSHIP_STATE, "started_at", "relationship_id"
+)
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which page of a list: one party's rows, in a state or any, after a cursor."""
+
+    party: Party
+    party_id: UUID
+    state: str | None
+    after: Cursor | None
+    limit: int
+
+
+async def page_of(pool: Any, listing: Listing, page: Slice, *, now: datetime) -> list[Any]:
+    """``page``'s rows of ``listing`` and one more (to tell whether a next page exists)."""
+    at, key = listing.at, listing.key
     rows: list[Any] = await pool.fetch(
-        f"SELECT {RELATIONSHIP_COLUMNS} FROM relationships WHERE {_column(party)} = $1 "
-        f"AND ($3::text IS NULL OR {_RELATIONSHIP_STATE} = $3) "
-        "AND ($4::timestamptz IS NULL OR (started_at, relationship_id) < ($4, $5::uuid)) "
-        "ORDER BY started_at DESC, relationship_id DESC LIMIT $6",
-        party_id,
+        f"SELECT {listing.columns} FROM {listing.table} WHERE {_column(page.party)} = $1 "
+        f"AND ($3::text IS NULL OR {listing.state} = $3) "
+        f"AND ($4::timestamptz IS NULL OR ({at}, {key}) < ($4, $5::uuid)) "
+        f"ORDER BY {at} DESC, {key} DESC LIMIT $6",
+        page.party_id,
         now,
-        state,
-        after.key if after else None,
-        after.id if after else None,
-        limit,
+        page.state,
+        page.after.key if page.after else None,
+        page.after.id if page.after else None,
+        page.limit + 1,
     )
     return rows
 

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from services.delegation import queries
 from services.delegation.access import Reader
+from services.delegation.adapters.queries import Party, Slice
 from shared.cursor import Cursor
 from shared.views import delegation as views
 
@@ -32,6 +33,9 @@ class Page:
 
     cursor: Cursor | None
     limit: int
+
+    def of(self, party: Party, party_id: UUID, state: str | None) -> Slice:
+        return Slice(party, party_id, state, self.cursor, self.limit)
 
 
 def _page(cursor: str | None = None, limit: int = Query(50, ge=1, le=200)) -> Page:
@@ -58,23 +62,15 @@ def _base_url(request: Request) -> str:
 async def customer_requests(
     request: Request, customer_id: UUID, page: PageArgs, state: RequestState | None = None
 ) -> views.CustomerRequestPage:
-    return await queries.customer_requests(
-        _pool(request), customer_id=customer_id, state=state, cursor=page.cursor, limit=page.limit
-    )
+    return await queries.customer_requests(_pool(request), page.of("customer", customer_id, state))
 
 
 @router.get("/partners/{partner_id}/requests", response_model=views.PartnerRequestPage)
 async def partner_requests(
     request: Request, partner_id: UUID, page: PageArgs, state: RequestState | None = None
 ) -> views.PartnerRequestPage:
-    return await queries.partner_requests(
-        _pool(request),
-        partner_id=partner_id,
-        state=state,
-        cursor=page.cursor,
-        limit=page.limit,
-        base_url=_base_url(request),
-    )
+    slice_ = page.of("partner", partner_id, state)
+    return await queries.partner_requests(_pool(request), slice_, base_url=_base_url(request))
 
 
 @router.get("/{parties}/{party_id}/relationships", response_model=views.RelationshipPage)
@@ -86,14 +82,8 @@ async def relationships(
     state: RelationshipState | None = None,
 ) -> views.RelationshipPage:
     """A customer's or a partner's relationships (``/customers/{id}/…``, ``/partners/{id}/…``)."""
-    return await queries.relationships(
-        _pool(request),
-        party="customer" if parties == "customers" else "partner",
-        party_id=party_id,
-        state=state,
-        cursor=page.cursor,
-        limit=page.limit,
-    )
+    party: Party = "customer" if parties == "customers" else "partner"
+    return await queries.relationships(_pool(request), page.of(party, party_id, state))
 
 
 @router.get("/relationships/active", response_model=views.Relationship)
