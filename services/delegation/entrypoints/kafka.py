@@ -4,60 +4,43 @@ handler inside the consumer's transaction, emit what it returns."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from services.delegation import handlers
 from services.delegation.adapters.repository import PgRepository
 from services.delegation.domain import commands
 from services.delegation.domain.model import Policy
 from shared.contracts import delegation, directory, invitations, offers
-from shared.contracts.base import Event
 from shared.contracts.topics import DELEGATION_EVENTS
 from shared.db import Connection
-from shared.errors import DomainError
+from shared.messaging.commands import CommandTable, now, same_fields
 from shared.messaging.consumer import MessageContext, Routes
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def command_routes(*, policy: Policy, base_url: str) -> Routes:
     routes = Routes(strict=True)
-
-    def emit_all(ctx: MessageContext, events: list[Event]) -> None:
-        for event in events:
-            ctx.emit(event, topic=DELEGATION_EVENTS)
-
-    @routes.on(delegation.OfferDelegation)
-    async def offer(ctx: MessageContext, msg: delegation.OfferDelegation) -> None:
-        cmd = commands.OfferDelegation(**msg.model_dump())
-        events = await handlers.offer_delegation(
-            PgRepository(ctx.conn), cmd, now=_now(), policy=policy, base_url=base_url
-        )
-        emit_all(ctx, events)
-
-    @routes.on(delegation.ApproveDelegationRequest)
-    async def approve(ctx: MessageContext, msg: delegation.ApproveDelegationRequest) -> None:
-        cmd = commands.ApproveRequest(**msg.model_dump())
-        emit_all(ctx, await handlers.approve_request(PgRepository(ctx.conn), cmd, now=_now()))
-
-    @routes.on(delegation.DeclineDelegationRequest)
-    async def decline(ctx: MessageContext, msg: delegation.DeclineDelegationRequest) -> None:
-        cmd = commands.DeclineRequest(**msg.model_dump())
-        ctx.emit(
-            await handlers.decline_request(PgRepository(ctx.conn), cmd, now=_now()),
-            topic=DELEGATION_EVENTS,
-        )
-
-    @routes.on(delegation.RevokeDelegation)
-    async def revoke(ctx: MessageContext, msg: delegation.RevokeDelegation) -> None:
-        cmd = commands.RevokeRelationship(**msg.model_dump())
-        ctx.emit(
-            await handlers.revoke_relationship(PgRepository(ctx.conn), cmd, now=_now()),
-            topic=DELEGATION_EVENTS,
-        )
-
+    table = CommandTable(routes, PgRepository, DELEGATION_EVENTS)
+    table.add(
+        delegation.OfferDelegation,
+        handlers.offer_delegation,
+        same_fields(commands.OfferDelegation),
+        policy=policy,
+        base_url=base_url,
+    )
+    table.add(
+        delegation.ApproveDelegationRequest,
+        handlers.approve_request,
+        same_fields(commands.ApproveRequest),
+    )
+    table.add(
+        delegation.DeclineDelegationRequest,
+        handlers.decline_request,
+        same_fields(commands.DeclineRequest),
+    )
+    table.add(
+        delegation.RevokeDelegation,
+        handlers.revoke_relationship,
+        same_fields(commands.RevokeRelationship),
+    )
     return routes
 
 
@@ -66,7 +49,7 @@ async def request_from_redemption(
 ) -> None:
     """The one path from any redemption event to a pending request."""
     event = await handlers.request_from_redemption(
-        PgRepository(ctx.conn), cmd, now=_now(), policy=policy
+        PgRepository(ctx.conn), cmd, now=now(), policy=policy
     )
     if event is not None:
         ctx.emit(event, topic=DELEGATION_EVENTS)
@@ -91,13 +74,9 @@ def event_routes(*, policy: Policy) -> Routes:
     ) -> None:
         """A run of trial redemptions set-based: their requests in one statement."""
         outcomes = await handlers.requests_from_redemptions(
-            PgRepository(conn), [from_trial(msg) for _, msg in run], now=_now(), policy=policy
+            PgRepository(conn), [from_trial(msg) for _, msg in run], now=now(), policy=policy
         )
-        for (ctx, _), outcome in zip(run, outcomes, strict=True):
-            if isinstance(outcome, DomainError):
-                ctx.reject(outcome)
-            elif outcome is not None:
-                ctx.emit(outcome, topic=DELEGATION_EVENTS)
+        CommandTable(routes, PgRepository, DELEGATION_EVENTS).settle(run, outcomes)
 
     @routes.on(invitations.TrialInvitationRedeemed, batch=trials_redeemed)
     async def trial_redeemed(ctx: MessageContext, msg: invitations.TrialInvitationRedeemed) -> None:

@@ -4,7 +4,6 @@ handler inside the consumer's transaction, emit what it returns."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from services.invitations import handlers
 from services.invitations.adapters.repository import PgRepository
@@ -12,32 +11,13 @@ from services.invitations.domain import commands
 from shared.contracts import catalogue, directory, invitations
 from shared.contracts.topics import INVITATIONS_EVENTS
 from shared.db import Connection
-from shared.errors import DomainError
+from shared.messaging.commands import CommandTable, now, same_fields
 from shared.messaging.consumer import MessageContext, Routes
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def command_routes(*, base_url: str) -> Routes:
     routes = Routes(strict=True)
-
-    @routes.on(invitations.CreateTrialInvitation)
-    async def create(ctx: MessageContext, msg: invitations.CreateTrialInvitation) -> None:
-        cmd = commands.CreateInvitation(**msg.model_dump())
-        event = await handlers.create_invitation(
-            PgRepository(ctx.conn), cmd, now=_now(), base_url=base_url
-        )
-        ctx.emit(event, topic=INVITATIONS_EVENTS)
-
-    @routes.on(invitations.RevokeTrialInvitation)
-    async def revoke(ctx: MessageContext, msg: invitations.RevokeTrialInvitation) -> None:
-        cmd = commands.RevokeInvitation(**msg.model_dump())
-        ctx.emit(
-            await handlers.revoke_invitation(PgRepository(ctx.conn), cmd, now=_now()),
-            topic=INVITATIONS_EVENTS,
-        )
+    table = CommandTable(routes, PgRepository, INVITATIONS_EVENTS)
 
     async def redeem_all(
         conn: Connection,
@@ -47,38 +27,35 @@ def command_routes(*, base_url: str) -> Routes:
         outcomes = await handlers.redeem_invitations(
             PgRepository(conn),
             [commands.RedeemInvitation(**msg.model_dump()) for _, msg in run],
-            now=_now(),
+            now=now(),
         )
-        for (ctx, _), outcome in zip(run, outcomes, strict=True):
-            if isinstance(outcome, DomainError):
-                ctx.reject(outcome)
-            else:
-                ctx.emit(outcome, topic=INVITATIONS_EVENTS)
+        table.settle(run, outcomes)
 
-    @routes.on(invitations.RedeemTrialInvitation, batch=redeem_all)
-    async def redeem(ctx: MessageContext, msg: invitations.RedeemTrialInvitation) -> None:
-        cmd = commands.RedeemInvitation(**msg.model_dump())
-        ctx.emit(
-            await handlers.redeem_invitation(PgRepository(ctx.conn), cmd, now=_now()),
-            topic=INVITATIONS_EVENTS,
-        )
-
-    @routes.on(invitations.RecordInvitationOpened)
-    async def opened(ctx: MessageContext, msg: invitations.RecordInvitationOpened) -> None:
-        cmd = commands.RecordOpen(**msg.model_dump())
-        ctx.emit(
-            await handlers.record_open(PgRepository(ctx.conn), cmd, now=_now()),
-            topic=INVITATIONS_EVENTS,
-        )
-
-    @routes.on(invitations.RecordInvitationSignUp)
-    async def signed_up(ctx: MessageContext, msg: invitations.RecordInvitationSignUp) -> None:
-        cmd = commands.RecordSignUp(**msg.model_dump())
-        ctx.emit(
-            await handlers.record_sign_up(PgRepository(ctx.conn), cmd, now=_now()),
-            topic=INVITATIONS_EVENTS,
-        )
-
+    table.add(
+        invitations.CreateTrialInvitation,
+        handlers.create_invitation,
+        same_fields(commands.CreateInvitation),
+        base_url=base_url,
+    )
+    table.add(
+        invitations.RevokeTrialInvitation,
+        handlers.revoke_invitation,
+        same_fields(commands.RevokeInvitation),
+    )
+    table.add(
+        invitations.RedeemTrialInvitation,
+        handlers.redeem_invitation,
+        same_fields(commands.RedeemInvitation),
+        batch=redeem_all,
+    )
+    table.add(
+        invitations.RecordInvitationOpened, handlers.record_open, same_fields(commands.RecordOpen)
+    )
+    table.add(
+        invitations.RecordInvitationSignUp,
+        handlers.record_sign_up,
+        same_fields(commands.RecordSignUp),
+    )
     return routes
 
 

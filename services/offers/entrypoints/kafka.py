@@ -3,18 +3,16 @@ handler inside the consumer's transaction, emit what it returns."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from typing import Any
 
 from services.offers import handlers
 from services.offers.adapters.repository import PgRepository
 from services.offers.domain import commands
 from shared.contracts import catalogue, directory, offers
 from shared.contracts.topics import OFFERS_EVENTS
+from shared.messaging.commands import CommandTable, same_fields
 from shared.messaging.consumer import MessageContext, Routes
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _terms(lines: list[offers.OfferLineTerms]) -> tuple[commands.LineTerms, ...]:
@@ -35,68 +33,46 @@ def publish_command(msg: catalogue.PublishCatalogueService) -> commands.PublishS
     )
 
 
+def _lines_and_fields(command: Callable[..., Any]) -> Callable[[Any], Any]:
+    return lambda msg: command(**{**msg.model_dump(), "lines": _terms(msg.lines)})
+
+
+def purchase_command(msg: offers.PurchaseOffer) -> commands.Purchase:
+    return commands.Purchase(
+        code=msg.code,
+        customer_id=msg.customer_id,
+        redeemed_by=msg.redeemed_by,
+        quantities=tuple((q.service_id, q.quantity) for q in msg.quantities),
+    )
+
+
 def command_routes(*, base_url: str) -> Routes:
     routes = Routes(strict=True)
+    table = CommandTable(routes, PgRepository, OFFERS_EVENTS)
 
     @routes.on(catalogue.PublishCatalogueService)
     async def publish(ctx: MessageContext, msg: catalogue.PublishCatalogueService) -> None:
         event = await handlers.publish_service(PgRepository(ctx.conn), publish_command(msg))
         ctx.emit(event, topic=OFFERS_EVENTS)
 
-    @routes.on(offers.CreatePurchaseOffer)
-    async def create(ctx: MessageContext, msg: offers.CreatePurchaseOffer) -> None:
-        cmd = commands.CreateOffer(**{**msg.model_dump(), "lines": _terms(msg.lines)})
-        event = await handlers.create_offer(
-            PgRepository(ctx.conn), cmd, now=_now(), base_url=base_url
-        )
-        ctx.emit(event, topic=OFFERS_EVENTS)
-
-    @routes.on(offers.ReissuePurchaseOffer)
-    async def reissue(ctx: MessageContext, msg: offers.ReissuePurchaseOffer) -> None:
-        cmd = commands.ReissueOffer(**{**msg.model_dump(), "lines": _terms(msg.lines)})
-        event = await handlers.reissue_offer(
-            PgRepository(ctx.conn), cmd, now=_now(), base_url=base_url
-        )
-        ctx.emit(event, topic=OFFERS_EVENTS)
-
-    @routes.on(offers.WithdrawPurchaseOffer)
-    async def withdraw(ctx: MessageContext, msg: offers.WithdrawPurchaseOffer) -> None:
-        cmd = commands.WithdrawOffer(**msg.model_dump())
-        ctx.emit(
-            await handlers.withdraw_offer(PgRepository(ctx.conn), cmd, now=_now()),
-            topic=OFFERS_EVENTS,
-        )
-
-    @routes.on(offers.PurchaseOffer)
-    async def purchase(ctx: MessageContext, msg: offers.PurchaseOffer) -> None:
-        cmd = commands.Purchase(
-            code=msg.code,
-            customer_id=msg.customer_id,
-            redeemed_by=msg.redeemed_by,
-            quantities=tuple((q.service_id, q.quantity) for q in msg.quantities),
-        )
-        ctx.emit(
-            await handlers.purchase(PgRepository(ctx.conn), cmd, now=_now()),
-            topic=OFFERS_EVENTS,
-        )
-
-    @routes.on(offers.RecordOfferOpened)
-    async def opened(ctx: MessageContext, msg: offers.RecordOfferOpened) -> None:
-        ctx.emit(
-            await handlers.record_open(
-                PgRepository(ctx.conn), commands.RecordOpen(code=msg.code), now=_now()
-            ),
-            topic=OFFERS_EVENTS,
-        )
-
-    @routes.on(offers.RecordOfferSignUp)
-    async def signed_up(ctx: MessageContext, msg: offers.RecordOfferSignUp) -> None:
-        cmd = commands.RecordSignUp(code=msg.code, customer_id=msg.customer_id)
-        ctx.emit(
-            await handlers.record_sign_up(PgRepository(ctx.conn), cmd, now=_now()),
-            topic=OFFERS_EVENTS,
-        )
-
+    table.add(
+        offers.CreatePurchaseOffer,
+        handlers.create_offer,
+        _lines_and_fields(commands.CreateOffer),
+        base_url=base_url,
+    )
+    table.add(
+        offers.ReissuePurchaseOffer,
+        handlers.reissue_offer,
+        _lines_and_fields(commands.ReissueOffer),
+        base_url=base_url,
+    )
+    table.add(
+        offers.WithdrawPurchaseOffer, handlers.withdraw_offer, same_fields(commands.WithdrawOffer)
+    )
+    table.add(offers.PurchaseOffer, handlers.purchase, purchase_command)
+    table.add(offers.RecordOfferOpened, handlers.record_open, same_fields(commands.RecordOpen))
+    table.add(offers.RecordOfferSignUp, handlers.record_sign_up, same_fields(commands.RecordSignUp))
     return routes
 
 
