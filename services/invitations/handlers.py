@@ -154,7 +154,7 @@ async def record_open(
     if counted is None:
         raise errors.InvitationNotFound("No invitation has this code.")
     return TrialInvitationOpened(
-        invitation_id=counted.invitation_id,
+        invitation_id=counted.link_id,
         partner_id=counted.partner_id,
         opens=counted.count,
         opened_at=now,
@@ -169,7 +169,7 @@ async def record_sign_up(
     if counted is None:
         raise errors.InvitationNotFound("No invitation has this code.")
     return TrialInvitationSignUpRecorded(
-        invitation_id=counted.invitation_id,
+        invitation_id=counted.link_id,
         partner_id=counted.partner_id,
         customer_id=cmd.customer_id,
         sign_ups=counted.count,

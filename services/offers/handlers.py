@@ -213,7 +213,7 @@ async def record_open(repo: Repository, cmd: commands.RecordOpen, *, now: dateti
     if counted is None:
         raise errors.OfferNotFound("No offer has this code.")
     return OfferOpened(
-        offer_id=counted.offer_id, partner_id=counted.partner_id, opens=counted.count, opened_at=now
+        offer_id=counted.link_id, partner_id=counted.partner_id, opens=counted.count, opened_at=now
     )
 
 
@@ -225,7 +225,7 @@ async def record_sign_up(
     if counted is None:
         raise errors.OfferNotFound("No offer has this code.")
     return OfferSignUpRecorded(
-        offer_id=counted.offer_id,
+        offer_id=counted.link_id,
         partner_id=counted.partner_id,
         customer_id=cmd.customer_id,
         sign_ups=counted.count,

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from services.invitations.domain.model import Invitation, TrialOffer
 from shared.db import Connection
+from shared.links import FunnelCount, FunnelSql
 
 COLUMNS = (
     "invitation_id, partner_id, created_by, code, service_id, seats, trial_days, "
@@ -38,13 +39,7 @@ class NewRedemption:
     redeemed_at: datetime
 
 
-@dataclass(frozen=True)
-class FunnelCount:
-    """An invitation's funnel counter after one more step."""
-
-    invitation_id: UUID
-    partner_id: UUID
-    count: int
+_FUNNEL = FunnelSql("invitations", "invitation_id")
 
 
 class Repository(Protocol):
@@ -186,36 +181,12 @@ class PgRepository:
         )
 
     async def record_open(self, *, code: str) -> FunnelCount | None:
-        row = await self.conn.fetchrow(
-            "INSERT INTO funnel AS f (invitation_id, opens) "
-            "SELECT invitation_id, 1 FROM invitations WHERE code = $1 "
-            "ON CONFLICT (invitation_id) DO UPDATE SET opens = f.opens + 1 "
-            "RETURNING invitation_id, opens AS count, "
-            "(SELECT partner_id FROM invitations WHERE code = $1)",
-            code,
-        )
-        return FunnelCount(**dict(row)) if row else None
+        return await _FUNNEL.record_open(self.conn, code=code)
 
     async def record_sign_up(
         self, *, code: str, customer_id: UUID, now: datetime
     ) -> FunnelCount | None:
-        """Counted once per customer: a second report of the same sign-up counts nothing."""
-        row = await self.conn.fetchrow(
-            "WITH i AS (SELECT invitation_id, partner_id FROM invitations WHERE code = $1), "
-            "added AS (INSERT INTO sign_ups (invitation_id, customer_id, signed_up_at) "
-            "SELECT invitation_id, $2, $3 FROM i ON CONFLICT DO NOTHING RETURNING invitation_id), "
-            "counted AS (INSERT INTO funnel AS f (invitation_id, sign_ups) "
-            "SELECT invitation_id, 1 FROM added "
-            "ON CONFLICT (invitation_id) DO UPDATE SET sign_ups = f.sign_ups + 1 "
-            "RETURNING sign_ups) "
-            "SELECT i.invitation_id, i.partner_id, coalesce((SELECT sign_ups FROM counted), "
-            "(SELECT sign_ups FROM funnel f WHERE f.invitation_id = i.invitation_id), 0) AS count "
-            "FROM i",
-            code,
-            customer_id,
-            now,
-        )
-        return FunnelCount(**dict(row)) if row else None
+        return await _FUNNEL.record_sign_up(self.conn, code=code, customer_id=customer_id, now=now)
 
     async def add_customer(self, *, customer_id: UUID, name: str | None = None) -> None:
         await self.conn.execute(

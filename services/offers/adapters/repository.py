@@ -4,7 +4,6 @@ customers. Reads for the internal HTTP endpoints live here too, so no SQL sits i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -12,6 +11,7 @@ from uuid import UUID
 from services.offers.domain.model import CatalogueService, Offer, OfferLine
 from shared.cursor import Cursor
 from shared.db import Connection
+from shared.links import FunnelCount, FunnelSql
 
 _SERVICE_COLUMNS = (
     "service_id, name, description, licence_unit, min_seats, max_seats, trial_days, "
@@ -24,13 +24,7 @@ _OFFER_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class FunnelCount:
-    """An offer's funnel counter after one more step."""
-
-    offer_id: UUID
-    partner_id: UUID
-    count: int
+_FUNNEL = FunnelSql("offers", "offer_id")
 
 
 class Repository(Protocol):
@@ -207,35 +201,12 @@ class PgRepository:
         )
 
     async def record_open(self, *, code: str) -> FunnelCount | None:
-        row = await self.conn.fetchrow(
-            "INSERT INTO funnel AS f (offer_id, opens) "
-            "SELECT offer_id, 1 FROM offers WHERE code = $1 "
-            "ON CONFLICT (offer_id) DO UPDATE SET opens = f.opens + 1 "
-            "RETURNING offer_id, opens AS count, (SELECT partner_id FROM offers WHERE code = $1)",
-            code,
-        )
-        return FunnelCount(**dict(row)) if row else None
+        return await _FUNNEL.record_open(self.conn, code=code)
 
     async def record_sign_up(
         self, *, code: str, customer_id: UUID, now: datetime
     ) -> FunnelCount | None:
-        """Counted once per customer: a second report of the same sign-up counts nothing."""
-        row = await self.conn.fetchrow(
-            "WITH o AS (SELECT offer_id, partner_id FROM offers WHERE code = $1), "
-            "added AS (INSERT INTO sign_ups (offer_id, customer_id, signed_up_at) "
-            "SELECT offer_id, $2, $3 FROM o ON CONFLICT DO NOTHING RETURNING offer_id), "
-            "counted AS (INSERT INTO funnel AS f (offer_id, sign_ups) "
-            "SELECT offer_id, 1 FROM added "
-            "ON CONFLICT (offer_id) DO UPDATE SET sign_ups = f.sign_ups + 1 "
-            "RETURNING sign_ups) "
-            "SELECT o.offer_id, o.partner_id, coalesce((SELECT sign_ups FROM counted), "
-            "(SELECT sign_ups FROM funnel f WHERE f.offer_id = o.offer_id), 0) AS count "
-            "FROM o",
-            code,
-            customer_id,
-            now,
-        )
-        return FunnelCount(**dict(row)) if row else None
+        return await _FUNNEL.record_sign_up(self.conn, code=code, customer_id=customer_id, now=now)
 
     async def funnel_of(self, *, offer_id: UUID) -> tuple[int, int]:
         row = await self.conn.fetchrow(

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from shared.links import RecordOpen as RecordOpen
+from shared.links import RecordSignUp as RecordSignUp
+
 
 @dataclass(frozen=True)
 class PublishService:
@@ -63,14 +66,3 @@ class Purchase:
     customer_id: UUID
     redeemed_by: UUID
     quantities: tuple[tuple[str, int], ...]
-
-
-@dataclass(frozen=True)
-class RecordOpen:
-    code: str
-
-
-@dataclass(frozen=True)
-class RecordSignUp:
-    code: str
-    customer_id: UUID

@@ -6,12 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from services.invitations.adapters.repository import (
-    FunnelCount,
-    NewRedemption,
-    RedemptionContext,
-)
+from services.invitations.adapters.repository import NewRedemption, RedemptionContext
 from services.invitations.domain.model import Invitation, TrialOffer
+from shared.links import FunnelCount
 
 
 class FakeRepository:

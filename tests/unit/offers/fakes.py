@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from services.offers.adapters.repository import FunnelCount
 from services.offers.domain.model import CatalogueService, Offer
+from shared.links import FunnelCount
 
 
 @dataclass(frozen=True)

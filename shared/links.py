@@ -1,0 +1,77 @@
+"""What the link-based products (trial invitations, purchase offers) share: the funnel of a
+public link. A page load counts one more open (nothing about who); a sign-up from the link
+counts once per customer (a second report of the same sign-up counts nothing).
+
+Each product keeps its own tables of the same shape: its links (``code``, ``partner_id``),
+``funnel`` (opens, sign-ups) and ``sign_ups`` (one row per customer), keyed by the link's id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from shared.db import Connection
+
+
+@dataclass(frozen=True)
+class RecordOpen:
+    code: str
+
+
+@dataclass(frozen=True)
+class RecordSignUp:
+    code: str
+    customer_id: UUID
+
+
+@dataclass(frozen=True)
+class FunnelCount:
+    """A link's funnel counter after one more step."""
+
+    link_id: UUID
+    partner_id: UUID
+    count: int
+
+
+@dataclass(frozen=True)
+class FunnelSql:
+    """The funnel statements over one product's tables: ``links`` (e.g. ``offers``) with
+    its id column ``key`` (e.g. ``offer_id``)."""
+
+    links: str
+    key: str
+
+    async def record_open(self, conn: Connection, *, code: str) -> FunnelCount | None:
+        links, key = self.links, self.key
+        row = await conn.fetchrow(
+            f"INSERT INTO funnel AS f ({key}, opens) "
+            f"SELECT {key}, 1 FROM {links} WHERE code = $1 "
+            f"ON CONFLICT ({key}) DO UPDATE SET opens = f.opens + 1 "
+            f"RETURNING {key}, opens, (SELECT partner_id FROM {links} WHERE code = $1)",
+            code,
+        )
+        return FunnelCount(row[key], row["partner_id"], row["opens"]) if row else None
+
+    async def record_sign_up(
+        self, conn: Connection, *, code: str, customer_id: UUID, now: datetime
+    ) -> FunnelCount | None:
+        """Counted once per customer: a second report of the same sign-up counts nothing."""
+        links, key = self.links, self.key
+        row = await conn.fetchrow(
+            f"WITH l AS (SELECT {key}, partner_id FROM {links} WHERE code = $1), "
+            f"added AS (INSERT INTO sign_ups ({key}, customer_id, signed_up_at) "
+            f"SELECT {key}, $2, $3 FROM l ON CONFLICT DO NOTHING RETURNING {key}), "
+            f"counted AS (INSERT INTO funnel AS f ({key}, sign_ups) "
+            f"SELECT {key}, 1 FROM added "
+            f"ON CONFLICT ({key}) DO UPDATE SET sign_ups = f.sign_ups + 1 "
+            "RETURNING sign_ups) "
+            f"SELECT l.{key}, l.partner_id, coalesce((SELECT sign_ups FROM counted), "
+            f"(SELECT sign_ups FROM funnel f WHERE f.{key} = l.{key}), 0) AS count "
+            "FROM l",
+            code,
+            customer_id,
+            now,
+        )
+        return FunnelCount(row[key], row["partner_id"], row["count"]) if row else None
