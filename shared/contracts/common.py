@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.contracts.base import Command, Event
+from shared.contracts.base import Event
 
 DelegationRole = Literal["full", "limited"]
 """Full administration = the customer's Global admin; Limited = its Password admin."""
@@ -26,24 +26,6 @@ Seats = Annotated[int, Field(ge=1, le=1_000_000, description="Number of user lic
 def examples(*items: dict[str, Any]) -> ConfigDict:
     """Model config carrying documented examples (they reach the AsyncAPI document)."""
     return ConfigDict(json_schema_extra={"examples": list(items)})
-
-
-class RecordLinkOpened(Command):
-    """A link-based product's public page was loaded (the funnel's first step)."""
-
-    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
-
-    def partition_key(self) -> str:
-        return self.code
-
-
-class RecordLinkSignUp(RecordLinkOpened):
-    """A customer company signed up from a link's page (the funnel's second step)."""
-
-    customer_id: UUID = Field(description="The customer company that signed up")
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class CommandRejected(Event):

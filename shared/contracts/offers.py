@@ -14,14 +14,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.base import Command, Event
-from shared.contracts.common import (
-    DelegationRole,
-    RecordLinkOpened,
-    RecordLinkSignUp,
-    Seats,
-    ServiceId,
-    examples,
-)
+from shared.contracts.common import DelegationRole, Seats, ServiceId, examples
+from shared.contracts.links import RecordLinkOpened, RecordLinkSignUp
 
 _PARTNER = "2f9a0d1c-5b7e-4f53-9c2a-1d8e6b4a7c30"
 _USER = "9d3b7e21-6c4f-4a8d-b1e2-5f0a7c9d3e14"

@@ -1,0 +1,28 @@
+"""The funnel commands of the link-based products (trial invitations, purchase offers): each
+product's own contract (its context, name and examples) on one of these shapes."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import Field
+
+from shared.contracts.base import Command
+
+
+class RecordLinkOpened(Command):
+    """A link-based product's public page was loaded (the funnel's first step)."""
+
+    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
+
+    def partition_key(self) -> str:
+        return self.code
+
+
+class RecordLinkSignUp(RecordLinkOpened):
+    """A customer company signed up from a link's page (the funnel's second step)."""
+
+    customer_id: UUID = Field(description="The customer company that signed up")
+
+    def partition_key(self) -> str:
+        return str(self.customer_id)
