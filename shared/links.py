@@ -8,11 +8,13 @@ Each product keeps its own tables of the same shape: its links (``code``, ``part
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from shared.db import Connection
+from shared.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -75,3 +77,11 @@ class FunnelSql:
             now,
         )
         return FunnelCount(row[key], row["partner_id"], row["count"]) if row else None
+
+
+async def counted(step: Awaitable[FunnelCount | None], missing: DomainError) -> FunnelCount:
+    """The funnel count after ``step``; ``missing`` raised when no link has the code."""
+    count = await step
+    if count is None:
+        raise missing
+    return count

@@ -10,6 +10,7 @@ from uuid import UUID
 from services.invitations.adapters.repository import NewRedemption, Repository
 from services.invitations.domain import commands, errors
 from services.invitations.domain.model import Invitation, new_code
+from shared import links
 from shared.contracts.invitations import (
     TrialInvitationCreated,
     TrialInvitationOpened,
@@ -150,9 +151,9 @@ async def record_open(
     repo: Repository, cmd: commands.RecordOpen, *, now: datetime
 ) -> TrialInvitationOpened:
     """One more load of the link's page: a count, nothing about who loaded it."""
-    counted = await repo.record_open(code=cmd.code)
-    if counted is None:
-        raise errors.InvitationNotFound("No invitation has this code.")
+    counted = await links.counted(
+        repo.record_open(code=cmd.code), errors.InvitationNotFound("No invitation has this code.")
+    )
     return TrialInvitationOpened(
         invitation_id=counted.link_id,
         partner_id=counted.partner_id,
@@ -165,9 +166,8 @@ async def record_sign_up(
     repo: Repository, cmd: commands.RecordSignUp, *, now: datetime
 ) -> TrialInvitationSignUpRecorded:
     """An account created from the link, counted once per customer."""
-    counted = await repo.record_sign_up(code=cmd.code, customer_id=cmd.customer_id, now=now)
-    if counted is None:
-        raise errors.InvitationNotFound("No invitation has this code.")
+    step = repo.record_sign_up(code=cmd.code, customer_id=cmd.customer_id, now=now)
+    counted = await links.counted(step, errors.InvitationNotFound("No invitation has this code."))
     return TrialInvitationSignUpRecorded(
         invitation_id=counted.link_id,
         partner_id=counted.partner_id,

@@ -8,6 +8,7 @@ from datetime import datetime
 from services.offers.adapters.repository import Repository
 from services.offers.domain import commands, errors
 from services.offers.domain.model import CatalogueService, Offer, OfferLine, build_lines, new_code
+from shared import links
 from shared.contracts.catalogue import CatalogueServicePublished
 from shared.contracts.offers import (
     OfferOpened,
@@ -209,9 +210,9 @@ def _line_dict(line: OfferLine) -> dict[str, object]:
 
 async def record_open(repo: Repository, cmd: commands.RecordOpen, *, now: datetime) -> OfferOpened:
     """One more load of the link's page: a count, nothing about who loaded it."""
-    counted = await repo.record_open(code=cmd.code)
-    if counted is None:
-        raise errors.OfferNotFound("No offer has this code.")
+    counted = await links.counted(
+        repo.record_open(code=cmd.code), errors.OfferNotFound("No offer has this code.")
+    )
     return OfferOpened(
         offer_id=counted.link_id, partner_id=counted.partner_id, opens=counted.count, opened_at=now
     )
@@ -221,9 +222,8 @@ async def record_sign_up(
     repo: Repository, cmd: commands.RecordSignUp, *, now: datetime
 ) -> OfferSignUpRecorded:
     """An account created from the link, counted once per customer."""
-    counted = await repo.record_sign_up(code=cmd.code, customer_id=cmd.customer_id, now=now)
-    if counted is None:
-        raise errors.OfferNotFound("No offer has this code.")
+    step = repo.record_sign_up(code=cmd.code, customer_id=cmd.customer_id, now=now)
+    counted = await links.counted(step, errors.OfferNotFound("No offer has this code."))
     return OfferSignUpRecorded(
         offer_id=counted.link_id,
         partner_id=counted.partner_id,
