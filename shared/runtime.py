@@ -33,6 +33,7 @@ from shared.contracts.common import CommandRejected
 from shared.contracts.topics import NAMESPACE
 from shared.db import create_pool, migrate
 from shared.logging import configure_logging, get_logger
+from shared.messaging import unit
 from shared.messaging.consumer import Consumer, Routes
 from shared.messaging.offsets import OffsetCommitter
 from shared.messaging.outbox import OutboxRelay
@@ -283,7 +284,8 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
         await relay.start()
         await broker.start()
         try:
-            yield
+            with unit.relay_of(pool, relay):  # HTTP writes and sweeps hand off like batches
+                yield
         finally:
             for committer in committers:
                 await committer.flush()

@@ -14,7 +14,8 @@ refusal (an audit row), by ``ctx.reject(error)``: the consumer then sends the ty
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -69,6 +70,27 @@ class AlreadyApplied(Exception):
         self.message_id = message_id
 
 
+_relays: dict[int, tuple[asyncpg.Pool, outbox.OutboxRelay]] = {}
+
+
+@contextlib.contextmanager
+def relay_of(pool: asyncpg.Pool, relay: outbox.OutboxRelay) -> Iterator[None]:
+    """While open, ``relay`` is the process's relay of ``pool``'s schema: every unit of work
+    on ``pool`` (an HTTP write, a sweep pass, a sender's claim or outcome) hands its committed
+    rows to it, as a consumer batch does, instead of leaving them to the fallback poll. The
+    service runtime opens it around the service's life."""
+    _relays[id(pool)] = (pool, relay)
+    try:
+        yield
+    finally:
+        _relays.pop(id(pool), None)
+
+
+def _relay(pool: asyncpg.Pool) -> outbox.OutboxRelay | None:
+    found = _relays.get(id(pool))
+    return found[1] if found is not None and found[0] is pool else None
+
+
 def envelope(
     *, message_id: str | None, type: str, source: str, correlation_id: str | None
 ) -> Envelope:
@@ -95,7 +117,8 @@ async def apply(
 ) -> T:
     """Apply one message as the consumer applies a batch: run the handler, claim its id for
     ``consumer`` and store what it emitted in one statement, commit, hand the rows to
-    ``relay``; returns the handler's result. Raises ``AlreadyApplied`` for an id the inbox
+    ``relay`` (by default the one ``relay_of`` gave ``pool``); returns the handler's result.
+    Raises ``AlreadyApplied`` for an id the inbox
     has seen (rolled back: nothing done); if the handler raises, nothing is kept, the claim
     included, so the same id may be tried again."""
     async with pool.acquire() as conn, conn.transaction():
@@ -106,13 +129,47 @@ async def apply(
         )
         if stored is None:
             raise AlreadyApplied(message.id)  # rolls the handler's writes back
-    if relay is not None:
+    relay = relay or _relay(pool)
+    if relay is not None and stored:
         relay.handoff(stored, ctx._emitted)
     return result
 
 
 class _Idle(Exception):
-    """A sweep pass found nothing due."""
+    """A pass found nothing to do."""
+
+
+async def periodic_pass(
+    pool: asyncpg.Pool,
+    *,
+    service: str,
+    name: str,
+    work: Callable[[MessageContext], Awaitable[Sequence[T]]],
+    correlation_id: str | None = None,
+) -> Sequence[T]:
+    """One pass of work on a clock (a sweep, a sender's claim of due deliveries) as one unit
+    of work of consumer ``<service>.sweep``, message type ``<service>.sweep.<name>``;
+    returns what ``work`` returned: the things it changed. A pass that changed nothing is
+    rolled back, so an idle service does not fill the inbox with its passes."""
+    message = envelope(
+        message_id=None,
+        type=f"{service}.sweep.{name}",
+        source=service,
+        correlation_id=correlation_id,
+    )
+
+    async def handler(ctx: MessageContext) -> Sequence[T]:
+        changed = await work(ctx)
+        if not changed:
+            raise _Idle
+        return changed
+
+    try:
+        return await apply(
+            pool, consumer=f"{service}.sweep", service=service, message=message, handler=handler
+        )
+    except _Idle:
+        return []
 
 
 @dataclass(frozen=True)
@@ -131,34 +188,17 @@ class Sweep:
     batch: int = 500
 
     async def once(self, pool: asyncpg.Pool) -> int:
-        """One pass; returns how many things it changed. A pass that changed nothing is
-        rolled back, so an idle service does not fill the inbox with its passes."""
-        message = envelope(
-            message_id=None,
-            type=f"{self.service}.sweep.{self.name}",
-            source=self.service,
-            correlation_id=None,
-        )
+        """One pass (``periodic_pass``); returns how many things it changed."""
 
-        async def handler(ctx: MessageContext) -> int:
+        async def work(ctx: MessageContext) -> Sequence[Contract]:
             events = await self.step(ctx.conn, self.batch)
-            if not events:
-                raise _Idle
             for event in events:
                 ctx.emit(event, topic=self.topic, correlation_id=new_id())
-            return len(events)
+            return events
 
-        try:
-            done = await apply(
-                pool,
-                consumer=f"{self.service}.sweep",
-                service=self.service,
-                message=message,
-                handler=handler,
-            )
-        except _Idle:
-            return 0
-        log.info("sweep_applied", sweep=self.name, changed=done)
+        done = len(await periodic_pass(pool, service=self.service, name=self.name, work=work))
+        if done:
+            log.info("sweep_applied", sweep=self.name, changed=done)
         return done
 
     async def __call__(self, pool: asyncpg.Pool) -> int:

@@ -1,12 +1,15 @@
 """Thin Kafka entrypoints of the lifecycle e-mails: the directory's events keep the
 recipients view; the delegation's and the service requests' events queue e-mails; the trial
 sweep warns both sides once before a trial ends. Everything runs in the consumer's
-transaction (the inbox claim is in it), or in the sweep's one transaction."""
+transaction (the inbox claim is in it), or in the sweep pass's unit of work."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+
+import asyncpg
 
 from services.notifications import lifecycle as handlers
 from services.notifications.adapters.recipients import PgRecipients
@@ -14,8 +17,11 @@ from services.notifications.domain.commands import Partner
 from services.notifications.domain.lifecycle import day, merge
 from shared.contracts import delegation as dl
 from shared.contracts import directory as dr
+from shared.messaging import unit
 from shared.messaging.consumer import MessageContext, Routes
 from shared.messaging.envelope import new_id
+
+SERVICE = "notifications"
 
 
 def _contact(p: dr.PartnerProfile) -> Partner:
@@ -220,10 +226,12 @@ class TrialSweep:
     def __init__(self, *, base_url: str) -> None:
         self.url = base_url.rstrip("/") + "/"
 
-    async def sweep_once(self, pool: Any, *, now: datetime | None = None) -> int:
+    async def sweep_once(self, pool: asyncpg.Pool, *, now: datetime | None = None) -> int:
+        """One pass, one unit of work (``unit.periodic_pass``); how many trials it told."""
         moment = now or datetime.now(UTC)
-        async with pool.acquire() as conn, conn.transaction():
-            v = PgRecipients(conn)
+
+        async def work(ctx: MessageContext) -> Sequence[Any]:
+            v = PgRecipients(ctx.conn)
             due = await v.trials_due(until=moment + handlers.TRIAL_WARNING, now=moment, limit=100)
             for t in due:
                 to = merge(
@@ -237,4 +245,6 @@ class TrialSweep:
                     params={"service": t["service_id"], "date": day(t["trial_ends_at"])},
                     correlation_id=new_id(), now=moment,
                 )  # fmt: skip
-        return len(due)
+            return due
+
+        return len(await unit.periodic_pass(pool, service=SERVICE, name="trials", work=work))

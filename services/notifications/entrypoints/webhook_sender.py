@@ -1,7 +1,8 @@
-"""The webhook sender: POSTs due deliveries to partners' endpoints, on the kernel's clock, in
-the mail sender's three steps (claim with a lease and commit; POST with no transaction open;
-record the answer). A crash between the POST and the record sends the same delivery again
-when its lease runs out, with the same ``webhook-id``: receivers deduplicate by it.
+"""The webhook sender: POSTs due deliveries to partners' endpoints in the one leased-delivery
+loop the mail sender runs too (``leased.py``: claim with a lease; POST with no transaction
+open; record the answer; each step a unit of work of the kernel). A crash between the POST
+and the record sends the same delivery again when its lease runs out, with the same
+``webhook-id``: receivers deduplicate by it.
 
 Every attempt resolves the endpoint's host, checks every address (in production: no
 private, loopback, link-local, multicast or reserved address) and connects to the address it
@@ -16,7 +17,7 @@ import socket
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -31,9 +32,11 @@ from services.notifications.domain.webhooks import (
     check_url,
     signed_headers,
 )
+from services.notifications.entrypoints.leased import LeasedDeliveries
 from shared.contracts.topics import NOTIFICATIONS_EVENTS
+from shared.db import Connection
 from shared.logging import get_logger
-from shared.messaging import outbox
+from shared.messaging.unit import MessageContext
 
 log = get_logger(__name__)
 
@@ -115,65 +118,53 @@ class WebhookSender:
         self.disable = disable
         self.lease = lease
         self.batch = batch
+        self.loop = LeasedDeliveries[WebhookOutgoing, Answer](
+            service=service,
+            name="webhook-sender",
+            lease=lease,
+            batch=batch,
+            claim=self._claim,
+            attempt=self._attempt,
+            record=self._record,
+        )
+        self.send_due = self.loop.send_due
 
-    async def send_due(self, pool: Any) -> int:
-        attempted = 0
-        while True:
-            async with pool.acquire() as conn, conn.transaction():
-                claimed = await PgWebhooks(conn).claim_due(
-                    now=datetime.now(UTC), lease=self.lease, limit=self.batch
-                )
-            if not claimed:
-                return attempted
-            results = await asyncio.gather(
-                *(self._deliver(pool, d) for d in claimed), return_exceptions=True
-            )
-            attempted += len(claimed)
-            for result in results:
-                if isinstance(result, BaseException):
-                    raise result
+    async def _claim(
+        self, conn: Connection, now: datetime, lease: timedelta, limit: int
+    ) -> list[WebhookOutgoing]:
+        return await PgWebhooks(conn).claim_due(now=now, lease=lease, limit=limit)
 
-    async def _deliver(self, pool: Any, delivery: WebhookOutgoing) -> None:
+    async def _attempt(self, delivery: WebhookOutgoing) -> Answer:
         headers = signed_headers(
             delivery.secrets,
             msg_id=str(delivery.delivery_id),
             timestamp=int(datetime.now(UTC).timestamp()),
             body=delivery.body,
         )
-        answer = await self.transport.post(delivery.url, headers, delivery.body)
-        async with pool.acquire() as conn, conn.transaction():
-            disabled = await webhook_handlers.record_webhook_attempt(
-                PgWebhooks(conn),
-                delivery,
-                http_status=answer.http_status,
-                response_ms=answer.response_ms,
-                error=answer.error,
-                now=datetime.now(UTC),
-                policy=self.policy,
-                disable=self.disable,
+        return await self.transport.post(delivery.url, headers, delivery.body)
+
+    async def _record(self, ctx: MessageContext, delivery: WebhookOutgoing, answer: Answer) -> None:
+        disabled = await webhook_handlers.record_webhook_attempt(
+            PgWebhooks(ctx.conn),
+            delivery,
+            http_status=answer.http_status,
+            response_ms=answer.response_ms,
+            error=answer.error,
+            now=datetime.now(UTC),
+            policy=self.policy,
+            disable=self.disable,
+        )
+        if disabled is not None:
+            # The endpoint's owner hears of it once: the e-mail and the event commit with
+            # the change that disabled it.
+            await webhook_handlers.tell_admins_disabled(
+                ctx.conn,
+                disabled,
+                url=self.portal_url.rstrip("/") + "/partner/webhooks",
+                endpoint_url=delivery.url,
+                correlation_id=delivery.correlation_id,
             )
-            if disabled is not None:
-                # The endpoint's owner hears of it once: the e-mail and the event commit
-                # with the change that disabled it.
-                await webhook_handlers.tell_admins_disabled(
-                    conn,
-                    disabled,
-                    url=self.portal_url.rstrip("/") + "/partner/webhooks",
-                    endpoint_url=delivery.url,
-                    correlation_id=delivery.correlation_id,
-                )
-                await outbox.store(
-                    conn,
-                    [
-                        outbox.pending(
-                            disabled,
-                            topic=NOTIFICATIONS_EVENTS,
-                            source=self.service,
-                            correlation_id=delivery.correlation_id,
-                            causation_id=None,
-                        )
-                    ],
-                )
+            ctx.emit(disabled, topic=NOTIFICATIONS_EVENTS)
         log.info(
             "webhook_attempted",
             delivery_id=str(delivery.delivery_id),

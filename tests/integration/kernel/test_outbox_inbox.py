@@ -14,8 +14,8 @@ from aiokafka.errors import OutOfOrderSequenceNumber
 
 from shared.contracts.catalogue import CatalogueServicePublished
 from shared.contracts.topics import OFFERS_EVENTS
-from shared.db import create_pool, migrate
-from shared.messaging import inbox, outbox
+from shared.db import Connection, create_pool, migrate
+from shared.messaging import inbox, outbox, unit
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.producer import DurableProducer, kafka_producer
 from tests.conftest import BOOTSTRAP
@@ -210,8 +210,9 @@ async def _store(pool: asyncpg.Pool, marker: str, count: int) -> tuple[list[int]
 
 
 async def _seen(marker: str, count: int, *, linger: float = 0.0) -> list[str]:
-    """Keys of the events of ``marker`` on the topic, once ``count`` are there (and
-    ``linger`` seconds more, for copies that should not come)."""
+    """Keys of the events of ``marker`` (their correlation, or in their key) on the topic,
+    once ``count`` are there (and ``linger`` seconds more, for copies that should not
+    come)."""
     consumer = await _events(f"s-{marker}")
     keys: list[str] = []
 
@@ -221,6 +222,7 @@ async def _seen(marker: str, count: int, *, linger: float = 0.0) -> list[str]:
                 r.key.decode()
                 for r in records
                 if dict(r.headers).get("ce_correlationid") == marker.encode()
+                or marker in r.key.decode()
             )
 
     try:
@@ -255,6 +257,60 @@ async def test_handed_rows_go_out_without_a_poll(
         relay.handoff(ids, items)
         keys = await _seen(marker, 20)
         assert sorted(keys) == sorted(p.key for p in items)
+        await eventually(
+            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
+        )
+    finally:
+        await relay.stop()
+        await producer.stop()
+
+
+async def test_an_http_write_and_a_sweep_pass_hand_their_rows_to_the_process_relay(
+    database: str, kernel_pool: asyncpg.Pool, topics: list[str]
+) -> None:
+    """A change that did not come over Kafka (``unit.apply``: an HTTP write; a ``Sweep``
+    pass) hands what it committed to the relay its pool was given (``unit.relay_of``, as
+    the service runtime does), like a consumer batch: published and deleted though the
+    relay would not read the table again for an hour."""
+    producer = DurableProducer.to(BOOTSTRAP, "kernel-test-unit")
+    await producer.start()
+    relay = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer, poll_interval=3600)
+    await relay.start()
+    marker = uuid.uuid4().hex[:8]
+
+    def published(kind: str, i: int) -> CatalogueServicePublished:
+        return CatalogueServicePublished(service_id=f"{kind}{marker}-{i:03d}", name=kind)
+
+    async def write(ctx: unit.MessageContext) -> None:
+        for i in range(3):
+            ctx.emit(published("http", i), topic=OFFERS_EVENTS)
+
+    async def due(conn: Connection, batch: int) -> list[CatalogueServicePublished]:
+        return [published("sweep", i) for i in range(2)]
+
+    try:
+        await eventually(lambda: asyncio.sleep(0, relay.is_leader))
+        await eventually(  # its first round read the table: the hour starts now
+            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
+        )
+        await asyncio.sleep(0.2)
+        with unit.relay_of(kernel_pool, relay):
+            await unit.apply(
+                kernel_pool,
+                consumer="kernel_test.http",
+                service="t",
+                message=unit.envelope(
+                    message_id=None, type="t.http.write", source="t", correlation_id=marker
+                ),
+                handler=write,
+            )
+            sweep = unit.Sweep(service="t", name="test", topic=OFFERS_EVENTS, step=due)
+            assert await sweep.once(kernel_pool) == 2
+        keys = await _seen(marker, 5)
+        assert sorted(keys) == sorted(
+            [published("http", i).partition_key() for i in range(3)]
+            + [published("sweep", i).partition_key() for i in range(2)]
+        )
         await eventually(
             lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
         )
