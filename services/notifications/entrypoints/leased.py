@@ -46,21 +46,24 @@ class Leased(Protocol):
 D = TypeVar("D", bound=Leased)
 A = TypeVar("A")
 
-Claim = Callable[[Connection, datetime, timedelta, int], Awaitable[Sequence[D]]]
+
+class Claims(Protocol[D]):
+    async def claim_due(self, *, now: datetime, lease: timedelta, limit: int) -> list[D]: ...
 
 
 @dataclass(frozen=True)
 class LeasedDeliveries(Generic[D, A]):
-    """``claim(conn, now, lease, limit)`` leases due deliveries (due, or leased by a copy
-    whose lease ran out); ``attempt(delivery)`` makes one attempt and returns its answer;
-    ``record(ctx, delivery, answer)`` records it in the unit of work's transaction and
-    emits through ``ctx``. ``name`` names the channel (its consumer ``<service>.<name>``)."""
+    """``claims(conn)`` is the channel's repository, whose ``claim_due`` leases due
+    deliveries (due, or leased by a copy whose lease ran out); ``attempt(delivery)`` makes
+    one attempt and returns its answer; ``record(ctx, delivery, answer)`` records it in the
+    unit of work's transaction and emits through ``ctx``. ``name`` names the channel (its
+    consumer ``<service>.<name>``)."""
 
     service: str
     name: str
     lease: timedelta
     batch: int
-    claim: Claim[D]
+    claims: Callable[[Connection], Claims[D]]
     attempt: Callable[[D], Awaitable[A]]
     record: Callable[[MessageContext, D, A], Awaitable[None]]
 
@@ -84,7 +87,9 @@ class LeasedDeliveries(Generic[D, A]):
                     raise result
 
     async def _claim(self, ctx: MessageContext) -> Sequence[D]:
-        return await self.claim(ctx.conn, datetime.now(UTC), self.lease, self.batch)
+        return await self.claims(ctx.conn).claim_due(
+            now=datetime.now(UTC), lease=self.lease, limit=self.batch
+        )
 
     async def _deliver(self, pool: asyncpg.Pool, delivery: D) -> None:
         answer = await self.attempt(delivery)

@@ -18,7 +18,6 @@ from services.notifications.domain.message import build
 from services.notifications.domain.model import Outgoing, Refusal, RetryPolicy
 from services.notifications.entrypoints.leased import LeasedDeliveries
 from shared.contracts.topics import NOTIFICATIONS_EVENTS
-from shared.db import Connection
 from shared.logging import get_logger
 from shared.messaging.unit import MessageContext
 
@@ -42,21 +41,10 @@ class Sender:
         self.policy = policy
         self.lease = lease
         self.batch = batch
-        self.loop = LeasedDeliveries[Outgoing, Refusal | None](
-            service=service,
-            name="mail-sender",
-            lease=lease,
-            batch=batch,
-            claim=self._claim,
-            attempt=self._attempt,
-            record=self._record,
-        )
-        self.send_due = self.loop.send_due
-
-    async def _claim(
-        self, conn: Connection, now: datetime, lease: timedelta, limit: int
-    ) -> list[Outgoing]:
-        return await PgRepository(conn).claim_due(now=now, lease=lease, limit=limit)
+        loop = LeasedDeliveries[Outgoing, Refusal | None]
+        self.send_due = loop(
+            service, "mail-sender", lease, batch, PgRepository, self._attempt, self._record
+        ).send_due
 
     async def _attempt(self, delivery: Outgoing) -> Refusal | None:
         return await self.transport.send(build(delivery, sender=self.sender, now=datetime.now(UTC)))

@@ -34,7 +34,6 @@ from services.notifications.domain.webhooks import (
 )
 from services.notifications.entrypoints.leased import LeasedDeliveries
 from shared.contracts.topics import NOTIFICATIONS_EVENTS
-from shared.db import Connection
 from shared.logging import get_logger
 from shared.messaging.unit import MessageContext
 
@@ -118,21 +117,10 @@ class WebhookSender:
         self.disable = disable
         self.lease = lease
         self.batch = batch
-        self.loop = LeasedDeliveries[WebhookOutgoing, Answer](
-            service=service,
-            name="webhook-sender",
-            lease=lease,
-            batch=batch,
-            claim=self._claim,
-            attempt=self._attempt,
-            record=self._record,
-        )
-        self.send_due = self.loop.send_due
-
-    async def _claim(
-        self, conn: Connection, now: datetime, lease: timedelta, limit: int
-    ) -> list[WebhookOutgoing]:
-        return await PgWebhooks(conn).claim_due(now=now, lease=lease, limit=limit)
+        loop = LeasedDeliveries[WebhookOutgoing, Answer]
+        self.send_due = loop(
+            service, "webhook-sender", lease, batch, PgWebhooks, self._attempt, self._record
+        ).send_due
 
     async def _attempt(self, delivery: WebhookOutgoing) -> Answer:
         headers = signed_headers(
