@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from services.delegation.adapters.repository import Repository
 from services.delegation.domain import commands, errors
@@ -30,11 +31,28 @@ from shared.contracts.delegation import (
 from shared.errors import DomainError
 
 
+def _request_ids(request: DelegationRequest) -> dict[str, Any]:
+    """The fields every request event carries: which request, between whom."""
+    return {
+        "request_id": request.request_id,
+        "partner_id": request.partner_id,
+        "customer_id": request.customer_id,
+    }
+
+
+def _relationship_ids(relationship: Relationship) -> dict[str, Any]:
+    """The fields every relationship event carries: which one, between whom, what role."""
+    return {
+        "relationship_id": relationship.relationship_id,
+        "partner_id": relationship.partner_id,
+        "customer_id": relationship.customer_id,
+        "role": relationship.role,
+    }
+
+
 def _requested(request: DelegationRequest) -> DelegationRequested:
     return DelegationRequested(
-        request_id=request.request_id,
-        partner_id=request.partner_id,
-        customer_id=request.customer_id,
+        **_request_ids(request),
         role=request.role,
         source_kind=request.source_kind,
         source_id=request.source_id,
@@ -117,9 +135,7 @@ async def approve_request(
     )
     events: list[Event] = [
         DelegationApproved(
-            request_id=request.request_id,
-            partner_id=request.partner_id,
-            customer_id=request.customer_id,
+            **_request_ids(request),
             role=request.role,
             approved_by=cmd.approved_by,
             approved_at=now,
@@ -133,10 +149,7 @@ async def approve_request(
         await repo.save_relationship(relationship=previous)
         events.append(
             DelegationReplaced(
-                relationship_id=previous.relationship_id,
-                partner_id=previous.partner_id,
-                customer_id=previous.customer_id,
-                role=previous.role,
+                **_relationship_ids(previous),
                 replaced_by=relationship.relationship_id,
                 new_role=relationship.role,
                 replaced_at=now,
@@ -155,9 +168,7 @@ async def decline_request(
     request.decline(customer_id=cmd.customer_id, by=cmd.declined_by, admins=admins, now=now)
     await repo.save_request(request=request)
     return DelegationDeclined(
-        request_id=request.request_id,
-        partner_id=request.partner_id,
-        customer_id=request.customer_id,
+        **_request_ids(request),
         declined_by=cmd.declined_by,
         declined_at=now,
     )
@@ -192,9 +203,7 @@ async def offer_delegation(
         raise errors.RequestAlreadyExists("A delegation request with this id already exists.")
     assert request.code is not None
     offered = DelegationOffered(
-        request_id=request.request_id,
-        partner_id=request.partner_id,
-        customer_id=request.customer_id,
+        **_request_ids(request),
         offered_by=cmd.offered_by,
         role=request.role,
         duration=request.duration,
@@ -223,10 +232,7 @@ async def revoke_relationship(
     )
     await repo.save_relationship(relationship=relationship)
     return DelegationRevoked(
-        relationship_id=relationship.relationship_id,
-        partner_id=relationship.partner_id,
-        customer_id=relationship.customer_id,
-        role=relationship.role,
+        **_relationship_ids(relationship),
         revoked_by=cmd.revoked_by,
         party=cmd.party,
         revoked_at=now,
@@ -239,9 +245,7 @@ async def sweep(repo: Repository, *, now: datetime, policy: Policy) -> list[Even
     its warning first."""
     events: list[Event] = [
         DelegationRequestExpired(
-            request_id=r.request_id,
-            partner_id=r.partner_id,
-            customer_id=r.customer_id,
+            **_request_ids(r),
             role=r.role,
             expired_at=now,
         )
@@ -257,10 +261,7 @@ async def sweep(repo: Repository, *, now: datetime, policy: Policy) -> list[Even
 def _expiring(relationship: Relationship, now: datetime) -> DelegationExpiring:
     assert relationship.ends_at is not None
     return DelegationExpiring(
-        relationship_id=relationship.relationship_id,
-        partner_id=relationship.partner_id,
-        customer_id=relationship.customer_id,
-        role=relationship.role,
+        **_relationship_ids(relationship),
         ends_at=relationship.ends_at,
         warned_at=now,
     )
@@ -269,10 +270,7 @@ def _expiring(relationship: Relationship, now: datetime) -> DelegationExpiring:
 def _expired(relationship: Relationship, now: datetime) -> DelegationExpired:
     assert relationship.ends_at is not None
     return DelegationExpired(
-        relationship_id=relationship.relationship_id,
-        partner_id=relationship.partner_id,
-        customer_id=relationship.customer_id,
-        role=relationship.role,
+        **_relationship_ids(relationship),
         ends_at=relationship.ends_at,
         expired_at=now,
     )
