@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from shared.contracts import delegation, directory, invitations
-from shared.contracts.topics import DIRECTORY_EVENTS, INVITATIONS_EVENTS
+from shared.contracts import delegation, invitations
+from shared.contracts.topics import INVITATIONS_EVENTS
 from tests.support.bus import Bus
-from tests.support.wait import eventually
+from tests.support.customers import announce_customer
 
 REQUESTED = delegation.DelegationRequested.ce_type()
 REJECTED = "portal.system.CommandRejected.v1"
@@ -24,27 +24,14 @@ class Customer:
 
 async def register_customer(bus: Bus, pool: asyncpg.Pool) -> Customer:
     """A customer as the directory announces it; waits until delegation knows its admin."""
-    customer = Customer(uuid.uuid4(), uuid.uuid4())
-    await bus.send(
-        directory.CustomerRegistered(
-            customer_id=customer.customer_id,
-            name="Contoso",
-            domain=f"c{customer.customer_id.hex[:8]}.example",
-            contact_email="it@contoso.example",
-            admin_user_id=customer.admin_id,
-            admin_email="admin@contoso.example",
-            registered_at="2026-11-24T08:00:00Z",
-        ),
-        topic=DIRECTORY_EVENTS,
+    admin_id = uuid.uuid4()
+    customer_id = await announce_customer(
+        bus,
+        pool,
+        known="SELECT true FROM delegation.customer_admins WHERE customer_id = $1 AND user_id = $2",
+        admin_id=admin_id,
     )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT true FROM delegation.customer_admins WHERE customer_id = $1 AND user_id = $2",
-            customer.customer_id,
-            customer.admin_id,
-        )
-    )
-    return customer
+    return Customer(customer_id, admin_id)
 
 
 def redeemed(

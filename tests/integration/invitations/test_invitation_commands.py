@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import httpx
 
-from shared.contracts import catalogue, directory, invitations
+from shared.contracts import catalogue, invitations
 from shared.contracts.common import CommandRejected
-from shared.contracts.topics import DIRECTORY_EVENTS, INVITATIONS_COMMANDS, OFFERS_EVENTS
+from shared.contracts.topics import INVITATIONS_COMMANDS, OFFERS_EVENTS
 from tests.support.bus import Bus
+from tests.support.customers import announce_customer
 from tests.support.wait import eventually
 from tools.procs import ServiceProcess
 
@@ -21,25 +22,9 @@ TRIAL = catalogue.CatalogueServicePublished(
 
 
 async def _customer(bus: Bus, pool: asyncpg.Pool) -> uuid.UUID:
-    customer_id = uuid.uuid4()
-    await bus.send(
-        directory.CustomerRegistered(
-            customer_id=customer_id,
-            name="Contoso",
-            domain=f"c{customer_id.hex[:8]}.example",
-            contact_email="it@contoso.example",
-            admin_user_id=uuid.uuid4(),
-            admin_email="admin@contoso.example",
-            registered_at="2026-11-24T08:00:00Z",
-        ),
-        topic=DIRECTORY_EVENTS,
+    return await announce_customer(
+        bus, pool, known="SELECT true FROM invitations.customers WHERE customer_id = $1"
     )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT true FROM invitations.customers WHERE customer_id = $1", customer_id
-        )
-    )
-    return customer_id
 
 
 async def _invitation(bus: Bus, pool: asyncpg.Pool, **overrides: object) -> dict[str, object]:

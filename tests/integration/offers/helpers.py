@@ -8,11 +8,11 @@ from typing import Any
 import asyncpg
 import orjson
 
-from shared.contracts import catalogue, directory, offers
+from shared.contracts import catalogue, offers
 from shared.contracts.base import Contract
-from shared.contracts.topics import DIRECTORY_EVENTS, OFFERS_COMMANDS
+from shared.contracts.topics import OFFERS_COMMANDS
 from tests.support.bus import Bus, Seen
-from tests.support.wait import eventually
+from tests.support.customers import announce_customer
 
 REJECTED = "portal.system.CommandRejected.v1"
 
@@ -38,25 +38,9 @@ async def publish_service(bus: Bus, **overrides: object) -> str:
 
 async def customer(bus: Bus, pool: asyncpg.Pool) -> uuid.UUID:
     """A customer as the directory announces it; returns once the offers service knows it."""
-    customer_id = uuid.uuid4()
-    await bus.send(
-        directory.CustomerRegistered(
-            customer_id=customer_id,
-            name="Contoso",
-            domain=f"c{customer_id.hex[:8]}.example",
-            contact_email="it@contoso.example",
-            admin_user_id=uuid.uuid4(),
-            admin_email="admin@contoso.example",
-            registered_at="2026-11-24T08:00:00Z",
-        ),
-        topic=DIRECTORY_EVENTS,
+    return await announce_customer(
+        bus, pool, known="SELECT true FROM offers.customers WHERE customer_id = $1"
     )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT true FROM offers.customers WHERE customer_id = $1", customer_id
-        )
-    )
-    return customer_id
 
 
 async def create_offer(bus: Bus, **overrides: object) -> dict[str, Any]:
