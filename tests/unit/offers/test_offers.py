@@ -164,29 +164,25 @@ async def test_a_new_offer_from_an_old_one_keeps_the_link(withdraw: bool) -> Non
     assert repo.offers[old.offer_id].status(later(1)) == expected
 
 
-async def test_a_new_offer_from_another_partners_offer_is_refused() -> None:
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        pytest.param({"partner_id": uuid.uuid4()}, errors.OfferNotFound, id="another-partners"),
+        pytest.param(
+            {"lines": (line("retired-suite", 3),)}, errors.ServiceNotOnSale, id="bad-new-offer"
+        ),
+    ],
+)
+async def test_a_refused_new_offer_leaves_the_old_one_untouched(
+    change: dict[str, object], error: type[DomainError]
+) -> None:
+    """A new offer from another partner's offer is refused (as not found), and so is a bad
+    new offer; either way the old offer is neither replaced nor withdrawn."""
     repo = stocked()
     old = await handlers.create_offer(repo, create(), now=NOW, base_url=BASE_URL)
-    with pytest.raises(errors.OfferNotFound):
+    with pytest.raises(error):
         await handlers.reissue_offer(
-            repo,
-            _reissue(old.offer_id, withdraw=True, partner_id=uuid.uuid4()),
-            now=NOW,
-            base_url=BASE_URL,
-        )
-    assert len(repo.offers) == 1
-    assert repo.offers[old.offer_id].withdrawn_at is None
-
-
-async def test_a_bad_new_offer_leaves_the_old_one_untouched() -> None:
-    repo = stocked()
-    old = await handlers.create_offer(repo, create(), now=NOW, base_url=BASE_URL)
-    with pytest.raises(errors.ServiceNotOnSale):
-        await handlers.reissue_offer(
-            repo,
-            _reissue(old.offer_id, withdraw=True, lines=(line("retired-suite", 3),)),
-            now=NOW,
-            base_url=BASE_URL,
+            repo, _reissue(old.offer_id, withdraw=True, **change), now=NOW, base_url=BASE_URL
         )
     assert len(repo.offers) == 1
     assert repo.offers[old.offer_id].withdrawn_at is None
