@@ -10,7 +10,8 @@ import pytest
 from services.delegation import handlers
 from services.delegation.domain import commands, errors
 from services.delegation.domain.model import Policy
-from shared.contracts.delegation import DelegationApproved
+from shared.contracts.base import Event
+from shared.contracts.delegation import DelegationApproved, DelegationDeclined
 from tests.unit.delegation.fakes import FakeRepository
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -38,6 +39,34 @@ def redemption(role: str | None = "full", **overrides: object) -> commands.Reque
     }
     fields.update(overrides)
     return commands.RequestFromRedemption(**fields)  # type: ignore[arg-type]
+
+
+async def approve(
+    repo: FakeRepository,
+    request_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    by: uuid.UUID,
+    *,
+    now: datetime,
+) -> list[Event]:
+    command = commands.ApproveRequest(
+        request_id=request_id, customer_id=customer_id, approved_by=by
+    )
+    return await handlers.approve_request(repo, command, now=now)
+
+
+async def decline(
+    repo: FakeRepository,
+    request_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    by: uuid.UUID,
+    *,
+    now: datetime,
+) -> DelegationDeclined:
+    command = commands.DeclineRequest(
+        request_id=request_id, customer_id=customer_id, declined_by=by
+    )
+    return await handlers.decline_request(repo, command, now=now)
 
 
 async def pending_request(
@@ -128,11 +157,7 @@ async def test_a_run_of_redemptions_opens_one_request_each_with_delegation(
 async def test_customer_admin_approves_and_a_relationship_starts(repo: FakeRepository) -> None:
     request_id, customer_id, admin = await pending_request(repo)
 
-    [event] = await handlers.approve_request(
-        repo,
-        commands.ApproveRequest(request_id=request_id, customer_id=customer_id, approved_by=admin),
-        now=NOW,
-    )
+    [event] = await approve(repo, request_id, customer_id, admin, now=NOW)
 
     assert isinstance(event, DelegationApproved)
     assert (event.request_id, event.approved_by, event.approved_at) == (request_id, admin, NOW)
@@ -145,13 +170,7 @@ async def test_someone_else_may_not_approve(repo: FakeRepository) -> None:
     request_id, customer_id, _ = await pending_request(repo)
 
     with pytest.raises(errors.NotCustomerAdmin):
-        await handlers.approve_request(
-            repo,
-            commands.ApproveRequest(
-                request_id=request_id, customer_id=customer_id, approved_by=uuid.uuid4()
-            ),
-            now=NOW,
-        )
+        await approve(repo, request_id, customer_id, uuid.uuid4(), now=NOW)
     assert repo.requests[request_id].state == "pending"
     assert repo.relationships == {}
 
@@ -162,32 +181,16 @@ async def test_admin_of_another_customer_sees_no_such_request(repo: FakeReposito
     repo.add_admin(customer_id=other_customer, user_id=other_admin)
 
     with pytest.raises(errors.RequestNotFound):
-        await handlers.decline_request(
-            repo,
-            commands.DeclineRequest(
-                request_id=request_id, customer_id=other_customer, declined_by=other_admin
-            ),
-            now=NOW,
-        )
+        await decline(repo, request_id, other_customer, other_admin, now=NOW)
     assert repo.requests[request_id].state == "pending"
 
 
 async def test_deciding_twice_is_rejected(repo: FakeRepository) -> None:
     request_id, customer_id, admin = await pending_request(repo)
-    await handlers.decline_request(
-        repo,
-        commands.DeclineRequest(request_id=request_id, customer_id=customer_id, declined_by=admin),
-        now=NOW,
-    )
+    await decline(repo, request_id, customer_id, admin, now=NOW)
 
     with pytest.raises(errors.RequestAlreadyDecided):
-        await handlers.approve_request(
-            repo,
-            commands.ApproveRequest(
-                request_id=request_id, customer_id=customer_id, approved_by=admin
-            ),
-            now=NOW,
-        )
+        await approve(repo, request_id, customer_id, admin, now=NOW)
     assert repo.requests[request_id].state == "declined"
     assert repo.relationships == {}
 
@@ -199,22 +202,10 @@ async def test_an_unanswered_request_cannot_be_approved_after_its_deadline(
     late = NOW + POLICY.request_ttl
 
     with pytest.raises(errors.RequestExpired):
-        await handlers.approve_request(
-            repo,
-            commands.ApproveRequest(
-                request_id=request_id, customer_id=customer_id, approved_by=admin
-            ),
-            now=late,
-        )
+        await approve(repo, request_id, customer_id, admin, now=late)
     assert repo.relationships == {}
 
 
 async def test_unknown_request_is_not_found(repo: FakeRepository) -> None:
     with pytest.raises(errors.RequestNotFound):
-        await handlers.approve_request(
-            repo,
-            commands.ApproveRequest(
-                request_id=uuid.uuid4(), customer_id=uuid.uuid4(), approved_by=uuid.uuid4()
-            ),
-            now=NOW,
-        )
+        await approve(repo, uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), now=NOW)
