@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from services.offers.adapters.repository import Repository
+from services.offers.adapters.repository import Redemption, Repository
 from services.offers.domain import commands, errors
 from services.offers.domain.model import CatalogueService, Offer, OfferLine, build_lines, new_code
 from shared import links
@@ -126,12 +126,9 @@ async def purchase(repo: Repository, cmd: commands.Purchase, *, now: datetime) -
     offer.redeem(now)
     redemption_id = uuid.uuid4()
     await repo.add_redemption(
-        redemption_id=redemption_id,
-        offer_id=offer.offer_id,
-        customer_id=cmd.customer_id,
-        redeemed_by=cmd.redeemed_by,
-        lines=lines,
-        redeemed_at=now,
+        redemption=Redemption(
+            redemption_id, offer.offer_id, cmd.customer_id, cmd.redeemed_by, tuple(lines), now
+        )
     )
     await repo.save_offer(offer=offer)
     return OfferRedeemed.model_validate(

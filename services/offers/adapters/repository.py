@@ -4,6 +4,7 @@ customers. Reads for the internal HTTP endpoints live here too, so no SQL sits i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -24,6 +25,18 @@ _OFFER_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Redemption:
+    """One purchase of an offer, with its final quantities (service id, quantity)."""
+
+    redemption_id: UUID
+    offer_id: UUID
+    customer_id: UUID
+    redeemed_by: UUID
+    lines: tuple[tuple[str, int], ...]
+    redeemed_at: datetime
+
+
 _FUNNEL = FunnelSql("offers", "offer_id")
 
 
@@ -37,16 +50,7 @@ class Repository(Protocol):
     async def add_offer(self, *, offer: Offer) -> None: ...
     async def save_offer(self, *, offer: Offer) -> None: ...
     async def has_purchased(self, *, offer_id: UUID, customer_id: UUID) -> bool: ...
-    async def add_redemption(
-        self,
-        *,
-        redemption_id: UUID,
-        offer_id: UUID,
-        customer_id: UUID,
-        redeemed_by: UUID,
-        lines: Sequence[tuple[str, int]],
-        redeemed_at: datetime,
-    ) -> None: ...
+    async def add_redemption(self, *, redemption: Redemption) -> None: ...
     async def record_open(self, *, code: str) -> FunnelCount | None: ...
     async def record_sign_up(
         self, *, code: str, customer_id: UUID, now: datetime
@@ -168,25 +172,16 @@ class PgRepository:
             )
         )
 
-    async def add_redemption(
-        self,
-        *,
-        redemption_id: UUID,
-        offer_id: UUID,
-        customer_id: UUID,
-        redeemed_by: UUID,
-        lines: Sequence[tuple[str, int]],
-        redeemed_at: datetime,
-    ) -> None:
+    async def add_redemption(self, *, redemption: Redemption) -> None:
         await self.conn.execute(
             "INSERT INTO redemptions (redemption_id, offer_id, customer_id, redeemed_by, lines, "
             "redeemed_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            redemption_id,
-            offer_id,
-            customer_id,
-            redeemed_by,
-            [{"service_id": s, "quantity": q} for s, q in lines],
-            redeemed_at,
+            redemption.redemption_id,
+            redemption.offer_id,
+            redemption.customer_id,
+            redemption.redeemed_by,
+            [{"service_id": s, "quantity": q} for s, q in redemption.lines],
+            redemption.redeemed_at,
         )
 
     # The local view fed by the directory's events.

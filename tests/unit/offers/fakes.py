@@ -8,18 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+from services.offers.adapters.repository import Redemption
 from services.offers.domain.model import CatalogueService, Offer
 from shared.links import FunnelCount
-
-
-@dataclass(frozen=True)
-class Redemption:
-    redemption_id: UUID
-    offer_id: UUID
-    customer_id: UUID
-    redeemed_by: UUID
-    lines: tuple[tuple[str, int], ...]
-    redeemed_at: datetime
 
 
 @dataclass
@@ -65,19 +56,8 @@ class FakeRepository:
             r.offer_id == offer_id and r.customer_id == customer_id for r in self.redemptions
         )
 
-    async def add_redemption(
-        self,
-        *,
-        redemption_id: UUID,
-        offer_id: UUID,
-        customer_id: UUID,
-        redeemed_by: UUID,
-        lines: Sequence[tuple[str, int]],
-        redeemed_at: datetime,
-    ) -> None:
-        self.redemptions.append(
-            Redemption(redemption_id, offer_id, customer_id, redeemed_by, tuple(lines), redeemed_at)
-        )
+    async def add_redemption(self, *, redemption: Redemption) -> None:
+        self.redemptions.append(redemption)
 
     async def record_open(self, *, code: str) -> FunnelCount | None:
         offer = await self.get_offer_by_code(code=code)
