@@ -41,14 +41,16 @@ class PublicPartner(_PartnerContact):
     """What customers see of a partner on invitation, offer and delegation pages."""
 
 
-class Customer(View):
-    """A customer company."""
-
+class _CustomerFields(View):
     customer_id: UUID = Field(description="The customer company")
     name: str = Field(description="Company name")
     domain: str = Field(description="The company's internet domain")
     contact_email: str = Field(description="Where the company is reached")
     registered_at: datetime = Field(description="When it signed up")
+
+
+class Customer(_CustomerFields):
+    """A customer company."""
 
 
 class User(View):
@@ -83,9 +85,7 @@ class PasswordReset(TemporaryPassword):
     user_id: UUID = Field(description="The user whose password was reset")
 
 
-class Subscription(View):
-    """A customer's subscription to one service."""
-
+class _SubscriptionFields(View):
     subscription_id: UUID = Field(description="The subscription")
     customer_id: UUID = Field(description="Its customer")
     service_id: str = Field(description="The catalogue service")
@@ -95,21 +95,17 @@ class Subscription(View):
     trial_ends_at: datetime | None = Field(description="End of the trial; null when paid")
     source_kind: Literal["trial_invitation", "offer"] = Field(description="What created it")
     source_id: UUID = Field(description="The redemption that created it")
+
+
+class Subscription(_SubscriptionFields):
+    """A customer's subscription to one service."""
+
     created_at: datetime = Field(description="When it was created")
 
 
-class Licences(View):
+class Licences(_SubscriptionFields):
     """A subscription with its assigned licence count."""
 
-    subscription_id: UUID = Field(description="The subscription")
-    customer_id: UUID = Field(description="Its customer")
-    service_id: str = Field(description="The catalogue service")
-    seats: int = Field(description="Number of licences")
-    state: SubscriptionState = Field(description="Lifecycle state")
-    partner_of_record: UUID = Field(description="The partner of record")
-    trial_ends_at: datetime | None = Field(description="End of the trial; null when paid")
-    source_kind: Literal["trial_invitation", "offer"] = Field(description="What created it")
-    source_id: UUID = Field(description="The redemption that created it")
     paid_source_id: UUID | None = Field(description="The offer redemption that converted it")
     created_at: datetime = Field(description="When it was created")
     updated_at: datetime = Field(description="Last change")
@@ -126,14 +122,9 @@ class Assignment(View):
     assigned_at: datetime = Field(description="When")
 
 
-class CustomerInReach(View):
+class CustomerInReach(_CustomerFields):
     """One customer found by the partner's search."""
 
-    customer_id: UUID = Field(description="The customer company")
-    name: str = Field(description="Company name")
-    domain: str = Field(description="The company's internet domain")
-    contact_email: str = Field(description="Where the company is reached")
-    registered_at: datetime = Field(description="When it signed up")
     partner_of_record: bool = Field(description="The partner is partner of record")
     delegation_role: DelegationRole | None = Field(description="Active delegation, if any")
 

@@ -139,32 +139,25 @@ class PartnerUserUpdated(Event):
         return str(self.partner_id)
 
 
-class DisablePartnerUser(Command):
+class _PartnerUserSwitch(Command):
+    # The fields of disabling and enabling a partner user (not a contract itself).
+    context: ClassVar[str] = "directory"
+    model_config = examples({"partner_id": _PARTNER, "actor_user_id": _USER, "user_id": _NEW_USER})
+
+    partner_id: UUID
+    actor_user_id: UUID = Field(description=_ACTOR_FIELD)
+    user_id: UUID
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class DisablePartnerUser(_PartnerUserSwitch):
     """Stop a partner user from signing in. The last active Global admin cannot be disabled."""
 
-    context: ClassVar[str] = "directory"
-    model_config = examples({"partner_id": _PARTNER, "actor_user_id": _USER, "user_id": _NEW_USER})
 
-    partner_id: UUID
-    actor_user_id: UUID = Field(description=_ACTOR_FIELD)
-    user_id: UUID
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
-
-class EnablePartnerUser(Command):
+class EnablePartnerUser(_PartnerUserSwitch):
     """Let a disabled partner user sign in again."""
-
-    context: ClassVar[str] = "directory"
-    model_config = examples({"partner_id": _PARTNER, "actor_user_id": _USER, "user_id": _NEW_USER})
-
-    partner_id: UUID
-    actor_user_id: UUID = Field(description=_ACTOR_FIELD)
-    user_id: UUID
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class PartnerUserDisabled(Event):
