@@ -6,12 +6,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import httpx
 from argon2 import PasswordHasher
 
-from shared.contracts import directory, invitations
-from shared.contracts.topics import DIRECTORY_COMMANDS, INVITATIONS_EVENTS
+from shared.contracts import delegation, directory, invitations
+from shared.contracts.common import DelegationRole
+from shared.contracts.topics import DELEGATION_EVENTS, DIRECTORY_COMMANDS, INVITATIONS_EVENTS
 from tests.support.bus import Bus, Seen
+from tests.support.wait import eventually
 
 REJECTED = "portal.system.CommandRejected.v1"
 _HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
@@ -181,3 +184,36 @@ async def customer_of(
     await bus.send(event, topic=INVITATIONS_EVENTS)
     await bus.wait_for(created_for(event.redemption_id))
     return customer
+
+
+async def approve_delegation(
+    bus: Bus,
+    pool: asyncpg.Pool,
+    partner_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    approved_by: uuid.UUID,
+    *,
+    role: DelegationRole = "full",
+) -> uuid.UUID:
+    """Publish a ``DelegationApproved`` as the delegation service would and wait until the
+    directory holds the delegation with its role; returns the relationship (request) id."""
+    relationship = uuid.uuid4()
+    await bus.send(
+        delegation.DelegationApproved(
+            request_id=relationship,
+            partner_id=partner_id,
+            customer_id=customer_id,
+            role=role,
+            approved_by=approved_by,
+            approved_at=datetime.now(UTC),
+        ),
+        topic=DELEGATION_EVENTS,
+    )
+    await eventually(
+        lambda: pool.fetchval(
+            "SELECT delegation_role = $2 FROM directory.partner_customers WHERE delegation_id = $1",
+            relationship,
+            role,
+        )
+    )
+    return relationship

@@ -6,24 +6,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import asyncpg
 import httpx
 import pytest
 
-from shared.contracts import delegation, directory
-from shared.contracts.topics import DELEGATION_EVENTS, DIRECTORY_COMMANDS
+from shared.contracts import directory
+from shared.contracts.topics import DIRECTORY_COMMANDS
 from tests.integration.directory.helpers import (
     REJECTED,
     Partner,
+    approve_delegation,
     command,
     password_hash,
     registered_customer,
     registered_partner,
 )
 from tests.support.bus import Bus
-from tests.support.wait import eventually
 from tools.procs import ServiceProcess
 
 
@@ -64,24 +63,8 @@ async def test_a_refused_command_leaves_one_audit_row_and_nothing_else(
     partner = await Partner.register(bus, http)
     _, limited, _ = await partner.create_user(access="limited", ready=True)
     customer = await registered_customer(bus)
-    await bus.send(
-        delegation.DelegationApproved(
-            request_id=uuid.uuid4(),
-            partner_id=partner.partner_id,
-            customer_id=customer.customer_id,
-            role="full",
-            approved_by=customer.admin.user_id,
-            approved_at=datetime.now(UTC),
-        ),
-        topic=DELEGATION_EVENTS,
-    )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT true FROM directory.partner_customers WHERE partner_id = $1 "
-            "AND customer_id = $2",
-            partner.partner_id,
-            customer.customer_id,
-        )
+    await approve_delegation(
+        bus, pool, partner.partner_id, customer.customer_id, customer.admin.user_id
     )
     users_before, audit_before = await counts(pool, customer.customer_id)
     cmd = new_user(customer.customer_id, limited)

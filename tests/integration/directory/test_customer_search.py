@@ -16,7 +16,12 @@ import pytest
 from shared.contracts import delegation
 from shared.contracts.topics import DELEGATION_EVENTS
 from shared.cursor import Cursor
-from tests.integration.directory.helpers import Partner, customer_of, registered_customer
+from tests.integration.directory.helpers import (
+    Partner,
+    approve_delegation,
+    customer_of,
+    registered_customer,
+)
 from tests.support.bus import Bus
 from tests.support.wait import eventually
 from tools.procs import ServiceProcess
@@ -110,23 +115,13 @@ async def test_a_partner_sees_only_its_own_customers_and_delegations(
     mine = await customer_of(bus, ours.partner_id, name=f"Mine {tag}")
     other = await customer_of(bus, theirs.partner_id, name=f"Theirs {tag}")
     delegated = await registered_customer(bus, name=f"Delegated {tag}")
-    await bus.send(
-        delegation.DelegationApproved(
-            request_id=uuid.uuid4(),
-            partner_id=ours.partner_id,
-            customer_id=delegated.customer_id,
-            role="limited",
-            approved_by=delegated.admin.user_id,
-            approved_at=datetime.now(UTC),
-        ),
-        topic=DELEGATION_EVENTS,
-    )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT true FROM directory.partner_customers "
-            "WHERE customer_id = $1 AND delegation_id IS NOT NULL",
-            delegated.customer_id,
-        )
+    await approve_delegation(
+        bus,
+        pool,
+        ours.partner_id,
+        delegated.customer_id,
+        delegated.admin.user_id,
+        role="limited",
     )
 
     page = await find(http, ours.admin_id, tag)
@@ -179,22 +174,8 @@ async def test_a_revoked_delegation_takes_the_customer_out_of_reach(
     partner = await Partner.register(bus, http)
     tag = uuid.uuid4().hex[:8]
     customer = await registered_customer(bus, name=f"Revoked {tag}")
-    relationship = uuid.uuid4()
-    await bus.send(
-        delegation.DelegationApproved(
-            request_id=relationship,
-            partner_id=partner.partner_id,
-            customer_id=customer.customer_id,
-            role="full",
-            approved_by=customer.admin.user_id,
-            approved_at=datetime.now(UTC),
-        ),
-        topic=DELEGATION_EVENTS,
-    )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT true FROM directory.partner_customers WHERE delegation_id = $1", relationship
-        )
+    relationship = await approve_delegation(
+        bus, pool, partner.partner_id, customer.customer_id, customer.admin.user_id
     )
     assert names(await find(http, partner.admin_id, tag)) == [f"Revoked {tag}"]
     await bus.send(

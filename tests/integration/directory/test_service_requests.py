@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from shared.contracts import delegation, directory
+from shared.contracts import directory
 from shared.contracts.base import Command
-from shared.contracts.topics import DELEGATION_EVENTS
-from tests.integration.directory.helpers import REJECTED, Partner, command, registered_customer
+from tests.integration.directory.helpers import (
+    REJECTED,
+    Partner,
+    approve_delegation,
+    command,
+    registered_customer,
+)
 from tests.support.bus import Bus
-from tests.support.wait import eventually
 from tools.procs import ServiceProcess
 
 
@@ -31,24 +34,8 @@ async def delegated_customer(
     bus: Bus, pool: asyncpg.Pool, partner: Partner
 ) -> directory.RegisterCustomer:
     customer = await registered_customer(bus)
-    await bus.send(
-        delegation.DelegationApproved(
-            request_id=uuid.uuid4(),
-            partner_id=partner.partner_id,
-            customer_id=customer.customer_id,
-            role="full",
-            approved_by=customer.admin.user_id,
-            approved_at=datetime.now(UTC),
-        ),
-        topic=DELEGATION_EVENTS,
-    )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT delegation_role = 'full' FROM directory.partner_customers "
-            "WHERE partner_id = $1 AND customer_id = $2",
-            partner.partner_id,
-            customer.customer_id,
-        )
+    await approve_delegation(
+        bus, pool, partner.partner_id, customer.customer_id, customer.admin.user_id
     )
     return customer
 

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from shared.contracts import delegation, directory
+from shared.contracts import directory
 from shared.contracts.base import Event
-from shared.contracts.topics import DELEGATION_EVENTS, INVITATIONS_EVENTS
+from shared.contracts.topics import INVITATIONS_EVENTS
 from tests.integration.directory.helpers import (
     REJECTED,
+    approve_delegation,
     command,
     created_for,
     redeemed,
@@ -26,7 +26,6 @@ from tests.integration.directory.helpers import (
 )
 from tests.integration.directory.subscription_helpers import customer_user, paid, state_of
 from tests.support.bus import Bus
-from tests.support.wait import eventually
 from tools.procs import ServiceProcess
 
 
@@ -121,23 +120,7 @@ async def test_suspend_reactivate_cancel_by_a_partner_with_an_active_delegation(
     acting = c.ref(sid, actor=partner.admin.user_id)
     # Partner of record is not enough: the partner needs an active delegation.
     await _rejected(bus, directory.SuspendSubscription(**acting), "no_active_delegation")
-    relationship = uuid.uuid4()
-    await bus.send(
-        delegation.DelegationApproved(
-            request_id=relationship,
-            partner_id=partner.partner_id,
-            customer_id=c.id,
-            role="full",
-            approved_by=c.admin,
-            approved_at=datetime.now(UTC),
-        ),
-        topic=DELEGATION_EVENTS,
-    )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT true FROM directory.partner_customers WHERE delegation_id = $1", relationship
-        )
-    )
+    await approve_delegation(bus, pool, partner.partner_id, c.id, c.admin)
     suspended = await _accepted(
         bus,
         directory.SuspendSubscription(**acting, reason="Unpaid"),
