@@ -64,17 +64,20 @@ class UpdatePartnerUser:
 
 
 @dataclass(frozen=True)
-class DisablePartnerUser:
+class PartnerUserSwitch:
+    """Disabling or enabling one partner user."""
+
     partner_id: UUID
     actor_user_id: UUID
     user_id: UUID
 
 
-@dataclass(frozen=True)
-class EnablePartnerUser:
-    partner_id: UUID
-    actor_user_id: UUID
-    user_id: UUID
+class DisablePartnerUser(PartnerUserSwitch):
+    pass
+
+
+class EnablePartnerUser(PartnerUserSwitch):
+    pass
 
 
 @dataclass(frozen=True)

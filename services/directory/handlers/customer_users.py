@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 from services.directory.adapters.repository import Repository
@@ -31,6 +32,20 @@ async def enter(
     return acting.enter(actor, customer_id=customer_id, delegation_role=role, action=action)
 
 
+class _ForCustomer(Protocol):
+    @property
+    def actor_user_id(self) -> UUID: ...
+    @property
+    def customer_id(self) -> UUID: ...
+
+
+async def _enter_for(repo: Repository, cmd: _ForCustomer, action: CustomerAction) -> Acting:
+    """``enter`` for the actor and customer a command names."""
+    return await enter(
+        repo, actor_user_id=cmd.actor_user_id, customer_id=cmd.customer_id, action=action
+    )
+
+
 async def may_list_users(repo: Repository, *, actor_user_id: UUID, customer_id: UUID) -> Acting:
     return await enter(
         repo,
@@ -50,12 +65,7 @@ async def _target(repo: Repository, *, user_id: UUID, customer_id: UUID) -> User
 async def create_customer_user(
     repo: Repository, cmd: commands.CreateCustomerUser, *, now: datetime
 ) -> contracts.CustomerUserCreated:
-    who = await enter(
-        repo,
-        actor_user_id=cmd.actor_user_id,
-        customer_id=cmd.customer_id,
-        action=CustomerAction.CREATE_USER,
-    )
+    who = await _enter_for(repo, cmd, CustomerAction.CREATE_USER)
     if await repo.get_customer(customer_id=cmd.customer_id) is None:
         raise errors.CustomerNotFound("No such customer.")
     if await repo.email_taken(email=cmd.email):
@@ -88,12 +98,7 @@ async def create_customer_user(
 async def disable_customer_user(
     repo: Repository, cmd: commands.DisableCustomerUser, *, now: datetime
 ) -> contracts.CustomerUserDisabled:
-    who = await enter(
-        repo,
-        actor_user_id=cmd.actor_user_id,
-        customer_id=cmd.customer_id,
-        action=CustomerAction.DISABLE_USER,
-    )
+    who = await _enter_for(repo, cmd, CustomerAction.DISABLE_USER)
     target = await _target(repo, user_id=cmd.user_id, customer_id=cmd.customer_id)
     if not target.active:
         raise errors.UserDisabled("This user is disabled already.", user_id=str(cmd.user_id))
@@ -134,7 +139,7 @@ async def reset_customer_password(
         and found.company_id == cmd.customer_id
     )
     action = acting.reset_action(found) if found and in_customer else CustomerAction.RESET_PASSWORD
-    await enter(repo, actor_user_id=cmd.actor_user_id, customer_id=cmd.customer_id, action=action)
+    await _enter_for(repo, cmd, action)
     if found is None or not in_customer:
         raise errors.UserNotFound("The customer has no such user.", user_id=str(cmd.user_id))
     temporary = credentials.temporary_password()

@@ -132,18 +132,14 @@ async def update_partner_user(
 
 
 async def _set_disabled(
-    repo: Repository,
-    *,
-    partner_id: UUID,
-    actor_user_id: UUID,
-    user_id: UUID,
-    disabled_at: datetime | None,
+    repo: Repository, cmd: commands.PartnerUserSwitch, *, disabled_at: datetime | None
 ) -> User:
+    partner_id = cmd.partner_id
     action = Action.DISABLE_USER if disabled_at is not None else Action.ENABLE_USER
-    actor = await _actor(repo, actor_user_id)
+    actor = await _actor(repo, cmd.actor_user_id)
     authorise(actor, action, company_id=partner_id)
     await _lock_company(repo, partner_id)
-    before = await _target(repo, partner_id=partner_id, user_id=user_id)
+    before = await _target(repo, partner_id=partner_id, user_id=cmd.user_id)
     authorise(actor, action, company_id=partner_id, before=before)
     after = updated(before, disabled_at=disabled_at)
     check_global_admins_remain(
@@ -158,13 +154,7 @@ async def _set_disabled(
 async def disable_partner_user(
     repo: Repository, cmd: commands.DisablePartnerUser, *, now: datetime
 ) -> contracts.PartnerUserDisabled:
-    actor = await _set_disabled(
-        repo,
-        partner_id=cmd.partner_id,
-        actor_user_id=cmd.actor_user_id,
-        user_id=cmd.user_id,
-        disabled_at=now,
-    )
+    actor = await _set_disabled(repo, cmd, disabled_at=now)
     return contracts.PartnerUserDisabled(
         partner_id=cmd.partner_id, user_id=cmd.user_id, by=actor.user_id, at=now
     )
@@ -173,13 +163,7 @@ async def disable_partner_user(
 async def enable_partner_user(
     repo: Repository, cmd: commands.EnablePartnerUser, *, now: datetime
 ) -> contracts.PartnerUserEnabled:
-    actor = await _set_disabled(
-        repo,
-        partner_id=cmd.partner_id,
-        actor_user_id=cmd.actor_user_id,
-        user_id=cmd.user_id,
-        disabled_at=None,
-    )
+    actor = await _set_disabled(repo, cmd, disabled_at=None)
     return contracts.PartnerUserEnabled(
         partner_id=cmd.partner_id, user_id=cmd.user_id, by=actor.user_id, at=now
     )
