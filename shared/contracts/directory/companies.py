@@ -98,16 +98,22 @@ class PartnerRegistered(Event):
         return str(self.partner_id)
 
 
+# The customer company of the examples below.
+_CONTOSO = {
+    "customer_id": _CUSTOMER,
+    "name": "Contoso Ltd",
+    "domain": "contoso.com",
+    "contact_email": "it@contoso.com",
+}
+
+
 class RegisterCustomer(Command):
     """Sign up a new customer company with its first Global admin."""
 
     context: ClassVar[str] = "directory"
     model_config = examples(
         {
-            "customer_id": _CUSTOMER,
-            "name": "Contoso Ltd",
-            "domain": "contoso.com",
-            "contact_email": "it@contoso.com",
+            **_CONTOSO,
             "admin": {
                 "user_id": _USER,
                 "email": "admin@contoso.com",
@@ -133,10 +139,7 @@ class CustomerRegistered(Event):
     context: ClassVar[str] = "directory"
     model_config = examples(
         {
-            "customer_id": _CUSTOMER,
-            "name": "Contoso Ltd",
-            "domain": "contoso.com",
-            "contact_email": "it@contoso.com",
+            **_CONTOSO,
             "admin_user_id": _USER,
             "admin_email": "admin@contoso.com",
             "registered_at": "2026-11-24T08:00:00Z",

@@ -160,48 +160,37 @@ class EnablePartnerUser(_PartnerUserSwitch):
     """Let a disabled partner user sign in again."""
 
 
-class PartnerUserDisabled(Event):
-    """A partner user can no longer sign in."""
-
+class _PartnerUserSwitched(Event):
+    # The partner user a disabling or enabling concerned (not a contract itself).
     context: ClassVar[str] = "directory"
-    model_config = examples(
-        {
-            "partner_id": _PARTNER,
-            "user_id": _NEW_USER,
-            "by": _USER,
-            "at": "2026-11-24T10:00:00Z",
-        }
-    )
 
     partner_id: UUID
     user_id: UUID
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class PartnerUserDisabled(_PartnerUserSwitched):
+    """A partner user can no longer sign in."""
+
+    model_config = examples(
+        {"partner_id": _PARTNER, "user_id": _NEW_USER, "by": _USER, "at": "2026-11-24T10:00:00Z"}
+    )
+
     by: UUID = Field(description="The user who disabled it")
     at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
-
-class PartnerUserEnabled(Event):
+class PartnerUserEnabled(_PartnerUserSwitched):
     """A disabled partner user may sign in again."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
-        {
-            "partner_id": _PARTNER,
-            "user_id": _NEW_USER,
-            "by": _USER,
-            "at": "2026-11-24T11:00:00Z",
-        }
+        {"partner_id": _PARTNER, "user_id": _NEW_USER, "by": _USER, "at": "2026-11-24T11:00:00Z"}
     )
 
-    partner_id: UUID
-    user_id: UUID
     by: UUID = Field(description="The user who enabled it")
     at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class UserPasswordReset(Event):
