@@ -3,6 +3,7 @@ as an admin sees them, the audit). Every attempt passes through ``audited``."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -21,6 +22,7 @@ from services.directory.entrypoints.audited import audited, reply
 from services.directory.entrypoints.writes import change, pool_of, rejected
 from services.directory.handlers import customer_users as handlers
 from shared.contracts import directory
+from shared.contracts.base import Event
 from shared.errors import DomainError
 from shared.messaging.consumer import MessageContext, Routes
 from shared.views import directory as views
@@ -50,6 +52,14 @@ def attempt_of(
     )
 
 
+async def _apply(
+    ctx: MessageContext, attempt: Attempt, handler: Callable[..., Awaitable[Event]], cmd: Any
+) -> None:
+    """``handler`` on ``cmd``, audited as ``attempt``; the reply is the event or the refusal."""
+    repo = PgRepository(ctx.conn)
+    reply(ctx, await audited(ctx.conn, attempt, lambda: handler(repo, cmd, now=_now())))
+
+
 def add_commands(routes: Routes) -> Routes:
     """Register the customer-user commands on the directory's commands topic routes."""
 
@@ -73,11 +83,7 @@ def add_commands(routes: Routes) -> Routes:
             email=msg.email,
             company_role=msg.company_role,
         )
-        repo = PgRepository(ctx.conn)
-        outcome = await audited(
-            ctx.conn, attempt, lambda: handlers.create_customer_user(repo, cmd, now=_now())
-        )
-        reply(ctx, outcome)
+        await _apply(ctx, attempt, handlers.create_customer_user, cmd)
 
     @routes.on(directory.DisableCustomerUser)
     async def disable_user(ctx: MessageContext, msg: directory.DisableCustomerUser) -> None:
@@ -85,11 +91,7 @@ def add_commands(routes: Routes) -> Routes:
         attempt = attempt_of(
             ctx, msg, CustomerAction.DISABLE_USER, target_kind="user", target_id=msg.user_id
         )
-        repo = PgRepository(ctx.conn)
-        outcome = await audited(
-            ctx.conn, attempt, lambda: handlers.disable_customer_user(repo, cmd, now=_now())
-        )
-        reply(ctx, outcome)
+        await _apply(ctx, attempt, handlers.disable_customer_user, cmd)
 
     return routes
 

@@ -64,64 +64,67 @@ def add_commands(routes: Routes) -> Routes:
         outcome = await audited(ctx.conn, _attempt(ctx, msg, action), lambda: handle(repo))
         reply(ctx, outcome)
 
-    @routes.on(directory.ChangeSubscriptionQuantity)
-    async def change_quantity(
-        ctx: MessageContext, msg: directory.ChangeSubscriptionQuantity
-    ) -> None:
-        cmd = model.ChangeQuantity(**msg.model_dump())
-        await run(
-            ctx,
-            msg,
+    def one(
+        command: Callable[..., Any],
+        action: CustomerAction,
+        handler: Callable[..., Awaitable[Event]],
+    ) -> Callable[[MessageContext, Any], Awaitable[None]]:
+        """A command with exactly the contract's fields, for ``handler``."""
+
+        async def apply(ctx: MessageContext, msg: Any) -> None:
+            cmd = command(**msg.model_dump())
+            await run(ctx, msg, action, lambda repo: handler(repo, cmd, now=_now()))
+
+        return apply
+
+    for contract, command, action, handler in (
+        (
+            directory.ChangeSubscriptionQuantity,
+            model.ChangeQuantity,
             CustomerAction.CHANGE_QUANTITY,
-            lambda repo: handlers.change_quantity(repo, cmd, now=_now()),
-        )
-
-    async def change_state(ctx: MessageContext, msg: Any, action: Any) -> None:
-        cmd = model.ChangeState(
-            customer_id=msg.customer_id,
-            subscription_id=msg.subscription_id,
-            actor_user_id=msg.actor_user_id,
-            action=action,
-            reason=getattr(msg, "reason", ""),
-        )
-        await run(
-            ctx,
-            msg,
-            _STATE_ACTIONS[action],
-            lambda repo: handlers.change_state(repo, cmd, now=_now()),
-        )
-
-    @routes.on(directory.SuspendSubscription)
-    async def suspend(ctx: MessageContext, msg: directory.SuspendSubscription) -> None:
-        await change_state(ctx, msg, "suspend")
-
-    @routes.on(directory.ReactivateSubscription)
-    async def reactivate(ctx: MessageContext, msg: directory.ReactivateSubscription) -> None:
-        await change_state(ctx, msg, "reactivate")
-
-    @routes.on(directory.CancelSubscription)
-    async def cancel(ctx: MessageContext, msg: directory.CancelSubscription) -> None:
-        await change_state(ctx, msg, "cancel")
-
-    @routes.on(directory.AssignLicence)
-    async def assign(ctx: MessageContext, msg: directory.AssignLicence) -> None:
-        cmd = model.AssignLicence(**msg.model_dump())
-        await run(
-            ctx,
-            msg,
+            handlers.change_quantity,
+        ),
+        (
+            directory.AssignLicence,
+            model.AssignLicence,
             CustomerAction.ASSIGN_LICENCE,
-            lambda repo: handlers.assign_licence(repo, cmd, now=_now()),
-        )
-
-    @routes.on(directory.RemoveLicence)
-    async def remove(ctx: MessageContext, msg: directory.RemoveLicence) -> None:
-        cmd = model.RemoveLicence(**msg.model_dump())
-        await run(
-            ctx,
-            msg,
+            handlers.assign_licence,
+        ),
+        (
+            directory.RemoveLicence,
+            model.RemoveLicence,
             CustomerAction.REMOVE_LICENCE,
-            lambda repo: handlers.remove_licence(repo, cmd, now=_now()),
-        )
+            handlers.remove_licence,
+        ),
+    ):
+        routes.on(contract)(one(command, action, handler))
+
+    def state_change(action: Any) -> Callable[[MessageContext, Any], Awaitable[None]]:
+        """Suspend, reactivate or cancel: one internal ``ChangeState`` command."""
+
+        async def apply(ctx: MessageContext, msg: Any) -> None:
+            cmd = model.ChangeState(
+                customer_id=msg.customer_id,
+                subscription_id=msg.subscription_id,
+                actor_user_id=msg.actor_user_id,
+                action=action,
+                reason=getattr(msg, "reason", ""),
+            )
+            await run(
+                ctx,
+                msg,
+                _STATE_ACTIONS[action],
+                lambda repo: handlers.change_state(repo, cmd, now=_now()),
+            )
+
+        return apply
+
+    for state_contract, state_action in (
+        (directory.SuspendSubscription, "suspend"),
+        (directory.ReactivateSubscription, "reactivate"),
+        (directory.CancelSubscription, "cancel"),
+    ):
+        routes.on(state_contract)(state_change(state_action))
 
     return routes
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from services.directory.domain.model import Partner, Profile, User
+from services.directory.domain.model import CompanyKind, Partner, Profile, User
 from services.directory.domain.roles import CompanyRole, SupportedAccess
 from tests.unit.directory.fakes import FakeRepository
 
@@ -19,18 +19,20 @@ def user(
     access: SupportedAccess = SupportedAccess.NONE,
     *,
     password_hash: str = HASH,
+    company_kind: CompanyKind = "partner",
+    created_at: datetime = NOW,
 ) -> User:
     user_id = uuid.uuid4()
     return User(
         user_id=user_id,
-        company_kind="partner",
+        company_kind=company_kind,
         company_id=company_id,
         email=f"u{user_id.hex[:10]}@fabrikam.example",
         display_name="Some User",
         password_hash=password_hash,
         company_role=role,
         supported_access=access,
-        created_at=NOW,
+        created_at=created_at,
     )
 
 

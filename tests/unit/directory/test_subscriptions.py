@@ -18,10 +18,10 @@ from services.directory.domain.subscriptions import Subscription
 from services.directory.handlers import redemptions
 from services.directory.handlers import subscriptions as handlers
 from shared.contracts import directory as contracts
+from tests.unit.directory import builders
 from tests.unit.directory.subscription_fakes import FakeSubscriptions
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
-HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
 
 
 class World:
@@ -47,19 +47,14 @@ class World:
         role: CompanyRole = CompanyRole.NONE,
         access: SupportedAccess = SupportedAccess.NONE,
     ) -> User:
-        user_id = uuid.uuid4()
-        made = User(
-            user_id=user_id,
+        made = builders.user(
+            company,
+            role,
+            access,
             company_kind="customer" if kind == "customer" else "partner",
-            company_id=company,
-            email=f"{user_id.hex[:8]}@example.com",
-            display_name="Someone",
-            password_hash=HASH,
-            company_role=role,
-            supported_access=access,
             created_at=NOW,
         )
-        self.repo.users[user_id] = made
+        self.repo.users[made.user_id] = made
         return made
 
     def subscription(self, state: str = "active", seats: int = 3, **kw: object) -> uuid.UUID:
