@@ -6,6 +6,7 @@ from ``shared.views.directory``. The SQL lives in the adapters (``adapters.queri
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 from uuid import UUID
 
 from services.directory.adapters import audit, search
@@ -15,25 +16,27 @@ from services.directory.domain import errors
 from shared.cursor import Cursor, InvalidCursor
 from shared.db import Connection
 from shared.errors import NotFound
+from shared.views import View
 from shared.views import directory as views
 
+_V = TypeVar("_V", bound=View)
 
-def _missing(what: str) -> NotFound:
-    return NotFound(f"No such {what}.")
+
+def _found(view: type[_V], row: Any, what: str) -> _V:
+    """The row as ``view``; no row is a 404."""
+    if row is None:
+        raise NotFound(f"No such {what}.")
+    return view.model_validate(row)
 
 
 async def partner(db: Db, *, partner_id: UUID) -> views.Partner:
-    row = await sql.partner(db, partner_id=partner_id)
-    if row is None:
-        raise _missing("partner")
-    return views.Partner.model_validate(row)
+    return _found(views.Partner, await sql.partner(db, partner_id=partner_id), "partner")
 
 
 async def public_partner(db: Db, *, partner_id: UUID) -> views.PublicPartner:
-    row = await sql.public_partner(db, partner_id=partner_id)
-    if row is None:
-        raise _missing("partner")
-    return views.PublicPartner.model_validate(row)
+    return _found(
+        views.PublicPartner, await sql.public_partner(db, partner_id=partner_id), "partner"
+    )
 
 
 async def partner_counts(db: Db, *, partner_id: UUID) -> views.PartnerCounts:
@@ -47,17 +50,11 @@ async def company_users(db: Db, *, company_id: UUID) -> list[views.User]:
 
 async def user(db: Db, *, user_id: UUID) -> views.User:
     """A user as the gateway's security reads it (never a password hash)."""
-    row = await sql.user(db, user_id=user_id)
-    if row is None:
-        raise _missing("user")
-    return views.User.model_validate(row)
+    return _found(views.User, await sql.user(db, user_id=user_id), "user")
 
 
 async def customer(db: Db, *, customer_id: UUID) -> views.Customer:
-    row = await sql.customer(db, customer_id=customer_id)
-    if row is None:
-        raise _missing("customer")
-    return views.Customer.model_validate(row)
+    return _found(views.Customer, await sql.customer(db, customer_id=customer_id), "customer")
 
 
 async def subscriptions(db: Db, *, customer_id: UUID) -> list[views.Subscription]:
