@@ -22,6 +22,25 @@ from shared.contracts.directory._shared import (
 )
 
 
+class _PartnerUserEvent(Event):
+    # The partner user an event concerns (not a contract itself).
+    context: ClassVar[str] = "directory"
+
+    partner_id: UUID
+    user_id: UUID
+
+    def partition_key(self) -> str:
+        return str(self.partner_id)
+
+
+class _PartnerUserState(_PartnerUserEvent):
+    # A partner user as it is after the event (not a contract itself).
+    email: EmailStr
+    display_name: Name
+    company_role: CompanyRoleName
+    supported_access: SupportedAccessName
+
+
 class CreatePartnerUser(Command):
     """Add a user to the partner company. The sender chose a temporary password, showed it
     to the admin once and sends only its hash; the user must change it at first sign-in."""
@@ -53,10 +72,9 @@ class CreatePartnerUser(Command):
         return str(self.partner_id)
 
 
-class PartnerUserCreated(Event):
+class PartnerUserCreated(_PartnerUserState):
     """A partner company has a new user."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "partner_id": _PARTNER,
@@ -70,17 +88,8 @@ class PartnerUserCreated(Event):
         }
     )
 
-    partner_id: UUID
-    user_id: UUID
-    email: EmailStr
-    display_name: Name
-    company_role: CompanyRoleName
-    supported_access: SupportedAccessName
     created_by: UUID
     created_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class UpdatePartnerUser(Command):
@@ -109,10 +118,9 @@ class UpdatePartnerUser(Command):
         return str(self.partner_id)
 
 
-class PartnerUserUpdated(Event):
+class PartnerUserUpdated(_PartnerUserState):
     """A partner user's details or admin access changed; carries the resulting state."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "partner_id": _PARTNER,
@@ -126,17 +134,8 @@ class PartnerUserUpdated(Event):
         }
     )
 
-    partner_id: UUID
-    user_id: UUID
-    email: EmailStr
-    display_name: Name
-    company_role: CompanyRoleName
-    supported_access: SupportedAccessName
     updated_by: UUID
     updated_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class _PartnerUserSwitch(Command):
@@ -160,18 +159,7 @@ class EnablePartnerUser(_PartnerUserSwitch):
     """Let a disabled partner user sign in again."""
 
 
-class _PartnerUserSwitched(Event):
-    # The partner user a disabling or enabling concerned (not a contract itself).
-    context: ClassVar[str] = "directory"
-
-    partner_id: UUID
-    user_id: UUID
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
-
-class PartnerUserDisabled(_PartnerUserSwitched):
+class PartnerUserDisabled(_PartnerUserEvent):
     """A partner user can no longer sign in."""
 
     model_config = examples(
@@ -182,7 +170,7 @@ class PartnerUserDisabled(_PartnerUserSwitched):
     at: datetime
 
 
-class PartnerUserEnabled(_PartnerUserSwitched):
+class PartnerUserEnabled(_PartnerUserEvent):
     """A disabled partner user may sign in again."""
 
     model_config = examples(
