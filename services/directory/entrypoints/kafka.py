@@ -3,10 +3,6 @@ handler inside the consumer's transaction, emit what it returns."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import Any, TypeVar
-
 from services.directory import handlers
 from services.directory.adapters.delegations import DelegationView
 from services.directory.adapters.repository import PgRepository
@@ -14,16 +10,11 @@ from services.directory.domain import commands
 from services.directory.domain.model import Profile
 from services.directory.domain.roles import CompanyRole, SupportedAccess
 from shared.contracts import delegation, directory
-from shared.contracts.base import Contract
 from shared.contracts.topics import DIRECTORY_EVENTS
+from shared.messaging.commands import CommandTable, same_fields
 from shared.messaging.consumer import MessageContext, Routes
 
-_Msg = TypeVar("_Msg", bound=Contract)
 _Ended = delegation.DelegationRevoked | delegation.DelegationExpired | delegation.DelegationReplaced
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _profile(profile: directory.PartnerProfile) -> Profile:
@@ -43,27 +34,6 @@ def _admin(admin: directory.FirstAdmin) -> commands.NewAdmin:
         display_name=admin.display_name,
         password_hash=admin.password_hash,
     )
-
-
-def _on(
-    routes: Routes,
-    model: type[_Msg],
-    to_command: Callable[[_Msg], Any],
-    handler: Callable[..., Awaitable[Contract]],
-) -> None:
-    """Route ``model``: its internal command to ``handler`` inside the consumer's
-    transaction, the event it returns emitted on the directory's events topic."""
-
-    async def apply(ctx: MessageContext, msg: _Msg) -> None:
-        event = await handler(PgRepository(ctx.conn), to_command(msg), now=_now())
-        ctx.emit(event, topic=DIRECTORY_EVENTS)
-
-    routes.on(model)(apply)
-
-
-def _same_fields(command: Callable[..., Any]) -> Callable[[Contract], Any]:
-    """The internal command with exactly the contract's fields."""
-    return lambda msg: command(**msg.model_dump())
 
 
 def _register_partner(msg: directory.RegisterPartner) -> commands.RegisterPartner:
@@ -117,31 +87,32 @@ def _update_user(msg: directory.UpdatePartnerUser) -> commands.UpdatePartnerUser
 
 def command_routes() -> Routes:
     routes = Routes(strict=True)
-    _on(routes, directory.RegisterPartner, _register_partner, handlers.register_partner)
-    _on(routes, directory.RegisterCustomer, _register_customer, handlers.register_customer)
-    _on(routes, directory.UpdatePartnerProfile, _update_profile, handlers.update_partner_profile)
-    _on(routes, directory.CreatePartnerUser, _create_user, handlers.create_partner_user)
-    _on(routes, directory.UpdatePartnerUser, _update_user, handlers.update_partner_user)
-    for model, command, handler in (
-        (directory.DisablePartnerUser, commands.DisablePartnerUser, handlers.disable_partner_user),
-        (directory.EnablePartnerUser, commands.EnablePartnerUser, handlers.enable_partner_user),
+    table = CommandTable(routes, PgRepository, DIRECTORY_EVENTS)
+    table.add(directory.RegisterPartner, handlers.register_partner, _register_partner)
+    table.add(directory.RegisterCustomer, handlers.register_customer, _register_customer)
+    table.add(directory.UpdatePartnerProfile, handlers.update_partner_profile, _update_profile)
+    table.add(directory.CreatePartnerUser, handlers.create_partner_user, _create_user)
+    table.add(directory.UpdatePartnerUser, handlers.update_partner_user, _update_user)
+    for contract, handler, command in (
+        (directory.DisablePartnerUser, handlers.disable_partner_user, commands.DisablePartnerUser),
+        (directory.EnablePartnerUser, handlers.enable_partner_user, commands.EnablePartnerUser),
         (
             directory.CreateServiceRequest,
-            commands.CreateServiceRequest,
             handlers.create_service_request,
+            commands.CreateServiceRequest,
         ),
         (
             directory.ChangeServiceRequestState,
-            commands.ChangeServiceRequestState,
             handlers.change_service_request_state,
+            commands.ChangeServiceRequestState,
         ),
         (
             directory.AddServiceRequestNote,
-            commands.AddServiceRequestNote,
             handlers.add_service_request_note,
+            commands.AddServiceRequestNote,
         ),
     ):
-        _on(routes, model, _same_fields(command), handler)
+        table.add(contract, handler, same_fields(command))
     return routes
 
 

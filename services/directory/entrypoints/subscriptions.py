@@ -26,7 +26,7 @@ from shared.contracts import directory, invitations, offers
 from shared.contracts.base import Event
 from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.db import Connection
-from shared.errors import DomainError
+from shared.messaging.commands import CommandTable
 from shared.messaging.consumer import MessageContext, Routes
 from shared.views import directory as views
 
@@ -134,11 +134,11 @@ def redemption_routes() -> Routes:
     invitation redeemed starts a trial, an offer bought starts or converts paid ones. A run
     of trial redemptions in a batch is applied set-based (``redemptions.start_trials``)."""
     routes = Routes(strict=False)
+    table = CommandTable(routes, PgSubscriptionRepository, DIRECTORY_EVENTS)
 
     async def apply(ctx: MessageContext, cmd: model.ApplyRedemption) -> None:
         repo = PgSubscriptionRepository(ctx.conn)
-        for event in await redemptions.apply_redemption(repo, cmd, now=_now()):
-            ctx.emit(event, topic=DIRECTORY_EVENTS)
+        table.emit(ctx, await redemptions.apply_redemption(repo, cmd, now=_now()))
 
     def trial(msg: invitations.TrialInvitationRedeemed) -> model.ApplyRedemption:
         line = model.Line(msg.service_id, msg.seats)
@@ -150,12 +150,7 @@ def redemption_routes() -> Routes:
         outcomes = await redemptions.start_trials(
             PgSubscriptionRepository(conn), [trial(msg) for _, msg in run], now=_now()
         )
-        for (ctx, _), outcome in zip(run, outcomes, strict=True):
-            if isinstance(outcome, DomainError):
-                ctx.reject(outcome)
-            else:
-                for event in outcome:
-                    ctx.emit(event, topic=DIRECTORY_EVENTS)
+        table.settle(run, outcomes)
 
     @routes.on(invitations.TrialInvitationRedeemed, batch=trials_redeemed)
     async def trial_redeemed(ctx: MessageContext, msg: invitations.TrialInvitationRedeemed) -> None:
