@@ -53,9 +53,7 @@ class Customer(_CustomerFields):
     """A customer company."""
 
 
-class User(View):
-    """A user of a partner or a customer (never its password hash)."""
-
+class _UserFields(View):
     user_id: UUID = Field(description="The user")
     company_kind: CompanyKind = Field(description="Partner or customer user")
     company_id: UUID = Field(description="The user's company")
@@ -64,6 +62,11 @@ class User(View):
     company_role: str = Field(description="Admin role in the company ('none' for none)")
     supported_access: str = Field(description="Partner users: access to supported customers")
     must_change_password: bool = Field(description="A temporary password must be changed")
+
+
+class User(_UserFields):
+    """A user of a partner or a customer (never its password hash)."""
+
     locked_until: datetime | None = Field(description="Signing in is locked until then")
     disabled_at: datetime | None = Field(description="When it was disabled; null when active")
     created_at: datetime = Field(description="When it was created")
@@ -216,17 +219,8 @@ class PartnerCounts(View):
     open_service_requests: int = Field(description="The partner's open service requests")
 
 
-class SignedIn(View):
+class SignedIn(_UserFields):
     """Who signed in (or changed a password): what the gateway keeps in its session."""
-
-    user_id: UUID = Field(description="The user")
-    company_kind: CompanyKind = Field(description="Partner or customer user")
-    company_id: UUID = Field(description="The user's company")
-    email: str = Field(description="Sign-in e-mail")
-    display_name: str = Field(description="Name shown in the portal")
-    company_role: str = Field(description="Admin role in the company ('none' for none)")
-    supported_access: str = Field(description="Partner users: access to supported customers")
-    must_change_password: bool = Field(description="A temporary password must be changed")
 
 
 class CreatedPartnerUser(View):
