@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from shared.contracts.common import CommandRejected
 from shared.contracts.topics import NAMESPACE
 from shared.db import create_pool, migrate
 from shared.logging import configure_logging, get_logger
-from shared.messaging import unit
+from shared.messaging import inbox, unit
 from shared.messaging.consumer import Consumer, Routes
 from shared.messaging.offsets import OffsetCommitter
 from shared.messaging.outbox import OutboxRelay
@@ -74,6 +75,23 @@ class Periodic:
     name: str
     interval: float  # seconds
     step: Callable[[asyncpg.Pool], Awaitable[object]]
+
+
+def inbox_prune(service: str, settings: ServiceSettings) -> Periodic:
+    """Every service forgets the message ids its inbox holds beyond the retention, hourly,
+    as a unit of work like any sweep (a pass that forgets nothing leaves no trace)."""
+    retention = timedelta(days=settings.inbox_retention_days)
+
+    async def work(ctx: unit.MessageContext) -> list[int]:
+        deleted = await inbox.prune(ctx.conn, before=datetime.now(UTC) - retention)
+        if deleted:
+            log.info("inbox_pruned", deleted=deleted, retention_days=retention.days)
+        return [deleted] if deleted else []
+
+    async def step(pool: asyncpg.Pool) -> object:
+        return await unit.periodic_pass(pool, service=service, name="inbox-prune", work=work)
+
+    return Periodic(name=f"{service}-inbox-prune", interval=3600, step=step)
 
 
 async def _every(task: Periodic, pool: asyncpg.Pool) -> None:
@@ -298,7 +316,13 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
 
     app = make_app(
         title=f"portal-{spec.name}",
-        lifespan=lifespan(spec.name, settings, spec.migrations, kafka, spec.periodic),
+        lifespan=lifespan(
+            spec.name,
+            settings,
+            spec.migrations,
+            kafka,
+            (*spec.periodic, inbox_prune(spec.name, settings)),
+        ),
         docs_url=None,
         redoc_url=None,
     )

@@ -27,6 +27,12 @@ class ServiceSettings(BaseSettings):
         default=100, ge=1, description="Most records applied in one transaction"
     )
     db_pool_size: int = Field(default=5, ge=1)
+    inbox_retention_days: float = Field(
+        default=35,
+        ge=31,
+        description="How long the inbox remembers a message id; must outlast the longest "
+        "topic retention (30 days), or a redelivered message would be applied again",
+    )
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = Field(default="", description="Signs sessions; required in production")
 

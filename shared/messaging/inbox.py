@@ -4,6 +4,7 @@ transaction as the effect; a redelivered message finds its id and is skipped."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from shared.db import Connection
 from shared.messaging import outbox
@@ -56,3 +57,17 @@ async def claim_all_and_store(
     if row["claimed"] != len(message_ids):
         return None
     return list(row["ids"])
+
+
+async def prune(conn: Connection, *, before: datetime, limit: int = 10_000) -> int:
+    """Forget at most ``limit`` ids recorded before ``before``; how many. Only ids older than
+    any message that can still be delivered again may go: the retention must outlast the
+    longest topic retention (``shared/ops/topics.py``)."""
+    deleted = await conn.fetchval(
+        "WITH gone AS (DELETE FROM inbox WHERE ctid = ANY(ARRAY("
+        "SELECT ctid FROM inbox WHERE processed_at < $1 LIMIT $2)) RETURNING 1) "
+        "SELECT count(*) FROM gone",
+        before,
+        limit,
+    )
+    return int(deleted or 0)

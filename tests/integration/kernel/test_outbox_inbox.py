@@ -18,6 +18,8 @@ from shared.db import Connection, create_pool, migrate
 from shared.messaging import inbox, outbox, unit
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.producer import DurableProducer, kafka_producer
+from shared.runtime import inbox_prune
+from shared.settings import ServiceSettings
 from tests.conftest import BOOTSTRAP
 from tests.support.wait import eventually
 
@@ -49,6 +51,27 @@ async def test_inbox_claim_rolls_back_with_the_effect(kernel_pool: asyncpg.Pool)
         await inbox.claim(conn, consumer="c1", message_id=message_id)
         await transaction.rollback()  # the effect failed: its claim goes with it
         assert await inbox.claim(conn, consumer="c1", message_id=message_id) is True
+
+
+async def test_the_inbox_forgets_only_ids_older_than_the_retention(
+    kernel_pool: asyncpg.Pool,
+) -> None:
+    """The service's hourly prune (a unit of work) deletes ids past the retention; a recent
+    id is still recognised as a redelivery afterwards."""
+    old, recent = str(uuid.uuid4()), str(uuid.uuid4())
+    async with kernel_pool.acquire() as conn:
+        await inbox.claim(conn, consumer="c1", message_id=old)
+        await inbox.claim(conn, consumer="c1", message_id=recent)
+        await conn.execute(
+            "UPDATE inbox SET processed_at = now() - interval '40 days' WHERE message_id = $1",
+            old,
+        )
+    prune = inbox_prune(SCHEMA, ServiceSettings(inbox_retention_days=35))
+    assert await prune.step(kernel_pool) != []
+    async with kernel_pool.acquire() as conn:
+        assert await inbox.claim(conn, consumer="c1", message_id=recent) is False
+        assert await inbox.claim(conn, consumer="c1", message_id=old) is True  # forgotten
+    assert await prune.step(kernel_pool) == []  # nothing left to forget: no pass recorded
 
 
 async def test_relay_publishes_in_commit_order_then_empties_the_outbox(
