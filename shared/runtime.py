@@ -62,6 +62,9 @@ class ServiceSpec:
     migrations: Path
     subscriptions: Sequence[Subscription]
     emits: Sequence[type[Contract]] = ()
+    # Events this service emitted in an earlier version and no longer does (a later version
+    # replaced them): still on its topic, so readers keep a route for them.
+    retired: Sequence[type[Contract]] = ()
     http: APIRouter | None = None
     description: str = ""
     periodic: Sequence[Periodic] = ()

@@ -13,7 +13,7 @@ from typing import Any
 
 from shared.contracts import catalogue
 from shared.contracts.common import CommandRejected
-from shared.contracts.directory import ServiceRequestNoteAdded
+from shared.contracts.directory import ServiceRequestNoteAddedV2
 from shared.contracts.topics import OFFERS_COMMANDS
 from tests.conftest import Mailbox
 from tests.e2e.test_acting_for_customers import signed_in_user
@@ -25,7 +25,7 @@ from tests.support.wait import eventually
 from tools.seed import DEMO
 
 SETTLE = 2.0
-NOTE_ADDED = ServiceRequestNoteAdded.ce_type()
+NOTE_ADDED = ServiceRequestNoteAddedV2.ce_type()
 
 
 def _about(mailbox: Mailbox, words: str) -> list[Any]:

@@ -7,11 +7,13 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import orjson
 
 from tests.e2e.test_security import register_partner
+from tests.e2e.test_service_requests import open_service_request
 from tests.e2e.test_trial_flow import create_invitation, redeem, requests
 from tests.support.bus import Bus
 from tests.support.portal import Portal
@@ -157,6 +159,33 @@ async def test_customers_never_receive_each_others_events(
     # The partner's own route stays for partners only.
     refused = await neighbour.get("/api/partner/events")
     assert refused.status_code == 403, refused.text
+
+
+async def test_a_partner_follows_its_service_request_live_and_no_other_partner_does(
+    partner: Portal, customer: Portal, portal: Callable[[], Awaitable[Portal]], bus: Bus
+) -> None:
+    """The customer's note and the partner's state change reach the partner's stream (v2 of
+    both events names the partner) and the customer's; another partner hears of neither."""
+    email, password = await register_partner(bus, f"srlive{uuid.uuid4().hex[:4]}")
+    other = await portal()
+    assert (await other.sign_in(email, password)).status_code == 200
+    request_id = await open_service_request(partner, customer)
+    base = f"/api/partner/customers/{customer.company_id}/service-requests/{request_id}"
+    wanted = {"ServiceRequestNoteAdded", "ServiceRequestStateChanged"}
+    async with listening(other) as theirs, listening(partner) as ours, listening(customer) as own:
+        note = await customer.post(
+            f"/api/customer/service-requests/{request_id}/notes", json={"body": "Still slow."}
+        )
+        assert note.status_code == 200, note.text
+        moved = await partner.post(f"{base}/state", json={"state": "in_progress"})
+        assert moved.status_code == 200, moved.text
+        for stream in (ours, own):
+            await eventually(partial(_has, stream, wanted, request_id=request_id))
+        told = [m["data"] for m in ours.messages() if m["data"]["name"] in wanted]
+        assert {m["data"]["partner_id"] for m in told} == {partner.company_id}
+        assert {m["type"].rsplit(".", 1)[-1] for m in told} == {"v2"}
+        await asyncio.sleep(1)  # what the other partner could have got, it got by now
+        assert theirs.names_for(request_id=request_id) == []
 
 
 def _companies(message: dict[str, Any]) -> set[str]:

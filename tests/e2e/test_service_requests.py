@@ -8,7 +8,9 @@ from tests.support.portal import Portal
 from tests.support.wait import eventually
 
 
-async def test_open_follow_and_close_a_service_request(partner: Portal, customer: Portal) -> None:
+async def open_service_request(partner: Portal, customer: Portal) -> str:
+    """The customer redeems the partner's invitation and approves its delegation; then the
+    partner opens a request for it. The request's id."""
     invitation = await create_invitation(partner)
     assert (await redeem(customer, invitation["code"])).status_code == 201
     # Acting for a customer needs an active delegation: the customer's admin approves.
@@ -37,7 +39,12 @@ async def test_open_follow_and_close_a_service_request(partner: Portal, customer
     assert [(r["title"], r["severity"], r["state"]) for r in items] == [
         ("Mail flow delayed", "high", "open")
     ]
-    request_id = items[0]["request_id"]
+    return str(items[0]["request_id"])
+
+
+async def test_open_follow_and_close_a_service_request(partner: Portal, customer: Portal) -> None:
+    request_id = await open_service_request(partner, customer)
+    base = f"/api/partner/customers/{customer.company_id}/service-requests"
 
     note = await customer.post(
         f"/api/customer/service-requests/{request_id}/notes",

@@ -254,9 +254,10 @@ class _Builder:
             if any(issubclass(r.model, Command) for r in sub.routes.routes.values())
         )
         events: list[type[Contract]] = [*spec.emits, CommandRejected]
+        retired = list(spec.retired)
         for model in commands:
             self.message(model, source="crm-sync")
-        for model in events:
+        for model in [*events, *retired]:
             self.message(model, source=spec.name)
         commands_channel = self.channel(
             command_topic,
@@ -269,8 +270,13 @@ class _Builder:
         events_channel = self.channel(
             spec.events_topic,
             f"Events of the {spec.name} service, published from its outbox after the "
-            "transaction that made them committed; also its `CommandRejected` answers.",
-            events,
+            "transaction that made them committed; also its `CommandRejected` answers"
+            + (
+                f", and (no longer emitted, still on the topic) {', '.join(_names(retired))}."
+                if retired
+                else "."
+            ),
+            [*events, *retired],
         )
         for model in commands:
             senders = ["the gateway"] if model.ce_type() in gateway_sends else []
@@ -297,17 +303,18 @@ class _Builder:
                 models=[model],
                 reply=events_channel,
             )
-        for model in events:
+        for model in [*events, *retired]:
             readers = sorted(set(receivers.get((address(spec.events_topic), model.ce_type()), [])))
-            self.operation(
-                f"{spec.name}Sends{_op_name(model)}",
-                action="send",
-                channel=events_channel,
-                title=f"The {spec.name} service emits {model.__name__}",
-                description=f"Read by: {', '.join([*readers, 'the gateway'])}.",
-                service=spec.name,
-                models=[model],
-            )
+            if model not in retired:
+                self.operation(
+                    f"{spec.name}Sends{_op_name(model)}",
+                    action="send",
+                    channel=events_channel,
+                    title=f"The {spec.name} service emits {model.__name__}",
+                    description=f"Read by: {', '.join([*readers, 'the gateway'])}.",
+                    service=spec.name,
+                    models=[model],
+                )
             for reader in readers:
                 self.operation(
                     f"{reader}Receives{_op_name(model)}From{spec.name.capitalize()}",
@@ -370,6 +377,10 @@ class _Builder:
             "description": "Nothing is dropped: the consumer goes on with the next record.",
             "messages": [{"$ref": "#/channels/deadLetter/messages/deadLetter"}],
         }
+
+
+def _names(models: Iterable[type[Contract]]) -> list[str]:
+    return [f"`{m.ce_type()}`" for m in models]
 
 
 def _key_field(model: type[Contract]) -> str | None:

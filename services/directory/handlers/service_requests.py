@@ -70,7 +70,7 @@ async def create_service_request(
 
 async def change_service_request_state(
     repo: Repository, cmd: commands.ChangeServiceRequestState, *, now: datetime
-) -> contracts.ServiceRequestStateChanged:
+) -> contracts.ServiceRequestStateChangedV2:
     actor = await _actor(repo, cmd.actor_user_id)
     request = await _request(repo, request_id=cmd.request_id, customer_id=cmd.customer_id)
     if actor.company_id != request.partner_id:
@@ -79,9 +79,10 @@ async def change_service_request_state(
     check_acts_for_customer(actor, delegation_role=role)
     before = request.move_to(State(cmd.state), now=now)
     await repo.save_service_request(request=request)
-    return contracts.ServiceRequestStateChanged(
+    return contracts.ServiceRequestStateChangedV2(
         request_id=request.request_id,
         customer_id=request.customer_id,
+        partner_id=request.partner_id,
         from_state=before.value,
         to_state=request.state.value,
         changed_by=actor.user_id,
@@ -91,7 +92,7 @@ async def change_service_request_state(
 
 async def add_service_request_note(
     repo: Repository, cmd: commands.AddServiceRequestNote, *, now: datetime
-) -> contracts.ServiceRequestNoteAdded:
+) -> contracts.ServiceRequestNoteAddedV2:
     actor = await _actor(repo, cmd.actor_user_id)
     request = await _request(repo, request_id=cmd.request_id, customer_id=cmd.customer_id)
     role = await repo.delegation_role(partner_id=request.partner_id, customer_id=cmd.customer_id)
@@ -106,9 +107,10 @@ async def add_service_request_note(
     )
     if not added:
         raise errors.NoteAlreadyExists("A note with this id exists already.")
-    return contracts.ServiceRequestNoteAdded(
+    return contracts.ServiceRequestNoteAddedV2(
         request_id=request.request_id,
         customer_id=request.customer_id,
+        partner_id=request.partner_id,
         note_id=cmd.note_id,
         author_user_id=actor.user_id,
         author_kind=kind,

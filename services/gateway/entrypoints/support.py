@@ -121,7 +121,7 @@ async def partner_get(
 
 @router.post(
     "/api/partner/customers/{customer_id}/service-requests/{request_id}/notes",
-    response_model=directory.ServiceRequestNoteAdded,
+    response_model=directory.ServiceRequestNoteAddedV2,
     responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
 )
 async def partner_note(
@@ -136,7 +136,7 @@ async def partner_note(
 
 @router.post(
     "/api/partner/customers/{customer_id}/service-requests/{request_id}/state",
-    response_model=directory.ServiceRequestStateChanged,
+    response_model=directory.ServiceRequestStateChangedV2,
     responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
 )
 async def partner_state(
@@ -180,7 +180,7 @@ async def customer_get(request_id: uuid.UUID, user: CustomerUser, gateway: Gatew
 
 @router.post(
     "/api/customer/service-requests/{request_id}/notes",
-    response_model=directory.ServiceRequestNoteAdded,
+    response_model=directory.ServiceRequestNoteAddedV2,
     responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
 )
 async def customer_note(

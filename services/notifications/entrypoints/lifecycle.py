@@ -188,6 +188,7 @@ def mail_routes(routes: Routes, *, base_url: str) -> None:
         )  # fmt: skip
 
     @routes.on(dr.ServiceRequestStateChanged)
+    @routes.on(dr.ServiceRequestStateChangedV2)  # v1 is still on the topic: both are told
     async def sr_state(ctx: MessageContext, m: dr.ServiceRequestStateChanged) -> None:
         sr = await PgRecipients(ctx.conn).find_service_request(m.request_id)
         if sr is None:
@@ -200,6 +201,7 @@ def mail_routes(routes: Routes, *, base_url: str) -> None:
         )  # fmt: skip
 
     @routes.on(dr.ServiceRequestNoteAdded)
+    @routes.on(dr.ServiceRequestNoteAddedV2)
     async def sr_note(ctx: MessageContext, m: dr.ServiceRequestNoteAdded) -> None:
         sr = await PgRecipients(ctx.conn).find_service_request(m.request_id)
         if sr is None:

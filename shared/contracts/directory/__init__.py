@@ -38,7 +38,9 @@ from shared.contracts.directory.service_requests import (
     RequestState,
     ServiceRequestCreated,
     ServiceRequestNoteAdded,
+    ServiceRequestNoteAddedV2,
     ServiceRequestStateChanged,
+    ServiceRequestStateChangedV2,
     Severity,
 )
 from shared.contracts.directory.subscriptions import (
@@ -104,7 +106,9 @@ __all__ = [
     "RequestState",
     "ServiceRequestCreated",
     "ServiceRequestNoteAdded",
+    "ServiceRequestNoteAddedV2",
     "ServiceRequestStateChanged",
+    "ServiceRequestStateChangedV2",
     "Severity",
     "SubscriptionCancelled",
     "SubscriptionConverted",

@@ -135,6 +135,27 @@ class ServiceRequestStateChanged(Event):
         return str(self.customer_id)
 
 
+class ServiceRequestStateChangedV2(ServiceRequestStateChanged):
+    """A service request moved from one state to another; v2 names the partner handling it,
+    so the partner's users see it on their live stream and its webhooks may carry it (v1,
+    still read from the topic, named only the customer)."""
+
+    version: ClassVar[int] = 2
+    model_config = examples(
+        {
+            "request_id": _SR,
+            "customer_id": _CUSTOMER,
+            "partner_id": _PARTNER,
+            "from_state": "in_progress",
+            "to_state": "resolved",
+            "changed_by": _USER,
+            "changed_at": "2026-11-24T11:00:00Z",
+        }
+    )
+
+    partner_id: UUID = Field(description="The partner handling it")
+
+
 class AddServiceRequestNote(Command):
     """A note on a service request, by a partner user acting for the customer or by a user
     of the customer itself."""
@@ -186,3 +207,24 @@ class ServiceRequestNoteAdded(Event):
 
     def partition_key(self) -> str:
         return str(self.customer_id)
+
+
+class ServiceRequestNoteAddedV2(ServiceRequestNoteAdded):
+    """A note was added to a service request; v2 names the partner handling it (see
+    ``ServiceRequestStateChangedV2``)."""
+
+    version: ClassVar[int] = 2
+    model_config = examples(
+        {
+            "request_id": _SR,
+            "customer_id": _CUSTOMER,
+            "partner_id": _PARTNER,
+            "note_id": _NOTE,
+            "author_user_id": _USER,
+            "author_kind": "partner",
+            "body": "Restarted the connector; please confirm.",
+            "added_at": "2026-11-24T10:00:00Z",
+        }
+    )
+
+    partner_id: UUID = Field(description="The partner handling it")

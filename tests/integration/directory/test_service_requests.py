@@ -81,8 +81,9 @@ async def test_life_cycle_notes_and_listing(
     path = ["in_progress", "waiting_on_customer", "in_progress", "resolved", "open"]
     for state in [*path, "in_progress", "resolved", "closed"]:
         moved = await command(bus, move(state))
-        assert moved.type == directory.ServiceRequestStateChanged.ce_type(), moved.data
+        assert moved.type == directory.ServiceRequestStateChangedV2.ce_type(), moved.data
         assert moved.data["to_state"] == state
+        assert moved.data["partner_id"] == str(partner.partner_id)  # v2 names the partner
     assert (await command(bus, move("open"))).data["code"] == "invalid_transition"
 
     for author in (actor, customer.admin.user_id):
@@ -93,7 +94,9 @@ async def test_life_cycle_notes_and_listing(
             note_id=uuid.uuid4(),
             body=f"note by {author}",
         )
-        assert (await command(bus, note)).type == directory.ServiceRequestNoteAdded.ce_type()
+        added = await command(bus, note)
+        assert added.type == directory.ServiceRequestNoteAddedV2.ce_type(), added.data
+        assert added.data["partner_id"] == str(partner.partner_id)
 
     detail = await http.get(
         f"/internal/service-requests/{create.request_id}",
@@ -178,7 +181,8 @@ async def test_the_customer_page_holds_what_the_single_reads_answer(
         change = directory.ChangeServiceRequestState(
             request_id=resolved.request_id, customer_id=cid, actor_user_id=actor, state=state
         )
-        assert (await command(bus, change)).type == directory.ServiceRequestStateChanged.ce_type()
+        changed = await command(bus, change)
+        assert changed.type == directory.ServiceRequestStateChangedV2.ce_type()
 
     async def get(path: str, **params: Any) -> Any:
         answer = await http.get(path, params=params)
