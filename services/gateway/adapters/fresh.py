@@ -11,7 +11,8 @@ Three bounds on what is reused:
   ``settle`` seconds before the fetch began, or while it ran. The owner may still be applying
   another service's event to its local view (the directory's copy of a delegation), and the
   answer it gives meanwhile is not one to keep. In case the owner lags longer (a busy
-  consumer), an event's ids are dropped again ``settle`` and ``5 * settle`` seconds later.
+  consumer), an event's ids are dropped again ``settle`` and ``5 * settle`` seconds later
+  (events due within a quarter of ``settle`` of each other share one timer).
 - ``ttl``: for what no event announces (an invitation passing its expiry time). An answer older
   than ``ttl`` is answered once more while one fetch replaces it in the background (so no reader
   waits for the refresh); older than twice ``ttl``, readers wait for a new one. At most
@@ -27,6 +28,7 @@ after that fetch began.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
@@ -77,6 +79,7 @@ class Fresh(Generic[T]):
         self._kept: dict[Hashable, _Kept[T]] = {}
         self._by_id: dict[str, set[Hashable]] = {}
         self._named_at: dict[str, float] = {}  # when an event last named each id
+        self._due: dict[int, set[str]] = {}  # ids to drop again, by slot of loop time
         self._flights: dict[Hashable, _Flight[T]] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._refresh_slots = asyncio.Semaphore(refreshes)
@@ -114,9 +117,24 @@ class Fresh(Generic[T]):
         names = {found.decode() for found in _UUID.findall(value.lower())}
         self._drop(names, named=True)
         if self._settle > 0 and names:
-            loop = asyncio.get_running_loop()
-            loop.call_later(self._settle, self._drop, names)
-            loop.call_later(5 * self._settle, self._drop, names)
+            self._drop_again(self._settle, names)
+            self._drop_again(5 * self._settle, names)
+
+    def _drop_again(self, delay: float, names: set[str]) -> None:
+        """Drop ``names`` once more ``delay`` seconds from now, or up to a quarter of
+        ``settle`` later: the events due in one such slot share one timer (thousands of
+        events a second would otherwise each hold two timers and their own set)."""
+        loop = asyncio.get_running_loop()
+        quantum = self._settle / 4
+        slot = math.ceil((loop.time() + delay) / quantum)
+        due = self._due.get(slot)
+        if due is None:
+            self._due[slot] = due = set()
+            loop.call_at(slot * quantum, self._drop_slot, slot)
+        due |= names
+
+    def _drop_slot(self, slot: int) -> None:
+        self._drop(self._due.pop(slot, set()))
 
     def _drop(self, names: set[str], *, named: bool = False) -> None:
         now = self._clock()
