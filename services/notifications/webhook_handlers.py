@@ -5,14 +5,20 @@ attempt's answer is recorded (retry, give up, disable a failing endpoint)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from services.notifications import lifecycle
 from services.notifications.adapters.recipients import PgRecipients
-from services.notifications.adapters.webhooks import PgWebhooks, WebhookOutgoing
+from services.notifications.adapters.webhooks import (
+    Delivery,
+    PgWebhooks,
+    Subscriber,
+    WebhookOutgoing,
+)
 from services.notifications.domain.webhooks import (
     DeliveryInProgress,
     DisablePolicy,
@@ -50,47 +56,71 @@ def _time(value: str, fallback: datetime) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-async def deliveries_for_event(
-    repo: PgWebhooks,
-    *,
-    event_id: str,
-    event_type: str,
-    source: str,
-    time: str,
-    data: dict[str, Any],
-    correlation_id: str,
-    now: datetime,
-) -> int:
-    """How many deliveries the event made: one per enabled endpoint of a partner the event
-    names whose types match. A redelivered event makes none twice (inbox, and the delivery
-    id is named by endpoint and event)."""
-    named = audience(data)
-    if not named:
-        return 0
-    subscribers = [
-        s for s in await repo.subscribers(sorted(named)) if matches(s.event_types, event_type)
-    ]
-    if not subscribers:
-        return 0
-    body = cloudevent(
-        event_id=event_id,
-        event_type=event_type,
-        source=source,
-        time=_time(time, now),
-        data=without_secrets(data),
-    )
-    await repo.add_deliveries(
-        deliveries=[
-            (webhook_delivery_id(s.endpoint_id, event_id), s.endpoint_id, s.partner_id)
+@dataclass(frozen=True)
+class WebhookEvent:
+    """An event a partner may receive by webhook, as the consumer read it."""
+
+    event_id: str
+    event_type: str
+    source: str
+    time: str
+    data: dict[str, Any]
+    correlation_id: str
+
+
+async def deliveries_for_event(repo: PgWebhooks, *, now: datetime, **event: Any) -> int:
+    """How many deliveries the event made (``deliveries_for_events`` of it alone)."""
+    return (await deliveries_for_events(repo, [WebhookEvent(**event)], now=now))[0]
+
+
+async def deliveries_for_events(
+    repo: PgWebhooks, events: Sequence[WebhookEvent], *, now: datetime
+) -> list[int]:
+    """How many deliveries each event made: one per enabled endpoint of a partner the event
+    names whose types match. One query finds the endpoints of every company the events
+    name, one statement writes every delivery. A redelivered event makes none twice
+    (inbox, and the delivery id is named by endpoint and event)."""
+    named = [audience(e.data) for e in events]
+    everyone = sorted(set().union(*named))
+    if not everyone:
+        return [0] * len(events)
+    by_partner: dict[str, list[Subscriber]] = {}
+    for s in await repo.subscribers(everyone):
+        by_partner.setdefault(str(s.partner_id), []).append(s)
+    made: list[int] = []
+    rows: list[Delivery] = []
+    for event, companies in zip(events, named, strict=True):
+        subscribers = [
+            s
+            for company in sorted(companies)
+            for s in by_partner.get(company, ())
+            if matches(s.event_types, event.event_type)
+        ]
+        made.append(len(subscribers))
+        if not subscribers:
+            continue
+        body = cloudevent(
+            event_id=event.event_id,
+            event_type=event.event_type,
+            source=event.source,
+            time=_time(event.time, now),
+            data=without_secrets(event.data),
+        )
+        rows.extend(
+            Delivery(
+                webhook_delivery_id(s.endpoint_id, event.event_id),
+                s.endpoint_id,
+                s.partner_id,
+                event.event_id,
+                event.event_type,
+                body,
+                event.correlation_id,
+            )
             for s in subscribers
-        ],
-        event_id=event_id,
-        event_type=event_type,
-        body=body,
-        correlation_id=correlation_id,
-        now=now,
-    )
-    return len(subscribers)
+        )
+    if rows:
+        await repo.add_deliveries(rows, now=now)
+    return made
 
 
 async def record_webhook_attempt(

@@ -61,9 +61,10 @@ TRANSIENT: tuple[type[BaseException], ...] = (
 
 Handler = Callable[[MessageContext, Any], Awaitable[None]]
 BatchHandler = Callable[[Connection, Sequence[tuple[MessageContext, Any]]], Awaitable[None]]
-"""Applies consecutive messages of one type set-based (one statement per table for all of
-them, locks in a fixed order), as if one after the other: per message it emits, or calls
-``ctx.reject`` and writes nothing for it. Raising sends the batch to the careful path,
+"""Applies consecutive messages routed to it (of one type, or of the several types whose
+routes share it) set-based (one statement per table for all of them, locks in a fixed
+order), as if one after the other: per message it emits, or calls ``ctx.reject`` and writes
+nothing for it. Raising sends the batch to the careful path,
 where ``Route.handler`` applies each message alone in its savepoint."""
 
 
@@ -240,7 +241,7 @@ class Consumer:
             claimed = await inbox.claim_many(
                 conn, consumer=self.name, message_ids=[item.envelope.id for item in items]
             )
-        run: list[_Item] = []  # consecutive messages of one batch route: applied together
+        run: list[_Item] = []  # consecutive messages of one batch handler: applied together
         for item in items:
             if claimed is not None:
                 if item.envelope.id not in claimed:
@@ -248,7 +249,7 @@ class Consumer:
                     continue
                 claimed.discard(item.envelope.id)  # a second copy in this batch is a duplicate
             joins = item.message is not None and item.route.batch is not None
-            if run and not (joins and item.route is run[0].route):
+            if run and not (joins and item.route.batch == run[0].route.batch):
                 await self._run(conn, run, batch)
                 run = []
             if item.message is None:
@@ -261,7 +262,7 @@ class Consumer:
 
     async def _run(self, conn: Connection, run: list[_Item], batch: _Batch) -> None:
         """One message, or a run of them through their route's batch handler."""
-        route = run[0].route
+        route = run[0].route  # a run's routes share their batch handler
         contexts = [
             MessageContext(conn=conn, envelope=item.envelope, service=self.service) for item in run
         ]

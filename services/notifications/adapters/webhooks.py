@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from uuid import UUID
 
 from services.notifications.domain.webhooks import WebhookNext
 from shared.db import Connection
+
+
+class Delivery(NamedTuple):
+    """One event to one endpoint, to be sent (a tuple: its fields are the insert's columns)."""
+
+    delivery_id: UUID
+    endpoint_id: UUID
+    partner_id: UUID
+    event_id: str
+    event_type: str
+    body: str
+    correlation_id: str
 
 
 @dataclass(frozen=True)
@@ -157,30 +171,17 @@ class PgWebhooks:
         )
         return [Subscriber(r["endpoint_id"], r["partner_id"], list(r["event_types"])) for r in rows]
 
-    async def add_deliveries(
-        self,
-        *,
-        deliveries: list[tuple[UUID, UUID, UUID]],  # (delivery, endpoint, partner)
-        event_id: str,
-        event_type: str,
-        body: str,
-        correlation_id: str,
-        now: datetime,
-    ) -> None:
+    async def add_deliveries(self, deliveries: Sequence[Delivery], *, now: datetime) -> None:
+        """One statement for every delivery of a run of events."""
+        columns = list(zip(*deliveries, strict=True))
         await self.conn.execute(
             "INSERT INTO webhook_deliveries (delivery_id, endpoint_id, partner_id, event_id, "
             "event_type, body, next_attempt_at, correlation_id, created_at) "
-            "SELECT d, e, p, $4, $5, $6, $7, $8, $7 "
-            "FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS t(d, e, p) "
+            "SELECT d, e, p, i, t, b, $8, c, $8 FROM unnest($1::uuid[], $2::uuid[], "
+            "$3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(d, e, p, i, t, b, c) "
             "ON CONFLICT DO NOTHING",
-            [d for d, _, _ in deliveries],
-            [e for _, e, _ in deliveries],
-            [p for _, _, p in deliveries],
-            event_id,
-            event_type,
-            body,
+            *columns,
             now,
-            correlation_id,
         )
 
     async def claim_due(

@@ -4,6 +4,7 @@ from the four services' events topics, becomes deliveries inside the consumer's 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from services.notifications import webhook_handlers
@@ -16,27 +17,37 @@ from shared.contracts.topics import (
     OFFERS_EVENTS,
 )
 from shared.contracts.webhooks import webhook_event_models
+from shared.db import Connection
 from shared.messaging.consumer import MessageContext, Routes
 
 TOPICS = [INVITATIONS_EVENTS, OFFERS_EVENTS, DELEGATION_EVENTS, DIRECTORY_EVENTS]
 
 
-async def _record(ctx: MessageContext, msg: Contract) -> None:
+def _event(ctx: MessageContext, msg: Contract) -> webhook_handlers.WebhookEvent:
     env = ctx.envelope
-    await webhook_handlers.deliveries_for_event(
-        PgWebhooks(ctx.conn),
+    return webhook_handlers.WebhookEvent(
         event_id=env.id,
         event_type=env.type,
         source=env.source,
         time=env.time,
         data=msg.model_dump(mode="json"),
         correlation_id=env.correlation_id,
-        now=datetime.now(UTC),
+    )
+
+
+async def _record(ctx: MessageContext, msg: Contract) -> None:
+    await _record_all(ctx.conn, [(ctx, msg)])
+
+
+async def _record_all(conn: Connection, run: Sequence[tuple[MessageContext, Contract]]) -> None:
+    """A run of events, whatever their types: one query for the endpoints, one insert."""
+    await webhook_handlers.deliveries_for_events(
+        PgWebhooks(conn), [_event(ctx, msg) for ctx, msg in run], now=datetime.now(UTC)
     )
 
 
 def event_routes() -> Routes:
     routes = Routes(strict=False)
     for model in webhook_event_models().values():
-        routes.on(model)(_record)
+        routes.on(model, batch=_record_all)(_record)
     return routes

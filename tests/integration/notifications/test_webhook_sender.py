@@ -154,6 +154,51 @@ async def test_disabled_endpoints_unmatched_types_and_other_partners_get_nothing
     assert recv.got == []
 
 
+async def test_a_run_of_events_of_several_types_makes_each_its_own_deliveries_once(
+    schema_pool: asyncpg.Pool,
+) -> None:
+    """The consumer hands a whole run to one query and one insert: per event the same
+    deliveries as alone, and the run again (redelivered) adds none."""
+    mine, theirs, nobody = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    everything, _ = await _endpoint(schema_pool, mine, "http://127.0.0.1:9/a")
+    offers_only, _ = await _endpoint(
+        schema_pool, mine, "http://127.0.0.1:9/b", types=["portal.offers.OfferRedeemed.v1"]
+    )
+    their, _ = await _endpoint(schema_pool, theirs, "http://127.0.0.1:9/c")
+    now = datetime.now(UTC)
+
+    def event(event_type: str, **data: str) -> webhook_handlers.WebhookEvent:
+        return webhook_handlers.WebhookEvent(
+            event_id=str(uuid.uuid4()), event_type=event_type, source="test",
+            time=now.isoformat(), data=data, correlation_id="corr-run",
+        )  # fmt: skip
+
+    run = [
+        event(EVENT, partner_id=str(mine)),
+        event("portal.offers.OfferRedeemed.v1", partner_id=str(mine)),
+        event(EVENT, partner_id=str(theirs), customer_id=str(nobody)),
+        event(EVENT, customer_id=str(nobody)),
+    ]
+    for attempt in range(2):
+        async with schema_pool.acquire() as conn, conn.transaction():
+            made = await webhook_handlers.deliveries_for_events(PgWebhooks(conn), run, now=now)
+        assert made == [1, 2, 1, 0]
+        rows = await schema_pool.fetch(
+            "SELECT endpoint_id, event_id, event_type FROM webhook_deliveries"
+        )
+        assert sorted((r["endpoint_id"], r["event_id"]) for r in rows) == sorted(
+            [
+                (everything, run[0].event_id),
+                (everything, run[1].event_id),
+                (offers_only, run[1].event_id),
+                (their, run[2].event_id),
+            ]
+        ), f"attempt {attempt}"
+        assert {r["event_id"]: r["event_type"] for r in rows} == {
+            e.event_id: e.event_type for e in run[:3]
+        }
+
+
 async def test_redeliver_sends_the_same_webhook_id_again(
     schema_pool: asyncpg.Pool, receiver: tuple[Receiver, str]
 ) -> None:
