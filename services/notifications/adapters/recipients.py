@@ -3,13 +3,37 @@ mail requests it writes into the existing deliveries table."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack, cast
 from uuid import UUID
 
 from services.notifications.domain.commands import Partner
 from services.notifications.domain.lifecycle import Person
 from shared.db import Connection
+
+Trial = tuple[UUID, UUID, UUID, str, datetime]
+
+
+class Mail(TypedDict):
+    """A lifecycle message and its deliveries (id and address of each recipient)."""
+
+    request_id: UUID
+    partner_id: UUID
+    subject_kind: str
+    subject_id: UUID
+    language: str
+    subject: str
+    text_body: str
+    html_body: str
+    reply_to: str | None
+    correlation_id: str
+    template: str
+    now: datetime
+    deliveries: list[tuple[UUID, str]]
+
+
+_MAIL_COLUMNS = tuple(k for k in Mail.__annotations__ if k != "deliveries")
 
 
 class PgRecipients:
@@ -90,11 +114,19 @@ class PgRecipients:
         service_id: str,
         trial_ends_at: datetime,
     ) -> None:
+        await self.add_trials(
+            [(subscription_id, customer_id, partner_id, service_id, trial_ends_at)]
+        )
+
+    async def add_trials(self, trials: Sequence[Trial]) -> None:
+        """(subscription, customer, partner, service, ends at): one statement; a trial
+        already known is left alone."""
         await self.conn.execute(
             "INSERT INTO trial_subscriptions (subscription_id, customer_id, partner_id, "
-            "service_id, trial_ends_at) VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
-            subscription_id, customer_id, partner_id, service_id, trial_ends_at,
-        )  # fmt: skip
+            "service_id, trial_ends_at) SELECT * FROM unnest($1::uuid[], $2::uuid[], "
+            "$3::uuid[], $4::text[], $5::timestamptz[]) ON CONFLICT DO NOTHING",
+            *zip(*trials, strict=True),
+        )
 
     async def trial_over(self, *, subscription_id: UUID, state: str) -> None:
         await self.conn.execute(
@@ -120,38 +152,90 @@ class PgRecipients:
             )
         )  # fmt: skip
 
-    async def queue(
-        self,
-        *,
-        request_id: UUID,
-        partner_id: UUID,
-        template: str,
-        subject_kind: str,
-        subject_id: UUID,
-        language: str,
-        subject: str,
-        text_body: str,
-        html_body: str,
-        reply_to: str | None,
-        correlation_id: str,
-        deliveries: list[tuple[UUID, str]],
-        now: datetime,
-    ) -> None:
-        """The message and one delivery per recipient; an existing one is left alone."""
+    async def queue(self, **mail: Unpack[Mail]) -> None:
+        """The message and one delivery per recipient (``add_mails`` of one)."""
+        await self.add_mails([mail])
+
+    async def add_mails(self, mails: Sequence[Mail]) -> None:
+        """Each message and one delivery per recipient: one statement per table; what
+        exists already is left alone."""
         await self.conn.execute(
             "INSERT INTO mail_requests (request_id, partner_id, sent_by, subject_kind, "
             "subject_id, language, subject, text_body, html_body, reply_to, correlation_id, "
-            "created_at, template) VALUES ($1,$2,NULL,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
+            "created_at, template) SELECT r, p, NULL, k, s, l, sj, t, h, rt, c, n, tp "
+            "FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], "
+            "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
+            "$12::timestamptz[]) AS x(r, p, k, s, l, sj, t, h, rt, c, tp, n) "
             "ON CONFLICT (request_id) DO NOTHING",
-            request_id, partner_id, subject_kind, subject_id, language, subject, text_body,
-            html_body, reply_to, correlation_id, now, template,
-        )  # fmt: skip
-        await self.conn.execute(
-            "INSERT INTO deliveries (delivery_id, request_id, recipient, next_attempt_at, "
-            "created_at) SELECT d, $1, r, $4, $4 FROM unnest($2::uuid[], $3::text[]) AS t(d, r) "
-            "ON CONFLICT DO NOTHING",
-            request_id,
-            [d for d, _ in deliveries],
-            [r for _, r in deliveries],
-            now,
+            *([cast(dict[str, Any], m)[f] for m in mails] for f in _MAIL_COLUMNS),
         )
+        deliveries = [(d, m["request_id"], r, m["now"]) for m in mails for d, r in m["deliveries"]]
+        if deliveries:
+            await self.conn.execute(
+                "INSERT INTO deliveries (delivery_id, request_id, recipient, next_attempt_at, "
+                "created_at) SELECT d, q, r, n, n FROM unnest($1::uuid[], $2::uuid[], "
+                "$3::text[], $4::timestamptz[]) AS t(d, q, r, n) ON CONFLICT DO NOTHING",
+                *zip(*deliveries, strict=True),
+            )
+
+
+class RecipientsOfRun(PgRecipients):
+    """The view for a run of events the consumer applies together: who is who for the
+    companies they name, read in two queries up front; the trials and the e-mails they queue,
+    written in one statement per table by ``flush``."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        self._people: dict[UUID, list[Person]] = {}
+        self._companies: dict[UUID, dict[str, Any]] = {}
+        self._trials: list[Trial] = []
+        self._mails: list[Mail] = []
+
+    @classmethod
+    async def of(cls, conn: Connection, companies: set[UUID]) -> RecipientsOfRun:
+        view = cls(conn)
+        ids = sorted(companies)
+        for r in await conn.fetch(
+            "SELECT company_id, name, phone, support_email, website FROM recipient_companies "
+            "WHERE company_id = ANY($1::uuid[])",
+            ids,
+        ):
+            view._companies[r["company_id"]] = dict(r)
+        view._people = {i: [] for i in ids}
+        for r in await conn.fetch(
+            "SELECT company_id, user_id, email, role FROM recipient_users "
+            "WHERE company_id = ANY($1::uuid[]) AND active ORDER BY company_id, user_id",
+            ids,
+        ):
+            view._people[r["company_id"]].append(Person(r["user_id"], r["email"], r["role"]))
+        return view
+
+    async def people(self, *, company_id: UUID) -> list[Person]:
+        if company_id not in self._people:
+            self._people[company_id] = await super().people(company_id=company_id)
+        return self._people[company_id]
+
+    async def name(self, company_id: UUID) -> str | None:
+        if company_id not in self._companies:
+            return await super().name(company_id)
+        return str(self._companies[company_id]["name"])
+
+    async def partner(self, partner_id: UUID) -> Partner:
+        row = self._companies.get(partner_id)
+        if row is None:
+            return await super().partner(partner_id)
+        return Partner(row["name"], row["phone"], row["website"], row["support_email"])
+
+    async def add_trials(self, trials: Sequence[Trial]) -> None:
+        self._trials.extend(trials)
+
+    async def add_mails(self, mails: Sequence[Mail]) -> None:
+        self._mails.extend(mails)
+
+    async def flush(self) -> None:
+        """Write what the run queued: one statement per table."""
+        if self._trials:
+            await super().add_trials(self._trials)
+        if self._mails:
+            await super().add_mails(self._mails)
+        self._trials, self._mails = [], []

@@ -5,23 +5,27 @@ transaction (the inbox claim is in it), or in the sweep pass's unit of work."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
 import asyncpg
 
 from services.notifications import lifecycle as handlers
-from services.notifications.adapters.recipients import PgRecipients
+from services.notifications.adapters.recipients import PgRecipients, RecipientsOfRun
 from services.notifications.domain.commands import Partner
 from services.notifications.domain.lifecycle import day, merge
 from shared.contracts import delegation as dl
 from shared.contracts import directory as dr
+from shared.contracts.base import Contract
+from shared.db import Connection
 from shared.messaging import unit
 from shared.messaging.consumer import MessageContext, Routes
 from shared.messaging.envelope import new_id
 
 SERVICE = "notifications"
+M = TypeVar("M", bound=Contract)
 
 
 def _contact(p: dr.PartnerProfile) -> Partner:
@@ -33,7 +37,38 @@ def _contact(p: dr.PartnerProfile) -> Partner:
     )
 
 
-def view_routes(routes: Routes) -> None:
+class _Runs:
+    """The events whose handlers read who is who and write trials and e-mails (one of each
+    per trial redemption): a run of them, of any of these types, reads who is who for all
+    the companies they name in two queries and writes what they queue in one statement per
+    table (``RecipientsOfRun``); alone (the careful path), an event is a run of one."""
+
+    def __init__(self, routes: Routes) -> None:
+        self._routes = routes
+        self._how: dict[type[Any], tuple[Any, Callable[[Any], Iterable[UUID]]]] = {}
+
+    def on(
+        self,
+        model: type[M],
+        one: Callable[[PgRecipients, MessageContext, M], Awaitable[None]],
+        companies: Callable[[M], Iterable[UUID]],
+    ) -> None:
+        self._how[model] = (one, companies)
+
+        async def alone(ctx: MessageContext, m: M) -> None:
+            await self.apply(ctx.conn, [(ctx, m)])
+
+        self._routes.on(model, batch=self.apply)(alone)
+
+    async def apply(self, conn: Connection, run: Sequence[tuple[MessageContext, Any]]) -> None:
+        named = {c for _, m in run for c in self._how[type(m)][1](m)}
+        view = await RecipientsOfRun.of(conn, named)
+        for ctx, m in run:
+            await self._how[type(m)][0](view, ctx, m)
+        await view.flush()
+
+
+def view_routes(routes: Routes, runs: _Runs) -> None:
     """The directory's events that say who is who."""
 
     @routes.on(dr.PartnerRegistered)
@@ -94,14 +129,17 @@ def view_routes(routes: Routes) -> None:
     async def enabled(ctx: MessageContext, m: dr.PartnerUserEnabled) -> None:
         await PgRecipients(ctx.conn).set_active(user_id=m.user_id, active=True)
 
-    @routes.on(dr.SubscriptionCreated)
-    async def subscription(ctx: MessageContext, m: dr.SubscriptionCreated) -> None:
+    async def subscription(
+        view: PgRecipients, _: MessageContext, m: dr.SubscriptionCreated
+    ) -> None:
         if m.state == "trial" and m.trial_ends_at is not None:
-            await PgRecipients(ctx.conn).trial(
+            await view.trial(
                 subscription_id=m.subscription_id, customer_id=m.customer_id,
                 partner_id=m.partner_of_record, service_id=m.service_id,
                 trial_ends_at=m.trial_ends_at,
             )  # fmt: skip
+
+    runs.on(dr.SubscriptionCreated, subscription, lambda _: ())
 
     @routes.on(dr.SubscriptionConverted)
     @routes.on(dr.SubscriptionCancelled)
@@ -113,24 +151,26 @@ def view_routes(routes: Routes) -> None:
         await PgRecipients(ctx.conn).trial_over(subscription_id=m.subscription_id, state="over")
 
 
-def mail_routes(routes: Routes, *, base_url: str) -> None:
+def mail_routes(routes: Routes, runs: _Runs, *, base_url: str) -> None:
     """The events someone must act on."""
     url = base_url.rstrip("/") + "/"
 
-    async def _send(ctx: MessageContext, **kw: Any) -> None:
+    async def _send(ctx: MessageContext, view: PgRecipients | None = None, **kw: Any) -> None:
         await handlers.queue(
-            PgRecipients(ctx.conn), url=url, correlation_id=ctx.envelope.correlation_id,
+            view or PgRecipients(ctx.conn), url=url, correlation_id=ctx.envelope.correlation_id,
             now=datetime.now(UTC), **kw,
         )  # fmt: skip
 
-    @routes.on(dl.DelegationRequested)
-    async def requested(ctx: MessageContext, m: dl.DelegationRequested) -> None:
-        to = await handlers.customer_admins(PgRecipients(ctx.conn), m.customer_id, exclude=set())
+    async def requested(view: PgRecipients, ctx: MessageContext, m: dl.DelegationRequested) -> None:
+        to = await handlers.customer_admins(view, m.customer_id, exclude=set())
         await _send(
-            ctx, template="delegation_requested", subject_kind="delegation",
+            ctx, view, template="delegation_requested", subject_kind="delegation",
             subject_id=m.request_id, occasion="requested", partner_id=m.partner_id,
             customer_id=m.customer_id, recipients=to, params={},
         )  # fmt: skip
+
+    # One per trial redemption: read and written set-based for a run of them.
+    runs.on(dl.DelegationRequested, requested, lambda m: (m.customer_id, m.partner_id))
 
     async def _to_partner(
         ctx: MessageContext, m: Any, template: Any, occasion: str, **params: str
@@ -216,8 +256,9 @@ def mail_routes(routes: Routes, *, base_url: str) -> None:
 
 def event_routes(*, base_url: str) -> Routes:
     routes = Routes(strict=False)
-    view_routes(routes)
-    mail_routes(routes, base_url=base_url)
+    runs = _Runs(routes)
+    view_routes(routes, runs)
+    mail_routes(routes, runs, base_url=base_url)
     return routes
 
 
