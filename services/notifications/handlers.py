@@ -7,7 +7,7 @@ from datetime import datetime
 
 from services.notifications.adapters.repository import Repository
 from services.notifications.domain import commands
-from services.notifications.domain.message import LINK_KINDS, link_message
+from services.notifications.domain.message import LINK_KINDS, MailRequest, link_message
 from services.notifications.domain.model import (
     Outgoing,
     Refusal,
@@ -38,20 +38,18 @@ async def queue_link_email(
         note=cmd.note,
     )
     deliveries = [(delivery_id(cmd.request_id, r), r) for r in unique_recipients(cmd.recipients)]
-    if await repo.add_request(
+    request = MailRequest(
         request_id=cmd.request_id,
         partner_id=cmd.partner_id,
         sent_by=cmd.sent_by,
         subject_kind=cmd.subject_kind,
         subject_id=cmd.subject_id,
         language=cmd.language,
-        subject=rendered.subject,
-        text_body=rendered.text,
-        html_body=rendered.html,
+        message=rendered,
         reply_to=cmd.partner.support_email,
         correlation_id=correlation_id,
-        now=now,
-    ):
+    )
+    if await repo.add_request(request=request, now=now):
         await repo.add_deliveries(request_id=cmd.request_id, deliveries=deliveries, now=now)
     return LinkEmailQueued(
         request_id=cmd.request_id,

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, TypedDict
 from uuid import UUID
 
 from services.notifications import lifecycle
@@ -247,29 +247,35 @@ async def register_endpoint(
     )
 
 
-async def _own(repo: PgWebhooks, endpoint_id: UUID, partner_id: UUID) -> None:
-    if not await repo.owned(endpoint_id=endpoint_id, partner_id=partner_id):
+class _Endpoint(TypedDict):
+    """A partner's endpoint, as every command on it names it and every answer carries it."""
+
+    endpoint_id: UUID
+    partner_id: UUID
+
+
+class _NamesEndpoint(Protocol):
+    @property
+    def endpoint_id(self) -> UUID: ...
+    @property
+    def partner_id(self) -> UUID: ...
+
+
+async def _own(repo: PgWebhooks, cmd: _NamesEndpoint) -> _Endpoint:
+    """The endpoint the command names, once it is known to be the partner's own."""
+    if not await repo.owned(endpoint_id=cmd.endpoint_id, partner_id=cmd.partner_id):
         raise EndpointNotFound("No such webhook endpoint.")
+    return _Endpoint(endpoint_id=cmd.endpoint_id, partner_id=cmd.partner_id)
 
 
 async def rotate_secret(
     repo: PgWebhooks, cmd: nc.RotateWebhookSecret, *, now: datetime
 ) -> nc.WebhookSecretRotated:
-    await _own(repo, cmd.endpoint_id, cmd.partner_id)
+    endpoint = await _own(repo, cmd)
     until = now + timedelta(seconds=cmd.grace_seconds)
-    await repo.rotate_secret(
-        endpoint_id=cmd.endpoint_id,
-        partner_id=cmd.partner_id,
-        secret=cmd.secret,
-        grace_until=until,
-        now=now,
-    )
+    await repo.rotate_secret(**endpoint, secret=cmd.secret, grace_until=until, now=now)
     return nc.WebhookSecretRotated(
-        endpoint_id=cmd.endpoint_id,
-        partner_id=cmd.partner_id,
-        previous_valid_until=until,
-        rotated_by=cmd.rotated_by,
-        rotated_at=now,
+        **endpoint, previous_valid_until=until, rotated_by=cmd.rotated_by, rotated_at=now
     )
 
 
@@ -280,68 +286,40 @@ async def disable_endpoint(
     repo: PgWebhooks, cmd: nc.DisableWebhookEndpoint, *, now: datetime
 ) -> nc.WebhookEndpointDisabled:
     """Disabled (an endpoint already disabled stays as it is, and answers the same)."""
-    await _own(repo, cmd.endpoint_id, cmd.partner_id)
-    await repo.set_enabled(
-        endpoint_id=cmd.endpoint_id,
-        partner_id=cmd.partner_id,
-        enabled=False,
-        reason=DISABLED_BY_USER,
-        now=now,
-    )
+    endpoint = await _own(repo, cmd)
+    await repo.set_enabled(**endpoint, enabled=False, reason=DISABLED_BY_USER, now=now)
     return nc.WebhookEndpointDisabled(
-        endpoint_id=cmd.endpoint_id,
-        partner_id=cmd.partner_id,
-        reason=DISABLED_BY_USER,
-        disabled_by=cmd.disabled_by,
-        disabled_at=now,
+        **endpoint, reason=DISABLED_BY_USER, disabled_by=cmd.disabled_by, disabled_at=now
     )
 
 
 async def enable_endpoint(
     repo: PgWebhooks, cmd: nc.EnableWebhookEndpoint, *, now: datetime
 ) -> nc.WebhookEndpointEnabled:
-    await _own(repo, cmd.endpoint_id, cmd.partner_id)
-    await repo.set_enabled(
-        endpoint_id=cmd.endpoint_id, partner_id=cmd.partner_id, enabled=True, reason=None, now=now
-    )
-    return nc.WebhookEndpointEnabled(
-        endpoint_id=cmd.endpoint_id,
-        partner_id=cmd.partner_id,
-        enabled_by=cmd.enabled_by,
-        enabled_at=now,
-    )
+    endpoint = await _own(repo, cmd)
+    await repo.set_enabled(**endpoint, enabled=True, reason=None, now=now)
+    return nc.WebhookEndpointEnabled(**endpoint, enabled_by=cmd.enabled_by, enabled_at=now)
 
 
 async def delete_endpoint(
     repo: PgWebhooks, cmd: nc.DeleteWebhookEndpoint, *, now: datetime
 ) -> nc.WebhookEndpointDeleted:
-    await _own(repo, cmd.endpoint_id, cmd.partner_id)
-    await repo.delete_endpoint(endpoint_id=cmd.endpoint_id, partner_id=cmd.partner_id)
-    return nc.WebhookEndpointDeleted(
-        endpoint_id=cmd.endpoint_id,
-        partner_id=cmd.partner_id,
-        deleted_by=cmd.deleted_by,
-        deleted_at=now,
-    )
+    endpoint = await _own(repo, cmd)
+    await repo.delete_endpoint(**endpoint)
+    return nc.WebhookEndpointDeleted(**endpoint, deleted_by=cmd.deleted_by, deleted_at=now)
 
 
 async def redeliver(
     repo: PgWebhooks, cmd: nc.RedeliverWebhook, *, now: datetime
 ) -> nc.WebhookRedeliveryQueued:
     """A delivered or failed delivery is sent again, with the same id."""
-    await _own(repo, cmd.endpoint_id, cmd.partner_id)
-    status = await repo.delivery_status(
-        delivery_id=cmd.delivery_id, endpoint_id=cmd.endpoint_id, partner_id=cmd.partner_id
-    )
+    endpoint = await _own(repo, cmd)
+    status = await repo.delivery_status(delivery_id=cmd.delivery_id, **endpoint)
     if status is None:
         raise WebhookDeliveryNotFound("No such delivery of this endpoint.")
     if status in ("pending", "sending"):
         raise DeliveryInProgress("The delivery is still being tried; it needs no redeliver.")
     await repo.redeliver(delivery_id=cmd.delivery_id, partner_id=cmd.partner_id, now=now)
     return nc.WebhookRedeliveryQueued(
-        endpoint_id=cmd.endpoint_id,
-        partner_id=cmd.partner_id,
-        delivery_id=cmd.delivery_id,
-        requested_by=cmd.requested_by,
-        queued_at=now,
+        **endpoint, delivery_id=cmd.delivery_id, requested_by=cmd.requested_by, queued_at=now
     )

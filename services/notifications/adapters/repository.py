@@ -6,27 +6,13 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
+from services.notifications.domain.message import MailRequest
 from services.notifications.domain.model import Next, Outgoing
 from shared.db import Connection
 
 
 class Repository(Protocol):
-    async def add_request(
-        self,
-        *,
-        request_id: UUID,
-        partner_id: UUID,
-        sent_by: UUID,
-        subject_kind: str,
-        subject_id: UUID,
-        language: str,
-        subject: str,
-        text_body: str,
-        html_body: str,
-        reply_to: str | None,
-        correlation_id: str,
-        now: datetime,
-    ) -> bool: ...
+    async def add_request(self, *, request: MailRequest, now: datetime) -> bool: ...
     async def add_deliveries(
         self, *, request_id: UUID, deliveries: list[tuple[UUID, str]], now: datetime
     ) -> None: ...
@@ -40,41 +26,17 @@ class PgRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    async def add_request(
-        self,
-        *,
-        request_id: UUID,
-        partner_id: UUID,
-        sent_by: UUID,
-        subject_kind: str,
-        subject_id: UUID,
-        language: str,
-        subject: str,
-        text_body: str,
-        html_body: str,
-        reply_to: str | None,
-        correlation_id: str,
-        now: datetime,
-    ) -> bool:
+    async def add_request(self, *, request: MailRequest, now: datetime) -> bool:
         """False when the request exists already (its deliveries are queued)."""
+        r, m = request, request.message
         added = await self.conn.fetchval(
             "INSERT INTO mail_requests (request_id, partner_id, sent_by, subject_kind, "
             "subject_id, language, subject, text_body, html_body, reply_to, correlation_id, "
             "created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
             "ON CONFLICT (request_id) DO NOTHING RETURNING true",
-            request_id,
-            partner_id,
-            sent_by,
-            subject_kind,
-            subject_id,
-            language,
-            subject,
-            text_body,
-            html_body,
-            reply_to,
-            correlation_id,
-            now,
-        )
+            r.request_id, r.partner_id, r.sent_by, r.subject_kind, r.subject_id, r.language,
+            m.subject, m.text, m.html, r.reply_to, r.correlation_id, now,
+        )  # fmt: skip
         return bool(added)
 
     async def add_deliveries(

@@ -8,7 +8,6 @@ twice names the same delivery and queues nothing new.
 
 from __future__ import annotations
 
-import html
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,7 @@ from typing import Literal
 from uuid import UUID
 
 from services.notifications.domain.commands import Partner
-from services.notifications.domain.message import Rendered
+from services.notifications.domain.message import Rendered, compose
 from shared.i18n import Language, text
 
 Template = Literal[
@@ -100,30 +99,14 @@ def render(
     """Subject, a one-paragraph body, the portal's link and the partner's name and support
     details; text and HTML say the same."""
     values = {"partner": partner.name, **params}
-    subject = text(language, f"mail.event.{template}.subject", **values)
-    body = text(language, f"mail.event.{template}.body", **values)
-    open_it = text(language, "mail.event.open")
-    contacts = [
-        (text(language, key), value)
-        for key, value in (
-            ("partner.phone", partner.phone),
-            ("partner.support", partner.support_email),
-            ("partner.website", partner.website),
-        )
-        if value
-    ]
-    lines = [body, "", open_it, url, "", partner.name]
-    lines += [f"{label}: {value}" for label, value in contacts]
-    e = html.escape
-    contact_html = "".join(f"<br>{e(label)}: {e(value)}" for label, value in contacts)
-    body_html = (
-        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"></head><body>'
-        f"<p>{e(body)}</p>"
-        f'<p>{e(open_it)}<br><a href="{e(url, quote=True)}">{e(url)}</a></p>'
-        f"<p><strong>{e(partner.name)}</strong>{contact_html}</p>"
-        "</body></html>"
+    return compose(
+        language,
+        subject=text(language, f"mail.event.{template}.subject", **values),
+        body=text(language, f"mail.event.{template}.body", **values),
+        open_it=text(language, "mail.event.open"),
+        url=url,
+        partner=partner,
     )
-    return Rendered(subject=subject, text="\n".join(lines) + "\n", html=body_html)
 
 
 def day(moment: datetime) -> str:

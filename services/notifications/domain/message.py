@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from uuid import UUID
 
 from services.notifications.domain.commands import Partner
 from services.notifications.domain.model import Outgoing
@@ -24,26 +25,44 @@ class Rendered:
     html: str
 
 
-def _contacts(language: Language, partner: Partner) -> list[tuple[str, str]]:
-    fields = (
-        ("partner.phone", partner.phone),
-        ("partner.support", partner.support_email),
-        ("partner.website", partner.website),
-    )
-    return [(text(language, key), value) for key, value in fields if value]
+@dataclass(frozen=True)
+class MailRequest:
+    """A partner's link as it is queued for its recipients (lifecycle e-mails are queued
+    set-based: ``adapters/recipients.Mail``)."""
+
+    request_id: UUID
+    partner_id: UUID
+    sent_by: UUID
+    subject_kind: str
+    subject_id: UUID
+    language: str
+    message: Rendered
+    reply_to: str | None
+    correlation_id: str
 
 
-def link_message(
-    language: Language, *, subject_kind: str, partner: Partner, url: str, note: str
+def compose(
+    language: Language,
+    *,
+    subject: str,
+    body: str,
+    note: str = "",
+    open_it: str,
+    url: str,
+    partner: Partner,
 ) -> Rendered:
-    """Who invites, to what, the partner's personal note, the link, and the partner's name
-    and support details; the same content as plain text and as HTML."""
-    kind = LINK_KINDS[subject_kind]
-    intro = text(language, f"mail.link.intro.{kind}", partner=partner.name)
-    open_it = text(language, "mail.link.open")
-    contacts = _contacts(language, partner)
-
-    lines = [intro, ""]
+    """Every message's one shape, as plain text and as HTML saying the same: the body, the
+    partner's personal note (if any), the link, and the partner's name and support details."""
+    contacts = [
+        (text(language, key), value)
+        for key, value in (
+            ("partner.phone", partner.phone),
+            ("partner.support", partner.support_email),
+            ("partner.website", partner.website),
+        )
+        if value
+    ]
+    lines = [body, ""]
     if note:
         lines += [note, ""]
     lines += [open_it, url, "", partner.name, *(f"{label}: {value}" for label, value in contacts)]
@@ -53,13 +72,29 @@ def link_message(
     contact_html = "".join(f"<br>{e(label)}: {e(value)}" for label, value in contacts)
     body_html = (
         f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"></head><body>'
-        f"<p>{e(intro)}</p>{note_html}"
+        f"<p>{e(body)}</p>{note_html}"
         f'<p>{e(open_it)}<br><a href="{e(url, quote=True)}">{e(url)}</a></p>'
         f"<p><strong>{e(partner.name)}</strong>{contact_html}</p>"
         "</body></html>"
     )
-    subject = text(language, f"mail.link.subject.{kind}", partner=partner.name)
     return Rendered(subject=subject, text="\n".join(lines) + "\n", html=body_html)
+
+
+def link_message(
+    language: Language, *, subject_kind: str, partner: Partner, url: str, note: str
+) -> Rendered:
+    """Who invites, to what, the partner's personal note, the link, and the partner's name
+    and support details."""
+    kind = LINK_KINDS[subject_kind]
+    return compose(
+        language,
+        subject=text(language, f"mail.link.subject.{kind}", partner=partner.name),
+        body=text(language, f"mail.link.intro.{kind}", partner=partner.name),
+        note=note,
+        open_it=text(language, "mail.link.open"),
+        url=url,
+        partner=partner,
+    )
 
 
 def message_id(delivery: Outgoing, sender: str) -> str:

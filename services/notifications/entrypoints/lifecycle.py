@@ -227,30 +227,33 @@ def mail_routes(routes: Routes, runs: _Runs, *, base_url: str) -> None:
             creator=m.created_by, actor=m.created_by, occasion="created",
         )  # fmt: skip
 
-    @routes.on(dr.ServiceRequestStateChanged)
-    @routes.on(dr.ServiceRequestStateChangedV2)  # v1 is still on the topic: both are told
-    async def sr_state(ctx: MessageContext, m: dr.ServiceRequestStateChanged) -> None:
+    async def _about_known(ctx: MessageContext, m: Any, template: Any, *, actor: Any,
+                           occasion: str, **params: str) -> None:  # fmt: skip
+        """A later event of a request the view knows (its partner, title and creator come
+        from its creation); one of a request it never saw tells no one."""
         sr = await PgRecipients(ctx.conn).find_service_request(m.request_id)
         if sr is None:
             return
         await _both(
-            ctx, template="service_request_state_changed", request_id=m.request_id,
-            customer_id=m.customer_id, partner_id=sr["partner_id"], title=sr["title"],
-            creator=sr["created_by"], actor=m.changed_by,
+            ctx, template=template, request_id=m.request_id, customer_id=m.customer_id,
+            partner_id=sr["partner_id"], title=sr["title"], creator=sr["created_by"],
+            actor=actor, occasion=occasion, **params,
+        )  # fmt: skip
+
+    @routes.on(dr.ServiceRequestStateChanged)
+    @routes.on(dr.ServiceRequestStateChangedV2)  # v1 is still on the topic: both are told
+    async def sr_state(ctx: MessageContext, m: dr.ServiceRequestStateChanged) -> None:
+        await _about_known(
+            ctx, m, "service_request_state_changed", actor=m.changed_by,
             occasion=f"state:{m.changed_at.isoformat()}:{m.to_state}", state=m.to_state,
         )  # fmt: skip
 
     @routes.on(dr.ServiceRequestNoteAdded)
     @routes.on(dr.ServiceRequestNoteAddedV2)
     async def sr_note(ctx: MessageContext, m: dr.ServiceRequestNoteAdded) -> None:
-        sr = await PgRecipients(ctx.conn).find_service_request(m.request_id)
-        if sr is None:
-            return
-        await _both(
-            ctx, template="service_request_note_added", request_id=m.request_id,
-            customer_id=m.customer_id, partner_id=sr["partner_id"], title=sr["title"],
-            creator=sr["created_by"], actor=m.author_user_id, occasion=f"note:{m.note_id}",
-            note=m.body[:500],
+        await _about_known(
+            ctx, m, "service_request_note_added", actor=m.author_user_id,
+            occasion=f"note:{m.note_id}", note=m.body[:500],
         )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ by it shows one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from services.notifications import handlers
@@ -24,27 +25,21 @@ from shared.messaging.unit import MessageContext
 log = get_logger(__name__)
 
 
+@dataclass(kw_only=True, eq=False)
 class Sender:
-    def __init__(
-        self,
-        *,
-        service: str,
-        transport: Transport,
-        sender: str,
-        policy: RetryPolicy,
-        lease: timedelta,
-        batch: int,
-    ) -> None:
-        self.service = service
-        self.transport = transport
-        self.sender = sender
-        self.policy = policy
-        self.lease = lease
-        self.batch = batch
+    service: str
+    transport: Transport
+    sender: str
+    policy: RetryPolicy
+    lease: timedelta
+    batch: int
+
+    def __post_init__(self) -> None:
         loop = LeasedDeliveries[Outgoing, Refusal | None]
         self.send_due = loop(
-            service, "mail-sender", lease, batch, PgRepository, self._attempt, self._record
-        ).send_due
+            self.service, "mail-sender", self.lease, self.batch, PgRepository, self._attempt,
+            self._record,
+        ).send_due  # fmt: skip
 
     async def _attempt(self, delivery: Outgoing) -> Refusal | None:
         return await self.transport.send(build(delivery, sender=self.sender, now=datetime.now(UTC)))

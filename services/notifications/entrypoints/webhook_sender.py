@@ -98,29 +98,22 @@ def _ms(started: float) -> int:
     return round((time.perf_counter() - started) * 1000)
 
 
+@dataclass(kw_only=True, eq=False)
 class WebhookSender:
-    def __init__(
-        self,
-        *,
-        transport: WebhookTransport,
-        policy: WebhookRetryPolicy,
-        disable: DisablePolicy,
-        lease: timedelta,
-        batch: int,
-        service: str = "notifications",
-        portal_url: str = "http://127.0.0.1:8000/",
-    ) -> None:
-        self.service = service
-        self.portal_url = portal_url
-        self.transport = transport
-        self.policy = policy
-        self.disable = disable
-        self.lease = lease
-        self.batch = batch
+    transport: WebhookTransport
+    policy: WebhookRetryPolicy
+    disable: DisablePolicy
+    lease: timedelta
+    batch: int
+    service: str = "notifications"
+    portal_url: str = "http://127.0.0.1:8000/"
+
+    def __post_init__(self) -> None:
         loop = LeasedDeliveries[WebhookOutgoing, Answer]
         self.send_due = loop(
-            service, "webhook-sender", lease, batch, PgWebhooks, self._attempt, self._record
-        ).send_due
+            self.service, "webhook-sender", self.lease, self.batch, PgWebhooks, self._attempt,
+            self._record,
+        ).send_due  # fmt: skip
 
     async def _attempt(self, delivery: WebhookOutgoing) -> Answer:
         headers = signed_headers(

@@ -7,18 +7,19 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from services.notifications.domain.message import MailRequest
 from services.notifications.domain.model import Next, Outgoing
 
 
 @dataclass
 class FakeRepository:
-    requests: dict[UUID, dict[str, Any]] = field(default_factory=dict)
+    requests: dict[UUID, MailRequest] = field(default_factory=dict)
     deliveries: dict[UUID, dict[str, Any]] = field(default_factory=dict)
 
-    async def add_request(self, *, request_id: UUID, **fields: Any) -> bool:
-        if request_id in self.requests:
+    async def add_request(self, *, request: MailRequest, now: datetime) -> bool:
+        if request.request_id in self.requests:
             return False
-        self.requests[request_id] = fields
+        self.requests[request.request_id] = request
         return True
 
     async def add_deliveries(

@@ -35,12 +35,12 @@ async def test_each_distinct_recipient_gets_one_delivery_and_a_request_is_queued
         "bob@contoso.example",
     ]
     assert set(repo.deliveries) == {d.delivery_id for d in queued.deliveries}
-    assert repo.requests[CMD.request_id]["subject"] == "Fabrikam: un'offerta"
+    assert repo.requests[CMD.request_id].message.subject == "Fabrikam: un'offerta"
 
     again = await handlers.queue_link_email(repo, CMD, now=NOW, correlation_id="c2")
     assert again.deliveries == queued.deliveries
     assert len(repo.deliveries) == 2
-    assert repo.requests[CMD.request_id]["correlation_id"] == "c"
+    assert repo.requests[CMD.request_id].correlation_id == "c"
 
 
 def _outgoing(repo: FakeRepository, attempts: int) -> Outgoing:
