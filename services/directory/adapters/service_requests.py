@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 import asyncpg
 
 from services.directory.domain import errors
-from services.directory.domain.service_requests import ServiceRequest, State
+from services.directory.domain.service_requests import Note, ServiceRequest, State
 from shared.db import Connection
 
 _SR_COLUMNS = (
@@ -22,16 +21,7 @@ class ServiceRequestStore(Protocol):
     async def get_service_request(self, *, request_id: UUID) -> ServiceRequest | None: ...
     async def add_service_request(self, *, request: ServiceRequest) -> None: ...
     async def save_service_request(self, *, request: ServiceRequest) -> None: ...
-    async def add_note(
-        self,
-        *,
-        note_id: UUID,
-        request_id: UUID,
-        author_user_id: UUID,
-        author_kind: str,
-        body: str,
-        added_at: datetime,
-    ) -> bool:
+    async def add_note(self, *, note: Note) -> bool:
         """False when a note with this id exists already."""
         ...
 
@@ -78,25 +68,12 @@ class PgServiceRequests:
             request.updated_at,
         )
 
-    async def add_note(
-        self,
-        *,
-        note_id: UUID,
-        request_id: UUID,
-        author_user_id: UUID,
-        author_kind: str,
-        body: str,
-        added_at: datetime,
-    ) -> bool:
+    async def add_note(self, *, note: Note) -> bool:
+        n = note
         inserted = await self.conn.fetchval(
             "INSERT INTO service_request_notes (note_id, request_id, author_user_id, "
             "author_kind, body, added_at) VALUES ($1, $2, $3, $4, $5, $6) "
             "ON CONFLICT (note_id) DO NOTHING RETURNING true",
-            note_id,
-            request_id,
-            author_user_id,
-            author_kind,
-            body,
-            added_at,
-        )
+            n.note_id, n.request_id, n.author_user_id, n.author_kind, n.body, n.added_at,
+        )  # fmt: skip
         return bool(inserted)

@@ -57,6 +57,16 @@ class ServiceRequest:
         return before
 
 
+@dataclass(frozen=True)
+class Note:
+    note_id: UUID
+    request_id: UUID
+    author_user_id: UUID
+    author_kind: Literal["partner", "customer"]
+    body: str
+    added_at: datetime
+
+
 def check_acts_for_customer(actor: User, *, delegation_role: str | None) -> None:
     """A partner user acts for a customer (here: service requests) only with Full
     administration and an active Full delegation; Limited is password resets only."""

@@ -92,25 +92,23 @@ class Subscription:
         self.updated_at = now
         return surplus
 
-    def suspend(self, *, now: datetime) -> None:
+    def _move(self, before: str, after: State, *, refusal: str, now: datetime) -> None:
+        """From ``before`` to ``after`` only (``refusal`` names what may be moved)."""
         self._ensure_not_ended()
-        if self.state != "active":
+        if self.state != before:
             raise errors.InvalidTransition(
-                f"Only an active subscription can be suspended; this one is {self.state}.",
-                state=self.state,
+                f"{refusal}; this one is {self.state}.", state=self.state
             )
-        self.state = "suspended"
+        self.state = after
         self.updated_at = now
 
+    def suspend(self, *, now: datetime) -> None:
+        refusal = "Only an active subscription can be suspended"
+        self._move("active", "suspended", refusal=refusal, now=now)
+
     def reactivate(self, *, now: datetime) -> None:
-        self._ensure_not_ended()
-        if self.state != "suspended":
-            raise errors.InvalidTransition(
-                f"Only a suspended subscription can be reactivated; this one is {self.state}.",
-                state=self.state,
-            )
-        self.state = "active"
-        self.updated_at = now
+        refusal = "Only a suspended subscription can be reactivated"
+        self._move("suspended", "active", refusal=refusal, now=now)
 
     def cancel(self, *, now: datetime) -> None:
         """Ends the subscription for good; its assignments are released."""

@@ -17,8 +17,8 @@ from services.directory.adapters.audit import Attempt
 from services.directory.adapters.repository import PgRepository
 from services.directory.domain import commands
 from services.directory.domain.acting import CustomerAction
-from services.directory.domain.roles import CompanyRole
 from services.directory.entrypoints.audited import audited, reply
+from services.directory.entrypoints.kafka import with_roles
 from services.directory.entrypoints.writes import change, pool_of, rejected
 from services.directory.handlers import customer_users as handlers
 from shared.contracts import directory
@@ -65,15 +65,7 @@ def add_commands(routes: Routes) -> Routes:
 
     @routes.on(directory.CreateCustomerUser)
     async def create_user(ctx: MessageContext, msg: directory.CreateCustomerUser) -> None:
-        cmd = commands.CreateCustomerUser(
-            customer_id=msg.customer_id,
-            actor_user_id=msg.actor_user_id,
-            user_id=msg.user_id,
-            email=msg.email,
-            display_name=msg.display_name,
-            company_role=CompanyRole(msg.company_role),
-            password_hash=msg.password_hash,
-        )
+        cmd = with_roles(commands.CreateCustomerUser)(msg)
         attempt = attempt_of(
             ctx,
             msg,

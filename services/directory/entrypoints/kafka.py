@@ -3,6 +3,9 @@ handler inside the consumer's transaction, emit what it returns."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from services.directory import handlers
 from services.directory.adapters.delegations import DelegationView
 from services.directory.adapters.repository import PgRepository
@@ -10,6 +13,7 @@ from services.directory.domain import commands
 from services.directory.domain.model import Profile
 from services.directory.domain.roles import CompanyRole, SupportedAccess
 from shared.contracts import delegation, directory
+from shared.contracts.base import Contract
 from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.messaging.commands import CommandTable, same_fields
 from shared.messaging.consumer import MessageContext, Routes
@@ -18,22 +22,11 @@ _Ended = delegation.DelegationRevoked | delegation.DelegationExpired | delegatio
 
 
 def _profile(profile: directory.PartnerProfile) -> Profile:
-    return Profile(
-        name=profile.name,
-        phone=profile.phone,
-        support_email=profile.support_email,
-        address=profile.address,
-        website=profile.website,
-    )
+    return Profile(**profile.model_dump())
 
 
 def _admin(admin: directory.FirstAdmin) -> commands.NewAdmin:
-    return commands.NewAdmin(
-        user_id=admin.user_id,
-        email=admin.email,
-        display_name=admin.display_name,
-        password_hash=admin.password_hash,
-    )
+    return commands.NewAdmin(**admin.model_dump())
 
 
 def _register_partner(msg: directory.RegisterPartner) -> commands.RegisterPartner:
@@ -43,46 +36,32 @@ def _register_partner(msg: directory.RegisterPartner) -> commands.RegisterPartne
 
 
 def _register_customer(msg: directory.RegisterCustomer) -> commands.RegisterCustomer:
-    return commands.RegisterCustomer(
-        customer_id=msg.customer_id,
-        name=msg.name,
-        domain=msg.domain,
-        contact_email=msg.contact_email,
-        admin=_admin(msg.admin),
-    )
+    return commands.RegisterCustomer(**(msg.model_dump() | {"admin": _admin(msg.admin)}))
 
 
 def _update_profile(msg: directory.UpdatePartnerProfile) -> commands.UpdatePartnerProfile:
     return commands.UpdatePartnerProfile(
-        partner_id=msg.partner_id,
-        actor_user_id=msg.actor_user_id,
-        profile=_profile(msg.profile),
+        partner_id=msg.partner_id, actor_user_id=msg.actor_user_id, profile=_profile(msg.profile)
     )
 
 
-def _create_user(msg: directory.CreatePartnerUser) -> commands.CreatePartnerUser:
-    return commands.CreatePartnerUser(
-        partner_id=msg.partner_id,
-        actor_user_id=msg.actor_user_id,
-        user_id=msg.user_id,
-        email=msg.email,
-        display_name=msg.display_name,
-        company_role=CompanyRole(msg.company_role),
-        supported_access=SupportedAccess(msg.supported_access),
-        password_hash=msg.password_hash,
-    )
+_ROLES: dict[str, type[CompanyRole] | type[SupportedAccess]] = {
+    "company_role": CompanyRole,
+    "supported_access": SupportedAccess,
+}
 
 
-def _update_user(msg: directory.UpdatePartnerUser) -> commands.UpdatePartnerUser:
-    return commands.UpdatePartnerUser(
-        partner_id=msg.partner_id,
-        actor_user_id=msg.actor_user_id,
-        user_id=msg.user_id,
-        email=msg.email,
-        display_name=msg.display_name,
-        company_role=CompanyRole(msg.company_role) if msg.company_role else None,
-        supported_access=(SupportedAccess(msg.supported_access) if msg.supported_access else None),
-    )
+def with_roles(command: Callable[..., Any]) -> Callable[[Contract], Any]:
+    """``same_fields``, the role names a contract carries becoming the directory's roles (one
+    a command leaves out stays None)."""
+
+    def build(msg: Contract) -> Any:
+        fields = msg.model_dump()
+        return command(
+            **{k: _ROLES[k](v) if k in _ROLES and v is not None else v for k, v in fields.items()}
+        )
+
+    return build
 
 
 def command_routes() -> Routes:
@@ -91,8 +70,16 @@ def command_routes() -> Routes:
     table.add(directory.RegisterPartner, handlers.register_partner, _register_partner)
     table.add(directory.RegisterCustomer, handlers.register_customer, _register_customer)
     table.add(directory.UpdatePartnerProfile, handlers.update_partner_profile, _update_profile)
-    table.add(directory.CreatePartnerUser, handlers.create_partner_user, _create_user)
-    table.add(directory.UpdatePartnerUser, handlers.update_partner_user, _update_user)
+    table.add(
+        directory.CreatePartnerUser,
+        handlers.create_partner_user,
+        with_roles(commands.CreatePartnerUser),
+    )
+    table.add(
+        directory.UpdatePartnerUser,
+        handlers.update_partner_user,
+        with_roles(commands.UpdatePartnerUser),
+    )
     for contract, handler, command in (
         (directory.DisablePartnerUser, handlers.disable_partner_user, commands.DisablePartnerUser),
         (directory.EnablePartnerUser, handlers.enable_partner_user, commands.EnablePartnerUser),

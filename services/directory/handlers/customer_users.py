@@ -14,22 +14,8 @@ from services.directory.domain import acting, commands, credentials, errors
 from services.directory.domain.acting import Acting, CustomerAction
 from services.directory.domain.model import User, check_global_admins_remain
 from services.directory.domain.roles import SupportedAccess
+from services.directory.handlers import actors
 from shared.contracts import directory as contracts
-
-
-async def enter(
-    repo: Repository, *, actor_user_id: UUID, customer_id: UUID, action: CustomerAction
-) -> Acting:
-    """The actor's role in the customer, covering ``action``. The delegation view's row is
-    locked until commit, so a revocation applied concurrently either came first (and this
-    is refused) or waits for this transaction."""
-    actor = await repo.get_user(user_id=actor_user_id)
-    role = None
-    if actor is not None and actor.company_kind == "partner":
-        role = await repo.delegation_role(
-            partner_id=actor.company_id, customer_id=customer_id, lock=True
-        )
-    return acting.enter(actor, customer_id=customer_id, delegation_role=role, action=action)
 
 
 class _ForCustomer(Protocol):
@@ -41,17 +27,14 @@ class _ForCustomer(Protocol):
 
 async def _enter_for(repo: Repository, cmd: _ForCustomer, action: CustomerAction) -> Acting:
     """``enter`` for the actor and customer a command names."""
-    return await enter(
+    return await actors.enter(
         repo, actor_user_id=cmd.actor_user_id, customer_id=cmd.customer_id, action=action
     )
 
 
 async def may_list_users(repo: Repository, *, actor_user_id: UUID, customer_id: UUID) -> Acting:
-    return await enter(
-        repo,
-        actor_user_id=actor_user_id,
-        customer_id=customer_id,
-        action=CustomerAction.LIST_USERS,
+    return await actors.enter(
+        repo, actor_user_id=actor_user_id, customer_id=customer_id, action=CustomerAction.LIST_USERS
     )
 
 

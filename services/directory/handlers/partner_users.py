@@ -15,14 +15,8 @@ from services.directory.domain.model import (
     updated,
 )
 from services.directory.domain.roles import Action
+from services.directory.handlers import actors
 from shared.contracts import directory as contracts
-
-
-async def _actor(repo: Repository, user_id: UUID) -> User:
-    actor = await repo.get_user(user_id=user_id)
-    if actor is None:
-        raise errors.NotAllowed("The acting user is not known.")
-    return actor
 
 
 async def _lock_company(repo: Repository, partner_id: UUID) -> None:
@@ -54,7 +48,7 @@ def _user_fields(user: User) -> dict[str, object]:
 async def update_partner_profile(
     repo: Repository, cmd: commands.UpdatePartnerProfile, *, now: datetime
 ) -> contracts.PartnerProfileUpdated:
-    actor = await _actor(repo, cmd.actor_user_id)
+    actor = await actors.known(repo, cmd.actor_user_id)
     authorise(actor, Action.EDIT_COMPANY, company_id=cmd.partner_id)
     partner = await repo.get_partner(partner_id=cmd.partner_id, lock=True)
     if partner is None:
@@ -72,7 +66,7 @@ async def update_partner_profile(
 async def create_partner_user(
     repo: Repository, cmd: commands.CreatePartnerUser, *, now: datetime
 ) -> contracts.PartnerUserCreated:
-    actor = await _actor(repo, cmd.actor_user_id)
+    actor = await actors.known(repo, cmd.actor_user_id)
     new = User(
         user_id=cmd.user_id,
         company_kind="partner",
@@ -102,7 +96,7 @@ async def create_partner_user(
 async def update_partner_user(
     repo: Repository, cmd: commands.UpdatePartnerUser, *, now: datetime
 ) -> contracts.PartnerUserUpdated:
-    actor = await _actor(repo, cmd.actor_user_id)
+    actor = await actors.known(repo, cmd.actor_user_id)
     authorise(actor, Action.UPDATE_USER, company_id=cmd.partner_id)
     await _lock_company(repo, cmd.partner_id)
     before = await _target(repo, partner_id=cmd.partner_id, user_id=cmd.user_id)
@@ -136,7 +130,7 @@ async def _set_disabled(
 ) -> User:
     partner_id = cmd.partner_id
     action = Action.DISABLE_USER if disabled_at is not None else Action.ENABLE_USER
-    actor = await _actor(repo, cmd.actor_user_id)
+    actor = await actors.known(repo, cmd.actor_user_id)
     authorise(actor, action, company_id=partner_id)
     await _lock_company(repo, partner_id)
     before = await _target(repo, partner_id=partner_id, user_id=cmd.user_id)

@@ -16,6 +16,7 @@ from services.directory.adapters.subscriptions import SubscriptionRepository
 from services.directory.domain import errors
 from services.directory.domain import subscriptions as model
 from services.directory.domain.subscriptions import Subscription
+from services.directory.handlers.subscriptions import subject
 from shared.contracts import directory as contracts
 from shared.contracts.base import Event
 from shared.errors import DomainError
@@ -96,9 +97,7 @@ async def _start(
 def _created(s: Subscription, *, now: datetime) -> contracts.SubscriptionCreated:
     assert s.state in ("trial", "active")
     return contracts.SubscriptionCreated(
-        subscription_id=s.subscription_id,
-        customer_id=s.customer_id,
-        service_id=s.service_id,
+        **subject(s),
         seats=s.seats,
         state=s.state,
         partner_of_record=s.partner_of_record,

@@ -8,21 +8,15 @@ from uuid import UUID
 
 from services.directory.adapters.repository import Repository
 from services.directory.domain import commands, errors
-from services.directory.domain.model import User
 from services.directory.domain.service_requests import (
+    Note,
     ServiceRequest,
     State,
     check_acts_for_customer,
     note_author,
 )
+from services.directory.handlers import actors
 from shared.contracts import directory as contracts
-
-
-async def _actor(repo: Repository, user_id: UUID) -> User:
-    actor = await repo.get_user(user_id=user_id)
-    if actor is None:
-        raise errors.NotAllowed("The acting user is not known.")
-    return actor
 
 
 async def _request(repo: Repository, *, request_id: UUID, customer_id: UUID) -> ServiceRequest:
@@ -35,7 +29,7 @@ async def _request(repo: Repository, *, request_id: UUID, customer_id: UUID) -> 
 async def create_service_request(
     repo: Repository, cmd: commands.CreateServiceRequest, *, now: datetime
 ) -> contracts.ServiceRequestCreated:
-    actor = await _actor(repo, cmd.actor_user_id)
+    actor = await actors.known(repo, cmd.actor_user_id)
     role = await repo.delegation_role(partner_id=actor.company_id, customer_id=cmd.customer_id)
     check_acts_for_customer(actor, delegation_role=role)
     request = ServiceRequest(
@@ -53,25 +47,14 @@ async def create_service_request(
         updated_at=now,
     )
     await repo.add_service_request(request=request)
-    return contracts.ServiceRequestCreated(
-        request_id=request.request_id,
-        customer_id=request.customer_id,
-        partner_id=request.partner_id,
-        title=request.title,
-        description=request.description,
-        severity=request.severity,
-        contact_name=request.contact_name,
-        contact_email=request.contact_email,
-        state=request.state.value,
-        created_by=actor.user_id,
-        created_at=now,
-    )
+    created = {k: v for k, v in vars(request).items() if k != "updated_at"}
+    return contracts.ServiceRequestCreated(**created | {"state": request.state.value})
 
 
 async def change_service_request_state(
     repo: Repository, cmd: commands.ChangeServiceRequestState, *, now: datetime
 ) -> contracts.ServiceRequestStateChangedV2:
-    actor = await _actor(repo, cmd.actor_user_id)
+    actor = await actors.known(repo, cmd.actor_user_id)
     request = await _request(repo, request_id=cmd.request_id, customer_id=cmd.customer_id)
     if actor.company_id != request.partner_id:
         raise errors.ServiceRequestNotFound("No such service request.")
@@ -93,11 +76,11 @@ async def change_service_request_state(
 async def add_service_request_note(
     repo: Repository, cmd: commands.AddServiceRequestNote, *, now: datetime
 ) -> contracts.ServiceRequestNoteAddedV2:
-    actor = await _actor(repo, cmd.actor_user_id)
+    actor = await actors.known(repo, cmd.actor_user_id)
     request = await _request(repo, request_id=cmd.request_id, customer_id=cmd.customer_id)
     role = await repo.delegation_role(partner_id=request.partner_id, customer_id=cmd.customer_id)
     kind = note_author(actor, request=request, delegation_role=role)
-    added = await repo.add_note(
+    note = Note(
         note_id=cmd.note_id,
         request_id=request.request_id,
         author_user_id=actor.user_id,
@@ -105,15 +88,8 @@ async def add_service_request_note(
         body=cmd.body,
         added_at=now,
     )
-    if not added:
+    if not await repo.add_note(note=note):
         raise errors.NoteAlreadyExists("A note with this id exists already.")
     return contracts.ServiceRequestNoteAddedV2(
-        request_id=request.request_id,
-        customer_id=request.customer_id,
-        partner_id=request.partner_id,
-        note_id=cmd.note_id,
-        author_user_id=actor.user_id,
-        author_kind=kind,
-        body=cmd.body,
-        added_at=now,
+        **vars(note), customer_id=request.customer_id, partner_id=request.partner_id
     )

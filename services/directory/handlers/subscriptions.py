@@ -12,10 +12,11 @@ import uuid
 from datetime import datetime
 
 from services.directory.adapters.subscriptions import SubscriptionRepository
-from services.directory.domain import acting, errors
+from services.directory.domain import errors
 from services.directory.domain import subscriptions as model
 from services.directory.domain.acting import CustomerAction
 from services.directory.domain.subscriptions import Subscription
+from services.directory.handlers import actors
 from shared.contracts import directory as contracts
 
 
@@ -25,19 +26,34 @@ async def _load_for(
     """The subscription, locked, and the partner the actor acts from (None: the customer).
     The actor enters the customer first (the permission table in ``domain/acting.py``), so
     an outsider learns nothing about the customer's subscriptions."""
-    actor = await repo.get_user(user_id=cmd.actor_user_id)
-    role = None
-    if actor is not None and actor.company_kind == "partner":
-        role = await repo.delegation_role(
-            partner_id=actor.company_id, customer_id=cmd.customer_id, lock=True
-        )
-    who = acting.enter(actor, customer_id=cmd.customer_id, delegation_role=role, action=action)
+    who = await actors.enter(
+        repo, actor_user_id=cmd.actor_user_id, customer_id=cmd.customer_id, action=action
+    )
     subscription = await repo.get(subscription_id=cmd.subscription_id, lock=True)
     if subscription is None or subscription.customer_id != cmd.customer_id:
         raise errors.SubscriptionNotFound(
             "The customer has no such subscription.", subscription_id=str(cmd.subscription_id)
         )
     return subscription, who.partner_id
+
+
+def subject(subscription: Subscription) -> dict[str, object]:
+    """Which subscription, of which customer, for which service: what every event of a
+    subscription says first."""
+    return {
+        "subscription_id": subscription.subscription_id,
+        "customer_id": subscription.customer_id,
+        "service_id": subscription.service_id,
+    }
+
+
+def _licences(subscription: Subscription, user_id: uuid.UUID) -> dict[str, object]:
+    """A licence event's subscription and user, and the seats it leaves."""
+    return subject(subscription) | {
+        "user_id": user_id,
+        "assigned": subscription.assigned,
+        "quantity": subscription.seats,
+    }
 
 
 STATE_ACTIONS = {
@@ -54,9 +70,7 @@ async def change_quantity(
     previous = subscription.change_quantity(cmd.quantity, now=now)
     await repo.save(subscription=subscription)
     return contracts.SubscriptionQuantityChanged(
-        subscription_id=subscription.subscription_id,
-        customer_id=subscription.customer_id,
-        service_id=subscription.service_id,
+        **subject(subscription),
         previous_quantity=previous,
         quantity=subscription.seats,
         assigned=subscription.assigned,
@@ -75,10 +89,7 @@ async def change_state(
 ):
     subscription, partner = await _load_for(repo, cmd, STATE_ACTIONS[cmd.action])
     previous = subscription.state
-    common = {
-        "subscription_id": subscription.subscription_id,
-        "customer_id": subscription.customer_id,
-        "service_id": subscription.service_id,
+    common = subject(subscription) | {
         "previous_state": previous,
         "by": cmd.actor_user_id,
         "acting_partner_id": partner,
@@ -123,12 +134,7 @@ async def assign_licence(
     )
     await repo.save(subscription=subscription)
     return contracts.LicenceAssigned(
-        subscription_id=subscription.subscription_id,
-        customer_id=subscription.customer_id,
-        service_id=subscription.service_id,
-        user_id=user.user_id,
-        assigned=subscription.assigned,
-        quantity=subscription.seats,
+        **_licences(subscription, user.user_id),
         assigned_by=cmd.actor_user_id,
         acting_partner_id=partner,
         assigned_at=now,
@@ -146,12 +152,7 @@ async def remove_licence(
         )
     await repo.save(subscription=subscription)
     return contracts.LicenceRemoved(
-        subscription_id=subscription.subscription_id,
-        customer_id=subscription.customer_id,
-        service_id=subscription.service_id,
-        user_id=cmd.user_id,
-        assigned=subscription.assigned,
-        quantity=subscription.seats,
+        **_licences(subscription, cmd.user_id),
         removed_by=cmd.actor_user_id,
         acting_partner_id=partner,
         removed_at=now,
@@ -166,9 +167,7 @@ async def expire_trials(
     expired = await repo.expire_trials(now=now, limit=limit)
     return [
         contracts.SubscriptionExpired(
-            subscription_id=s.subscription_id,
-            customer_id=s.customer_id,
-            service_id=s.service_id,
+            **subject(s),
             partner_of_record=s.partner_of_record,
             trial_ends_at=s.trial_ends_at or now,
             expired_at=now,

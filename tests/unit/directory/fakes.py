@@ -8,7 +8,7 @@ from uuid import UUID
 
 from services.directory.domain import errors
 from services.directory.domain.model import Customer, Partner, UnknownAddress, User
-from services.directory.domain.service_requests import ServiceRequest
+from services.directory.domain.service_requests import Note, ServiceRequest
 
 
 class FakeRepository:
@@ -19,7 +19,7 @@ class FakeRepository:
         self.unknown: dict[str, UnknownAddress] = {}
         self.delegations: dict[tuple[UUID, UUID], str] = {}
         self.requests: dict[UUID, ServiceRequest] = {}
-        self.notes: dict[UUID, tuple[UUID, UUID, str, str]] = {}
+        self.notes: dict[UUID, Note] = {}
 
     async def get_partner(self, *, partner_id: UUID, lock: bool = False) -> Partner | None:
         found = self.partners.get(partner_id)
@@ -91,17 +91,8 @@ class FakeRepository:
     async def save_service_request(self, *, request: ServiceRequest) -> None:
         self.requests[request.request_id] = replace(request)
 
-    async def add_note(
-        self,
-        *,
-        note_id: UUID,
-        request_id: UUID,
-        author_user_id: UUID,
-        author_kind: str,
-        body: str,
-        added_at: datetime,
-    ) -> bool:
-        if note_id in self.notes:
+    async def add_note(self, *, note: Note) -> bool:
+        if note.note_id in self.notes:
             return False
-        self.notes[note_id] = (request_id, author_user_id, author_kind, body)
+        self.notes[note.note_id] = note
         return True
