@@ -10,6 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
+from services.directory.adapters import rows
 from services.directory.adapters.delegations import delegation_role
 from services.directory.adapters.service_requests import PgServiceRequests, ServiceRequestStore
 from services.directory.domain import errors
@@ -32,7 +33,13 @@ PARTNER_COLUMNS = (
     "partner_id, name, phone, support_email, address, website, registered_at, updated_at, "
     "updated_by"
 )
+_PROFILE_COLUMNS = "name, phone, support_email, address, website"  # as in PARTNER_COLUMNS
 CUSTOMER_COLUMNS = "customer_id, name, domain, contact_email, registered_at"
+# What saving a user may change (not its id, company or creation).
+_USER_CHANGES = (
+    "email, display_name, password_hash, company_role, supported_access, "
+    "must_change_password, failed_sign_ins, locked_until, disabled_at"
+)
 
 
 def _digest(email: str) -> bytes:
@@ -76,19 +83,9 @@ def user_from_row(row: Any) -> User:
 
 
 def partner_from_row(row: Any) -> Partner:
-    return Partner(
-        partner_id=row["partner_id"],
-        profile=Profile(
-            name=row["name"],
-            phone=row["phone"],
-            support_email=row["support_email"],
-            address=row["address"],
-            website=row["website"],
-        ),
-        registered_at=row["registered_at"],
-        updated_at=row["updated_at"],
-        updated_by=row["updated_by"],
-    )
+    values = dict(row)
+    profile = Profile(**{name: values.pop(name) for name in rows.names(_PROFILE_COLUMNS)})
+    return Partner(**values, profile=profile)
 
 
 class PgRepository(PgServiceRequests):
@@ -133,15 +130,9 @@ class PgRepository(PgServiceRequests):
         return Customer(**dict(row)) if row else None
 
     async def add_customer(self, *, customer: Customer) -> None:
-        c = customer
         try:
             await self.conn.execute(
-                f"INSERT INTO customers ({CUSTOMER_COLUMNS}) VALUES ($1, $2, $3, $4, $5)",
-                c.customer_id,
-                c.name,
-                c.domain,
-                c.contact_email,
-                c.registered_at,
+                rows.insert("customers", CUSTOMER_COLUMNS), *rows.values(customer, CUSTOMER_COLUMNS)
             )
         except asyncpg.UniqueViolationError as exc:
             # A concurrent registration won the race the handler's check could not see.
@@ -200,24 +191,9 @@ class PgRepository(PgServiceRequests):
         )
 
     async def add_user(self, *, user: User) -> None:
-        u = user
         try:
             await self.conn.execute(
-                f"INSERT INTO users ({USER_COLUMNS}) "
-                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
-                u.user_id,
-                u.company_kind,
-                u.company_id,
-                u.email,
-                u.display_name,
-                u.password_hash,
-                u.company_role.value,
-                u.supported_access.value,
-                u.created_at,
-                u.must_change_password,
-                u.failed_sign_ins,
-                u.locked_until,
-                u.disabled_at,
+                rows.insert("users", USER_COLUMNS), *rows.values(user, USER_COLUMNS)
             )
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name == "users_email_key":
@@ -225,22 +201,11 @@ class PgRepository(PgServiceRequests):
             raise errors.UserAlreadyExists("A user with this id already exists.") from exc
 
     async def save_user(self, *, user: User) -> None:
-        u = user
         try:
             await self.conn.execute(
-                "UPDATE users SET email = $2, display_name = $3, password_hash = $4, "
-                "company_role = $5, supported_access = $6, must_change_password = $7, "
-                "failed_sign_ins = $8, locked_until = $9, disabled_at = $10 WHERE user_id = $1",
-                u.user_id,
-                u.email,
-                u.display_name,
-                u.password_hash,
-                u.company_role.value,
-                u.supported_access.value,
-                u.must_change_password,
-                u.failed_sign_ins,
-                u.locked_until,
-                u.disabled_at,
+                rows.update("users", "user_id", _USER_CHANGES),
+                user.user_id,
+                *rows.values(user, _USER_CHANGES),
             )
         except asyncpg.UniqueViolationError as exc:
             raise errors.EmailTaken("A user with this e-mail already exists.") from exc
@@ -262,6 +227,5 @@ class PgRepository(PgServiceRequests):
         )
 
 
-def _profile_values(profile: Profile) -> tuple[str, str, str | None, str, str]:
-    p = profile
-    return (p.name, p.phone, p.support_email, p.address, p.website)
+def _profile_values(profile: Profile) -> list[Any]:
+    return rows.values(profile, _PROFILE_COLUMNS)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
+from services.directory.adapters import rows
 from services.directory.domain import errors
 from services.directory.domain.service_requests import Note, ServiceRequest, State
 from shared.db import Connection
@@ -39,23 +40,9 @@ class PgServiceRequests:
         return ServiceRequest(**(dict(row) | {"state": State(row["state"])}))
 
     async def add_service_request(self, *, request: ServiceRequest) -> None:
-        r = request
         try:
             await self.conn.execute(
-                f"INSERT INTO service_requests ({_SR_COLUMNS}) "
-                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
-                r.request_id,
-                r.customer_id,
-                r.partner_id,
-                r.title,
-                r.description,
-                r.severity,
-                r.contact_name,
-                r.contact_email,
-                r.state.value,
-                r.created_by,
-                r.created_at,
-                r.updated_at,
+                rows.insert("service_requests", _SR_COLUMNS), *rows.values(request, _SR_COLUMNS)
             )
         except asyncpg.UniqueViolationError as exc:
             raise errors.ServiceRequestAlreadyExists("This request id is taken.") from exc

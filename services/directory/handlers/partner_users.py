@@ -3,6 +3,7 @@ user's rights against the role table, from the directory's own data."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -93,28 +94,45 @@ async def create_partner_user(
     )
 
 
-async def update_partner_user(
-    repo: Repository, cmd: commands.UpdatePartnerUser, *, now: datetime
-) -> contracts.PartnerUserUpdated:
+async def _change_user(
+    repo: Repository,
+    cmd: commands.PartnerUserSwitch | commands.UpdatePartnerUser,
+    action: Action,
+    change: Callable[[User], User],
+) -> tuple[User, User, User]:
+    """Actor, user before and after ``change``: the actor may ``action`` in the company, to
+    the user both before and after; the company keeps a Global admin. Nothing is saved."""
     actor = await actors.known(repo, cmd.actor_user_id)
-    authorise(actor, Action.UPDATE_USER, company_id=cmd.partner_id)
+    authorise(actor, action, company_id=cmd.partner_id)
     await _lock_company(repo, cmd.partner_id)
     before = await _target(repo, partner_id=cmd.partner_id, user_id=cmd.user_id)
-    after = updated(
-        before,
-        email=cmd.email if cmd.email is not None else before.email,
-        display_name=cmd.display_name if cmd.display_name is not None else before.display_name,
-        company_role=cmd.company_role if cmd.company_role is not None else before.company_role,
-        supported_access=(
-            cmd.supported_access if cmd.supported_access is not None else before.supported_access
-        ),
-    )
-    authorise(actor, Action.UPDATE_USER, company_id=cmd.partner_id, before=before, after=after)
+    after = change(before)
+    authorise(actor, action, company_id=cmd.partner_id, before=before, after=after)
     check_global_admins_remain(
         before=before,
         after=after,
         active_global_admins=await repo.active_global_admins(company_id=cmd.partner_id),
     )
+    return actor, before, after
+
+
+async def update_partner_user(
+    repo: Repository, cmd: commands.UpdatePartnerUser, *, now: datetime
+) -> contracts.PartnerUserUpdated:
+    def change(before: User) -> User:
+        return updated(
+            before,
+            email=cmd.email if cmd.email is not None else before.email,
+            display_name=cmd.display_name if cmd.display_name is not None else before.display_name,
+            company_role=cmd.company_role if cmd.company_role is not None else before.company_role,
+            supported_access=(
+                cmd.supported_access
+                if cmd.supported_access is not None
+                else before.supported_access
+            ),
+        )
+
+    actor, before, after = await _change_user(repo, cmd, Action.UPDATE_USER, change)
     if after.email.lower() != before.email.lower() and await repo.email_taken(email=after.email):
         raise errors.EmailTaken("A user with this e-mail already exists.", email=after.email)
     await repo.save_user(user=after)
@@ -128,18 +146,9 @@ async def update_partner_user(
 async def _set_disabled(
     repo: Repository, cmd: commands.PartnerUserSwitch, *, disabled_at: datetime | None
 ) -> User:
-    partner_id = cmd.partner_id
     action = Action.DISABLE_USER if disabled_at is not None else Action.ENABLE_USER
-    actor = await actors.known(repo, cmd.actor_user_id)
-    authorise(actor, action, company_id=partner_id)
-    await _lock_company(repo, partner_id)
-    before = await _target(repo, partner_id=partner_id, user_id=cmd.user_id)
-    authorise(actor, action, company_id=partner_id, before=before)
-    after = updated(before, disabled_at=disabled_at)
-    check_global_admins_remain(
-        before=before,
-        after=after,
-        active_global_admins=await repo.active_global_admins(company_id=partner_id),
+    actor, _, after = await _change_user(
+        repo, cmd, action, lambda before: updated(before, disabled_at=disabled_at)
     )
     await repo.save_user(user=after)
     return actor
