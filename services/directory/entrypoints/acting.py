@@ -12,12 +12,11 @@ from fastapi import APIRouter, Query, Request
 
 from services.directory import access
 from services.directory import queries as reads
-from services.directory.adapters import audit
 from services.directory.adapters.audit import Attempt
 from services.directory.adapters.repository import PgRepository
 from services.directory.domain import commands
 from services.directory.domain.acting import CustomerAction
-from services.directory.entrypoints.audited import audited, reply
+from services.directory.entrypoints.audited import attempt_of, audited, reply
 from services.directory.entrypoints.kafka import with_roles
 from services.directory.entrypoints.writes import change, pool_of, rejected
 from services.directory.handlers import customer_users as handlers
@@ -30,26 +29,6 @@ from shared.views import directory as views
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def attempt_of(
-    ctx: MessageContext,
-    msg: Any,
-    action: CustomerAction,
-    *,
-    target_kind: audit.TargetKind,
-    target_id: UUID | None,
-    **details: Any,
-) -> Attempt:
-    return Attempt(
-        customer_id=msg.customer_id,
-        actor_user_id=msg.actor_user_id,
-        action=action.value,
-        target_kind=target_kind,
-        target_id=target_id,
-        details=details,
-        message_id=ctx.envelope.id,
-    )
 
 
 async def _apply(

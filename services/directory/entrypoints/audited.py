@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
 
 from services.directory.adapters import audit
 from services.directory.adapters.audit import Attempt
+from services.directory.domain.acting import CustomerAction
 from shared.contracts.base import Event
 from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.db import Connection
@@ -51,6 +53,35 @@ async def audited(
     action = action_of(result) if action_of is not None else attempt.action
     await audit.record(conn, _named(attempt, action), now=now)
     return result
+
+
+class ActsForCustomer(Protocol):
+    @property
+    def customer_id(self) -> UUID: ...
+    @property
+    def actor_user_id(self) -> UUID: ...
+
+
+def attempt_of(
+    ctx: MessageContext,
+    msg: ActsForCustomer,
+    action: CustomerAction,
+    *,
+    target_kind: audit.TargetKind,
+    target_id: UUID | None = None,
+    **details: Any,
+) -> Attempt:
+    """What ``msg``'s actor tries in its customer, as the audit records it (the message's
+    id names the attempt)."""
+    return Attempt(
+        customer_id=msg.customer_id,
+        actor_user_id=msg.actor_user_id,
+        action=action.value,
+        target_kind=target_kind,
+        target_id=target_id,
+        details=details,
+        message_id=ctx.envelope.id,
+    )
 
 
 def _named(attempt: Attempt, action: str) -> Attempt:

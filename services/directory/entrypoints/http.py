@@ -13,14 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.directory import access, handlers
 from services.directory import queries as reads
-from services.directory.adapters.audit import Attempt
 from services.directory.adapters.repository import PgRepository
 from services.directory.config import Settings
 from services.directory.domain import commands, errors
 from services.directory.domain.acting import CustomerAction
 from services.directory.domain.model import User
 from services.directory.domain.service_requests import State
-from services.directory.entrypoints.audited import audited
+from services.directory.entrypoints.audited import attempt_of, audited
 from services.directory.entrypoints.writes import change, pool_of, rejected
 from services.directory.handlers import customer_users
 from shared.contracts.directory import Severity
@@ -75,13 +74,8 @@ async def _reset_for_customer(
     )
 
     async def handle(ctx: MessageContext) -> customer_users.PasswordReset | DomainError:
-        attempt = Attempt(
-            customer_id=customer_id,
-            actor_user_id=actor_user_id,
-            action=CustomerAction.RESET_PASSWORD.value,
-            target_kind="user",
-            target_id=user_id,
-            message_id=ctx.envelope.id,
+        attempt = attempt_of(
+            ctx, cmd, CustomerAction.RESET_PASSWORD, target_kind="user", target_id=user_id
         )
 
         async def run() -> customer_users.PasswordReset:

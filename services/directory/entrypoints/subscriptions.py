@@ -17,7 +17,7 @@ from services.directory.adapters.audit import Attempt
 from services.directory.adapters.subscriptions import PgSubscriptionRepository
 from services.directory.domain import subscriptions as model
 from services.directory.domain.acting import CustomerAction
-from services.directory.entrypoints.audited import audited, reply
+from services.directory.entrypoints.audited import attempt_of, audited, reply
 from services.directory.entrypoints.writes import pool_of
 from services.directory.handlers import redemptions
 from services.directory.handlers import subscriptions as handlers
@@ -39,14 +39,8 @@ def _attempt(ctx: MessageContext, msg: Any, action: CustomerAction) -> Attempt:
     details = {"user_id": msg.user_id} if hasattr(msg, "user_id") else {}
     if hasattr(msg, "quantity"):
         details["quantity"] = msg.quantity
-    return Attempt(
-        customer_id=msg.customer_id,
-        actor_user_id=msg.actor_user_id,
-        action=action.value,
-        target_kind="subscription",
-        target_id=msg.subscription_id,
-        details=details,
-        message_id=ctx.envelope.id,
+    return attempt_of(
+        ctx, msg, action, target_kind="subscription", target_id=msg.subscription_id, **details
     )
 
 
