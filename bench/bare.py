@@ -206,7 +206,6 @@ async def serve(role: str) -> None:
         group_id=f"{NS}.bare.{role}",
         enable_auto_commit=False,
         auto_offset_reset="earliest",
-        fetch_max_wait_ms=10,
     )
     await producer.start()
     await consumer.start()

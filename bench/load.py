@@ -99,6 +99,7 @@ class PhaseResult:
     latency_ms: dict[str, float]
     timeline: list[int] = field(default_factory=list)  # completions per second of the window
     latency_sorted_ms: list[float] = field(default_factory=list)  # at most 2000, for the plot
+    cpu_cores: dict[str, float] = field(default_factory=dict)  # by kind of process (bench.cpu)
 
     def as_json(self) -> dict[str, Any]:
         return self.__dict__.copy()

@@ -48,6 +48,7 @@ def markdown(r: dict[str, Any]) -> str:
                 f"| {_ms(lat['p99'])} | {_ms(lat['max'])} |"
             )
     lines += ["", f"Ratio ours / bare (max throughput): **{r.get('ratio_ours_to_bare')}**", ""]
+    lines += _cpu(r)
     scale = r.get("scale_out")
     if scale:
         lines += [
@@ -79,6 +80,36 @@ def markdown(r: dict[str, Any]) -> str:
     if r.get("problems"):
         lines += ["## PROBLEMS", "", *[f"- {p}" for p in r["problems"]], ""]
     return "\n".join(lines)
+
+
+def _cpu(r: dict[str, Any]) -> list[str]:
+    """Cores used during each phase (its window and drain), by kind of process."""
+    phases = [(n, p) for n, ps in r.get("pipelines", {}).items() for p in ps if p.get("cpu_cores")]
+    if not phases:
+        return []
+    kinds = sorted(
+        {k for _, p in phases for k in p["cpu_cores"]},
+        key=lambda k: (k == "other", -max(p["cpu_cores"].get(k, 0) for _, p in phases)),
+    )
+    lines = [
+        "## Where the CPU went (cores, during each phase and its drain)",
+        "",
+        "| pipeline | phase | total | " + " | ".join(kinds) + " |",
+        "|---|---|---:|" + "---:|" * len(kinds),
+    ]
+    for name, p in phases:
+        c = p["cpu_cores"]
+        lines.append(
+            f"| {name} | {p['label']} | {sum(c.values()):.2f} | "
+            + " | ".join(f"{c.get(k, 0):.2f}" for k in kinds)
+            + " |"
+        )
+    return [
+        *lines,
+        "",
+        "`other`: every process that is not the run's own (0 on an idle machine).",
+        "",
+    ]
 
 
 def _load(values: Any) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from bench import accounting, bare, profiling, seed
+from bench import accounting, bare, cpu, profiling, seed
 from bench.config import Config
 from bench.env import BENCH_DSN, BOOTSTRAP, PARTITIONS, create_database, stack_env
 from bench.load import PhaseResult, Redemptions, new_producer, run_phase
@@ -218,6 +218,7 @@ class Run:
         record: bool = True,
     ) -> PhaseResult:
         log(f"{line.name}: {label} ({'full speed' if rate is None else f'{rate:.0f}/s'})")
+        before, began = await asyncio.to_thread(cpu.snapshot), time.monotonic()
         result = await run_phase(
             label=label,
             producer=producer,
@@ -229,9 +230,13 @@ class Run:
             max_in_flight=self.cfg.max_in_flight,
             drain_timeout=self.cfg.drain_timeout,
         )
+        result.cpu_cores = cpu.cores(
+            before, await asyncio.to_thread(cpu.snapshot), time.monotonic() - began
+        )
         log(
             f"  sent {result.sent}, done {result.completed}, {result.throughput}/s, "
-            f"p50 {result.latency_ms['p50']} ms, p99 {result.latency_ms['p99']} ms"
+            f"p50 {result.latency_ms['p50']} ms, p99 {result.latency_ms['p99']} ms; cores "
+            + ", ".join(f"{k} {v}" for k, v in result.cpu_cores.items())
         )
         if result.completed + result.rejected < result.sent:
             self.problems.append(

@@ -47,7 +47,6 @@ class Tracker:
             bootstrap_servers=self.bootstrap,
             group_id=None,
             enable_auto_commit=False,
-            fetch_max_wait_ms=10,
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )
         await consumer.start()
