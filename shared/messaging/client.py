@@ -58,7 +58,6 @@ class CommandBus:
             bootstrap_servers=bootstrap,
             group_id=None,
             enable_auto_commit=False,
-            fetch_max_wait_ms=20,
         )
         self._waiting: dict[str, asyncio.Future[Outcome]] = {}
         self._listeners: list[Callable[[str, dict[str, str], bytes], None]] = []
