@@ -24,7 +24,10 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     instance: str = Field(default="1", description="Distinguishes copies of one service")
     consumer_batch: int = Field(
-        default=100, ge=1, description="Most records applied in one transaction"
+        default=500,
+        ge=1,
+        description="Most records applied in one transaction (a backlog is worked off in "
+        "batches this big; a consumer that keeps up applies what has arrived)",
     )
     db_pool_size: int = Field(default=5, ge=1)
     inbox_retention_days: float = Field(
