@@ -4,7 +4,8 @@ The consumer's batch is applied and committed in PostgreSQL first; then its offs
 handed here and committed to Kafka by a task of their own while the next batch is fetched
 and applied (pipelined): a commit round trip to the group coordinator no longer sits
 between two batches. Commits are cumulative per partition, so a commit that is still
-running when the next batch finishes is followed by one carrying the newest offsets. An
+running (or the pause after it) when the next batches finish is followed by one carrying
+the newest offsets. An
 offset that is never committed (the process stops, the partition moves to another copy)
 only means its records are delivered again, and the inbox recognises them.
 """
@@ -26,11 +27,14 @@ log = get_logger(__name__)
 
 
 class OffsetCommitter:
-    """Commits the offsets after each applied batch, one commit in flight at a time."""
+    """Commits the offsets of applied batches, one commit in flight at a time and at most
+    one every ``interval`` seconds: a busy consumer's batches share commits (each is a
+    request the group coordinator serves), an idle one's last batch is committed at once."""
 
-    def __init__(self, consumer: AIOKafkaConsumer, *, name: str) -> None:
+    def __init__(self, consumer: AIOKafkaConsumer, *, name: str, interval: float = 0.1) -> None:
         self._consumer = consumer
         self._name = name
+        self._interval = interval
         self._pending: dict[TopicPartition, int] = {}
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
@@ -84,3 +88,4 @@ class OffsetCommitter:
                 continue
             if not self._pending:
                 self._idle.set()
+            await asyncio.sleep(self._interval)  # what comes meanwhile goes in one commit
