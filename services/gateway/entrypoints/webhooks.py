@@ -10,6 +10,7 @@ and answered once, by the request that registers or rotates it; no read ever sho
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -87,23 +88,28 @@ async def event_types(user: PartnerAdmin) -> EventTypes:
     return EventTypes(items=webhook_event_types())
 
 
+async def _act(
+    gateway: Gateway,
+    user: Principal,
+    endpoint_id: uuid.UUID,
+    command: Callable[..., Command],
+    **fields: Any,
+) -> dict[str, Any]:
+    """The admin's command about one endpoint of their partner; its outcome's data."""
+    return await _send(
+        gateway, command(endpoint_id=endpoint_id, partner_id=user.company_id, **fields)
+    )
+
+
 @router.post("", status_code=201, response_model=EndpointWithSecret, responses=WRITE_PROBLEMS)
 async def register(body: NewEndpoint, user: PartnerAdmin, gateway: GatewayDep) -> dict[str, Any]:
     """Register an endpoint. Refusals, each a typed 422: `invalid_url`, `https_required` and
     `forbidden_address` (production), `unknown_event_type`, `no_event_types`."""
     secret = new_secret()
-    registered = await _send(
-        gateway,
-        nc.RegisterWebhookEndpoint(
-            endpoint_id=uuid.uuid4(),
-            partner_id=user.company_id,
-            url=body.url,
-            description=body.description,
-            event_types=body.event_types,
-            secret=secret,
-            registered_by=user.user_id,
-        ),
-    )
+    registered = await _act(
+        gateway, user, uuid.uuid4(), nc.RegisterWebhookEndpoint, secret=secret,
+        registered_by=user.user_id, **body.model_dump(),
+    )  # fmt: skip
     endpoint = await _endpoint(gateway, user, uuid.UUID(registered["endpoint_id"]))
     return {**endpoint, "secret": secret}
 
@@ -133,18 +139,11 @@ async def rotate_secret(
 ) -> RotatedSecret:
     """A new secret, shown this once; for 24 h deliveries carry a signature with each."""
     secret = new_secret()
-    rotated = nc.WebhookSecretRotated.model_validate(
-        await _send(
-            gateway,
-            nc.RotateWebhookSecret(
-                endpoint_id=endpoint_id,
-                partner_id=user.company_id,
-                secret=secret,
-                grace_seconds=GRACE_SECONDS,
-                rotated_by=user.user_id,
-            ),
-        )
-    )
+    answer = await _act(
+        gateway, user, endpoint_id, nc.RotateWebhookSecret,
+        secret=secret, grace_seconds=GRACE_SECONDS, rotated_by=user.user_id,
+    )  # fmt: skip
+    rotated = nc.WebhookSecretRotated.model_validate(answer)
     return RotatedSecret(
         endpoint_id=endpoint_id, secret=secret, previous_secret_until=rotated.previous_valid_until
     )
@@ -155,12 +154,7 @@ async def rotate_secret(
 )
 async def disable(endpoint_id: uuid.UUID, user: PartnerAdmin, gateway: GatewayDep) -> Any:
     """Deliver nothing until enabled; what is pending waits."""
-    await _send(
-        gateway,
-        nc.DisableWebhookEndpoint(
-            endpoint_id=endpoint_id, partner_id=user.company_id, disabled_by=user.user_id
-        ),
-    )
+    await _act(gateway, user, endpoint_id, nc.DisableWebhookEndpoint, disabled_by=user.user_id)
     return await _endpoint(gateway, user, endpoint_id)
 
 
@@ -169,12 +163,7 @@ async def disable(endpoint_id: uuid.UUID, user: PartnerAdmin, gateway: GatewayDe
 )
 async def enable(endpoint_id: uuid.UUID, user: PartnerAdmin, gateway: GatewayDep) -> Any:
     """Deliver again, what waited included; the failure count starts afresh."""
-    await _send(
-        gateway,
-        nc.EnableWebhookEndpoint(
-            endpoint_id=endpoint_id, partner_id=user.company_id, enabled_by=user.user_id
-        ),
-    )
+    await _act(gateway, user, endpoint_id, nc.EnableWebhookEndpoint, enabled_by=user.user_id)
     return await _endpoint(gateway, user, endpoint_id)
 
 
@@ -185,12 +174,7 @@ async def enable(endpoint_id: uuid.UUID, user: PartnerAdmin, gateway: GatewayDep
 )
 async def delete(endpoint_id: uuid.UUID, user: PartnerAdmin, gateway: GatewayDep) -> Response:
     """The endpoint, its deliveries and their log."""
-    await _send(
-        gateway,
-        nc.DeleteWebhookEndpoint(
-            endpoint_id=endpoint_id, partner_id=user.company_id, deleted_by=user.user_id
-        ),
-    )
+    await _act(gateway, user, endpoint_id, nc.DeleteWebhookEndpoint, deleted_by=user.user_id)
     return Response(status_code=204)
 
 
@@ -205,15 +189,9 @@ async def redeliver(
 ) -> RedeliveryQueued:
     """Send a delivered or failed delivery again, with the same `webhook-id`; one still
     being tried is a 409 `delivery_in_progress`."""
-    queued = nc.WebhookRedeliveryQueued.model_validate(
-        await _send(
-            gateway,
-            nc.RedeliverWebhook(
-                endpoint_id=endpoint_id,
-                partner_id=user.company_id,
-                delivery_id=delivery_id,
-                requested_by=user.user_id,
-            ),
-        )
-    )
+    answer = await _act(
+        gateway, user, endpoint_id, nc.RedeliverWebhook,
+        delivery_id=delivery_id, requested_by=user.user_id,
+    )  # fmt: skip
+    queued = nc.WebhookRedeliveryQueued.model_validate(answer)
     return RedeliveryQueued(delivery_id=queued.delivery_id, queued_at=queued.queued_at)
