@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Literal
+from enum import Enum
+from typing import Any, Literal
 from uuid import UUID
 
 from services.directory.domain import errors
@@ -94,6 +95,11 @@ class User(_FailedSignIns):
     failed_sign_ins: int = 0
     locked_until: datetime | None = None
     disabled_at: datetime | None = None
+
+    def fields(self, *names: str) -> dict[str, Any]:
+        """The named fields as events and views carry them (roles by their value)."""
+        values = {name: getattr(self, name) for name in names}
+        return {k: v.value if isinstance(v, Enum) else v for k, v in values.items()}
 
     def set_password(self, password_hash: str, *, temporary: bool) -> None:
         self.password_hash = password_hash

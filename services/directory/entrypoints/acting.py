@@ -18,12 +18,13 @@ from services.directory.domain import commands
 from services.directory.domain.acting import CustomerAction
 from services.directory.entrypoints.audited import attempt_of, audited, reply
 from services.directory.entrypoints.kafka import with_roles
-from services.directory.entrypoints.writes import change, pool_of, rejected
+from services.directory.entrypoints.writes import change, rejected
 from services.directory.handlers import customer_users as handlers
 from shared.contracts import directory
 from shared.contracts.base import Event
 from shared.errors import DomainError
 from shared.messaging.consumer import MessageContext, Routes
+from shared.pools import pool_of
 from shared.views import directory as views
 
 

@@ -20,12 +20,13 @@ from services.directory.domain.acting import CustomerAction
 from services.directory.domain.model import User
 from services.directory.domain.service_requests import State
 from services.directory.entrypoints.audited import attempt_of, audited
-from services.directory.entrypoints.writes import change, pool_of, rejected
+from services.directory.entrypoints.writes import change, rejected
 from services.directory.handlers import customer_users
 from shared.contracts.directory import Severity
 from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.errors import DomainError
 from shared.messaging.unit import MessageContext
+from shared.pools import pool_of
 from shared.views import directory as views
 
 SERVICE = "directory"
@@ -54,16 +55,8 @@ class Actor(BaseModel):
 
 
 def signed_in(user: User) -> dict[str, Any]:
-    return {
-        "user_id": user.user_id,
-        "company_kind": user.company_kind,
-        "company_id": user.company_id,
-        "email": user.email,
-        "display_name": user.display_name,
-        "company_role": user.company_role.value,
-        "supported_access": user.supported_access.value,
-        "must_change_password": user.must_change_password,
-    }
+    """What the gateway keeps of who signed in: the fields of its view."""
+    return user.fields(*views.SignedIn.model_fields)
 
 
 async def _reset_for_customer(

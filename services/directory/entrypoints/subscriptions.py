@@ -18,7 +18,6 @@ from services.directory.adapters.subscriptions import PgSubscriptionRepository
 from services.directory.domain import subscriptions as model
 from services.directory.domain.acting import CustomerAction
 from services.directory.entrypoints.audited import attempt_of, audited, reply
-from services.directory.entrypoints.writes import pool_of
 from services.directory.handlers import redemptions
 from services.directory.handlers import subscriptions as handlers
 from services.directory.handlers.subscriptions import STATE_ACTIONS as _STATE_ACTIONS
@@ -28,6 +27,7 @@ from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.db import Connection
 from shared.messaging.commands import CommandTable
 from shared.messaging.consumer import MessageContext, Routes
+from shared.pools import pool_of
 from shared.views import directory as views
 
 

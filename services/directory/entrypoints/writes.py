@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-import asyncpg
 from fastapi import Request
 
 from services.directory.domain import errors
 from shared.errors import DomainError
 from shared.messaging import unit
 from shared.messaging.unit import MessageContext
+from shared.pools import pool_of
 from shared.problems import Problem
 
 SERVICE = "directory"
@@ -32,11 +32,6 @@ def rejected(exc: DomainError) -> Problem:
     return Problem(
         exc.status, exc.code(), exc.reason, errors=[details] if details else None, headers=headers
     )
-
-
-def pool_of(request: Request) -> asyncpg.Pool:
-    pool: asyncpg.Pool = request.app.state.service.pool
-    return pool
 
 
 async def change(

@@ -36,14 +36,9 @@ async def _target(repo: Repository, *, partner_id: UUID, user_id: UUID) -> User:
 
 
 def _user_fields(user: User) -> dict[str, object]:
-    return {
-        "partner_id": user.company_id,
-        "user_id": user.user_id,
-        "email": user.email,
-        "display_name": user.display_name,
-        "company_role": user.company_role.value,
-        "supported_access": user.supported_access.value,
-    }
+    """A partner user's state, as its events carry it."""
+    user_state = ("user_id", "email", "display_name", "company_role", "supported_access")
+    return {"partner_id": user.company_id} | user.fields(*user_state)
 
 
 async def update_partner_profile(

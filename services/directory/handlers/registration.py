@@ -95,11 +95,5 @@ async def register_customer(
     await repo.add_customer(customer=customer)
     await repo.add_user(user=admin)
     return contracts.CustomerRegistered(
-        customer_id=customer.customer_id,
-        name=customer.name,
-        domain=customer.domain,
-        contact_email=customer.contact_email,
-        admin_user_id=admin.user_id,
-        admin_email=admin.email,
-        registered_at=now,
+        **vars(customer), admin_user_id=admin.user_id, admin_email=admin.email
     )

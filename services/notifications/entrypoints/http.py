@@ -3,19 +3,16 @@ Each route parses, and answers one query of ``services.notifications.queries``."
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 
 from services.notifications import queries
+from shared.pools import pool_of
 from shared.views import notifications as views
 
 router = APIRouter(prefix="/internal")
-
-
-def _pool(request: Request) -> Any:
-    return request.app.state.service.pool
 
 
 @router.get("/deliveries", response_model=views.DeliveryList)
@@ -28,7 +25,7 @@ async def deliveries(
 ) -> views.DeliveryList:
     """The partner's e-mail deliveries of one invitation, offer or delegation request."""
     return await queries.subject_deliveries(
-        _pool(request),
+        pool_of(request),
         partner_id=partner_id,
         subject_kind=subject_kind,
         subject_id=subject_id,
@@ -39,7 +36,7 @@ async def deliveries(
 @router.get("/webhooks", response_model=views.WebhookEndpointList)
 async def webhook_endpoints(request: Request, partner_id: UUID) -> views.WebhookEndpointList:
     """The partner's webhook endpoints (never a secret)."""
-    return await queries.webhook_endpoints(_pool(request), partner_id=partner_id)
+    return await queries.webhook_endpoints(pool_of(request), partner_id=partner_id)
 
 
 @router.get("/webhooks/{endpoint_id}", response_model=views.WebhookEndpointDetail)
@@ -48,5 +45,5 @@ async def webhook_endpoint(
 ) -> views.WebhookEndpointDetail:
     """One endpoint of the partner with its delivery log; another partner's is a 404."""
     return await queries.webhook_endpoint(
-        _pool(request), endpoint_id=endpoint_id, partner_id=partner_id, limit=limit
+        pool_of(request), endpoint_id=endpoint_id, partner_id=partner_id, limit=limit
     )
