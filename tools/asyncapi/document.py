@@ -80,12 +80,13 @@ def _op_name(model: type[Contract]) -> str:
 
 
 def _gateway_commands() -> set[str]:
-    """Command contracts the gateway builds (a name followed by its call)."""
+    """Command contracts the gateway builds: named in its code, called there or handed to
+    the helper that builds it (``webhooks._act``)."""
     source = "\n".join(p.read_text() for p in (ROOT / "services" / "gateway").rglob("*.py"))
     return {
         ce_type
         for ce_type, model in all_contracts().items()
-        if issubclass(model, Command) and re.search(rf"\b{model.__name__}\(", source)
+        if issubclass(model, Command) and re.search(rf"\b{model.__name__}\b", source)
     }
 
 
