@@ -10,9 +10,11 @@ partner's is the same 404 as a random id), then sends or reads.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.sessions import Principal
@@ -119,92 +121,81 @@ async def _own_delegation_request(
 Limit = Query(200, ge=1, le=500)
 
 
-@router.post(
-    "/invitations/{invitation_id}/send",
-    status_code=202,
-    response_model=Queued,
-    responses=SEND_PROBLEMS,
-)
-async def send_invitation(
-    invitation_id: uuid.UUID,
-    body: Recipients,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-    language: RequestLanguage,
-) -> Queued:
-    """The invitation's link to each recipient, one message each."""
+@dataclass(frozen=True)
+class _Link:
+    """A subject whose link can be sent: its kind, its path, its words and how to get it as
+    the partner's own (a dict with the link's ``url``)."""
+
+    kind: SubjectKind
+    path: str  # "/invitations/{invitation_id}"
+    noun: str  # "invitation", "offer", "delegation request"
+    own: Callable[[Gateway, Principal, uuid.UUID], Awaitable[dict[str, Any]]]
+    sender: str  # the send route's name (its operation id's start)
+
+
+async def _own_invitation_link(
+    gateway: Gateway, user: Principal, invitation_id: uuid.UUID
+) -> dict[str, Any]:
     invitation = await own_invitation(gateway, user, invitation_id)
-    url = f"{gateway.settings.public_base_url.rstrip('/')}/i/{invitation['code']}"
-    return await _send(gateway, user, "invitation", invitation_id, url, body, language)
+    base = gateway.settings.public_base_url.rstrip("/")
+    return {**invitation, "url": f"{base}/i/{invitation['code']}"}
 
 
-@router.get(
-    "/invitations/{invitation_id}/deliveries",
-    response_model=views.DeliveryList,
-    responses=READ_PROBLEMS,
-)
-async def invitation_deliveries(
-    invitation_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep, limit: int = Limit
-) -> Any:
-    """Each message sent with the invitation's link: to whom, and its status."""
-    await own_invitation(gateway, user, invitation_id)
-    return await _deliveries(gateway, user, "invitation", invitation_id, limit)
+def _routes(link: _Link) -> None:
+    """``POST {path}/send`` and ``GET {path}/deliveries`` for one kind of link."""
+    subject = Path(alias=link.path.rsplit("{", 1)[1].rstrip("}"))  # the path's id
+
+    async def send(
+        body: Recipients,
+        user: SupportingPartnerUser,
+        gateway: GatewayDep,
+        language: RequestLanguage,
+        subject_id: uuid.UUID = subject,
+    ) -> Queued:
+        url = (await link.own(gateway, user, subject_id))["url"]
+        return await _send(gateway, user, link.kind, subject_id, url, body, language)
+
+    async def deliveries(
+        user: SupportingPartnerUser,
+        gateway: GatewayDep,
+        subject_id: uuid.UUID = subject,
+        limit: int = Limit,
+    ) -> Any:
+        await link.own(gateway, user, subject_id)
+        return await _deliveries(gateway, user, link.kind, subject_id, limit)
+
+    router.post(
+        f"{link.path}/send",
+        status_code=202,
+        response_model=Queued,
+        responses=SEND_PROBLEMS,
+        name=link.sender,
+        description=f"The {link.noun}'s link to each recipient, one message each.",
+    )(send)
+    router.get(
+        f"{link.path}/deliveries",
+        response_model=views.DeliveryList,
+        responses=READ_PROBLEMS,
+        name=f"{link.kind}_deliveries",
+        description=f"Each message sent with the {link.noun}'s link: to whom, and its status.",
+    )(deliveries)
 
 
-@router.post(
-    "/offers/{offer_id}/send", status_code=202, response_model=Queued, responses=SEND_PROBLEMS
-)
-async def send_offer(
-    offer_id: uuid.UUID,
-    body: Recipients,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-    language: RequestLanguage,
-) -> Queued:
-    """The offer's link to each recipient, one message each."""
-    offer = await _own_offer(gateway, user, offer_id)
-    return await _send(gateway, user, "offer", offer_id, offer["url"], body, language)
-
-
-@router.get(
-    "/offers/{offer_id}/deliveries", response_model=views.DeliveryList, responses=READ_PROBLEMS
-)
-async def offer_deliveries(
-    offer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep, limit: int = Limit
-) -> Any:
-    """Each message sent with the offer's link: to whom, and its status."""
-    await _own_offer(gateway, user, offer_id)
-    return await _deliveries(gateway, user, "offer", offer_id, limit)
-
-
-@router.post(
-    "/delegation-requests/{request_id}/send",
-    status_code=202,
-    response_model=Queued,
-    responses=SEND_PROBLEMS,
-)
-async def send_delegation_offer(
-    request_id: uuid.UUID,
-    body: Recipients,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-    language: RequestLanguage,
-) -> Queued:
-    """The delegation request's link to each recipient, one message each."""
-    request = await _own_delegation_request(gateway, user, request_id)
-    return await _send(
-        gateway, user, "delegation_request", request_id, request["url"], body, language
-    )
-
-
-@router.get(
-    "/delegation-requests/{request_id}/deliveries",
-    response_model=views.DeliveryList,
-    responses=READ_PROBLEMS,
-)
-async def delegation_request_deliveries(
-    request_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep, limit: int = Limit
-) -> Any:
-    """Each message sent with the delegation request's link: to whom, and its status."""
-    await _own_delegation_request(gateway, user, request_id)
-    return await _deliveries(gateway, user, "delegation_request", request_id, limit)
+for _link in (
+    _Link(
+        "invitation",
+        "/invitations/{invitation_id}",
+        "invitation",
+        _own_invitation_link,
+        "send_invitation",
+    ),
+    _Link("offer", "/offers/{offer_id}", "offer", _own_offer, "send_offer"),
+    _Link(
+        "delegation_request",
+        "/delegation-requests/{request_id}",
+        "delegation request",
+        _own_delegation_request,
+        "send_delegation_offer",
+    ),
+):
+    _routes(_link)
