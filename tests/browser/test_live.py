@@ -156,3 +156,110 @@ async def test_the_customers_requests_page_follows_the_partner_live(
         assert {"ServiceRequestCreated", "ServiceRequestStateChanged"} <= names, names
     finally:
         await partner.close()
+
+
+async def test_an_open_row_stays_open_through_a_live_refresh_and_the_list_catches_up_after(
+    new_context: Callable[[], Awaitable[Page]], web: str
+) -> None:
+    """A live refresh never redraws what the user is at work in: the invitations list waits
+    while a row's panel is open, and shows what arrived meanwhile once it is closed."""
+    expect.set_options(timeout=WAIT)
+    page = await new_context()
+    await sign_in(page, DEMO.email, DEMO.password)
+    await page.get_by_role("link", name="Trial invitations").first.click()
+    await expect(page.get_by_role("heading", name="Trial invitations")).to_be_visible()
+    await page.evaluate(RECORD)
+    rows = page.get_by_role("row").filter(
+        has=page.get_by_role("button", name="Link and redemptions")
+    )
+
+    async def newest_code(*, keep_open: bool = False) -> str:
+        """Opens the first row (newest first), reads its link's code and closes it again."""
+        toggle = rows.first.get_by_role("button", name="Link and redemptions")
+        await toggle.click()
+        await expect(toggle).to_have_attribute("aria-expanded", "true")
+        url = rows.first.get_by_test_id("share-url")
+        await expect(url).to_have_value(re.compile(r"/i/\S+$"))
+        code = (await url.input_value()).rsplit("/", 1)[1]
+        if not keep_open:
+            await toggle.click()
+            await expect(toggle).to_have_attribute("aria-expanded", "false")
+        return code
+
+    async def newest_is(code: str) -> bool:
+        return await newest_code() == code
+
+    async def created_seen(n: int) -> bool:
+        return sum(1 for e in await seen(page) if e["name"] == "TrialInvitationCreated") >= n
+
+    partner = Portal(web)
+    try:
+        assert (await partner.sign_in(DEMO.email, DEMO.password)).status_code == 200
+        first = await create_invitation(partner)
+        await eventually(lambda: created_seen(1))
+        await eventually(lambda: newest_is(first["code"]))  # the list caught up with it
+        assert await newest_code(keep_open=True) == first["code"]
+        opened = await rows.first.element_handle()
+
+        second = await create_invitation(partner)
+        await eventually(lambda: created_seen(2))
+        await asyncio.sleep(2)  # several refresh periods: none may redraw the open row
+        assert await opened.evaluate("(row) => row.isConnected")
+        await expect(rows.first.get_by_test_id("share-url")).to_have_value(
+            re.compile(f"/i/{first['code']}$")
+        )
+
+        # Closed, the row is redrawn with the invitation that arrived meanwhile above it.
+        await rows.first.get_by_role("button", name="Link and redemptions").click()
+        await page.wait_for_function("(row) => !row.isConnected", arg=opened)
+        assert await newest_code() == second["code"]
+    finally:
+        await partner.close()
+
+
+ENGAGED = """() => import("/static/js/dom.js").then((dom) => {
+  const form = dom.h("form", {},
+    dom.field({ name: "seats", label: "Seats", type: "number", value: "10" }),
+    dom.field({ name: "role", label: "Role", value: "full",
+      options: [["", "None"], ["full", "Full"]] }),
+    dom.field({ name: "note", label: "Note", type: "textarea", value: "drawn" }),
+    dom.field({ name: "ok", label: "OK", type: "checkbox", value: true }),
+    dom.disclosure("More", dom.h("div"), () => "more"));
+  const region = dom.h("div", {}, form);
+  document.body.append(region);
+  const seen = {};
+  const note = (name) => (seen[name] = dom.engaged(region));
+  note("drawn");
+  for (const [name, change] of [
+    ["seats", (el) => (el.value = "11")],
+    ["role", (el) => (el.value = "")],
+    ["note", (el) => (el.value = "typed")],
+    ["ok", (el) => (el.checked = false)],
+  ]) {
+    change(form.elements[name]);
+    note(`${name} changed`);
+    form.reset();
+    note(`${name} reset`);
+  }
+  form.elements.seats.focus();
+  note("focused");
+  form.elements.seats.blur();
+  form.querySelector("button").setAttribute("aria-expanded", "true");
+  note("disclosure open");
+  region.remove();
+  return seen;
+})"""
+
+
+async def test_a_region_is_engaged_while_a_field_is_changed_or_focused_or_a_panel_open(
+    new_context: Callable[[], Awaitable[Page]],
+) -> None:
+    """dom.engaged, which every live refresh asks first: the values a form was drawn with (and
+    a reset back to them) leave it free; a changed value, a focused field or an open panel do
+    not."""
+    page = await new_context()
+    await page.goto("/signin")
+    seen = await page.evaluate(ENGAGED)
+    changed = {f"{name} changed": True for name in ("seats", "role", "note", "ok")}
+    reset = {f"{name} reset": False for name in ("seats", "role", "note", "ok")}
+    assert seen == {"drawn": False, **changed, **reset, "focused": True, "disclosure open": True}

@@ -8,8 +8,10 @@ export function h(tag, attrs = {}, ...children) {
     if (k === "class") el.className = v;
     else if (k === "for") el.htmlFor = v;
     else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
-    else if (k === "value") el.value = v;
-    else if (k === "checked") el.checked = Boolean(v);
+    // The drawn value is also the default one: a field the user has not changed is not dirty
+    // (see engaged) and a form's reset() goes back to it.
+    else if (k === "value") el.defaultValue = el.value = v;
+    else if (k === "checked") el.defaultChecked = el.checked = Boolean(v);
     else if (k === "dataset") Object.assign(el.dataset, v);
     else el.setAttribute(k, v === true ? "" : String(v));
   }
@@ -60,6 +62,36 @@ export function disclosure(label, slot, content, { cls = "secondary", focus } = 
   return button;
 }
 
+/** Whether a form control's value is no longer the one it was drawn with. */
+function changed(el) {
+  if (el instanceof HTMLSelectElement) {
+    const options = [...el.options];
+    const drawn = Math.max(
+      0,
+      options.findIndex((o) => o.defaultSelected),
+    );
+    return el.multiple ? options.some((o) => o.selected !== o.defaultSelected) : el.selectedIndex !== drawn;
+  }
+  if (el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio"))
+    return el.checked !== el.defaultChecked;
+  const text = /** @type {HTMLInputElement | HTMLTextAreaElement} */ (el);
+  return text.value !== text.defaultValue;
+}
+
+/**
+ * Whether the user is at work in `region`, so that redrawing it would take something from under
+ * their hands: a dialog is open, or one of the region's fields has the focus or a changed value,
+ * or one of its disclosures is open.
+ * @param {Element} region
+ */
+export function engaged(region) {
+  if (document.querySelector("dialog[open]")) return true;
+  const active = document.activeElement;
+  if (active && region.contains(active) && active.matches("input, select, textarea")) return true;
+  if (region.querySelector('[aria-expanded="true"]')) return true;
+  return [...region.querySelectorAll("input, select, textarea")].some(changed);
+}
+
 let uid = 0;
 export const nextId = (prefix = "f") => `${prefix}-${++uid}`;
 
@@ -83,9 +115,14 @@ export function field(opts) {
     control = h(
       "select",
       common,
-      opts.options.map(([v, text]) => h("option", { value: v }, text)),
+      opts.options.map(([v, text]) =>
+        h(
+          "option",
+          { value: v, selected: opts.value !== undefined && opts.value !== null && v === String(opts.value) },
+          text,
+        ),
+      ),
     );
-    if (opts.value !== undefined && opts.value !== null) control.value = String(opts.value);
   } else if (opts.type === "textarea") {
     control = h("textarea", { ...common, rows: opts.rows || 4, placeholder: opts.placeholder }, opts.value || "");
   } else if (opts.type === "checkbox") {
@@ -439,11 +476,16 @@ export function urlBox(url, label = t("share.link")) {
   return h("div", { class: "field" }, h("label", { for: id }, label), h("div", { class: "url-box" }, input, button));
 }
 
-/** "Load more" for a list answered as {items, next_cursor}: the opaque cursor goes back as `cursor`. */
+/**
+ * "Load more" for a list answered as {items, next_cursor}: the opaque cursor goes back as
+ * `cursor`. Returns the loader of the first page; given `quiet`, it draws only if quiet() still
+ * holds once the page has arrived, and answers whether it drew (see liveRegion).
+ */
 export function pager(load, renderItems, container, { param = "cursor", nextKey = "next_cursor" } = {}) {
   const more = h("div", { class: "pager" });
-  async function page(cursor) {
+  async function page(cursor, quiet) {
     const answer = await load(cursor ? { [param]: cursor } : {});
+    if (quiet && !quiet()) return false;
     renderItems(answer.items || answer, Boolean(cursor));
     const next = answer && answer[nextKey];
     clear(
@@ -452,9 +494,10 @@ export function pager(load, renderItems, container, { param = "cursor", nextKey 
         ? h("button", { type: "button", class: "secondary", onclick: () => page(next) }, t("common.load_more"))
         : null,
     );
+    return true;
   }
   container.append(more);
-  return page;
+  return (quiet) => page(null, quiet);
 }
 
 export function shortId(id) {

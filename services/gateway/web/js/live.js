@@ -3,6 +3,7 @@
 // `event: message` with data = {type, name, id, time, data}; the browser keeps no list of
 // event names. A reconnect resumes after the last id seen; `event: reset` means events were
 // missed, so every subscriber reloads (it gets {reset: true}).
+import { engaged } from "./dom.js";
 import { has, t } from "./i18n.js";
 
 const PATH = "/api/events";
@@ -94,6 +95,41 @@ export function throttled(fn, ms = 400) {
       timer = null;
       fn(...args);
     }, ms);
+  };
+}
+
+/**
+ * Keeps `region` current with the events matching `filter`: `refresh(quiet)` runs once per burst
+ * of them, but never under the user's hands. While the user is at work in the region (a field
+ * focused or changed, a disclosure or a dialog open: dom.engaged) the refresh waits, and is tried
+ * again each second. A refresh fetches before it draws, and the user may start in between: it
+ * draws only if quiet() still holds then, and answers false if it did not draw (tried again).
+ * Returns the unsubscribe function.
+ * @param {Element | Element[]} region
+ * @param {(quiet: () => boolean) => unknown} refresh
+ * @param {Parameters<typeof onLive>[1]} filter
+ */
+export function liveRegion(region, refresh, filter, ms = 600) {
+  const regions = Array.isArray(region) ? region : [region];
+  const quiet = () => !regions.some(engaged);
+  let waiting = null;
+  let stopped = false;
+  const later = () => {
+    if (!stopped) waiting = setTimeout(attempt, 1000);
+  };
+  async function attempt() {
+    waiting = null;
+    if (!quiet()) return later();
+    if ((await refresh(quiet)) === false) later();
+  }
+  const stop = onLive(
+    throttled(() => waiting || attempt(), ms),
+    filter,
+  );
+  return () => {
+    stopped = true;
+    clearTimeout(waiting);
+    stop();
   };
 }
 

@@ -5,7 +5,7 @@ import { decisionCard } from "../customer-common.js";
 import { roleName } from "./invitations.js";
 import { duration } from "./delegations.js";
 import { auditAction, t } from "../i18n.js";
-import { onLive, throttled } from "../live.js";
+import { liveRegion } from "../live.js";
 
 export default async function customerAccess(ctx) {
   ctx.title(t("nav.partner_access"));
@@ -14,12 +14,14 @@ export default async function customerAccess(ctx) {
   const partnerName = (x) =>
     x.partner_name || (x.partner && x.partner.name) || t("access.partner_id", { id: shortId(x.partner_id) });
 
-  async function render() {
+  /** @param {() => boolean} [quiet] a live refresh draws only if it still holds (liveRegion) */
+  async function render(quiet) {
     const [requests, relationships, audit] = await Promise.all([
       get("/api/customer/delegation-requests").then(items),
       get("/api/customer/delegations").then(items),
       isAdmin ? get("/api/customer/audit").then(items) : Promise.resolve([]),
     ]);
+    if (quiet && !quiet()) return false;
     const pending = requests.filter((r) => r.state === "pending");
     const active = relationships.filter((r) => r.state === "active");
     clear(
@@ -103,15 +105,11 @@ export default async function customerAccess(ctx) {
           )
         : null,
     );
+    return true;
   }
   await render();
   // New requests and decisions show live, unless a decision is being confirmed.
-  ctx.cleanup(
-    onLive(
-      throttled(() => document.querySelector("dialog[open]") || render(), 600),
-      { name: /Delegation/ },
-    ),
-  );
+  ctx.cleanup(liveRegion(root, render, { name: /Delegation/ }));
   return h(
     "div",
     {},

@@ -16,7 +16,7 @@ import {
   h,
   table,
 } from "../dom.js";
-import { onLive, throttled } from "../live.js";
+import { liveRegion } from "../live.js";
 import { services, serviceName } from "../api.js";
 import { roleName } from "./invitations.js";
 import { subscriptionActions } from "../subscription-actions.js";
@@ -44,7 +44,8 @@ export default async function customerDetail(ctx) {
   // Renders overlap (an action's own and a live update's); only the newest one started is
   // shown, so a slower, older one cannot put back what the page showed before the action.
   let latest = 0;
-  async function render() {
+  /** @param {() => boolean} [quiet] a live refresh draws only if it still holds (liveRegion) */
+  async function render(quiet) {
     const mine = ++latest;
     const c = await get(base);
     const role = c.delegation && c.delegation.role;
@@ -53,6 +54,7 @@ export default async function customerDetail(ctx) {
     const requests = await requestsCard(c, { full });
     const audit = await auditCard();
     if (mine !== latest) return;
+    if (quiet && !quiet()) return false;
     ctx.title(c.name);
     clear(
       root,
@@ -120,6 +122,7 @@ export default async function customerDetail(ctx) {
       requests,
       audit,
     );
+    return true;
   }
 
   async function done(message) {
@@ -408,17 +411,8 @@ export default async function customerDetail(ctx) {
   }
 
   await render();
-  // A live refresh waits while the user is typing in one of the page's forms (it would
-  // replace the form and lose what was typed); the action's own re-render follows anyway.
-  const typing = () =>
-    root.contains(document.activeElement) && !!document.activeElement?.matches("input, select, textarea");
-  ctx.cleanup(
-    onLive(
-      throttled(() => {
-        if (!typing()) render();
-      }, 600),
-      { customer_id: id },
-    ),
-  );
+  // A live refresh waits while the user is at work in one of the page's forms or open panels
+  // (it would replace them and lose what was typed); the action's own re-render follows anyway.
+  ctx.cleanup(liveRegion(root, render, { customer_id: id }));
   return root;
 }

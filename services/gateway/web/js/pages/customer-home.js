@@ -5,7 +5,7 @@ import { announce, badge, clear, empty, fmtDate, h, table } from "../dom.js";
 import { decisionCard } from "../customer-common.js";
 import { subscriptionActions } from "../subscription-actions.js";
 import { fmtNumber, t } from "../i18n.js";
-import { onLive, throttled } from "../live.js";
+import { liveRegion } from "../live.js";
 
 export default async function customerHome(ctx) {
   ctx.title(t("chome.title"));
@@ -67,11 +67,14 @@ export default async function customerHome(ctx) {
   showSubscriptions(subs);
   // Changes made by the partner (or elsewhere) show live, unless the admin is editing one.
   ctx.cleanup(
-    onLive(
-      throttled(async () => {
-        if (!subsCard.contains(document.activeElement))
-          showSubscriptions(items(await get("/api/customer/subscriptions")));
-      }, 600),
+    liveRegion(
+      subsCard,
+      async (quiet) => {
+        const subscriptions = items(await get("/api/customer/subscriptions"));
+        if (!quiet()) return false;
+        showSubscriptions(subscriptions);
+        return true;
+      },
       { name: /Subscription|Licence/ },
     ),
   );

@@ -2,12 +2,13 @@
 import { get, items, post } from "../api.js";
 import { announce, badge, clear, empty, field, fmtDate, form, h } from "../dom.js";
 import { t } from "../i18n.js";
-import { onLive, throttled } from "../live.js";
+import { liveRegion } from "../live.js";
 
 export default async function customerRequests(ctx) {
   ctx.title(t("nav.service_requests"));
   const root = h("div", {});
-  async function render() {
+  /** @param {() => boolean} [quiet] a live refresh draws only if it still holds (liveRegion) */
+  async function render(quiet) {
     let list;
     try {
       const summaries = items(await get("/api/customer/service-requests"));
@@ -16,6 +17,7 @@ export default async function customerRequests(ctx) {
       if (error.status !== 404) throw error;
       return clear(root, h("div", { class: "card" }, empty(t("sr.unavailable"), t("sr.unavailable_text"))));
     }
+    if (quiet && !quiet()) return false;
     clear(
       root,
       list.length
@@ -73,13 +75,7 @@ export default async function customerRequests(ctx) {
   }
   await render();
   // A partner's new request or answer shows live, unless a comment is being written.
-  const writing = () => [...root.querySelectorAll("textarea")].some((el) => el.value);
-  ctx.cleanup(
-    onLive(
-      throttled(() => writing() || render(), 600),
-      { name: /ServiceRequest/ },
-    ),
-  );
+  ctx.cleanup(liveRegion(root, render, { name: /ServiceRequest/ }));
   return h(
     "div",
     {},

@@ -1,7 +1,7 @@
 // Customers: search by name, domain or contact; the list updates live as customers arrive.
 import { get } from "../api.js";
 import { badge, clear, empty, field, h, pager, table } from "../dom.js";
-import { onLive, throttled } from "../live.js";
+import { liveRegion } from "../live.js";
 import { roleName } from "./invitations.js";
 import { t } from "../i18n.js";
 
@@ -68,12 +68,7 @@ export default async function customers(ctx) {
     nextKey: "next_cursor",
   });
   await loadFirst();
-  ctx.cleanup(
-    onLive(
-      throttled(() => loadFirst(), 600),
-      { name: /Redeemed|Subscription|Delegation|Customer/ },
-    ),
-  );
+  ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Redeemed|Subscription|Delegation|Customer/ }));
 
   return h(
     "div",

@@ -15,7 +15,7 @@ import {
   shortId,
   table,
 } from "../dom.js";
-import { onLive, throttled } from "../live.js";
+import { liveRegion } from "../live.js";
 import { sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
 import { t, tn } from "../i18n.js";
@@ -188,9 +188,12 @@ export default async function delegations(ctx) {
 
   await Promise.all([loadRequests(), loadRelationships()]);
   ctx.cleanup(
-    onLive(
-      throttled(() => Promise.all([loadRequests(), loadRelationships()])),
+    liveRegion(
+      [reqBody, relBody],
+      async (quiet) =>
+        (await Promise.all([loadRequests(quiet), loadRelationships(quiet)])).every((drawn) => drawn !== false),
       { name: /Delegation/ },
+      400,
     ),
   );
 

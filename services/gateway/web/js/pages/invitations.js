@@ -15,7 +15,7 @@ import {
   pager,
   table,
 } from "../dom.js";
-import { onLive, throttled } from "../live.js";
+import { liveRegion } from "../live.js";
 import { funnelPanel, linkFor, sharePanel } from "../share.js";
 import { fmtNumber, t, tn } from "../i18n.js";
 
@@ -211,12 +211,8 @@ export default async function invitations(ctx) {
     nextKey: "next_cursor",
   });
   await loadFirst();
-  ctx.cleanup(
-    onLive(
-      throttled(() => loadFirst()),
-      { name: /Invitation/ },
-    ),
-  );
+  // A row the partner has opened stays open: the list catches up once it is closed.
+  ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Invitation/ }, 400));
 
   return h(
     "div",

@@ -16,7 +16,7 @@ import {
   pager,
   table,
 } from "../dom.js";
-import { onLive, throttled } from "../live.js";
+import { liveRegion } from "../live.js";
 import { funnelPanel, linkFor, sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
 import { fmtNumber, t } from "../i18n.js";
@@ -325,12 +325,7 @@ export default async function offers(ctx) {
     nextKey: "next_cursor",
   });
   await loadFirst();
-  ctx.cleanup(
-    onLive(
-      throttled(() => loadFirst()),
-      { name: /Offer/ },
-    ),
-  );
+  ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Offer/ }, 400));
   showEditor(null);
 
   return h(
