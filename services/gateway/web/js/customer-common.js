@@ -4,46 +4,71 @@ import { announce, badge, clear, confirmAction, h, fmtDate } from "./dom.js";
 import { roleName } from "./pages/invitations.js";
 import { duration } from "./pages/delegations.js";
 import { signOut } from "./app.js";
+import { accountChooser } from "./account.js";
 import { t } from "./i18n.js";
 
 /**
- * The card a link's public page shows when its link cannot be read: gone (404 or 410) or the
- * server's own message. `texts` are the page's own.
+ * A link's public page (`/api/public/{kind}/{code}`, the code from the route): `{ page }`, or
+ * `{ gone }`, the card to show when it cannot be read: gone (404 or 410) or the server's own
+ * message, in the page's own words (`{prefix}.unavailable`, `.gone`, `.gone_text`).
  * @param {any} ctx
- * @param {any} error
- * @param {{ title: string, heading: string, gone: string }} texts
+ * @param {"invitations" | "offers"} kind
+ * @param {string} prefix
+ * @returns {Promise<{ page?: any, gone?: HTMLElement }>}
  */
-export function goneCard(ctx, error, texts) {
-  ctx.title(texts.title);
-  return h(
-    "div",
-    { class: "narrow card" },
-    h("h1", {}, texts.heading),
-    h("p", {}, error.status === 404 || error.status === 410 ? texts.gone : error.message),
-  );
+export async function linkPage(ctx, kind, prefix) {
+  try {
+    return { page: await get(`/api/public/${kind}/${ctx.params.code}`) };
+  } catch (error) {
+    ctx.title(t(`${prefix}.unavailable`));
+    const text = error.status === 404 || error.status === 410 ? t(`${prefix}.gone_text`) : error.message;
+    return {
+      gone: h("div", { class: "narrow card" }, h("h1", {}, t(`${prefix}.gone`)), h("p", {}, text)),
+    };
+  }
 }
 
 /**
  * What a link's page shows a signed-in user who may not act on it: a partner user (with a way
  * to sign out) or a customer user who is not the Global admin; null for a customer's Global
- * admin. `texts` are the page's own.
+ * admin. The words are the page's own (`{prefix}.only_customer`, `.only_admin`).
  * @param {any} user
- * @param {{ customer: string, admin: string }} texts
+ * @param {string} prefix
  */
-export function notCustomerAdmin(user, texts) {
+function notCustomerAdmin(user, prefix) {
   if (user.company_kind !== "customer") {
     return h(
       "section",
       { class: "card" },
       h("h2", {}, t("page.as_partner")),
-      h("p", {}, texts.customer),
+      h("p", {}, t(`${prefix}.only_customer`)),
       h("button", { type: "button", class: "secondary", onclick: signOut }, t("chrome.sign_out")),
     );
   }
   if (user.company_role !== "global_admin") {
-    return h("section", { class: "card" }, h("h2", {}, t("page.ask_admin")), h("p", {}, texts.admin));
+    return h("section", { class: "card" }, h("h2", {}, t("page.ask_admin")), h("p", {}, t(`${prefix}.only_admin`)));
   }
   return null;
+}
+
+/**
+ * Fills a link's page's `action` area, and fills it again after signing up or in: a visitor
+ * chooses an account (`{prefix}.account_intro`, the link's code in `options`), a user who may
+ * not act is told why, and a customer's Global admin gets `card()`.
+ * @param {any} ctx
+ * @param {HTMLElement} action
+ * @param {string} prefix
+ * @param {{ invitationCode?: string, offerCode?: string }} options
+ * @param {() => HTMLElement} card
+ */
+export function showLinkAction(ctx, action, prefix, options, card) {
+  const user = ctx.session.user;
+  clear(
+    action,
+    user
+      ? notCustomerAdmin(user, prefix) || card()
+      : accountChooser(() => showLinkAction(ctx, action, prefix, options, card), t(`${prefix}.account_intro`), options),
+  );
 }
 
 export function partnerCard(p, title = t("partner.offered_by")) {

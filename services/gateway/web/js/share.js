@@ -1,6 +1,6 @@
 // Sharing a link: copy it, or send it by e-mail to a list of addresses.
 import { get, post } from "./api.js";
-import { announce, disclosure, field, fmtDate, form, h, shortId, urlBox } from "./dom.js";
+import { announce, confirmedButton, disclosure, field, fmtDate, form, h, shortId, urlBox } from "./dom.js";
 import { onLive, throttled } from "./live.js";
 import { fmtNumber, language, LANGUAGES, t, tn } from "./i18n.js";
 
@@ -169,5 +169,36 @@ export function funnelPanel({ title, funnel, takenUp, listTitle, taken, when, no
           ),
         )
       : h("p", { class: "muted" }, none),
+  ];
+}
+
+/**
+ * A shared link's place in its partner's list: the disclosure that shows, from the link's own
+ * read (`path`), the link to copy or send and its funnel (into `details`); then, while the
+ * link is active, the button that ends it (`end`: revoke, withdraw), announces it and reloads.
+ * @param {{
+ *   path: `/api/partner/${"invitations" | "offers"}/${string}`,
+ *   url: string,
+ *   status: string,
+ *   label: string,
+ *   details: HTMLElement,
+ *   funnel: (full: any) => Parameters<typeof funnelPanel>[0],
+ *   end: { path: import("./api.js").UrlOf<"post">, label: string, text: string, title: string, done: string },
+ *   reload: () => Promise<unknown>,
+ * }} link
+ */
+export function linkActions({ path, url, status, label, details, funnel, end, reload }) {
+  return [
+    disclosure(label, details, async () => {
+      const full = await get(path);
+      return [sharePanel(url, /** @type {SendPath} */ (`${path}/send`)), ...funnelPanel(funnel(full))];
+    }),
+    status === "active"
+      ? confirmedButton(end.label, end, async () => {
+          await post(end.path);
+          announce(end.done);
+          await reload();
+        })
+      : null,
   ];
 }

@@ -1,41 +1,20 @@
 // What a customer sees from a trial-invitation link: who invites, what is offered, then
 // sign up or sign in, redeem, and decide on the delegation if one was included.
-import { get, post } from "../api.js";
+import { post } from "../api.js";
 import { announce, clear, h } from "../dom.js";
-import { accountChooser } from "../account.js";
-import {
-  decisionCard,
-  findRequest,
-  goneCard,
-  notCustomerAdmin,
-  partnerCard,
-  roleExplained,
-} from "../customer-common.js";
+import { decisionCard, findRequest, linkPage, partnerCard, roleExplained, showLinkAction } from "../customer-common.js";
 import { t, tn } from "../i18n.js";
 
 export default async function invitationPage(ctx) {
   const code = ctx.params.code;
-  let page;
-  try {
-    page = await get(`/api/public/invitations/${code}`);
-  } catch (error) {
-    return goneCard(ctx, error, {
-      title: t("ipage.unavailable"),
-      heading: t("ipage.gone"),
-      gone: t("ipage.gone_text"),
-    });
-  }
+  const { page, gone } = await linkPage(ctx, "invitations", "ipage");
+  if (gone) return gone;
   const { invitation, service, partner } = page;
   ctx.title(t("ipage.title", { service: service.name }));
   const action = h("div", { "aria-live": "polite" });
 
   function redeemCard() {
     const user = ctx.session.user;
-    const refused = notCustomerAdmin(user, {
-      customer: t("ipage.only_customer"),
-      admin: t("ipage.only_admin"),
-    });
-    if (refused) return refused;
     const button = h(
       "button",
       {
@@ -87,15 +66,7 @@ export default async function invitationPage(ctx) {
     );
   }
 
-  function show() {
-    clear(
-      action,
-      ctx.session.user
-        ? redeemCard()
-        : accountChooser(() => show(), t("ipage.account_intro"), { invitationCode: code }),
-    );
-  }
-  show();
+  showLinkAction(ctx, action, "ipage", { invitationCode: code }, redeemCard);
 
   return h(
     "div",

@@ -1,22 +1,9 @@
 // Trial invitations: create (one service + seats, optional delegation), list with redemptions,
 // copy the URL, send it by e-mail, revoke.
 import { get, post, services, serviceName } from "../api.js";
-import {
-  announce,
-  badge,
-  clear,
-  confirmedButton,
-  disclosure,
-  empty,
-  field,
-  fmtDate,
-  form,
-  h,
-  pager,
-  table,
-} from "../dom.js";
+import { announce, badge, clear, empty, field, fmtDate, form, h, pager, table } from "../dom.js";
 import { liveRegion } from "../live.js";
-import { funnelPanel, linkFor, sharePanel } from "../share.js";
+import { linkActions, linkFor, sharePanel } from "../share.js";
 import { fmtNumber, t, tn } from "../i18n.js";
 
 /** A delegation role's name ("full", "limited"); `long` adds what it allows. */
@@ -143,33 +130,30 @@ export default async function invitations(ctx) {
     const actions = h(
       "div",
       { class: "actions" },
-      disclosure(t("inv.link_and_redemptions"), details, async () => {
-        const full = await get(`/api/partner/invitations/${inv.invitation_id}`);
-        const list = full.redemptions_list || [];
-        return [
-          sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
-          ...funnelPanel({
-            title: t("inv.funnel"),
-            funnel: full.funnel,
-            takenUp: [t("inv.funnel_redemptions"), full.funnel.redemptions, "funnel-redemptions"],
-            listTitle: t("inv.redemptions"),
-            taken: list,
-            when: (at) => t("inv.redeemed_by", { when: at }),
-            none: t("inv.no_redemptions"),
-          }),
-        ];
+      ...linkActions({
+        path: `/api/partner/invitations/${inv.invitation_id}`,
+        url,
+        status: inv.status,
+        label: t("inv.link_and_redemptions"),
+        details,
+        funnel: (full) => ({
+          title: t("inv.funnel"),
+          funnel: full.funnel,
+          takenUp: [t("inv.funnel_redemptions"), full.funnel.redemptions, "funnel-redemptions"],
+          listTitle: t("inv.redemptions"),
+          taken: full.redemptions_list || [],
+          when: (at) => t("inv.redeemed_by", { when: at }),
+          none: t("inv.no_redemptions"),
+        }),
+        end: {
+          path: `/api/partner/invitations/${inv.invitation_id}/revoke`,
+          label: t("common.revoke"),
+          text: t("inv.revoke_text"),
+          title: t("inv.revoke_title"),
+          done: t("inv.revoked_note"),
+        },
+        reload: loadFirst,
       }),
-      inv.status === "active"
-        ? confirmedButton(
-            t("common.revoke"),
-            { text: t("inv.revoke_text"), title: t("inv.revoke_title") },
-            async () => {
-              await post(`/api/partner/invitations/${inv.invitation_id}/revoke`);
-              announce(t("inv.revoked_note"));
-              await loadFirst();
-            },
-          )
-        : null,
     );
     return [
       h(

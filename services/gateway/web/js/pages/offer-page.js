@@ -1,40 +1,19 @@
 // What a customer sees from a purchase-offer link; buying may change quantities when allowed.
-import { get, post } from "../api.js";
+import { post } from "../api.js";
 import { announce, clear, confirmAction, field, form, h, table } from "../dom.js";
-import { accountChooser } from "../account.js";
-import {
-  decisionCard,
-  findRequest,
-  goneCard,
-  notCustomerAdmin,
-  partnerCard,
-  roleExplained,
-} from "../customer-common.js";
+import { decisionCard, findRequest, linkPage, partnerCard, roleExplained, showLinkAction } from "../customer-common.js";
 import { fmtNumber, t, tn } from "../i18n.js";
 
 export default async function offerPage(ctx) {
   const code = ctx.params.code;
-  let page;
-  try {
-    page = await get(`/api/public/offers/${code}`);
-  } catch (error) {
-    return goneCard(ctx, error, {
-      title: t("opage.unavailable"),
-      heading: t("opage.gone"),
-      gone: t("opage.gone_text"),
-    });
-  }
+  const { page, gone } = await linkPage(ctx, "offers", "opage");
+  if (gone) return gone;
   const { offer, partner } = page;
   const changeable = offer.customer_may_change_quantities;
   ctx.title(t("opage.title", { partner: partner.name }));
   const action = h("div", { "aria-live": "polite" });
 
   function buyCard() {
-    const refused = notCustomerAdmin(ctx.session.user, {
-      customer: t("opage.only_customer"),
-      admin: t("opage.only_admin"),
-    });
-    if (refused) return refused;
     const rows = offer.lines.map((l, i) => [
       h("div", {}, h("strong", {}, l.name || l.service_id), h("div", { class: "muted small" }, l.description || "")),
       changeable
@@ -119,13 +98,7 @@ export default async function offerPage(ctx) {
     return h("section", { class: "card" }, h("h2", {}, changeable ? t("opage.choose_and_buy") : t("opage.buy")), f);
   }
 
-  function show() {
-    clear(
-      action,
-      ctx.session.user ? buyCard() : accountChooser(() => show(), t("opage.account_intro"), { offerCode: code }),
-    );
-  }
-  show();
+  showLinkAction(ctx, action, "opage", { offerCode: code }, buyCard);
 
   return h(
     "div",

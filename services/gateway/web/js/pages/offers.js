@@ -1,23 +1,9 @@
 // Purchase offers: build one (lines with exact quantities), list, withdraw, and make a new
 // offer from an old one (keeping the old one valid or withdrawing it).
 import { get, post, services, serviceName } from "../api.js";
-import {
-  announce,
-  badge,
-  clear,
-  confirmedButton,
-  disclosure,
-  empty,
-  field,
-  fmtDate,
-  form,
-  h,
-  nextId,
-  pager,
-  table,
-} from "../dom.js";
+import { announce, badge, clear, empty, field, fmtDate, form, h, nextId, pager, table } from "../dom.js";
 import { liveRegion } from "../live.js";
-import { funnelPanel, linkFor, sharePanel } from "../share.js";
+import { linkActions, linkFor, sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
 import { fmtNumber, t } from "../i18n.js";
 
@@ -228,6 +214,30 @@ export default async function offers(ctx) {
 
   function row(offer) {
     const details = h("div", {});
+    const [disclosed, ended] = linkActions({
+      path: `/api/partner/offers/${offer.offer_id}`,
+      url: offer.url || linkFor("o", offer.code),
+      status: offer.status,
+      label: t("offers.link"),
+      details,
+      funnel: (full) => ({
+        title: t("offers.funnel"),
+        funnel: full.funnel,
+        takenUp: [t("offers.funnel_purchases"), full.funnel.purchases, "funnel-purchases"],
+        listTitle: t("offers.purchases"),
+        taken: full.redemptions_list || [],
+        when: (at) => t("offers.bought_on", { when: at }),
+        none: t("offers.no_purchases"),
+      }),
+      end: {
+        path: `/api/partner/offers/${offer.offer_id}/withdraw`,
+        label: t("offers.withdraw"),
+        text: t("offers.withdraw_text"),
+        title: t("offers.withdraw_title"),
+        done: t("offers.withdrawn_note"),
+      },
+      reload: loadFirst,
+    });
     return [
       h(
         "div",
@@ -263,38 +273,13 @@ export default async function offers(ctx) {
         h(
           "div",
           { class: "actions" },
-          disclosure(t("offers.link"), details, async () => {
-            const full = await get(`/api/partner/offers/${offer.offer_id}`);
-            const bought = full.redemptions_list || [];
-            return [
-              sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`),
-              ...funnelPanel({
-                title: t("offers.funnel"),
-                funnel: full.funnel,
-                takenUp: [t("offers.funnel_purchases"), full.funnel.purchases, "funnel-purchases"],
-                listTitle: t("offers.purchases"),
-                taken: bought,
-                when: (at) => t("offers.bought_on", { when: at }),
-                none: t("offers.no_purchases"),
-              }),
-            ];
-          }),
+          disclosed,
           h(
             "button",
             { type: "button", class: "secondary", onclick: () => showEditor(offer) },
             t("offers.new_from_this"),
           ),
-          offer.status === "active"
-            ? confirmedButton(
-                t("offers.withdraw"),
-                { text: t("offers.withdraw_text"), title: t("offers.withdraw_title") },
-                async () => {
-                  await post(`/api/partner/offers/${offer.offer_id}/withdraw`);
-                  announce(t("offers.withdrawn_note"));
-                  await loadFirst();
-                },
-              )
-            : null,
+          ended,
         ),
         details,
       ),
