@@ -3,8 +3,9 @@ half-built neighbour service cannot stop them (real broker and database all the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 
 from shared.contracts.topics import NAMESPACE
@@ -20,3 +21,10 @@ def stack(database: str, topics: list[str]) -> Iterator[dict[str, ServiceProcess
     yield procs
     for p in procs.values():
         p.stop()
+
+
+@pytest.fixture
+async def http(stack: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    """The directory's own HTTP API (its internal routes), as the gateway calls it."""
+    async with httpx.AsyncClient(base_url=stack["directory"].url, timeout=20) as client:
+        yield client

@@ -5,7 +5,6 @@ own records, newest first, in pages."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import asyncpg
 import httpx
@@ -24,12 +23,6 @@ from tests.integration.directory.helpers import (
 )
 from tests.support.bus import Bus
 from tools.procs import ServiceProcess
-
-
-@pytest.fixture
-async def http(stack: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack["directory"].url, timeout=20) as client:
-        yield client
 
 
 def new_user(customer_id: uuid.UUID, actor: uuid.UUID) -> directory.CreateCustomerUser:

@@ -5,13 +5,11 @@ partner seeing only the customers it is partner of record for or holds a delegat
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
 from shared.contracts import delegation
 from shared.contracts.topics import DELEGATION_EVENTS
@@ -24,13 +22,6 @@ from tests.integration.directory.helpers import (
 )
 from tests.support.bus import Bus
 from tests.support.wait import eventually
-from tools.procs import ServiceProcess
-
-
-@pytest.fixture
-async def http(stack: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack["directory"].url, timeout=10) as client:
-        yield client
 
 
 async def find(

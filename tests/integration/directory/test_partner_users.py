@@ -4,7 +4,6 @@ row of the role table, the last-Global-admin rule and isolation between partners
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
@@ -25,7 +24,6 @@ from tests.integration.directory.helpers import (
     password_hash,
 )
 from tests.support.bus import Bus, Seen
-from tools.procs import ServiceProcess
 
 # A user each target class covers, and one just outside it (None: nobody is outside).
 INSIDE = {
@@ -38,12 +36,6 @@ OUTSIDE = {
     Targets.NOT_GLOBAL_ADMIN: ("global_admin", "none"),
     Targets.NOT_ADMIN: ("none", "limited"),
 }
-
-
-@pytest.fixture
-async def http(stack: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack["directory"].url, timeout=10) as client:
-        yield client
 
 
 async def act(

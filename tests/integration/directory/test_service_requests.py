@@ -4,12 +4,10 @@ sides, listing with filters, and another partner seeing and touching nothing."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
 from shared.contracts import directory
 from shared.contracts.base import Command
@@ -21,13 +19,6 @@ from tests.integration.directory.helpers import (
     registered_customer,
 )
 from tests.support.bus import Bus
-from tools.procs import ServiceProcess
-
-
-@pytest.fixture
-async def http(stack: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack["directory"].url, timeout=10) as client:
-        yield client
 
 
 async def delegated_customer(

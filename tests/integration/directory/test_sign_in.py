@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import asyncpg
 import httpx
-import pytest
 
 from services.directory.entrypoints import housekeeping
 from shared.contracts import directory
@@ -18,13 +16,6 @@ from shared.db import create_pool
 from tests.integration.directory.helpers import PASSWORD, Partner, command, registered_customer
 from tests.support.bus import Bus
 from tests.support.wait import eventually
-from tools.procs import ServiceProcess
-
-
-@pytest.fixture
-async def http(stack: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack["directory"].url, timeout=10) as client:
-        yield client
 
 
 async def sign_in(http: httpx.AsyncClient, email: str, password: str) -> httpx.Response:

@@ -5,7 +5,7 @@ assignments, who may act, and every bad input gets a typed rejection and changes
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -26,13 +26,6 @@ from tests.integration.directory.helpers import (
 )
 from tests.integration.directory.subscription_helpers import customer_user, paid, state_of
 from tests.support.bus import Bus
-from tools.procs import ServiceProcess
-
-
-@pytest.fixture
-async def http(stack: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack["directory"].url, timeout=10) as client:
-        yield client
 
 
 class Customer:

@@ -6,25 +6,17 @@ the outbox caused by that id, and the same message delivered twice has one effec
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import asyncpg
 import httpx
-import pytest
 
 from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS
 from tests.integration.directory.helpers import Partner, password_hash
 from tests.support.bus import Bus, Seen
-from tools.procs import ServiceProcess
 
 RESET = directory.UserPasswordReset.ce_type()
-
-
-@pytest.fixture
-async def http(stack: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack["directory"].url, timeout=10) as client:
-        yield client
 
 
 async def _claims(pool: asyncpg.Pool, message_id: str) -> list[tuple[str, str]]:
