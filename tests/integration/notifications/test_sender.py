@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from pathlib import Path
 
 import asyncpg
-import pytest
 
 from services.notifications import handlers
 from services.notifications.adapters.repository import PgRepository
@@ -20,9 +17,6 @@ from services.notifications.domain import commands
 from services.notifications.domain.message import build
 from services.notifications.domain.model import Refusal, RetryPolicy
 from services.notifications.entrypoints.sender import Sender
-from shared.db import create_pool, migrate
-
-MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "notifications" / "migrations"
 
 
 class Recording:
@@ -39,17 +33,6 @@ class Recording:
         if answer is None:
             self.got.append(message)
         return answer
-
-
-@pytest.fixture
-async def schema_pool(database: str) -> AsyncIterator[asyncpg.Pool]:
-    # A schema of its own: the stack's notifications service (if running) never sees these.
-    schema = f"notif_{uuid.uuid4().hex[:8]}"
-    pool = await create_pool(database, schema, size=4)
-    await migrate(pool, schema, MIGRATIONS)
-    yield pool
-    await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    await pool.close()
 
 
 async def _queue(pool: asyncpg.Pool, recipients: list[str]) -> None:

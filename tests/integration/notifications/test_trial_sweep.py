@@ -6,34 +6,20 @@ consumer's runs: a run of trial redemptions' events queues what each would alone
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
-import pytest
 
 from services.notifications.adapters.recipients import PgRecipients
 from services.notifications.entrypoints.lifecycle import TrialSweep, event_routes
 from shared.contracts import delegation as dl
 from shared.contracts import directory as dr
-from shared.db import Connection, create_pool, migrate
+from shared.db import Connection
 from shared.messaging.consumer import MessageContext
 from shared.messaging.envelope import Envelope
 
-MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "notifications" / "migrations"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def schema_pool(database: str) -> AsyncIterator[asyncpg.Pool]:
-    schema = f"notif_{uuid.uuid4().hex[:8]}"
-    pool = await create_pool(database, schema, size=2)
-    await migrate(pool, schema, MIGRATIONS)
-    yield pool
-    await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    await pool.close()
 
 
 async def _company(v: PgRecipients, kind: str, admin: str) -> uuid.UUID:

@@ -12,7 +12,6 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -27,10 +26,8 @@ from services.notifications.domain.webhooks import (
     new_secret,
 )
 from services.notifications.entrypoints.webhook_sender import HttpTransport, WebhookSender
-from shared.db import create_pool, migrate
 from tests.support.webhook_receiver import Receiver, receiving
 
-MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "notifications" / "migrations"
 EVENT = "portal.delegation.DelegationApproved.v1"
 
 
@@ -38,16 +35,6 @@ EVENT = "portal.delegation.DelegationApproved.v1"
 async def receiver() -> AsyncIterator[tuple[Receiver, str]]:
     async with receiving() as recv:
         yield recv, recv.url
-
-
-@pytest.fixture
-async def schema_pool(database: str) -> AsyncIterator[asyncpg.Pool]:
-    schema = f"whk_{uuid.uuid4().hex[:8]}"
-    pool = await create_pool(database, schema, size=4)
-    await migrate(pool, schema, MIGRATIONS)
-    yield pool
-    await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    await pool.close()
 
 
 def _sender(*, failures: int = 100, production: bool = False) -> WebhookSender:
