@@ -101,27 +101,18 @@ async def test_another_partys_request_or_relationship_is_not_found(
         async def get(path: str, **params: object) -> httpx.Response:
             return await http.get(path, params={k: str(v) for k, v in params.items()})
 
-        own = [
-            await get(f"/internal/requests/{request}", partner_id=partner),
-            await get(f"/internal/requests/{request}", customer_id=customer),
-            await get(f"/internal/requests/by-code/{code}", customer_id=customer),
-            await get(f"/internal/relationships/{relationship}", partner_id=partner),
-            await get(f"/internal/relationships/{relationship}", customer_id=customer),
+        # The same five reads: by their owner, by a stranger, and of an id that does not exist.
+        reads = [  # (path, the real id, a made-up one, which side asks)
+            ("/internal/requests/{}", request, uuid.uuid4(), "partner_id"),
+            ("/internal/requests/{}", request, uuid.uuid4(), "customer_id"),
+            ("/internal/requests/by-code/{}", code, "y" * 32, "customer_id"),
+            ("/internal/relationships/{}", relationship, uuid.uuid4(), "partner_id"),
+            ("/internal/relationships/{}", relationship, uuid.uuid4(), "customer_id"),
         ]
-        foreign = [
-            await get(f"/internal/requests/{request}", partner_id=stranger),
-            await get(f"/internal/requests/{request}", customer_id=stranger),
-            await get(f"/internal/requests/by-code/{code}", customer_id=stranger),
-            await get(f"/internal/relationships/{relationship}", partner_id=stranger),
-            await get(f"/internal/relationships/{relationship}", customer_id=stranger),
-        ]
-        random = [
-            await get(f"/internal/requests/{uuid.uuid4()}", partner_id=partner),
-            await get(f"/internal/requests/{uuid.uuid4()}", customer_id=customer),
-            await get(f"/internal/requests/by-code/{'y' * 32}", customer_id=customer),
-            await get(f"/internal/relationships/{uuid.uuid4()}", partner_id=partner),
-            await get(f"/internal/relationships/{uuid.uuid4()}", customer_id=customer),
-        ]
+        owner = {"partner_id": partner, "customer_id": customer}
+        own = [await get(p.format(real), **{side: owner[side]}) for p, real, _, side in reads]
+        foreign = [await get(p.format(real), **{side: stranger}) for p, real, _, side in reads]
+        random = [await get(p.format(fake), **{side: owner[side]}) for p, _, fake, side in reads]
         counts = await get(f"/internal/partners/{partner}/counts")
 
     assert [r.status_code for r in own] == [200] * 5
