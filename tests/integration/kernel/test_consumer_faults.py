@@ -17,6 +17,7 @@ from shared.contracts.topics import (
     OFFERS_COMMANDS,
 )
 from tests.support.bus import Bus
+from tests.support.customers import announce_customer
 from tests.support.wait import eventually
 from tools.procs import ServiceProcess
 
@@ -28,6 +29,22 @@ def _headers(ce_type: str, ce_id: str | None = None) -> list[tuple[str, bytes]]:
         ("ce_type", ce_type.encode()),
         ("ce_source", b"tests"),
     ]
+
+
+async def _trial_service(bus: Bus, pool: asyncpg.Pool, prefix: str) -> str:
+    """Publish a service with a trial (at most 5 seats) through the offers service; its id,
+    once the invitations service knows it."""
+    service_id = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    published = catalogue.PublishCatalogueService(
+        service_id=service_id, name=prefix.title(), trial={"days": 30, "max_seats": 5}
+    )
+    await bus.reply_to(await bus.send(published, topic=OFFERS_COMMANDS))
+    await eventually(
+        lambda: pool.fetchval(
+            "SELECT true FROM invitations.catalogue WHERE service_id = $1", service_id
+        )
+    )
+    return service_id
 
 
 async def test_malformed_json_is_dead_lettered_and_the_consumer_goes_on(
@@ -98,43 +115,10 @@ async def test_a_crash_between_db_commit_and_offset_commit_creates_no_duplicate(
     stack: dict[str, ServiceProcess], bus: Bus, pool: asyncpg.Pool
 ) -> None:
     invitations_proc = stack["invitations"]
-    # A trialable service and a customer, through their owners.
-    service_id = f"crash-{uuid.uuid4().hex[:6]}"
-    await bus.reply_to(
-        await bus.send(
-            catalogue.PublishCatalogueService(
-                service_id=service_id, name="Crash Test", trial={"days": 30, "max_seats": 5}
-            ),
-            topic=OFFERS_COMMANDS,
-        )
-    )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT true FROM invitations.catalogue WHERE service_id = $1", service_id
-        )
-    )
-    customer_id = uuid.uuid4()
-    await bus.reply_to(
-        await bus.send(
-            directory.RegisterCustomer(
-                customer_id=customer_id,
-                name="Crash Ltd",
-                domain=f"{service_id}.example",
-                contact_email="it@crash.example",
-                admin=directory.FirstAdmin(
-                    user_id=uuid.uuid4(),
-                    email=f"a@{service_id}.example",
-                    display_name="A",
-                    password_hash="$argon2id$x",
-                ),
-            ),
-            topic=DIRECTORY_COMMANDS,
-        )
-    )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT true FROM invitations.customers WHERE customer_id = $1", customer_id
-        )
+    # A trialable service and a customer, as the invitations service learns of them.
+    service_id = await _trial_service(bus, pool, "crash")
+    customer_id = await announce_customer(
+        bus, pool, known="SELECT true FROM invitations.customers WHERE customer_id = $1"
     )
     created = await bus.reply_to(
         await bus.send(
@@ -206,20 +190,7 @@ async def test_a_batch_mixing_rejections_duplicates_and_effects_settles_each_alo
     """Sent back to back on one key (one partition, very likely one batch): a rule broken in
     the middle rolls back nothing of its neighbours, and a copy of a message is applied once."""
     partner = uuid.uuid4()
-    service_id = f"mix-{uuid.uuid4().hex[:6]}"
-    await bus.reply_to(
-        await bus.send(
-            catalogue.PublishCatalogueService(
-                service_id=service_id, name="Mix", trial={"days": 30, "max_seats": 5}
-            ),
-            topic=OFFERS_COMMANDS,
-        )
-    )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT true FROM invitations.catalogue WHERE service_id = $1", service_id
-        )
-    )
+    service_id = await _trial_service(bus, pool, "mix")
 
     def create(seats: int) -> invitations.CreateTrialInvitation:
         return invitations.CreateTrialInvitation(
