@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -32,6 +33,40 @@ async def kernel_pool(database: str) -> AsyncIterator[asyncpg.Pool]:
     await migrate(pool, SCHEMA)
     yield pool
     await pool.close()
+
+
+@asynccontextmanager
+async def _relaying(
+    database: str, producer: DurableProducer, *, poll_interval: float = 0.25, settle: float = 0.5
+) -> AsyncIterator[OutboxRelay]:
+    """``producer`` and a relay of the test schema on it, started; both stopped after."""
+    await producer.start()
+    relay = OutboxRelay(
+        dsn=database,
+        schema=SCHEMA,
+        producer=producer,
+        poll_interval=poll_interval,
+        settle=settle,
+    )
+    await relay.start()
+    try:
+        yield relay
+    finally:
+        await relay.stop()
+        await producer.stop()
+
+
+async def _outbox_emptied(pool: asyncpg.Pool) -> None:
+    """Returns once every row of the test schema's outbox is gone (published and deleted)."""
+    await eventually(lambda: pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox"))
+
+
+async def _leading_and_idle(relay: OutboxRelay, pool: asyncpg.Pool) -> None:
+    """Returns once ``relay`` leads and its first round has read the (empty) table: it
+    reads it again only after its poll interval from here."""
+    await eventually(lambda: asyncio.sleep(0, relay.is_leader))
+    await _outbox_emptied(pool)
+    await asyncio.sleep(0.2)
 
 
 async def test_inbox_claims_a_message_once(kernel_pool: asyncpg.Pool) -> None:
@@ -93,30 +128,23 @@ async def test_relay_publishes_in_commit_order_then_empties_the_outbox(
             ],
         )
     consumer = await _events(f"k-{marker}")
-    producer = DurableProducer.to(BOOTSTRAP, "kernel-test")
-    await producer.start()
-    relay = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer)
-    await relay.start()
     try:
-        seen: list[tuple[int, str]] = []
-        async with asyncio.timeout(20):
-            async for record in consumer:
-                headers = dict(record.headers)
-                if headers.get("ce_correlationid") == marker.encode():
-                    seen.append((record.partition, record.key.decode()))
-                if len(seen) == len(events):
-                    break
-        # Every event once, and within each partition in the order of the commits.
-        assert sorted(k for _, k in seen) == [e.service_id for e in events]
-        for partition in {p for p, _ in seen}:
-            keys = [k for p, k in seen if p == partition]
-            assert keys == sorted(keys)
-        await eventually(
-            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
-        )
+        async with _relaying(database, DurableProducer.to(BOOTSTRAP, "kernel-test")):
+            seen: list[tuple[int, str]] = []
+            async with asyncio.timeout(20):
+                async for record in consumer:
+                    headers = dict(record.headers)
+                    if headers.get("ce_correlationid") == marker.encode():
+                        seen.append((record.partition, record.key.decode()))
+                    if len(seen) == len(events):
+                        break
+            # Every event once, and within each partition in the order of the commits.
+            assert sorted(k for _, k in seen) == [e.service_id for e in events]
+            for partition in {p for p, _ in seen}:
+                keys = [k for p, k in seen if p == partition]
+                assert keys == sorted(keys)
+            await _outbox_emptied(kernel_pool)
     finally:
-        await relay.stop()
-        await producer.stop()
         await consumer.stop()
 
 
@@ -196,23 +224,17 @@ async def test_a_broken_producer_is_replaced_and_the_rows_still_go_out(
         return made[-1]
 
     producer = DurableProducer(factory, name="kernel-test", send_timeout=1.0)
-    await producer.start()
-    relay = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer)
-    await relay.start()
     try:
-        async with asyncio.timeout(30):
-            async for record in consumer:
-                if dict(record.headers).get("ce_correlationid") == marker.encode():
-                    break
-        await eventually(
-            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
-        )
-        assert producer.renewals == 1
-        assert isinstance(made[0], broken)
-        assert len(made) == 2
+        async with _relaying(database, producer):
+            async with asyncio.timeout(30):
+                async for record in consumer:
+                    if dict(record.headers).get("ce_correlationid") == marker.encode():
+                        break
+            await _outbox_emptied(kernel_pool)
+            assert producer.renewals == 1
+            assert isinstance(made[0], broken)
+            assert len(made) == 2
     finally:
-        await relay.stop()
-        await producer.stop()
         await consumer.stop()
 
 
@@ -266,26 +288,14 @@ async def test_handed_rows_go_out_without_a_poll(
     """The writer hands its committed rows over: published and deleted, though the relay
     would not read the table again for an hour."""
     producer = DurableProducer.to(BOOTSTRAP, "kernel-test-handed")
-    await producer.start()
-    relay = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer, poll_interval=3600)
-    await relay.start()
-    try:
-        await eventually(lambda: asyncio.sleep(0, relay.is_leader))
-        await eventually(  # its first round read the table: the hour starts now
-            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
-        )
-        await asyncio.sleep(0.2)
+    async with _relaying(database, producer, poll_interval=3600) as relay:
+        await _leading_and_idle(relay, kernel_pool)  # the hour starts now
         marker = uuid.uuid4().hex[:8]
         ids, items = await _store(kernel_pool, marker, 20)
         relay.handoff(ids, items)
         keys = await _seen(marker, 20)
         assert sorted(keys) == sorted(p.key for p in items)
-        await eventually(
-            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
-        )
-    finally:
-        await relay.stop()
-        await producer.stop()
+        await _outbox_emptied(kernel_pool)
 
 
 async def test_an_http_write_and_a_sweep_pass_hand_their_rows_to_the_process_relay(
@@ -295,10 +305,6 @@ async def test_an_http_write_and_a_sweep_pass_hand_their_rows_to_the_process_rel
     pass) hands what it committed to the relay its pool was given (``unit.relay_of``, as
     the service runtime does), like a consumer batch: published and deleted though the
     relay would not read the table again for an hour."""
-    producer = DurableProducer.to(BOOTSTRAP, "kernel-test-unit")
-    await producer.start()
-    relay = OutboxRelay(dsn=database, schema=SCHEMA, producer=producer, poll_interval=3600)
-    await relay.start()
     marker = uuid.uuid4().hex[:8]
 
     def published(kind: str, i: int) -> CatalogueServicePublished:
@@ -311,12 +317,9 @@ async def test_an_http_write_and_a_sweep_pass_hand_their_rows_to_the_process_rel
     async def due(conn: Connection, batch: int) -> list[CatalogueServicePublished]:
         return [published("sweep", i) for i in range(2)]
 
-    try:
-        await eventually(lambda: asyncio.sleep(0, relay.is_leader))
-        await eventually(  # its first round read the table: the hour starts now
-            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
-        )
-        await asyncio.sleep(0.2)
+    producer = DurableProducer.to(BOOTSTRAP, "kernel-test-unit")
+    async with _relaying(database, producer, poll_interval=3600) as relay:
+        await _leading_and_idle(relay, kernel_pool)  # the hour starts now
         with unit.relay_of(kernel_pool, relay):
             await unit.apply(
                 kernel_pool,
@@ -334,12 +337,7 @@ async def test_an_http_write_and_a_sweep_pass_hand_their_rows_to_the_process_rel
             [published("http", i).partition_key() for i in range(3)]
             + [published("sweep", i).partition_key() for i in range(2)]
         )
-        await eventually(
-            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
-        )
-    finally:
-        await relay.stop()
-        await producer.stop()
+        await _outbox_emptied(kernel_pool)
 
 
 async def test_rows_committed_but_never_handed_over_go_out_by_the_poll(
@@ -349,21 +347,11 @@ async def test_rows_committed_but_never_handed_over_go_out_by_the_poll(
     rows nobody hands over: the fallback poll publishes them, once each, and a handoff of
     them arriving after all is not sent a second time."""
     producer = DurableProducer.to(BOOTSTRAP, "kernel-test-poll")
-    await producer.start()
-    relay = OutboxRelay(
-        dsn=database, schema=SCHEMA, producer=producer, poll_interval=0.2, settle=0.1
-    )
-    await relay.start()
-    try:
+    async with _relaying(database, producer, poll_interval=0.2, settle=0.1) as relay:
         await eventually(lambda: asyncio.sleep(0, relay.is_leader))
         marker = uuid.uuid4().hex[:8]
         ids, items = await _store(kernel_pool, marker, 10)  # committed, not handed over
-        await eventually(
-            lambda: kernel_pool.fetchval("SELECT count(*) = 0 FROM kernel_test.outbox")
-        )
+        await _outbox_emptied(kernel_pool)
         relay.handoff(ids, items)  # late: already published by the poll
         keys = await _seen(marker, 10, linger=1.5)
         assert sorted(keys) == sorted(p.key for p in items)
-    finally:
-        await relay.stop()
-        await producer.stop()
