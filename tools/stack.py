@@ -71,11 +71,11 @@ class Stack:
         }
 
     async def create_database(self) -> str:
-        await _admin(f'CREATE DATABASE "{self.namespace}"')
+        await on_server(f'CREATE DATABASE "{self.namespace}"')
         return self.dsn
 
     async def drop_database(self) -> None:
-        await _admin(f'DROP DATABASE IF EXISTS "{self.namespace}" WITH (FORCE)')
+        await on_server(f'DROP DATABASE IF EXISTS "{self.namespace}" WITH (FORCE)')
 
     async def create_topics(self) -> list[str]:
         from shared.ops.topics import ensure_topics  # reads the namespace: not at import
@@ -102,7 +102,8 @@ class Stack:
             p.stop()
 
 
-async def _admin(statement: str) -> None:
+async def on_server(statement: str) -> None:
+    """One statement on the project's database server (as its admin: CREATE/DROP DATABASE)."""
     admin = await asyncpg.connect(ADMIN_DSN)
     try:
         await admin.execute(statement)

@@ -115,8 +115,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
             idempotency=IdempotencyStore(pool),
             limiters={
-                "sign_in": RateLimiter(per_minute=settings.sign_in_per_minute),
-                "public": RateLimiter(per_minute=settings.public_pages_per_minute),
+                bucket: RateLimiter(pool, bucket, per_minute=per_minute)
+                for bucket, per_minute in (
+                    ("sign_in", settings.sign_in_per_minute),
+                    ("public", settings.public_pages_per_minute),
+                )
             },
             live=LiveFeed(),
             fresh=Fresh(ttl=settings.fresh_seconds, settle=settings.fresh_settle_seconds),
@@ -145,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gateway: Gateway = app.state.gateway
         await gateway.sessions.purge_expired()
         await gateway.idempotency.purge()
+        await RateLimiter.purge(pool)
 
     lifespan = runtime.lifespan(
         "gateway",

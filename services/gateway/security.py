@@ -204,7 +204,7 @@ CustomerAdmin = Annotated[Principal, Depends(_customer_admin)]
 def rate_limited(bucket: str) -> Callable[[Request, GatewayDep], Awaitable[None]]:
     async def check(request: Request, gateway: GatewayDep) -> None:
         limiter: RateLimiter = gateway.limiters[bucket]
-        wait = limiter.check(client_address(request))
+        wait = await limiter.check(client_address(request))
         if wait:
             raise Problem(
                 429,

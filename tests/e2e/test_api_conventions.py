@@ -3,14 +3,16 @@ pagination, rate limits and security headers."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
 
-from tests.conftest import ARTIFACTS, stack_env
+from tests.conftest import stack_env
+from tests.support.gateways import deployment_database, gateway_copy
 from tests.support.portal import Portal
-from tools.procs import ServiceProcess, free_port
+from tools.procs import ServiceProcess
 from tools.seed import DEMO
 
 NEW_INVITATION = {"service_id": "o365-e3", "seats": 5}
@@ -192,28 +194,17 @@ async def test_security_headers_on_every_answer(partner: Portal) -> None:
         assert response.headers["x-frame-options"] == "DENY"
 
 
+STRICT = {"PORTAL_SIGN_IN_PER_MINUTE": "3", "PORTAL_PUBLIC_PAGES_PER_MINUTE": "4"}
+
+
 @pytest.fixture
-async def strict_gateway(
-    stack: dict[str, ServiceProcess], database: str
-) -> AsyncIterator[ServiceProcess]:
-    """A second gateway copy with the production-like limits (3 sign-ins a minute)."""
-    env = {
-        **stack_env(database),
-        **{
-            k: v
-            for k, v in stack["gateway"].env.items()
-            if k.endswith("_URL") and k != "PORTAL_DATABASE_URL"
-        },
-        "PORTAL_SIGN_IN_PER_MINUTE": "3",
-        "PORTAL_PUBLIC_PAGES_PER_MINUTE": "4",
-    }
-    gateway = ServiceProcess(
-        "gateway", free_port(), env, ARTIFACTS / "logs" / "strict.log", instance="strict"
-    )
-    gateway.start()
-    gateway.wait_ready()
-    yield gateway
-    gateway.stop()
+async def strict_gateway(stack: dict[str, ServiceProcess]) -> AsyncIterator[ServiceProcess]:
+    """A second gateway deployment with the production-like limits (3 sign-ins a minute)."""
+    async with (
+        deployment_database("strict") as dsn,
+        gateway_copy(stack, stack_env(dsn), "strict", STRICT) as gateway,
+    ):
+        yield gateway
 
 
 async def test_sign_in_and_public_pages_are_rate_limited(strict_gateway: ServiceProcess) -> None:
@@ -227,6 +218,32 @@ async def test_sign_in_and_public_pages_are_rate_limited(strict_gateway: Service
         assert int(answers[-1].headers["retry-after"]) >= 1
         pages = [await client.get("/api/public/invitations/" + "x" * 32) for _ in range(5)]
         assert [p.status_code for p in pages][-1] == 429
+
+
+async def test_the_rate_limits_hold_across_the_instances_of_a_deployment(
+    stack: dict[str, ServiceProcess],
+) -> None:
+    """Two instances on one database: a client's attempts spread over both get the limit once
+    (three sign-ins, four public pages a minute), not once per instance."""
+    async with (
+        deployment_database("pair") as dsn,
+        gateway_copy(stack, stack_env(dsn), "pair-a", STRICT) as a,
+        gateway_copy(stack, stack_env(dsn), "pair-b", STRICT) as b,
+        httpx.AsyncClient() as client,
+    ):
+        attempt = {"email": f"nobody-{uuid.uuid4().hex[:8]}@y.example", "password": "nope"}
+        sign_ins = [
+            await client.post(f"{gateway.url}/api/session", json=attempt)
+            for gateway in (a, b, a, b, a)
+        ]
+        assert [r.status_code for r in sign_ins] == [401, 401, 401, 429, 429]
+        assert_problem(sign_ins[3], 429, "too_many_requests")
+        assert int(sign_ins[3].headers["retry-after"]) >= 1
+        pages = [
+            await client.get(f"{gateway.url}/api/public/invitations/{'x' * 32}")
+            for gateway in (b, a, b, a, b)
+        ]
+        assert [p.status_code for p in pages] == [404, 404, 404, 404, 429]
 
 
 async def test_a_code_cannot_walk_into_other_internal_paths(

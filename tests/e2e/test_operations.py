@@ -5,16 +5,16 @@ settings (a second gateway behind a "proxy" at 127.0.0.2, with a low public-page
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from shared.contracts.topics import NAMESPACE
-from tests.conftest import ARTIFACTS, stack_env
+from tests.conftest import stack_env
+from tests.support.gateways import deployment_database, gateway_copy
 from tests.support.portal import Portal
 from tests.support.wait import eventually
-from tools.procs import ServiceProcess, free_port
+from tools.procs import ServiceProcess
 
 PROXY = "127.0.0.2"  # Linux answers the whole of 127/8: a second local peer address
 LIMIT = 3
@@ -99,27 +99,16 @@ def read_json_lines(stack: dict[str, ServiceProcess]) -> dict[str, list[dict[str
 
 
 @pytest.fixture(scope="module")
-def proxied_gateway(stack: dict[str, ServiceProcess], database: str) -> Iterator[ServiceProcess]:
-    urls = {f"PORTAL_{n.upper()}_URL": p.url for n, p in stack.items() if n != "gateway"}
-    env = {
-        **stack_env(database),
-        **urls,
+async def proxied_gateway(stack: dict[str, ServiceProcess]) -> AsyncIterator[ServiceProcess]:
+    settings = {
         "PORTAL_TRUSTED_PROXIES": f"{PROXY}/32",
         "PORTAL_PUBLIC_PAGES_PER_MINUTE": str(LIMIT),
     }
-    process = ServiceProcess(
-        "gateway",
-        free_port(),
-        env,
-        ARTIFACTS / "logs" / NAMESPACE / "gateway-proxied.log",
-        instance="proxied",
-    )
-    process.start()
-    try:
-        process.wait_ready()
+    async with (
+        deployment_database("proxied") as dsn,
+        gateway_copy(stack, stack_env(dsn), "proxied", settings) as process,
+    ):
         yield process
-    finally:
-        process.stop()
 
 
 @pytest.fixture
