@@ -15,6 +15,7 @@ from services.gateway.adapters.passwords import hash_password
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.entrypoints.partner import temporary_password
+from services.gateway.routes import CustomerRoute
 from services.gateway.security import CustomerAdmin, SupportingPartnerUser
 from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS
@@ -95,58 +96,49 @@ Limit = Query(50, ge=1, le=200)
 Cursor = Query(None, max_length=1000, description="`next_cursor` of the previous page")
 
 
+USERS = CustomerRoute("GET", "/users", _users, list[views.User], (401, 403, 502, 503))
+CREATE = CustomerRoute(
+    "POST", "/users", _create, views.CreatedUser, (401, 403, 404, 409, 422, 503, 504), 201
+)
+DISABLE = CustomerRoute(
+    "POST", "/users/{user_id}/disable", _disable, views.User, (401, 403, 404, 409, 422, 503, 504)
+)
+RESET = CustomerRoute(
+    "POST",
+    "/users/{user_id}/reset-password",
+    _reset,
+    views.TemporaryPassword,
+    (401, 403, 404, 422, 502, 503),
+)
+
+
 # --- a partner user acting for a customer -------------------------------------------------
 
-
-@router.get(
-    "/api/partner/customers/{customer_id}/users",
-    response_model=list[views.User],
-    responses=problem_responses(401, 403, 404, 422, 502, 503),
-)
-async def partner_customer_users(
-    customer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
-) -> Any:
-    """The customer's users (Full or Limited administration under an active delegation)."""
-    return await _users(gateway, user, customer_id)
-
-
-@router.post(
-    "/api/partner/customers/{customer_id}/users",
-    status_code=201,
-    response_model=views.CreatedUser,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def partner_create_customer_user(
-    customer_id: uuid.UUID, body: NewCustomerUser, user: SupportingPartnerUser, gateway: GatewayDep
-) -> Any:
-    """A new user of the customer (Full administration), with a temporary password shown
-    once here; the user must change it at first sign-in."""
-    return await _create(gateway, user, customer_id, body)
-
-
-@router.post(
-    "/api/partner/customers/{customer_id}/users/{user_id}/disable",
-    response_model=views.User,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def partner_disable_customer_user(
-    customer_id: uuid.UUID, user_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
-) -> Any:
-    """Stop a customer user from signing in (Full administration)."""
-    return await _disable(gateway, user, customer_id, user_id)
-
-
-@router.post(
-    "/api/partner/customers/{customer_id}/users/{user_id}/reset-password",
-    response_model=views.TemporaryPassword,
-    responses=problem_responses(401, 403, 404, 422, 502, 503),
-)
-async def partner_reset_customer_password(
-    customer_id: uuid.UUID, user_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
-) -> Any:
-    """``{temporary_password}``, shown once. Limited administration: users without an admin
-    role only."""
-    return await _reset(gateway, user, customer_id, user_id)
+for _route, _name, _doc in (
+    (
+        USERS,
+        "partner_customer_users",
+        "The customer's users (Full or Limited administration under an active delegation).",
+    ),
+    (
+        CREATE,
+        "partner_create_customer_user",
+        """A new user of the customer (Full administration), with a temporary password shown
+        once here; the user must change it at first sign-in.""",
+    ),
+    (
+        DISABLE,
+        "partner_disable_customer_user",
+        "Stop a customer user from signing in (Full administration).",
+    ),
+    (
+        RESET,
+        "partner_reset_customer_password",
+        """``{temporary_password}``, shown once. Limited administration: users without an admin
+        role only.""",
+    ),
+):
+    _route.offer(router, partner=True, who=SupportingPartnerUser, name=_name, doc=_doc)
 
 
 @router.get(
@@ -182,48 +174,13 @@ async def partner_customer_audit(
 
 # --- the customer's own Global admin ------------------------------------------------------
 
-
-@router.get(
-    "/api/customer/users",
-    response_model=list[views.User],
-    responses=problem_responses(401, 403, 502, 503),
-)
-async def customer_users(user: CustomerAdmin, gateway: GatewayDep) -> Any:
-    return await _users(gateway, user, user.company_id)
-
-
-@router.post(
-    "/api/customer/users",
-    status_code=201,
-    response_model=views.CreatedUser,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def customer_create_user(
-    body: NewCustomerUser, user: CustomerAdmin, gateway: GatewayDep
-) -> Any:
-    return await _create(gateway, user, user.company_id, body)
-
-
-@router.post(
-    "/api/customer/users/{user_id}/disable",
-    response_model=views.User,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def customer_disable_user(
-    user_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
-) -> Any:
-    return await _disable(gateway, user, user.company_id, user_id)
-
-
-@router.post(
-    "/api/customer/users/{user_id}/reset-password",
-    response_model=views.TemporaryPassword,
-    responses=problem_responses(401, 403, 404, 422, 502, 503),
-)
-async def customer_reset_password(
-    user_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
-) -> Any:
-    return await _reset(gateway, user, user.company_id, user_id)
+for _route, _name in (
+    (USERS, "customer_users"),
+    (CREATE, "customer_create_user"),
+    (DISABLE, "customer_disable_user"),
+    (RESET, "customer_reset_password"),
+):
+    _route.offer(router, partner=False, who=CustomerAdmin, name=_name)
 
 
 @router.get(

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.routes import CustomerRoute
 from services.gateway.security import CustomerUser, SupportingPartnerUser
 from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS
@@ -47,8 +48,8 @@ async def _list(
     gateway: Gateway,
     user: Principal,
     customer_id: uuid.UUID,
-    state: list[State] | None,
-    severity: list[Severity] | None,
+    state: States = None,
+    severity: Severities = None,
 ) -> Any:
     return await gateway.read(
         gateway.directory,
@@ -73,19 +74,19 @@ async def _note(
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.get(
-    "/api/partner/customers/{customer_id}/service-requests",
-    response_model=list[views.ServiceRequest],
-    responses=problem_responses(401, 403, 404, 422, 502, 503),
+LIST = CustomerRoute(
+    "GET", "/service-requests", _list, list[views.ServiceRequest], (401, 403, 422, 502, 503)
 )
-async def partner_list(
-    customer_id: uuid.UUID,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-    state: States = None,
-    severity: Severities = None,
-) -> Any:
-    return await _list(gateway, user, customer_id, state, severity)
+NOTE = CustomerRoute(
+    "POST",
+    "/service-requests/{request_id}/notes",
+    _note,
+    directory.ServiceRequestNoteAddedV2,
+    (401, 403, 404, 409, 422, 503, 504),
+)
+
+# Each in the order of the API's document: a partner's routes, then the customer's.
+LIST.offer(router, partner=True, who=SupportingPartnerUser, name="partner_list")
 
 
 @router.post(
@@ -119,19 +120,7 @@ async def partner_get(
     )
 
 
-@router.post(
-    "/api/partner/customers/{customer_id}/service-requests/{request_id}/notes",
-    response_model=directory.ServiceRequestNoteAddedV2,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def partner_note(
-    customer_id: uuid.UUID,
-    request_id: uuid.UUID,
-    body: Note,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-) -> Any:
-    return await _note(gateway, user, customer_id, request_id, body)
+NOTE.offer(router, partner=True, who=SupportingPartnerUser, name="partner_note")
 
 
 @router.post(
@@ -153,18 +142,7 @@ async def partner_state(
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.get(
-    "/api/customer/service-requests",
-    response_model=list[views.ServiceRequest],
-    responses=problem_responses(401, 403, 422, 502, 503),
-)
-async def customer_list(
-    user: CustomerUser,
-    gateway: GatewayDep,
-    state: States = None,
-    severity: Severities = None,
-) -> Any:
-    return await _list(gateway, user, user.company_id, state, severity)
+LIST.offer(router, partner=False, who=CustomerUser, name="customer_list")
 
 
 @router.get(
@@ -178,12 +156,4 @@ async def customer_get(request_id: uuid.UUID, user: CustomerUser, gateway: Gatew
     )
 
 
-@router.post(
-    "/api/customer/service-requests/{request_id}/notes",
-    response_model=directory.ServiceRequestNoteAddedV2,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def customer_note(
-    request_id: uuid.UUID, body: Note, user: CustomerUser, gateway: GatewayDep
-) -> Any:
-    return await _note(gateway, user, user.company_id, request_id, body)
+NOTE.offer(router, partner=False, who=CustomerUser, name="customer_note")
