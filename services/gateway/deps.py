@@ -17,7 +17,7 @@ from services.gateway.adapters.idempotency import IdempotencyStore
 from services.gateway.adapters.preferences import PreferenceStore
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.services import ServiceClient
-from services.gateway.adapters.sessions import SessionStore
+from services.gateway.adapters.sessions import Principal, SessionStore
 from services.gateway.config import Settings
 from services.gateway.live import LiveFeed
 from shared.contracts.base import Command
@@ -52,6 +52,21 @@ class Gateway:
         key = (client.name, path, *((k, _hashable(v)) for k, v in sorted(params.items())))
         body = await self.fresh.get(key, ids, lambda: client.read(path, **params))
         return Response(body, media_type="application/json")
+
+    async def customer_view(
+        self, reader: Principal, customer_id: UUID, view: str, **params: Any
+    ) -> Response:
+        """The directory's ``/internal/customers/{customer_id}/<view>`` as ``reader`` may see
+        it: the directory's access policy answers by the reader (another partner's customer,
+        one out of reach, is a 404), so the answer is kept until an event names the customer,
+        the reader's company or the reader."""
+        return await self.read(
+            self.directory,
+            f"/internal/customers/{customer_id}/{view}",
+            ids=(customer_id, reader.company_id, reader.user_id),
+            actor_user_id=reader.user_id,
+            **params,
+        )
 
     async def partner_profile(self, partner_id: UUID) -> dict[str, Any] | None:
         """A partner's public profile (name and support details: what its customers see),

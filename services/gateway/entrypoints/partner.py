@@ -194,9 +194,4 @@ async def customer_detail(
     customer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
     """Company, subscriptions, users, delegation status, open service requests."""
-    return await gateway.read(
-        gateway.directory,
-        f"/internal/customers/{customer_id}/support",
-        ids=(customer_id, user.company_id, user.user_id),
-        actor_user_id=user.user_id,
-    )
+    return await gateway.customer_view(user, customer_id, "support")

@@ -70,12 +70,7 @@ async def customer_licences(
     customer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
 ) -> Any:
     # The directory answers 404 outside the partner's reach (its access policy).
-    return await gateway.read(
-        gateway.directory,
-        f"/internal/customers/{customer_id}/licences",
-        ids=(customer_id, user.company_id, user.user_id),
-        actor_user_id=user.user_id,
-    )
+    return await gateway.customer_view(user, customer_id, "licences")
 
 
 @dataclass(frozen=True)

@@ -51,13 +51,8 @@ async def _list(
     state: States = None,
     severity: Severities = None,
 ) -> Any:
-    return await gateway.read(
-        gateway.directory,
-        f"/internal/customers/{customer_id}/service-requests",
-        ids=(customer_id, user.company_id, user.user_id),
-        actor_user_id=user.user_id,
-        state=state,
-        severity=severity,
+    return await gateway.customer_view(
+        user, customer_id, "service-requests", state=state, severity=severity
     )
 
 
