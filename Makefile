@@ -8,10 +8,19 @@ UV_VERSION := 0.13.9
 VEGETA_VERSION := v12.12.0
 GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 # Ports of the local infrastructure (infra/*.sh read the same variables).
+# KAFKA_BROKERS=3: a cluster of three brokers instead of the single one (make infra-up, run, ...),
+# its node N on KAFKA_CLUSTER_PORT + 2(N-1); the cluster tests start it themselves.
+export KAFKA_BROKERS ?= 1
 export KAFKA_PORT ?= 19092
 export KAFKA_CONTROLLER_PORT ?= 19093
+export KAFKA_CLUSTER_PORT ?= 19192
+export KAFKA_CLUSTER_CONTROLLER_PORT ?= 19193
 export PG_PORT ?= 15432
+ifeq ($(KAFKA_BROKERS),1)
 export PORTAL_KAFKA_BOOTSTRAP ?= 127.0.0.1:$(KAFKA_PORT)
+else
+export PORTAL_KAFKA_BOOTSTRAP ?= $(shell for n in 0 2 4; do printf '127.0.0.1:%s,' $$(($(KAFKA_CLUSTER_PORT) + n)); done | sed 's/,$$//')
+endif
 export PORTAL_DATABASE_URL ?= postgresql://portal:portal@127.0.0.1:$(PG_PORT)/portal
 
 help: ## list the targets
@@ -73,12 +82,14 @@ infra-up: prereqs ## start Kafka (KRaft) and PostgreSQL on loopback; idempotent
 	bash infra/postgres.sh up
 	bash infra/kafka.sh up
 
-infra-down: ## stop Kafka and PostgreSQL
-	bash infra/kafka.sh down
+infra-down: ## stop Kafka (the single broker and a cluster) and PostgreSQL
+	KAFKA_BROKERS=1 bash infra/kafka.sh down
+	KAFKA_BROKERS=3 bash infra/kafka.sh down
 	bash infra/postgres.sh down
 
 infra-clean: infra-down ## stop and delete all local Kafka and PostgreSQL data
-	bash infra/kafka.sh clean
+	KAFKA_BROKERS=1 bash infra/kafka.sh clean
+	KAFKA_BROKERS=3 bash infra/kafka.sh clean
 	bash infra/postgres.sh clean
 
 topics: deps ## create the Kafka topics
@@ -125,6 +136,9 @@ test-integration: deps infra-up .tools/bin/vegeta ## integration tests (real Kaf
 test-e2e: deps infra-up $(ASYNCAPI_PAGE) ## end-to-end tests through the gateway
 	$(PY) -m pytest tests/e2e
 
+test-cluster: deps prereqs ## the three-broker cluster tests (they start and stop the cluster themselves)
+	$(PY) -m pytest tests/cluster
+
 test-browser: deps infra-up $(ASYNCAPI_PAGE) ## browser tests: Debian's Chromium (headless) through the gateway
 	bash infra/prereqs.sh chromium
 	$(PY) -m pytest tests/browser
@@ -143,4 +157,4 @@ chaos: deps infra-up ## fault injection under load (~10 min; stops Kafka and Pos
 bench-quick: deps infra-up ## the benchmark's short mode (<2 min): checks the harness, not the figures
 	$(PY) -m bench --quick
 
-.PHONY: asyncapi help deps prereqs infra-up infra-down infra-clean topics run stop lint lint-web compose-check format test test-unit test-integration test-e2e test-browser
+.PHONY: asyncapi help deps prereqs infra-up infra-down infra-clean topics run stop lint lint-web compose-check format test test-unit test-integration test-e2e test-browser test-cluster

@@ -56,7 +56,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The level of a test is the folder it lives in."""
     for item in items:
         parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
-        if parts and parts[0] in {"unit", "integration", "e2e", "browser"}:
+        if parts and parts[0] in {"unit", "integration", "e2e", "browser", "cluster"}:
             item.add_marker(getattr(pytest.mark, parts[0]))
 
 

@@ -11,6 +11,14 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from shared.contracts.topics import ALL, DEAD_LETTER
 
 
+def replication(brokers: int) -> tuple[int, dict[str, str]]:
+    """A topic's replication factor and settings on a cluster of this many brokers: three
+    copies where there are three brokers, and an acknowledged write (acks=all) on at least two
+    of them, so that losing one broker loses nothing and stops nothing; one copy on one broker."""
+    factor = min(3, brokers)
+    return factor, {"min.insync.replicas": "2"} if factor >= 3 else {}
+
+
 async def ensure_topics(bootstrap: str, partitions: int = 8) -> list[str]:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="portal-topics")
     await admin.start()
@@ -18,16 +26,17 @@ async def ensure_topics(bootstrap: str, partitions: int = 8) -> list[str]:
         existing = set(await admin.list_topics())
         missing = [t for t in ALL if t not in existing]
         if missing:
+            cluster = await admin.describe_cluster()
+            factor, configs = replication(len(cluster["brokers"]))
+            # Dead letters are kept a long time: an operator replays them.
+            kept = {"retention.ms": str(30 * 86_400_000)}
             await admin.create_topics(
                 [
                     NewTopic(
                         name=t,
                         num_partitions=partitions,
-                        replication_factor=1,
-                        # Dead letters are kept a long time: an operator replays them.
-                        topic_configs={"retention.ms": str(30 * 86_400_000)}
-                        if t == DEAD_LETTER
-                        else {},
+                        replication_factor=factor,
+                        topic_configs=configs | kept if t == DEAD_LETTER else configs,
                     )
                     for t in missing
                 ]
