@@ -119,7 +119,7 @@ class ServiceState:
 def build_broker(spec: ServiceSpec, settings: ServiceSettings) -> KafkaBroker:
     """The broker with its subscribers and its documented publishers, not yet connected."""
     broker = KafkaBroker(
-        settings.kafka_bootstrap,
+        settings.kafka_servers,
         client_id=f"{spec.name}-{settings.instance}",
         # A plain stdlib logger instead of FastStream's own coloured text one: its lines go
         # through the JSON root handler (shared/logging.py), WARNING and above like every

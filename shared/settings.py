@@ -14,7 +14,10 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
-    kafka_bootstrap: str = "127.0.0.1:19092"
+    kafka_bootstrap: str = Field(
+        default="127.0.0.1:19092",
+        description="host:port of a broker, or of several separated by commas (a cluster)",
+    )
     database_url: str = Field(
         default="postgresql://portal:portal@127.0.0.1:15432/portal",
         description="asyncpg DSN; each service works in its own schema of it",
@@ -38,6 +41,12 @@ class ServiceSettings(BaseSettings):
     )
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = Field(default="", description="Signs sessions; required in production")
+
+    @property
+    def kafka_servers(self) -> list[str]:
+        """The brokers to bootstrap from, one host:port each (FastStream takes a string as one
+        address; aiokafka alone would split it)."""
+        return [s.strip() for s in self.kafka_bootstrap.split(",") if s.strip()]
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> ServiceSettings:
