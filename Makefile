@@ -10,6 +10,9 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 # Ports of the local infrastructure (infra/*.sh read the same variables).
 # KAFKA_BROKERS=3: a cluster of three brokers instead of the single one (make infra-up, run, ...),
 # its node N on KAFKA_CLUSTER_PORT + 2(N-1); the cluster tests start it themselves.
+ifeq ($(CLUSTER),3)
+KAFKA_BROKERS := 3
+endif
 export KAFKA_BROKERS ?= 1
 export KAFKA_PORT ?= 19092
 export KAFKA_CONTROLLER_PORT ?= 19093
@@ -151,7 +154,7 @@ bench: deps infra-up .tools/bin/vegeta ## benchmark on the real stack (~25 min):
 bench-reads: deps infra-up .tools/bin/vegeta ## read benchmark (<10 min): wrk and vegeta on every partner read at 10k/100k customers; results/reads.{json,md}
 	$(PY) -m bench.reads
 
-chaos: deps infra-up ## fault injection under load (~10 min; stops Kafka and PostgreSQL briefly); results/chaos.{json,md}
+chaos: deps infra-up ## fault injection under load (~10 min; stops Kafka and PostgreSQL briefly); results/chaos.{json,md}; CLUSTER=3: on the three-broker cluster, a broker killed and a rolling restart (results/chaos-cluster.*)
 	$(PY) -m chaos
 
 bench-quick: deps infra-up ## the benchmark's short mode (<2 min): checks the harness, not the figures

@@ -11,7 +11,10 @@ from pathlib import Path
 from tools.procs import ROOT
 from tools.stack import BOOTSTRAP, Stack, claim_namespace
 
-__all__ = ["BOOTSTRAP", "DSN", "PARTITIONS", "SMTP_PORT", "STACK"]
+__all__ = ["BOOTSTRAP", "BROKERS", "DSN", "PARTITIONS", "SMTP_PORT", "STACK"]
+
+# 3: the run is on the three-broker cluster (make chaos CLUSTER=3; BOOTSTRAP names its nodes).
+BROKERS = int(os.environ.get("KAFKA_BROKERS", "1"))
 
 STACK = Stack(
     "c",
@@ -34,12 +37,13 @@ drop_database = STACK.drop_database
 stack_env = STACK.service_env
 
 
-def infra(script: str, action: str) -> None:
+def infra(script: str, *action: str) -> None:
     """``bash infra/<script>.sh <action>``: the same scripts ``make infra-up`` runs (of the
-    checkout whose broker and database are running: ``PORTAL_INFRA_DIR`` names another)."""
+    checkout whose broker and database are running: ``PORTAL_INFRA_DIR`` names another). The
+    Kafka script acts on the cluster when ``KAFKA_BROKERS=3`` is in the environment."""
     folder = Path(os.environ.get("PORTAL_INFRA_DIR", ROOT / "infra"))
     subprocess.run(
-        ["bash", str(folder / f"{script}.sh"), action],
+        ["bash", str(folder / f"{script}.sh"), *action],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,

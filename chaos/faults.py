@@ -25,8 +25,8 @@ PIPELINE = ("invitations", "offers", "directory", "delegation")
 @dataclass
 class Fault:
     at: float  # seconds into the load
-    kind: str  # "kill", "two-instances", "kafka", "postgres", "redeliver-commands", ...
-    target: str  # a service, "kafka", "postgres", or "pipeline"
+    kind: str  # "kill", "two-instances", "kafka", "broker", "postgres", "redeliver-commands", ...
+    target: str  # a service, "kafka", "kafka-N" (a cluster's node), "postgres", or "pipeline"
     injected_at: float = 0.0
     down_at: float = 0.0  # Kafka or PostgreSQL: when it had stopped
     restored_at: float = 0.0
@@ -89,6 +89,28 @@ class Chaos:
         await asyncio.to_thread(infra, "kafka", "up")
         fault.note = _outage(fault)
 
+    async def broker(self, fault: Fault) -> None:
+        """SIGKILL of one broker of the cluster: its partitions get new leaders among the two
+        copies left (min.insync.replicas=2 still holds), and the services carry on without a
+        restart; the broker comes back 10 s later and catches up."""
+        node = fault.target.removeprefix("kafka-")
+        await asyncio.to_thread(infra, "kafka", "kill", node)
+        fault.down_at = time.monotonic()
+        await asyncio.sleep(10.0)
+        await asyncio.to_thread(infra, "kafka", "start", node)
+        fault.note = f"node {node} SIGKILLed, " + _outage(fault)
+
+    async def rolling_restart(self, fault: Fault) -> None:
+        """Every broker of the cluster in turn: a clean stop, a start, and the next one once
+        it serves again (an upgrade's rolling restart)."""
+        times = []
+        for node in ("1", "2", "3"):
+            started = time.monotonic()
+            await asyncio.to_thread(infra, "kafka", "stop", node)
+            await asyncio.to_thread(infra, "kafka", "start", node)
+            times.append(f"{time.monotonic() - started:.1f}")
+        fault.note = f"nodes 1, 2, 3 stopped and started in turn ({', '.join(times)} s)"
+
     async def postgres(self, fault: Fault) -> None:
         await asyncio.to_thread(infra, "postgres", "down")
         fault.down_at = time.monotonic()
@@ -131,8 +153,10 @@ def _outage(fault: Fault) -> str:
     return f"stopped in {stopping:.1f} s, then down {time.monotonic() - fault.down_at:.1f} s"
 
 
-def schedule(infra_faults: bool, seconds: float) -> list[Fault]:
-    """Spread over the load; Kafka and PostgreSQL outages only when ``infra_faults``."""
+def schedule(infra_faults: bool, seconds: float, brokers: int = 1) -> list[Fault]:
+    """Spread over the load; Kafka and PostgreSQL outages only when ``infra_faults``. On a
+    cluster (``brokers`` 3) Kafka's faults are a broker killed under load and a rolling restart
+    of all three, instead of the single broker's stop and start."""
     s = seconds / 200.0  # written for a 200 s load, stretched to the run
     faults = [
         Fault(10 * s, "kill", "invitations"),
@@ -154,7 +178,14 @@ def schedule(infra_faults: bool, seconds: float) -> list[Fault]:
         Fault(135 * s, "kill", "notifications"),
     ]
     if infra_faults:
-        faults += [Fault(92 * s, "kafka", "kafka"), Fault(128 * s, "postgres", "postgres")]
+        faults += [Fault(128 * s, "postgres", "postgres")]
+        if brokers == 1:
+            faults += [Fault(92 * s, "kafka", "kafka")]
+        else:
+            faults += [
+                Fault(92 * s, "broker", "kafka-2"),
+                Fault(170 * s, "rolling-restart", "kafka"),
+            ]
     return sorted(faults, key=lambda f: f.at)
 
 
@@ -163,6 +194,8 @@ def action(chaos: Chaos, fault: Fault) -> Callable[[Fault], Awaitable[Any]]:
         "kill": chaos.kill,
         "two-instances": chaos.two_instances,
         "kafka": chaos.kafka,
+        "broker": chaos.broker,
+        "rolling-restart": chaos.rolling_restart,
         "postgres": chaos.postgres,
         "redeliver-commands": chaos.redeliver_commands,
         "redeliver-events": chaos.redeliver_events,
@@ -194,7 +227,8 @@ def recovery(fault: Fault, commands: list[Sent]) -> float | None:
     """Seconds from the injection (for Kafka and PostgreSQL: from the moment it had
     stopped) until a command sent after that, and needing the faulty part, completed; None
     when no such command completed (or the fault needs none)."""
-    targets = fault.target.split("+")
+    # Every command needs Kafka, whichever of a cluster's brokers is down.
+    targets = ["kafka" if t.startswith("kafka") else t for t in fault.target.split("+")]
     if fault.kind.startswith("redeliver") or targets == ["gateway"]:
         return None
     start = fault.down_at or fault.injected_at

@@ -15,6 +15,7 @@ from typing import Any
 from chaos import accounting, faults, load, mail, seed, webhooks
 from chaos.env import (
     BOOTSTRAP,
+    BROKERS,
     DSN,
     PARTITIONS,
     SMTP_PORT,
@@ -35,7 +36,10 @@ def say(message: str) -> None:
 
 
 async def run(*, seconds: float, rate: float, infra_faults: bool) -> int:
-    say(f"namespace {NAMESPACE}; {rate:g} redemptions/s for {seconds:g} s")
+    say(
+        f"namespace {NAMESPACE}; {rate:g} redemptions/s for {seconds:g} s; "
+        f"Kafka: {'a cluster of 3 brokers' if BROKERS == 3 else 'one broker'} ({BOOTSTRAP})"
+    )
     await create_database()
     await ensure_topics(BOOTSTRAP, partitions=PARTITIONS)
     log_dir = ROOT / "test-artifacts" / "logs" / NAMESPACE
@@ -95,7 +99,7 @@ async def _run(
     publisher = load.Publisher(BOOTSTRAP)
     await publisher.start()
     chaos = faults.Chaos(procs, _env(), log_dir, publisher, commands, BOOTSTRAP, infra_faults)
-    plan = faults.schedule(infra_faults, seconds)
+    plan = faults.schedule(infra_faults, seconds, BROKERS)
     say("schedule (seconds into the load):")
     for f in plan:
         say(f"  {f.at:6.1f}  {f.label}")
@@ -193,10 +197,16 @@ def _result(
         f"{'' if c.source.valid else ' (must be rejected)'}"
         for c in commands
     )
+    most = _max_throughput()
     return {
         "ok": ok,
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "namespace": NAMESPACE,
+        "brokers": BROKERS,
+        # The pipeline's measured maximum (the last make bench on this checkout), and the
+        # share of it the load was: None when no benchmark has run here.
+        "max_throughput": most,
+        "rate_share_of_max": round(len(commands) / load_seconds / most, 3) if most else None,
         "rate_target": rate,
         "rate_held": round(len(commands) / load_seconds, 2),
         "load_seconds": round(load_seconds, 1),
@@ -214,6 +224,16 @@ def _result(
         },
         "problems": found["problems"][:50],
     }
+
+
+def _max_throughput() -> float | None:
+    try:
+        bench = json.loads((ROOT / "results" / "bench.json").read_text())
+        return float(
+            next(p["throughput"] for p in bench["pipelines"]["ours"] if p["label"] == "max")
+        )
+    except (OSError, ValueError, KeyError, StopIteration):
+        return None
 
 
 def _email_line(e: dict[str, Any]) -> str:
@@ -241,10 +261,11 @@ def _webhook_line(w: dict[str, Any]) -> str:
 def _write(result: dict[str, Any]) -> None:
     out = ROOT / "results"
     out.mkdir(exist_ok=True)
-    (out / "chaos.json").write_text(json.dumps(result, indent=2))
+    name = "chaos-cluster" if result["brokers"] > 1 else "chaos"
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2))
     c = result["counts"]
     lines = [
-        f"chaos run {result['namespace']} at {result['when']}: "
+        f"chaos run {result['namespace']} at {result['when']}, {result['brokers']} broker(s): "
         + ("OK" if result["ok"] else "FAILED"),
         f"load: {result['commands']} redemptions, target {result['rate_target']}/s, held "
         f"{result['rate_held']}/s over {result['load_seconds']} s; mix {result['mix']}",
@@ -268,5 +289,5 @@ def _write(result: dict[str, Any]) -> None:
     ]
     lines += [f"problem: {p}" for p in result["problems"]]
     text = "\n".join(lines)
-    (out / "chaos.md").write_text("```\n" + text + "\n```\n")
+    (out / f"{name}.md").write_text("```\n" + text + "\n```\n")
     print(text, flush=True)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Project-local Apache Kafka (KRaft, combined broker+controller nodes), no Docker.
 #   infra/kafka.sh up|down|clean|status
-#   infra/kafka.sh kill N | start N    SIGKILL one node of a cluster / start it again (chaos)
+#   infra/kafka.sh kill N | stop N | start N   one node of a cluster: SIGKILL / SIGTERM (a clean
+#                                              shutdown) / start it again and wait (chaos)
 # Environment:
 #   KAFKA_BROKERS          nodes: 1 (default), or a cluster of 3 (each a broker and a voter;
 #                          every topic replicated 3 times, min.insync.replicas=2)
@@ -305,6 +306,8 @@ one_node() { # one_node N: selects node N of the cluster
 
 cmd_kill() { one_node "${1:-}"; node_down KILL; }
 
+cmd_stop() { one_node "${1:-}"; node_down TERM; }
+
 cmd_start() {
   local t0=$SECONDS
   one_node "${1:-}"
@@ -332,7 +335,7 @@ cmd_status() {
 
 # One up/down/clean/kill/start at a time (parallel test runners); the server itself must not
 # inherit the lock fd (9>&- where it is spawned).
-if [[ "${1:-}" =~ ^(up|down|clean|kill|start)$ ]]; then
+if [[ "${1:-}" =~ ^(up|down|clean|kill|stop|start)$ ]]; then
   mkdir -p "$INFRA/.run"
   LOCK="$INFRA/.run/kafka.lock"
   ((KAFKA_BROKERS == 1)) || LOCK="$INFRA/.run/kafka-cluster.lock"
@@ -346,6 +349,7 @@ case "${1:-}" in
   clean) cmd_clean ;;
   status) cmd_status ;;
   kill) cmd_kill "${2:-}" ;;
+  stop) cmd_stop "${2:-}" ;;
   start) cmd_start "${2:-}" ;;
-  *) echo "usage: $0 {up|down|clean|status|kill N|start N}" >&2; exit 2 ;;
+  *) echo "usage: $0 {up|down|clean|status|kill N|stop N|start N}" >&2; exit 2 ;;
 esac
