@@ -6,13 +6,14 @@ import asyncio
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.passwords import hash_password
 from services.gateway.adapters.sessions import Principal
-from services.gateway.deps import Gateway, GatewayDep, PageCursor
+from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.entrypoints.session import start_session
+from services.gateway.routes import Listing
 from services.gateway.security import CustomerAdmin, CustomerUser, SignInLimit
 from shared.contracts import delegation, directory, invitations, offers
 from shared.contracts.base import Command
@@ -153,34 +154,20 @@ async def subscriptions(user: CustomerUser, gateway: GatewayDep) -> Any:
     return await gateway.directory.relay(f"/internal/customers/{user.company_id}/subscriptions")
 
 
-@router.get(
-    "/api/customer/delegation-requests",
-    response_model=delegation_views.NamedRequestPage,
-    responses=problem_responses(401, 403, 422, 502, 503),
-)
-async def delegation_requests(
-    user: CustomerUser,
-    gateway: GatewayDep,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: PageCursor = None,
-) -> Any:
-    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
+async def _requests(gateway: Gateway, user: Principal, limit: int, cursor: str | None) -> Any:
     return await _named_page(gateway, user, "requests", limit, cursor)
 
 
-@router.get(
-    "/api/customer/delegations",
-    response_model=delegation_views.NamedRelationshipPage,
-    responses=problem_responses(401, 403, 422, 502, 503),
-)
-async def relationships(
-    user: CustomerUser,
-    gateway: GatewayDep,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: PageCursor = None,
-) -> Any:
-    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
+async def _relationships(gateway: Gateway, user: Principal, limit: int, cursor: str | None) -> Any:
     return await _named_page(gateway, user, "relationships", limit, cursor)
+
+
+Listing("/api/customer/delegation-requests", _requests, delegation_views.NamedRequestPage).offer(
+    router, who=CustomerUser, name="delegation_requests"
+)
+Listing("/api/customer/delegations", _relationships, delegation_views.NamedRelationshipPage).offer(
+    router, who=CustomerUser, name="relationships"
+)
 
 
 async def _named_page(

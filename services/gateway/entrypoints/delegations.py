@@ -7,11 +7,12 @@ import uuid
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.adapters.sessions import Principal
-from services.gateway.deps import Gateway, GatewayDep, PageCursor
+from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.routes import Listing
 from services.gateway.security import CustomerAdmin, PartnerUser, SupportingPartnerUser
 from shared.contracts import delegation
 from shared.contracts.common import CODE_PATTERN
@@ -34,43 +35,39 @@ class DelegationOfferBody(BaseModel):
     duration_days: int | None = Field(default=None, ge=1, le=730, description="None: until revoked")
 
 
-@router.get(
-    "/api/partner/delegation-requests",
-    response_model=views.PartnerRequestPage,
-    responses=problem_responses(401, 403, 422, 502, 503),
-)
-async def partner_requests(
-    user: PartnerUser,
-    gateway: GatewayDep,
+async def _requests(
+    gateway: Gateway,
+    user: Principal,
+    limit: int,
+    cursor: str | None,
     state: RequestState | None = None,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: PageCursor = None,
 ) -> Any:
-    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
     return await gateway.delegation.relay(
         f"/internal/partners/{user.company_id}/requests", state=state, limit=limit, cursor=cursor
     )
 
 
-@router.get(
-    "/api/partner/delegations",
-    response_model=views.RelationshipPage,
-    responses=problem_responses(401, 403, 422, 502, 503),
-)
-async def partner_relationships(
-    user: PartnerUser,
-    gateway: GatewayDep,
+async def _relationships(
+    gateway: Gateway,
+    user: Principal,
+    limit: int,
+    cursor: str | None,
     state: RelationshipState | None = None,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: PageCursor = None,
 ) -> Any:
-    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
     return await gateway.delegation.relay(
         f"/internal/partners/{user.company_id}/relationships",
         state=state,
         limit=limit,
         cursor=cursor,
     )
+
+
+Listing("/api/partner/delegation-requests", _requests, views.PartnerRequestPage).offer(
+    router, who=PartnerUser, name="partner_requests"
+)
+Listing("/api/partner/delegations", _relationships, views.RelationshipPage).offer(
+    router, who=PartnerUser, name="partner_relationships"
+)
 
 
 @router.post(

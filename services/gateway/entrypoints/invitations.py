@@ -6,11 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.adapters.sessions import Principal
-from services.gateway.deps import Gateway, GatewayDep, PageCursor
+from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.routes import Listing
 from services.gateway.security import SupportingPartnerUser
 from shared.contracts import invitations
 from shared.contracts.topics import INVITATIONS_COMMANDS
@@ -49,21 +50,15 @@ async def create_invitation(
     return (await gateway.execute(command, topic=INVITATIONS_COMMANDS)).data
 
 
-@router.get(
-    "",
-    response_model=views.InvitationPage,
-    responses=problem_responses(401, 403, 422, 502, 503),
-)
-async def list_invitations(
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: PageCursor = None,
-) -> Any:
-    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
+async def _page(gateway: Gateway, user: Principal, limit: int, cursor: str | None) -> Any:
     return await gateway.invitations.relay(
         "/internal/invitations", partner_id=user.company_id, limit=limit, cursor=cursor
     )
+
+
+Listing("", _page, views.InvitationPage).offer(
+    router, who=SupportingPartnerUser, name="list_invitations"
+)
 
 
 @router.get(

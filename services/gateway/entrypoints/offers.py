@@ -6,10 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.deps import GatewayDep, PageCursor
+from services.gateway.adapters.sessions import Principal
+from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.routes import Listing
 from services.gateway.security import CustomerAdmin, CustomerUser, SupportingPartnerUser
 from shared.contracts import offers
 from shared.contracts.topics import OFFERS_COMMANDS
@@ -72,21 +74,15 @@ async def create_offer(body: NewOffer, user: SupportingPartnerUser, gateway: Gat
     return (await gateway.execute(command, topic=OFFERS_COMMANDS)).data
 
 
-@router.get(
-    "/api/partner/offers",
-    response_model=views.OfferPage,
-    responses=problem_responses(401, 403, 422, 502, 503),
-)
-async def list_offers(
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: PageCursor = None,
-) -> Any:
-    """Newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
+async def _page(gateway: Gateway, user: Principal, limit: int, cursor: str | None) -> Any:
     return await gateway.offers.relay(
         "/internal/offers", partner_id=user.company_id, limit=limit, cursor=cursor
     )
+
+
+Listing("/api/partner/offers", _page, views.OfferPage).offer(
+    router, who=SupportingPartnerUser, name="list_offers"
+)
 
 
 @router.get(
