@@ -76,13 +76,19 @@ async def _reset(
     return {"temporary_password": result["temporary_password"]}
 
 
+Limit = Query(50, ge=1, le=200)
+Cursor = Query(None, max_length=1000, description="`next_cursor` of the previous page")
+
+
 async def _audit(
     gateway: Gateway,
     actor: Principal,
     customer_id: uuid.UUID | None,
-    limit: int,
-    cursor: str | None,
+    limit: int = Limit,
+    cursor: str | None = Cursor,
 ) -> Any:
+    """A partner user reads the partner's records (for one customer, or for all: no
+    ``customer_id``); a customer's Global admin every record about its company."""
     return await gateway.directory.relay(
         "/internal/audit",
         actor_user_id=actor.user_id,
@@ -90,10 +96,6 @@ async def _audit(
         limit=limit,
         cursor=cursor,
     )
-
-
-Limit = Query(50, ge=1, le=200)
-Cursor = Query(None, max_length=1000, description="`next_cursor` of the previous page")
 
 
 USERS = CustomerRoute("GET", "/users", _users, list[views.User], (401, 403, 502, 503))
@@ -110,6 +112,7 @@ RESET = CustomerRoute(
     views.TemporaryPassword,
     (401, 403, 404, 422, 502, 503),
 )
+AUDIT = CustomerRoute("GET", "/audit", _audit, views.AuditPage, (401, 403, 422, 502, 503))
 
 
 # --- a partner user acting for a customer -------------------------------------------------
@@ -156,20 +159,13 @@ async def partner_audit(
     return await _audit(gateway, user, None, limit, cursor)
 
 
-@router.get(
-    "/api/partner/customers/{customer_id}/audit",
-    response_model=views.AuditPage,
-    responses=problem_responses(401, 403, 404, 422, 502, 503),
+AUDIT.offer(
+    router,
+    partner=True,
+    who=SupportingPartnerUser,
+    name="partner_customer_audit",
+    doc="The partner's records for one customer, newest first.",
 )
-async def partner_customer_audit(
-    customer_id: uuid.UUID,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-    limit: int = Limit,
-    cursor: str | None = Cursor,
-) -> Any:
-    """The partner's records for one customer, newest first."""
-    return await _audit(gateway, user, customer_id, limit, cursor)
 
 
 # --- the customer's own Global admin ------------------------------------------------------
@@ -183,16 +179,10 @@ for _route, _name in (
     _route.offer(router, partner=False, who=CustomerAdmin, name=_name)
 
 
-@router.get(
-    "/api/customer/audit",
-    response_model=views.AuditPage,
-    responses=problem_responses(401, 403, 422, 502, 503),
+AUDIT.offer(
+    router,
+    partner=False,
+    who=CustomerAdmin,
+    name="customer_audit",
+    doc="Who did what in the company: partners acting for it, and its own admins.",
 )
-async def customer_audit(
-    user: CustomerAdmin,
-    gateway: GatewayDep,
-    limit: int = Limit,
-    cursor: str | None = Cursor,
-) -> Any:
-    """Who did what in the company: partners acting for it, and its own admins."""
-    return await _audit(gateway, user, None, limit, cursor)
