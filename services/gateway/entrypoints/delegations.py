@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
-from services.gateway.routes import Listing
+from services.gateway.routes import Listing, endpoint
 from services.gateway.security import CustomerAdmin, PartnerUser, SupportingPartnerUser
 from shared.contracts import delegation
 from shared.contracts.common import CODE_PATTERN
@@ -95,36 +95,13 @@ async def offer_delegation(
     return outcome.data
 
 
-@router.post(
-    "/api/partner/delegations/{relationship_id}/revoke",
-    response_model=delegation.DelegationRevoked,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def partner_revoke(
-    relationship_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
-) -> Any:
-    return await _revoke(gateway, user, relationship_id, "partner")
-
-
-@router.post(
-    "/api/customer/delegations/{relationship_id}/revoke",
-    response_model=delegation.DelegationRevoked,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def customer_revoke(
-    relationship_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep
-) -> Any:
-    return await _revoke(gateway, user, relationship_id, "customer")
-
-
-async def _revoke(
-    gateway: Gateway,
-    user: Principal,
-    relationship_id: uuid.UUID,
-    party: Literal["partner", "customer"],
-) -> Any:
-    """Either side ends the relationship. The delegation service answers a relationship of
+async def _revoke(gateway: Gateway, user: Principal, relationship_id: uuid.UUID) -> Any:
+    """Either side ends the relationship: a partner user or the customer's Global admin (the
+    party is the user's company kind). The delegation service answers a relationship of
     another company like a random id (404)."""
+    party: Literal["partner", "customer"] = (
+        "partner" if user.company_kind == "partner" else "customer"
+    )
     other = "customer" if party == "partner" else "partner"
     relationship = await gateway.delegation.get(
         f"/internal/relationships/{relationship_id}", **{f"{party}_id": user.company_id}
@@ -141,6 +118,14 @@ async def _revoke(
         party=party,
     )
     return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
+
+
+for _party, _who in (("partner", SupportingPartnerUser), ("customer", CustomerAdmin)):
+    router.post(
+        f"/api/{_party}/delegations/{{relationship_id}}/revoke",
+        response_model=delegation.DelegationRevoked,
+        responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+    )(endpoint(_revoke, who=_who, name=f"{_party}_revoke"))
 
 
 @router.get(
