@@ -199,6 +199,7 @@ SupportingPartnerUser = Annotated[Principal, Depends(_supporting)]
 PartnerAdmin = Annotated[Principal, Depends(_partner_admin)]
 CustomerUser = Annotated[Principal, Depends(_customer)]
 CustomerAdmin = Annotated[Principal, Depends(_customer_admin)]
+PartnerOnly = Depends(_partner)  # a route's dependency, for an endpoint shared with others
 
 
 def rate_limited(bucket: str) -> Callable[[Request, GatewayDep], Awaitable[None]]:

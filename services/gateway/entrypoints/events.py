@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import GatewayDep
-from services.gateway.security import CurrentUser, PartnerUser, still_signed_in
+from services.gateway.security import CurrentUser, PartnerOnly, still_signed_in
 from shared.problems import problem_responses
 
 router = APIRouter(tags=["live updates"])
@@ -36,30 +35,6 @@ ResumeAfter = Annotated[
 ]
 
 
-def _stream(
-    request: Request,
-    user: Principal,
-    gateway: GatewayDep,
-    header: str | None,
-    query: str | None,
-) -> StreamingResponse:
-    async def still_allowed() -> bool:
-        return await still_signed_in(request, user)
-
-    return StreamingResponse(
-        gateway.live.stream(
-            user.company_id,
-            # The events of a partner's customers only for who may read those customers.
-            sees_customers=user.company_kind == "customer"
-            or user.supported_access in ("full", "limited"),
-            last_event_id=header or query,
-            still_allowed=still_allowed,
-        ),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
-
-
 @router.get("/api/events", response_class=StreamingResponse, responses=SSE_RESPONSES)
 async def events(
     request: Request,
@@ -72,16 +47,31 @@ async def events(
     company. Each frame is ``event: message`` with an ``id:`` and data ``{type, name, id, time,
     data}``; ``event: ready`` marks the position at connect, ``event: reset`` says that events
     after the given id are no longer known (reload the page's data)."""
-    return _stream(request, user, gateway, last_event_id, after)
+
+    async def still_allowed() -> bool:
+        return await still_signed_in(request, user)
+
+    return StreamingResponse(
+        gateway.live.stream(
+            user.company_id,
+            # The events of a partner's customers only for who may read those customers.
+            sees_customers=user.company_kind == "customer"
+            or user.supported_access in ("full", "limited"),
+            last_event_id=last_event_id or after,
+            still_allowed=still_allowed,
+        ),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
 
 
-@router.get("/api/partner/events", response_class=StreamingResponse, responses=SSE_RESPONSES)
-async def partner_events(
-    request: Request,
-    user: PartnerUser,
-    gateway: GatewayDep,
-    last_event_id: LastEventId = None,
-    after: ResumeAfter = None,
-) -> StreamingResponse:
-    """The same stream as ``/api/events``, for partner users only (kept for existing callers)."""
-    return _stream(request, user, gateway, last_event_id, after)
+# The same endpoint: the route's own dependency keeps it to partner users.
+router.get(
+    "/api/partner/events",
+    response_class=StreamingResponse,
+    responses=SSE_RESPONSES,
+    dependencies=[PartnerOnly],
+    name="partner_events",
+    description="The same stream as ``/api/events``, for partner users only (kept for "
+    "existing callers).",
+)(events)
