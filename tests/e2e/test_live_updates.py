@@ -115,6 +115,12 @@ async def test_an_unknown_id_gets_a_reset(partner: Portal) -> None:
         assert [f["event"] for f in stream.frames] == ["reset"]
 
 
+async def test_the_partner_stream_is_for_partner_users_only(customer: Portal) -> None:
+    refused = await customer.get("/api/partner/events")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "partner_only"
+
+
 async def test_partners_never_receive_each_others_events(
     partner: Portal, customer: Portal, portal: Callable[[], Awaitable[Portal]], bus: Bus
 ) -> None:
