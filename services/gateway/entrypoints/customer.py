@@ -16,7 +16,7 @@ from services.gateway.entrypoints.session import start_session
 from services.gateway.routes import Listing
 from services.gateway.security import CustomerAdmin, CustomerUser, SignInLimit
 from shared.contracts import delegation, directory, invitations, offers
-from shared.contracts.base import Command
+from shared.contracts.base import Command, Event
 from shared.contracts.common import CODE_PATTERN
 from shared.contracts.topics import (
     DELEGATION_COMMANDS,
@@ -185,25 +185,25 @@ async def _named_page(
     return page | {"items": [i | {"partner_name": names[i["partner_id"]]} for i in page["items"]]}
 
 
-@router.post(
-    "/api/customer/delegation-requests/{request_id}/approve",
-    response_model=delegation.DelegationApproved,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def approve(request_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep) -> Any:
-    command = delegation.ApproveDelegationRequest(
-        request_id=request_id, customer_id=user.company_id, approved_by=user.user_id
-    )
-    return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
+def _decision(verb: str, command: type[Command], answer: type[Event], by: str) -> None:
+    """``POST /api/customer/delegation-requests/{request_id}/<verb>``: the customer's Global
+    admin decides a delegation a partner offered; ``by`` names the command's deciding user."""
+
+    async def decide(request_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep) -> Any:
+        fields = {"request_id": request_id, "customer_id": user.company_id, by: user.user_id}
+        return (await gateway.execute(command(**fields), topic=DELEGATION_COMMANDS)).data
+
+    router.post(
+        f"/api/customer/delegation-requests/{{request_id}}/{verb}",
+        response_model=answer,
+        responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+        name=verb,
+    )(decide)
 
 
-@router.post(
-    "/api/customer/delegation-requests/{request_id}/decline",
-    response_model=delegation.DelegationDeclined,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+_decision(
+    "approve", delegation.ApproveDelegationRequest, delegation.DelegationApproved, "approved_by"
 )
-async def decline(request_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep) -> Any:
-    command = delegation.DeclineDelegationRequest(
-        request_id=request_id, customer_id=user.company_id, declined_by=user.user_id
-    )
-    return (await gateway.execute(command, topic=DELEGATION_COMMANDS)).data
+_decision(
+    "decline", delegation.DeclineDelegationRequest, delegation.DelegationDeclined, "declined_by"
+)
