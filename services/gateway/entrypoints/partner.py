@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
@@ -18,16 +18,6 @@ from shared.problems import problem_responses
 from shared.views import directory as views
 
 router = APIRouter(prefix="/api/partner", tags=["partner"])
-
-CompanyRole = Literal[
-    "none",
-    "global_admin",
-    "billing_admin",
-    "password_admin",
-    "service_admin",
-    "user_management_admin",
-]
-SupportedAccess = Literal["none", "full", "limited"]
 
 
 class Profile(BaseModel):
@@ -43,16 +33,16 @@ class NewUser(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: EmailStr
     display_name: str = Field(min_length=1, max_length=200)
-    company_role: CompanyRole = "none"
-    supported_access: SupportedAccess = "none"
+    company_role: directory.CompanyRoleName = "none"
+    supported_access: directory.SupportedAccessName = "none"
 
 
 class UserChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: EmailStr | None = None
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
-    company_role: CompanyRole | None = None
-    supported_access: SupportedAccess | None = None
+    company_role: directory.CompanyRoleName | None = None
+    supported_access: directory.SupportedAccessName | None = None
 
 
 def temporary_password() -> str:
