@@ -22,6 +22,9 @@ STACK = Stack(
     mail=True,  # the run's own mail sink (chaos.mail.Sink) on SMTP_PORT, for every start
     env={
         "PORTAL_SECRET_KEY": "chaos-run-" + claim_namespace("c") * 4,
+        # Every copy has its own stable name (tools.procs: the service's instance), so a
+        # SIGKILLed service restarted takes its partitions back at once.
+        "PORTAL_STATIC_MEMBERSHIP": "true",
         # A delivery a killed sender was sending is taken over when its lease (4 x this)
         # runs out: short, so the run's drain sees it through.
         "PORTAL_SMTP_TIMEOUT": "5",

@@ -143,7 +143,9 @@ def subscribe(
     consumer: Consumer,
     batch: int,
     committers: list[OffsetCommitter] | None = None,
+    static_name: str | None = None,
 ) -> None:
+    """``static_name``: join the group as the static member ``<consumer>.<static_name>``."""
     accepted = ", ".join(sorted(sub.routes.routes))
     committer: list[OffsetCommitter] = []
 
@@ -166,6 +168,9 @@ def subscribe(
     subscriber = broker.subscriber(
         *sub.topics,
         group_id=f"{NAMESPACE}.{consumer.name}",
+        # A static member restarted after a crash takes its partitions back at once, without
+        # a rebalance, instead of waiting out the session of the member it was.
+        group_instance_id=None if static_name is None else f"{consumer.name}.{static_name}",
         batch=True,
         max_records=batch,
         batch_timeout_ms=50,
@@ -298,7 +303,8 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
                 producer=producer,
                 relay=relay,
             )
-            subscribe(broker, sub, consumer, settings.consumer_batch, committers)
+            static = settings.instance if settings.static_membership else None
+            subscribe(broker, sub, consumer, settings.consumer_batch, committers, static)
         state = ServiceState(settings=settings, pool=pool, broker=broker, relay=relay)
         app.state.service = state
         app.state.asyncapi = asyncapi(spec, broker)

@@ -26,6 +26,14 @@ class ServiceSettings(BaseSettings):
     http_port: int = 0
     log_level: str = "INFO"
     instance: str = Field(default="1", description="Distinguishes copies of one service")
+    static_membership: bool = Field(
+        default=False,
+        description="Join the consumer groups as static members named after PORTAL_INSTANCE, "
+        "which must then be unique and stable for each copy (a StatefulSet pod's name): a copy "
+        "restarted after a crash takes its partitions back at once instead of after the "
+        "session timeout (10 s). A copy stopped for good keeps its partitions until that "
+        "timeout, and a second live copy with the same name fences the first out",
+    )
     consumer_batch: int = Field(
         default=500,
         ge=1,

@@ -38,3 +38,19 @@ async def test_records_reach_the_consumer_raw() -> None:
     record = consumer.batches[0][0]
     assert record.value == b'{"raw": true}'
     assert ("ce_type", b"portal.unit.X.v1") in [(k, v) for k, v in record.headers]
+
+
+def test_a_static_member_is_named_after_its_consumer_and_instance() -> None:
+    consumer = RecordingConsumer()
+    commands = Subscription("commands", ["unit.commands"], Routes())
+
+    def member(static_name: str | None) -> object:
+        broker = KafkaBroker()
+        subscribe(broker, commands, consumer, 10, static_name=static_name)  # type: ignore[arg-type]
+        (subscriber,) = broker.subscribers
+        return getattr(subscriber, "_connection_args", {}).get(
+            "group_instance_id"
+        )  # aiokafka kwargs
+
+    assert member("pod-2") == f"{consumer.name}.pod-2"
+    assert member(None) is None  # dynamic membership, the default
