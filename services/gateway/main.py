@@ -113,7 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 absolute=timedelta(hours=settings.session_max_hours),
                 cache_seconds=settings.session_cache_seconds,
             ),
-            idempotency=IdempotencyStore(pool),
+            # A request sends a command or two, each waited for up to command_timeout.
+            idempotency=IdempotencyStore(pool, in_flight_for=4 * settings.command_timeout),
             limiters={
                 bucket: RateLimiter(pool, bucket, per_minute=per_minute)
                 for bucket, per_minute in (

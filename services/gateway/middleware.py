@@ -27,6 +27,7 @@ from services.gateway.adapters.idempotency import (
 )
 from services.gateway.security import SAFE_METHODS, SECURITY_HEADERS, SESSION_COOKIE
 from shared.logging import correlation_id, get_logger
+from shared.messaging.client import command_ids, ids_for
 from shared.problems import Problem, problem_response
 
 REQUESTS = Counter("portal_gateway_requests_total", "HTTP requests", ["method", "status"])
@@ -195,11 +196,16 @@ class Idempotency:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
+        # The request's commands get ids derived from its key: a retry, here or on another
+        # gateway, sends the same ones, which the services apply once (shared.messaging.client).
+        named = command_ids.set(ids_for(owner, key))
         try:
             await self.app(scope, receive, capture)
         except BaseException:
             await store.abandon(owner, key)
             raise
+        finally:
+            command_ids.reset(named)
         content = b"".join(chunks)
         status = int(start["status"])
         if status >= 500:

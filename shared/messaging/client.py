@@ -5,6 +5,11 @@ It watches every events topic from the end (no consumer group: each copy sees
 everything) and resolves the waiting request whose command id is the event's
 ``ce_causationid``. The owning service emits that event from its outbox after its
 transaction committed, so a read that follows sees the write (read-your-writes).
+
+A request its caller named (an ``Idempotency-Key``) sends commands whose ids are derived from
+that name (:func:`ids_for`, set for the request in :data:`command_ids`): the same request
+retried, on this gateway or another, sends the same ids, so the services' inboxes apply each
+command once; and the outcome of a derived id seen earlier is answered again without sending.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import uuid
+from collections import Counter, OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +38,7 @@ log = get_logger(__name__)
 ROUND_TRIP = Histogram(
     "portal_command_round_trip_seconds",
     "From sending a command to seeing its outcome event (or giving up)",
-    ["command", "outcome"],  # outcome: accepted, rejected, timeout, error
+    ["command", "outcome"],  # outcome: accepted, rejected, timeout, error, replayed
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30),
 )
 
@@ -49,6 +57,31 @@ class CommandTimeout(Exception):
     pass
 
 
+# Derived command ids are UUIDs of version 5 in this namespace; every other id is random.
+_IDS = uuid.UUID("8f6d2c1a-4b7e-5d93-a0c8-2e61f4b9d357")
+# The ids of the commands the current request sends, when its caller named the request.
+command_ids: ContextVar[Callable[[str], str] | None] = ContextVar("command_ids", default=None)
+_REMEMBERED = 10_000  # outcomes of derived ids kept for a retry (a few MB at most)
+
+
+def ids_for(*name: str) -> Callable[[str], str]:
+    """The ids of a named request's commands: the n-th command of a type it sends gets the
+    same id each time the request is made."""
+    sent: Counter[str] = Counter()
+
+    def next_id(ce_type: str) -> str:
+        sent[ce_type] += 1
+        return str(uuid.uuid5(_IDS, "\n".join((*name, ce_type, str(sent[ce_type])))))
+
+    return next_id
+
+
+def _derived(message_id: str) -> bool:
+    with contextlib.suppress(ValueError):
+        return uuid.UUID(message_id).version == 5
+    return False
+
+
 class CommandBus:
     def __init__(self, *, bootstrap: str, watch: tuple[str, ...], source: str) -> None:
         self._source = source
@@ -60,6 +93,7 @@ class CommandBus:
             enable_auto_commit=False,
         )
         self._waiting: dict[str, asyncio.Future[Outcome]] = {}
+        self._answered: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         self._listeners: list[Callable[[str, dict[str, str], bytes], None]] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -109,7 +143,12 @@ class CommandBus:
         async for record in self._consumer:
             headers = {k: v.decode(errors="replace") for k, v in record.headers or ()}
             value = record.value or b""
-            waiting = self._waiting.pop(headers.get("ce_causationid", ""), None)
+            cause = headers.get("ce_causationid", "")
+            if cause and _derived(cause):  # a named request's outcome, for its retries
+                self._answered[cause] = (headers.get("ce_type", ""), value)
+                if len(self._answered) > _REMEMBERED:
+                    self._answered.popitem(last=False)
+            waiting = self._waiting.pop(cause, None)
             if waiting is not None and not waiting.done():
                 try:
                     waiting.set_result(Outcome(headers.get("ce_type", ""), orjson.loads(value)))
@@ -122,11 +161,17 @@ class CommandBus:
                     log.exception("listener_failed")
 
     async def send(self, command: Command, *, topic: str, timeout: float) -> Outcome:
+        derive = command_ids.get()
         headers = headers_for(
             command,
             source=self._source,
             correlation_id=correlation_id.get() or "",
+            message_id=derive(command.ce_type()) if derive else None,
         )
+        seen = self._answered.get(headers["ce_id"])
+        if seen is not None:  # a retried request's command, answered before: not sent again
+            ROUND_TRIP.labels(command.ce_type(), "replayed").observe(0.0)
+            return Outcome(seen[0], orjson.loads(seen[1]))
         if not headers["ce_correlationid"]:
             headers["ce_correlationid"] = headers["ce_id"]
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()

@@ -29,8 +29,13 @@ def fingerprint(method: str, path: str, body: bytes) -> bytes:
 
 
 class IdempotencyStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    """``in_flight_for``: how long a first request may take; a key still in flight after that
+    was left by a gateway that died with the request, and a retry takes it over (it sends the
+    same command ids, so what the first request did is not done twice)."""
+
+    def __init__(self, pool: asyncpg.Pool, *, in_flight_for: float = 60.0) -> None:
         self._pool = pool
+        self._in_flight_for = in_flight_for
 
     async def begin(self, owner: str, key: str, request: bytes) -> Replay | None:
         """None: go ahead (the key is now reserved). A Replay: answer with it."""
@@ -53,8 +58,22 @@ class IdempotencyStore:
         if bytes(row["request"]) != request:
             raise KeyReused(key)
         if row["status"] is None:
+            if await self._take_over(owner, key):
+                return None
             raise KeyInFlight(key)
         return Replay(row["status"], row["response"])
+
+    async def _take_over(self, owner: str, key: str) -> bool:
+        """Whether the key was in flight for longer than a request may take (now ours)."""
+        taken = await self._pool.fetchval(
+            "UPDATE idempotency_keys SET created_at = now() "
+            "WHERE owner = $1 AND key = $2 AND status IS NULL "
+            "AND created_at < now() - make_interval(secs => $3) RETURNING true",
+            owner,
+            key,
+            self._in_flight_for,
+        )
+        return bool(taken)
 
     async def finish(self, owner: str, key: str, status: int, body: Any) -> None:
         await self._pool.execute(
