@@ -14,7 +14,7 @@ import orjson
 
 from tests.e2e.test_security import register_partner
 from tests.e2e.test_service_requests import open_service_request
-from tests.e2e.test_trial_flow import create_invitation, redeem, requests
+from tests.e2e.test_trial_flow import approve_request, create_invitation, redeem
 from tests.support.bus import Bus
 from tests.support.portal import Portal
 from tests.support.wait import eventually
@@ -72,11 +72,6 @@ async def listening(client: Portal, last_event_id: str | None = None) -> AsyncIt
             await stream.task
 
 
-async def pending_request(customer: Portal) -> dict[str, Any]:
-    found = await eventually(lambda: requests(customer))
-    return dict(found[0])
-
-
 async def test_a_reconnect_with_last_event_id_gets_exactly_what_it_missed(
     partner: Portal, customer: Portal
 ) -> None:
@@ -85,9 +80,7 @@ async def test_a_reconnect_with_last_event_id_gets_exactly_what_it_missed(
         position = first.frames[-1]["id"]
     # Disconnected: the customer redeems (three events follow) and approves.
     assert (await redeem(customer, invitation["code"])).status_code == 201
-    request = await pending_request(customer)
-    path = f"/api/customer/delegation-requests/{request['request_id']}/approve"
-    assert (await customer.post(path)).status_code == 200
+    await approve_request(customer)
     mine = {"customer_id": customer.company_id}
 
     async def everything(stream: Stream) -> list[str]:
