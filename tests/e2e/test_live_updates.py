@@ -114,21 +114,32 @@ async def test_the_partner_stream_is_for_partner_users_only(customer: Portal) ->
     assert refused.json()["code"] == "partner_only"
 
 
+async def _redeemed_while_listening(
+    partner: Portal, customer: Portal, listener: Portal, bystander: Portal
+) -> tuple[Stream, str]:
+    """The customer redeems a new invitation of the partner's while ``listener`` (one of
+    the two) and ``bystander`` listen. Once the listener's stream has the whole chain, and a
+    second more (what the bystander could have got, it got by then): the bystander's stream
+    and its position from before the redemption."""
+    invitation = await create_invitation(partner)
+    async with listening(bystander) as theirs:
+        position = theirs.frames[-1]["id"]
+        async with listening(listener) as ours:
+            assert (await redeem(customer, invitation["code"])).status_code == 201
+            await eventually(lambda: _has(ours, CHAIN, customer_id=customer.company_id))
+            await asyncio.sleep(1)
+    return theirs, position
+
+
 async def test_partners_never_receive_each_others_events(
     partner: Portal, customer: Portal, portal: Callable[[], Awaitable[Portal]], bus: Bus
 ) -> None:
     email, password = await register_partner(bus, f"live{uuid.uuid4().hex[:4]}")
     other = await portal()
     assert (await other.sign_in(email, password)).status_code == 200
-    invitation = await create_invitation(partner)
-    async with listening(other) as theirs:
-        position = theirs.frames[-1]["id"]
-        async with listening(partner) as ours:
-            assert (await redeem(customer, invitation["code"])).status_code == 201
-            await eventually(lambda: _has(ours, CHAIN, customer_id=customer.company_id))
-            await asyncio.sleep(1)  # what the other partner could have got, it got by now
-        assert theirs.names_for(customer_id=customer.company_id) == []
-        assert theirs.names_for(partner_id=partner.company_id) == []
+    theirs, position = await _redeemed_while_listening(partner, customer, partner, other)
+    assert theirs.names_for(customer_id=customer.company_id) == []
+    assert theirs.names_for(partner_id=partner.company_id) == []
     # Nor by resuming from before them.
     async with listening(other, last_event_id=position) as resumed:
         await asyncio.sleep(0.5)
@@ -143,15 +154,9 @@ async def test_customers_never_receive_each_others_events(
 ) -> None:
     neighbour = await portal()
     await neighbour.sign_up()
-    invitation = await create_invitation(partner)
-    async with listening(neighbour) as theirs:
-        position = theirs.frames[-1]["id"]
-        async with listening(customer) as ours:
-            assert (await redeem(customer, invitation["code"])).status_code == 201
-            # The customer's own stream carries its events, the partner's too (named in them).
-            await eventually(lambda: _has(ours, CHAIN, customer_id=customer.company_id))
-            await asyncio.sleep(1)
-        assert theirs.messages() == []
+    # The customer's own stream carries its events, the partner's too (named in them).
+    theirs, position = await _redeemed_while_listening(partner, customer, customer, neighbour)
+    assert theirs.messages() == []
     async with listening(neighbour, last_event_id=position) as resumed:
         await asyncio.sleep(0.5)
         assert resumed.messages() == []
