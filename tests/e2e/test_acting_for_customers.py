@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tests.e2e.test_trial_flow import create_invitation, redeem, requests
+from tests.e2e.test_trial_flow import delegate
 from tests.support.portal import Portal
 from tests.support.wait import eventually
 
@@ -18,11 +18,7 @@ NEW_PASSWORD = "a brand new passphrase"
 async def delegated(partner: Portal, customer: Portal, role: str = "full") -> str:
     """The customer redeems the partner's invitation and approves its delegation request;
     returns once the directory lets the partner list the customer's users."""
-    invitation = await create_invitation(partner, delegation_role=role)
-    assert (await redeem(customer, invitation["code"])).status_code == 201
-    pending = await eventually(lambda: requests(customer))
-    approve = f"/api/customer/delegation-requests/{pending[0]['request_id']}/approve"
-    assert (await customer.post(approve)).status_code == 200, "approve"
+    await delegate(partner, customer, role)
     users = f"/api/partner/customers/{customer.company_id}/users"
 
     async def listed() -> bool:
@@ -47,14 +43,21 @@ async def signed_in_user(
     return client
 
 
-async def limited_partner_user(partner: Portal, portal: Callable[[], Awaitable[Portal]]) -> Portal:
-    email = f"limited-{uuid.uuid4().hex[:10]}@fabrikam.example"
-    created = await partner.post(
-        "/api/partner/users",
-        json={"email": email, "display_name": "Lee Limited", "supported_access": "limited"},
-    )
+async def new_partner_user(
+    partner: Portal, portal: Callable[[], Awaitable[Portal]], email: str, **fields: str
+) -> Portal:
+    """A user the partner's admin creates (``fields``: its display name, supported access,
+    company role), signed in and past its temporary password."""
+    created = await partner.post("/api/partner/users", json={"email": email, **fields})
     assert created.status_code == 201, created.text
     return await signed_in_user(portal, email, created.json()["temporary_password"])
+
+
+async def limited_partner_user(partner: Portal, portal: Callable[[], Awaitable[Portal]]) -> Portal:
+    email = f"limited-{uuid.uuid4().hex[:10]}@fabrikam.example"
+    return await new_partner_user(
+        partner, portal, email, display_name="Lee Limited", supported_access="limited"
+    )
 
 
 async def audit(client: Portal, path: str) -> list[dict[str, Any]]:

@@ -16,9 +16,9 @@ from shared.contracts.common import CommandRejected
 from shared.contracts.directory import ServiceRequestNoteAddedV2
 from shared.contracts.topics import OFFERS_COMMANDS
 from tests.conftest import Mailbox
-from tests.e2e.test_acting_for_customers import signed_in_user
+from tests.e2e.test_acting_for_customers import new_partner_user
 from tests.e2e.test_security import register_partner
-from tests.e2e.test_trial_flow import create_invitation, redeem, requests
+from tests.e2e.test_trial_flow import approve_request, create_invitation, delegate, redeem
 from tests.support.bus import Bus
 from tests.support.portal import Portal
 from tests.support.wait import eventually
@@ -52,9 +52,7 @@ async def test_a_delegation_request_and_its_approval_are_told_once_each(
     assert text is not None
     assert "support@fabrikam.example" in text.get_content()
 
-    pending = await eventually(lambda: requests(customer))
-    path = f"/api/customer/delegation-requests/{pending[0]['request_id']}"
-    assert (await customer.post(f"{path}/approve")).status_code == 200
+    await approve_request(customer)
 
     async def approved() -> list[Any]:
         return _about(mailbox, f"{name} approved")
@@ -73,13 +71,14 @@ async def _partner_with_opener(
     email, password = await register_partner(bus, tag)
     admin = await portal()
     assert (await admin.sign_in(email, password)).status_code == 200
-    opener_email = f"opener-{tag}@partner.example"
-    created = await admin.post(
-        "/api/partner/users",
-        json={"email": opener_email, "display_name": "Otto Opener", "supported_access": "full"},
+    opener = await new_partner_user(
+        admin,
+        portal,
+        f"opener-{tag}@partner.example",
+        display_name="Otto Opener",
+        supported_access="full",
     )
-    assert created.status_code == 201, created.text
-    return admin, await signed_in_user(portal, opener_email, created.json()["temporary_password"])
+    return admin, opener
 
 
 async def _to(mailbox: Mailbox, subject: str, *, at_least: int) -> list[str]:
@@ -104,11 +103,7 @@ async def test_service_request_mail_reaches_the_other_side_once_never_the_writer
     customer = await portal()
     await customer.sign_up(tag)
     customer_admin = f"admin@contoso-{tag}.example"
-    invitation = await create_invitation(admin)
-    assert (await redeem(customer, invitation["code"])).status_code == 201
-    pending = await eventually(lambda: requests(customer))
-    path = f"/api/customer/delegation-requests/{pending[0]['request_id']}/approve"
-    assert (await customer.post(path)).status_code == 200
+    await delegate(admin, customer)
     base = f"/api/partner/customers/{customer.company_id}/service-requests"
     title = f"Mail flow {tag}"
 

@@ -14,7 +14,7 @@ import orjson
 
 from tests.e2e.test_security import register_partner
 from tests.e2e.test_service_requests import open_service_request
-from tests.e2e.test_trial_flow import create_invitation, redeem, requests
+from tests.e2e.test_trial_flow import approve_request, create_invitation, redeem
 from tests.support.bus import Bus
 from tests.support.portal import Portal
 from tests.support.wait import eventually
@@ -72,11 +72,6 @@ async def listening(client: Portal, last_event_id: str | None = None) -> AsyncIt
             await stream.task
 
 
-async def pending_request(customer: Portal) -> dict[str, Any]:
-    found = await eventually(lambda: requests(customer))
-    return dict(found[0])
-
-
 async def test_a_reconnect_with_last_event_id_gets_exactly_what_it_missed(
     partner: Portal, customer: Portal
 ) -> None:
@@ -85,9 +80,7 @@ async def test_a_reconnect_with_last_event_id_gets_exactly_what_it_missed(
         position = first.frames[-1]["id"]
     # Disconnected: the customer redeems (three events follow) and approves.
     assert (await redeem(customer, invitation["code"])).status_code == 201
-    request = await pending_request(customer)
-    path = f"/api/customer/delegation-requests/{request['request_id']}/approve"
-    assert (await customer.post(path)).status_code == 200
+    await approve_request(customer)
     mine = {"customer_id": customer.company_id}
 
     async def everything(stream: Stream) -> list[str]:
@@ -121,21 +114,32 @@ async def test_the_partner_stream_is_for_partner_users_only(customer: Portal) ->
     assert refused.json()["code"] == "partner_only"
 
 
+async def _redeemed_while_listening(
+    partner: Portal, customer: Portal, listener: Portal, bystander: Portal
+) -> tuple[Stream, str]:
+    """The customer redeems a new invitation of the partner's while ``listener`` (one of
+    the two) and ``bystander`` listen. Once the listener's stream has the whole chain, and a
+    second more (what the bystander could have got, it got by then): the bystander's stream
+    and its position from before the redemption."""
+    invitation = await create_invitation(partner)
+    async with listening(bystander) as theirs:
+        position = theirs.frames[-1]["id"]
+        async with listening(listener) as ours:
+            assert (await redeem(customer, invitation["code"])).status_code == 201
+            await eventually(lambda: _has(ours, CHAIN, customer_id=customer.company_id))
+            await asyncio.sleep(1)
+    return theirs, position
+
+
 async def test_partners_never_receive_each_others_events(
     partner: Portal, customer: Portal, portal: Callable[[], Awaitable[Portal]], bus: Bus
 ) -> None:
     email, password = await register_partner(bus, f"live{uuid.uuid4().hex[:4]}")
     other = await portal()
     assert (await other.sign_in(email, password)).status_code == 200
-    invitation = await create_invitation(partner)
-    async with listening(other) as theirs:
-        position = theirs.frames[-1]["id"]
-        async with listening(partner) as ours:
-            assert (await redeem(customer, invitation["code"])).status_code == 201
-            await eventually(lambda: _has(ours, CHAIN, customer_id=customer.company_id))
-            await asyncio.sleep(1)  # what the other partner could have got, it got by now
-        assert theirs.names_for(customer_id=customer.company_id) == []
-        assert theirs.names_for(partner_id=partner.company_id) == []
+    theirs, position = await _redeemed_while_listening(partner, customer, partner, other)
+    assert theirs.names_for(customer_id=customer.company_id) == []
+    assert theirs.names_for(partner_id=partner.company_id) == []
     # Nor by resuming from before them.
     async with listening(other, last_event_id=position) as resumed:
         await asyncio.sleep(0.5)
@@ -150,15 +154,9 @@ async def test_customers_never_receive_each_others_events(
 ) -> None:
     neighbour = await portal()
     await neighbour.sign_up()
-    invitation = await create_invitation(partner)
-    async with listening(neighbour) as theirs:
-        position = theirs.frames[-1]["id"]
-        async with listening(customer) as ours:
-            assert (await redeem(customer, invitation["code"])).status_code == 201
-            # The customer's own stream carries its events, the partner's too (named in them).
-            await eventually(lambda: _has(ours, CHAIN, customer_id=customer.company_id))
-            await asyncio.sleep(1)
-        assert theirs.messages() == []
+    # The customer's own stream carries its events, the partner's too (named in them).
+    theirs, position = await _redeemed_while_listening(partner, customer, customer, neighbour)
+    assert theirs.messages() == []
     async with listening(neighbour, last_event_id=position) as resumed:
         await asyncio.sleep(0.5)
         assert resumed.messages() == []

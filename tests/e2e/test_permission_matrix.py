@@ -19,7 +19,7 @@ from typing import Any
 
 import asyncpg
 
-from tests.e2e.test_acting_for_customers import audit, signed_in_user
+from tests.e2e.test_acting_for_customers import audit, new_partner_user
 from tests.e2e.test_trial_flow import create_invitation, redeem, requests, subscriptions
 from tests.support.portal import Portal
 from tests.support.wait import eventually
@@ -130,12 +130,9 @@ async def _partner_user(
     partner: Portal, portal: Callable[[], Awaitable[Portal]], access: str
 ) -> Portal:
     email = f"{access}-{uuid.uuid4().hex[:10]}@fabrikam.example"
-    created = await partner.post(
-        "/api/partner/users",
-        json={"email": email, "display_name": f"Matrix {access}", "supported_access": access},
+    return await new_partner_user(
+        partner, portal, email, display_name=f"Matrix {access}", supported_access=access
     )
-    assert created.status_code == 201, created.text
-    return await signed_in_user(portal, email, created.json()["temporary_password"])
 
 
 async def _act(actor: Portal, customer: Customer, action: str) -> Any:
@@ -288,12 +285,9 @@ async def test_only_a_partners_global_admin_manages_its_webhooks(
     actors: dict[str, Portal] = {"global_admin": partner, "customer": customer}
     for role in WEBHOOK_ROLES[1:]:
         email = f"hook-{role}-{uuid.uuid4().hex[:8]}@fabrikam.example"
-        created = await partner.post(
-            "/api/partner/users",
-            json={"email": email, "display_name": role, "company_role": role},
+        actors[role] = await new_partner_user(
+            partner, portal, email, display_name=role, company_role=role
         )
-        assert created.status_code == 201, created.text
-        actors[role] = await signed_in_user(portal, email, created.json()["temporary_password"])
     made = await partner.post(
         "/api/partner/webhooks",
         json={

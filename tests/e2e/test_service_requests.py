@@ -3,7 +3,7 @@ write notes, the state machine holds."""
 
 from __future__ import annotations
 
-from tests.e2e.test_trial_flow import create_invitation, redeem, requests
+from tests.e2e.test_trial_flow import delegate
 from tests.support.portal import Portal
 from tests.support.wait import eventually
 
@@ -11,12 +11,8 @@ from tests.support.wait import eventually
 async def open_service_request(partner: Portal, customer: Portal) -> str:
     """The customer redeems the partner's invitation and approves its delegation; then the
     partner opens a request for it. The request's id."""
-    invitation = await create_invitation(partner)
-    assert (await redeem(customer, invitation["code"])).status_code == 201
     # Acting for a customer needs an active delegation: the customer's admin approves.
-    pending = await eventually(lambda: requests(customer))
-    approve = f"/api/customer/delegation-requests/{pending[0]['request_id']}/approve"
-    assert (await customer.post(approve)).status_code == 200
+    await delegate(partner, customer)
     base = f"/api/partner/customers/{customer.company_id}/service-requests"
 
     async def open_request() -> int:

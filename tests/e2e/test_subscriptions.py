@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.test_offer_flow import create_offer
-from tests.e2e.test_trial_flow import requests
+from tests.e2e.test_trial_flow import approve_request
 from tests.support.portal import Portal
 from tests.support.wait import eventually
 
@@ -53,9 +53,7 @@ async def test_quantity_assignments_and_state(partner: Portal, customer: Portal)
     assert below.status_code in (409, 422), below.text  # unchanged quantity: a typed refusal
 
     # The partner acts for the customer only under an active delegation: approve it first.
-    pending = await eventually(lambda: requests(customer))
-    approve = f"/api/customer/delegation-requests/{pending[0]['request_id']}/approve"
-    assert (await customer.post(approve)).status_code == 200
+    await approve_request(customer)
     acting = f"/api/partner/customers/{customer.company_id}/subscriptions/{sid}"
 
     async def suspended_once() -> int | None:

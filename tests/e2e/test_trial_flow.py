@@ -43,6 +43,22 @@ async def redeem(customer: Portal, code: str) -> httpx.Response:
     return await customer.post("/api/customer/redemptions", json={"code": code})
 
 
+async def approve_request(customer: Portal) -> None:
+    """The customer's admin approves the delegation request its redemption opened (once
+    the delegation service has opened it)."""
+    pending = await eventually(lambda: requests(customer))
+    approve = f"/api/customer/delegation-requests/{pending[0]['request_id']}/approve"
+    assert (await customer.post(approve)).status_code == 200
+
+
+async def delegate(partner: Portal, customer: Portal, role: str = "full") -> None:
+    """The customer redeems a new invitation of the partner's and approves the delegation it
+    asks for. The directory learns of the approval a little later, from the event."""
+    invitation = await create_invitation(partner, delegation_role=role)
+    assert (await redeem(customer, invitation["code"])).status_code == 201
+    await approve_request(customer)
+
+
 async def test_invite_sign_up_redeem_and_approve(
     partner: Portal, portal: Callable[[], Awaitable[Portal]]
 ) -> None:

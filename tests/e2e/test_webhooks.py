@@ -17,7 +17,7 @@ from typing import Any
 from standardwebhooks import Webhook
 
 from tests.conftest import Mailbox
-from tests.e2e.test_acting_for_customers import signed_in_user
+from tests.e2e.test_acting_for_customers import new_partner_user
 from tests.e2e.test_security import register_partner
 from tests.e2e.test_trial_flow import create_invitation
 from tests.support import secrets
@@ -188,12 +188,9 @@ async def test_only_a_partners_global_admin_manages_webhooks(
     partner: Portal, customer: Portal, portal: Callable[[], Awaitable[Portal]]
 ) -> None:
     email = f"hooks-{uuid.uuid4().hex[:10]}@fabrikam.example"
-    created = await partner.post(
-        "/api/partner/users",
-        json={"email": email, "display_name": "Not an admin", "supported_access": "full"},
+    user = await new_partner_user(
+        partner, portal, email, display_name="Not an admin", supported_access="full"
     )
-    assert created.status_code == 201, created.text
-    user = await signed_in_user(portal, email, created.json()["temporary_password"])
     some = uuid.uuid4()
     for client, code in ((user, "partner_admin_only"), (customer, "partner_only")):
         for answer in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import asyncpg
+import pytest
 
 from shared.contracts import offers
 from shared.contracts.topics import INVITATIONS_EVENTS, OFFERS_EVENTS
@@ -46,29 +47,22 @@ async def test_redemption_with_delegation_opens_a_pending_request(
     assert [(r["state"], r["role"]) for r in rows] == [("pending", "limited")]
 
 
-async def test_redeemed_event_delivered_twice_opens_one_request(
-    stack: object, bus: Bus, pool: asyncpg.Pool
+@pytest.mark.parametrize(
+    "same_id",
+    [
+        pytest.param(True, id="delivered twice"),  # a redelivery: the inbox knows the id
+        pytest.param(False, id="resent with a new id"),  # the request knows its redemption
+    ],
+)
+async def test_a_redeemed_event_sent_twice_opens_one_request(
+    stack: object, bus: Bus, pool: asyncpg.Pool, same_id: bool
 ) -> None:
     customer = await register_customer(bus, pool)
     event = redeemed(customer.customer_id)
-    same_id = str(uuid.uuid4())
+    message_id = str(uuid.uuid4()) if same_id else None
 
-    await bus.send(event, topic=INVITATIONS_EVENTS, message_id=same_id)
-    await bus.send(event, topic=INVITATIONS_EVENTS, message_id=same_id)
-    await barrier(bus, customer.customer_id)
-
-    assert _requested_events(bus, event.redemption_id) == 1
-    assert len(await _requests_for(pool, event.redemption_id)) == 1
-
-
-async def test_redeemed_event_resent_with_a_new_id_opens_one_request(
-    stack: object, bus: Bus, pool: asyncpg.Pool
-) -> None:
-    customer = await register_customer(bus, pool)
-    event = redeemed(customer.customer_id)
-
-    await bus.send(event, topic=INVITATIONS_EVENTS)
-    await bus.send(event, topic=INVITATIONS_EVENTS)
+    await bus.send(event, topic=INVITATIONS_EVENTS, message_id=message_id)
+    await bus.send(event, topic=INVITATIONS_EVENTS, message_id=message_id)
     await barrier(bus, customer.customer_id)
 
     assert _requested_events(bus, event.redemption_id) == 1

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import asyncpg
 
+from bench.reads_seed import COLUMNS
 from services.directory.adapters import search
 from shared.db import create_pool, migrate
 
@@ -108,39 +109,12 @@ async def seed(pool: asyncpg.Pool, count: int, large: uuid.UUID, small: uuid.UUI
                     )
                 )
     async with pool.acquire() as conn:
-        await conn.copy_records_to_table(
-            "customers",
-            records=customers,
-            columns=["customer_id", "name", "domain", "contact_email", "registered_at"],
-        )
-        await conn.copy_records_to_table(
-            "subscriptions",
-            records=subscriptions,
-            columns=[
-                "subscription_id",
-                "customer_id",
-                "service_id",
-                "seats",
-                "state",
-                "partner_of_record",
-                "trial_ends_at",
-                "source_kind",
-                "source_id",
-                "created_at",
-            ],
-        )
-        await conn.copy_records_to_table(
-            "partner_customers",
-            records=reach,
-            columns=[
-                "partner_id",
-                "customer_id",
-                "partner_of_record",
-                "delegation_id",
-                "delegation_role",
-                "delegation_approved_at",
-            ],
-        )
+        for table, records in (
+            ("customers", customers),
+            ("subscriptions", subscriptions),
+            ("partner_customers", reach),
+        ):
+            await conn.copy_records_to_table(table, records=records, columns=COLUMNS[table])
         await conn.execute("ANALYZE")
     return domains
 

@@ -17,6 +17,7 @@ from tests.support.bus import Bus, Seen
 from tests.support.wait import eventually
 
 REJECTED = "portal.system.CommandRejected.v1"
+TRIAL_REDEEMED_AT = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # so a 30-day trial ends 12-24
 _HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 
 
@@ -98,6 +99,8 @@ def redeemed(
     partner_id: uuid.UUID | None = None,
     redemption_id: uuid.UUID | None = None,
     service_id: str = "o365-e3",
+    trial_days: int = 30,
+    redeemed_at: datetime = TRIAL_REDEEMED_AT,
 ) -> invitations.TrialInvitationRedeemed:
     return invitations.TrialInvitationRedeemed(
         redemption_id=redemption_id or uuid.uuid4(),
@@ -107,9 +110,9 @@ def redeemed(
         redeemed_by=uuid.uuid4(),
         service_id=service_id,
         seats=25,
-        trial_days=30,
+        trial_days=trial_days,
         delegation_role=None,
-        redeemed_at=datetime(2026, 11, 24, 10, 0, tzinfo=UTC),
+        redeemed_at=redeemed_at,
     )
 
 

@@ -46,6 +46,29 @@ def open_request(
     )
 
 
+def acting_on(request: directory.CreateServiceRequest, actor: uuid.UUID) -> dict[str, Any]:
+    """The fields of a command by ``actor`` on the request ``open_request`` made."""
+    return {
+        "request_id": request.request_id,
+        "customer_id": request.customer_id,
+        "actor_user_id": actor,
+    }
+
+
+def move(
+    request: directory.CreateServiceRequest, actor: uuid.UUID, state: str
+) -> directory.ChangeServiceRequestState:
+    return directory.ChangeServiceRequestState(**acting_on(request, actor), state=state)
+
+
+def note(
+    request: directory.CreateServiceRequest, author: uuid.UUID, body: str
+) -> directory.AddServiceRequestNote:
+    return directory.AddServiceRequestNote(
+        **acting_on(request, author), note_id=uuid.uuid4(), body=body
+    )
+
+
 async def test_life_cycle_notes_and_listing(
     stack: object, bus: Bus, http: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:
@@ -59,33 +82,18 @@ async def test_life_cycle_notes_and_listing(
     low = await command(bus, open_request(cid, actor, severity="low"))
     assert low.type == directory.ServiceRequestCreated.ce_type()
 
-    def move(state: str) -> directory.ChangeServiceRequestState:
-        return directory.ChangeServiceRequestState(
-            request_id=create.request_id,
-            customer_id=cid,
-            actor_user_id=actor,
-            state=state,
-        )
-
-    refused = await command(bus, move("closed"))
+    refused = await command(bus, move(create, actor, "closed"))
     assert (refused.type, refused.data["code"]) == (REJECTED, "invalid_transition")
     path = ["in_progress", "waiting_on_customer", "in_progress", "resolved", "open"]
     for state in [*path, "in_progress", "resolved", "closed"]:
-        moved = await command(bus, move(state))
+        moved = await command(bus, move(create, actor, state))
         assert moved.type == directory.ServiceRequestStateChangedV2.ce_type(), moved.data
         assert moved.data["to_state"] == state
         assert moved.data["partner_id"] == str(partner.partner_id)  # v2 names the partner
-    assert (await command(bus, move("open"))).data["code"] == "invalid_transition"
+    assert (await command(bus, move(create, actor, "open"))).data["code"] == "invalid_transition"
 
     for author in (actor, customer.admin.user_id):
-        note = directory.AddServiceRequestNote(
-            request_id=create.request_id,
-            customer_id=cid,
-            actor_user_id=author,
-            note_id=uuid.uuid4(),
-            body=f"note by {author}",
-        )
-        added = await command(bus, note)
+        added = await command(bus, note(create, author, f"note by {author}"))
         assert added.type == directory.ServiceRequestNoteAddedV2.ce_type(), added.data
         assert added.data["partner_id"] == str(partner.partner_id)
 
@@ -124,19 +132,8 @@ async def test_another_partner_can_neither_see_nor_touch_requests(
     intruder = theirs.admin_id
     attempts: list[Command] = [
         open_request(customer.customer_id, intruder),
-        directory.ChangeServiceRequestState(
-            request_id=create.request_id,
-            customer_id=customer.customer_id,
-            actor_user_id=intruder,
-            state="in_progress",
-        ),
-        directory.AddServiceRequestNote(
-            request_id=create.request_id,
-            customer_id=customer.customer_id,
-            actor_user_id=intruder,
-            note_id=uuid.uuid4(),
-            body="hello",
-        ),
+        move(create, intruder, "in_progress"),
+        note(create, intruder, "hello"),
     ]
     codes = [(await command(bus, m)).data.get("code") for m in attempts]
     assert codes == ["customer_not_found", "service_request_not_found", "service_request_not_found"]
@@ -169,10 +166,7 @@ async def test_the_customer_page_holds_what_the_single_reads_answer(
     resolved = open_request(cid, actor, severity="low")
     await command(bus, resolved)
     for state in ("in_progress", "resolved"):
-        change = directory.ChangeServiceRequestState(
-            request_id=resolved.request_id, customer_id=cid, actor_user_id=actor, state=state
-        )
-        changed = await command(bus, change)
+        changed = await command(bus, move(resolved, actor, state))
         assert changed.type == directory.ServiceRequestStateChangedV2.ce_type()
 
     async def get(path: str, **params: Any) -> Any:

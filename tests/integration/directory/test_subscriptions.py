@@ -170,18 +170,8 @@ async def test_offer_redemption_for_unknown_customer_is_rejected(
 
 def _due_trial(customer_id: uuid.UUID, service_id: str) -> invitations.TrialInvitationRedeemed:
     """A trial redeemed two days ago for one day: its end has passed."""
-    return invitations.TrialInvitationRedeemed(
-        redemption_id=uuid.uuid4(),
-        invitation_id=uuid.uuid4(),
-        partner_id=uuid.uuid4(),
-        customer_id=customer_id,
-        redeemed_by=uuid.uuid4(),
-        service_id=service_id,
-        seats=10,
-        trial_days=1,
-        delegation_role=None,
-        redeemed_at=datetime.now(UTC) - timedelta(days=2),
-    )
+    two_days_ago = datetime.now(UTC) - timedelta(days=2)
+    return redeemed(customer_id, service_id=service_id, trial_days=1, redeemed_at=two_days_ago)
 
 
 def _expired(subscription_id: str) -> Callable[[Seen], bool]:
