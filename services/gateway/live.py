@@ -18,25 +18,17 @@ import time
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 from uuid import UUID
 
 import orjson
 
+from shared.contracts.audience import audience, without_secrets
 from shared.contracts.common import CommandRejected
 
 KEEPALIVE_SECONDS = 15.0
 RECHECK_SECONDS = 15.0  # how long a stream may outlive its session (signed out, disabled)
 RING_SIZE = 10_000  # events kept for resuming; minutes of a busy portal
 QUEUE_SIZE = 1_000  # frames a slow page may lag behind before its stream is closed
-# The fields by which an event names the companies that may see it.
-AUDIENCE_FIELDS = (
-    "partner_id",
-    "partner_of_record",
-    "acting_partner_id",
-    "customer_id",
-    "company_id",
-)
 
 
 @dataclass(frozen=True)
@@ -60,19 +52,6 @@ class _Listener:
     sees_customers: bool = True
     # Unbounded, but filled only up to QUEUE_SIZE frames (and the end-of-stream marker).
     queue: asyncio.Queue[bytes | None] = field(default_factory=asyncio.Queue)
-
-
-def _without_secrets(value: Any) -> Any:
-    """Password hashes travel between services, never to a browser."""
-    if isinstance(value, dict):
-        return {k: _without_secrets(v) for k, v in value.items() if "password" not in k}
-    if isinstance(value, list):
-        return [_without_secrets(v) for v in value]
-    return value
-
-
-def audience(data: dict[str, Any]) -> frozenset[str]:
-    return frozenset(str(data[f]) for f in AUDIENCE_FIELDS if data.get(f))
 
 
 def event_name(ce_type: str) -> str:
@@ -109,7 +88,7 @@ class LiveFeed:
             "name": event_name(ce_type),
             "id": headers.get("ce_id"),
             "time": headers.get("ce_time"),
-            "data": _without_secrets(data),
+            "data": without_secrets(data),
         }
         frame = (
             f"id: {self._id(self._seq)}\nevent: message\ndata: ".encode()

@@ -3,9 +3,9 @@ subscribe to, and the signing secret's format.
 
 The types: every event of the invitations, offers, delegation and directory services that can
 name a partner (a field ``partner_id``, ``partner_of_record``, ``acting_partner_id`` or
-``company_id``), the same audience rule as the gateway's live stream. The notifications
-service's own events are not among them (a delivery's outcome, or an endpoint's change, never
-becomes another delivery).
+``company_id``): the fields of the audience rule, shared/contracts/audience.py, that name a
+partner. The notifications service's own events are not among them (a delivery's outcome, or
+an endpoint's change, never becomes another delivery).
 
 The secret (Standard Webhooks): ``whsec_`` + base64 of 32 random bytes; the bytes key the
 HMAC. It is made by whoever registers or rotates an endpoint (the gateway, which shows it

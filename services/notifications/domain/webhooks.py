@@ -20,19 +20,11 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
+from shared.contracts.audience import audience as audience  # re-exported
+from shared.contracts.audience import without_secrets as without_secrets  # re-exported
 from shared.contracts.webhooks import new_secret as new_secret  # re-exported
 from shared.contracts.webhooks import secret_key as secret_key  # re-exported
 from shared.errors import Conflict, DomainError, NotFound
-
-# The fields of an event that name a company (the same audience rule as the gateway's live
-# stream, services/gateway/live.py): a partner hears of events that name it.
-AUDIENCE_FIELDS = (
-    "partner_id",
-    "partner_of_record",
-    "acting_partner_id",
-    "customer_id",
-    "company_id",
-)
 
 
 def signature(secret: str, *, msg_id: str, timestamp: int, body: str) -> str:
@@ -87,24 +79,10 @@ def cloudevent(
     )
 
 
-def audience(payload: Mapping[str, Any]) -> frozenset[str]:
-    """The companies an event's payload names (``AUDIENCE_FIELDS``)."""
-    return frozenset(str(payload[f]) for f in AUDIENCE_FIELDS if payload.get(f))
-
-
 def concerns_partner(payload: Mapping[str, Any], partner_id: UUID) -> bool:
     """The partner is named by the event: about itself, or about a customer whose event names
     it (``partner_of_record``, ``partner_id``); another partner's customers never do."""
     return str(partner_id) in audience(payload)
-
-
-def without_secrets(value: Any) -> Any:
-    """Password hashes travel between services, never to a partner's system."""
-    if isinstance(value, dict):
-        return {k: without_secrets(v) for k, v in value.items() if "password" not in k}
-    if isinstance(value, list):
-        return [without_secrets(v) for v in value]
-    return value
 
 
 def matches(event_types: Iterable[str], event_type: str) -> bool:

@@ -13,8 +13,9 @@ import orjson
 import pytest
 
 from services.gateway import live
-from services.gateway.live import AUDIENCE_FIELDS, LiveFeed, event_name
+from services.gateway.live import LiveFeed, event_name
 from shared.contracts import base as contracts_base
+from shared.contracts.audience import AUDIENCE_FIELDS
 from shared.contracts.common import CommandRejected
 
 WEB = Path(live.__file__).resolve().parent / "web"
