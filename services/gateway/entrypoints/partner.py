@@ -13,6 +13,7 @@ from services.gateway.adapters.passwords import hash_password
 from services.gateway.deps import GatewayDep
 from services.gateway.security import PartnerUser, SupportingPartnerUser
 from shared.contracts import directory
+from shared.contracts.base import Event
 from shared.contracts.topics import DIRECTORY_COMMANDS
 from shared.problems import problem_responses
 from shared.views import directory as views
@@ -117,30 +118,33 @@ async def update_user(
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.post(
-    "/users/{user_id}/disable",
-    response_model=directory.PartnerUserDisabled,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def disable_user(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDep) -> Any:
-    command = directory.DisablePartnerUser(
-        partner_id=user.company_id, actor_user_id=user.user_id, user_id=user_id
-    )
-    outcome = (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
-    await gateway.sessions.delete_user(user_id)  # signed out at once
-    return outcome
+def _switch(
+    verb: str,
+    command: type[directory.DisablePartnerUser | directory.EnablePartnerUser],
+    answer: type[Event],
+    *,
+    signs_out: bool,
+) -> None:
+    """``POST /users/{user_id}/<verb>``: one of the partner's users disabled or enabled (the
+    directory checks who may); ``signs_out``: the user's sessions end at once."""
+
+    async def switch(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDep) -> Any:
+        made = command(partner_id=user.company_id, actor_user_id=user.user_id, user_id=user_id)
+        outcome = (await gateway.execute(made, topic=DIRECTORY_COMMANDS)).data
+        if signs_out:
+            await gateway.sessions.delete_user(user_id)
+        return outcome
+
+    router.post(
+        f"/users/{{user_id}}/{verb}",
+        response_model=answer,
+        responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+        name=f"{verb}_user",
+    )(switch)
 
 
-@router.post(
-    "/users/{user_id}/enable",
-    response_model=directory.PartnerUserEnabled,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def enable_user(user_id: uuid.UUID, user: PartnerUser, gateway: GatewayDep) -> Any:
-    command = directory.EnablePartnerUser(
-        partner_id=user.company_id, actor_user_id=user.user_id, user_id=user_id
-    )
-    return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
+_switch("disable", directory.DisablePartnerUser, directory.PartnerUserDisabled, signs_out=True)
+_switch("enable", directory.EnablePartnerUser, directory.PartnerUserEnabled, signs_out=False)
 
 
 @router.post(
