@@ -118,6 +118,16 @@ class Chaos:
         await asyncio.to_thread(infra, "postgres", "up")
         fault.note = _outage(fault)
 
+    async def postgres_crash(self, fault: Fault) -> None:
+        """SIGKILL of the PostgreSQL postmaster (a crash, not a clean stop): its backends die
+        with it, and the restart replays the WAL; every commit acknowledged before must be
+        there after, and nothing applied twice."""
+        await asyncio.to_thread(infra, "postgres", "crash")
+        fault.down_at = time.monotonic()
+        await asyncio.sleep(1.0)
+        await asyncio.to_thread(infra, "postgres", "up")
+        fault.note = "postmaster SIGKILLed, crash recovery on restart; " + _outage(fault)
+
     async def redeliver_commands(self, fault: Fault) -> None:
         """The same records (same ce_id) again: the inbox must recognise every one."""
         sent = [c for c in self.commands if c.sent_at][-300:-50]
@@ -178,7 +188,10 @@ def schedule(infra_faults: bool, seconds: float, brokers: int = 1) -> list[Fault
         Fault(135 * s, "kill", "notifications"),
     ]
     if infra_faults:
-        faults += [Fault(128 * s, "postgres", "postgres")]
+        faults += [
+            Fault(128 * s, "postgres", "postgres"),
+            Fault(185 * s, "postgres-crash", "postgres"),
+        ]
         if brokers == 1:
             faults += [Fault(92 * s, "kafka", "kafka")]
         else:
@@ -197,6 +210,7 @@ def action(chaos: Chaos, fault: Fault) -> Callable[[Fault], Awaitable[Any]]:
         "broker": chaos.broker,
         "rolling-restart": chaos.rolling_restart,
         "postgres": chaos.postgres,
+        "postgres-crash": chaos.postgres_crash,
         "redeliver-commands": chaos.redeliver_commands,
         "redeliver-events": chaos.redeliver_events,
     }[fault.kind]

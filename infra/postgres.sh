@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Project-local PostgreSQL (Debian's postgresql-NN server binaries, no system service).
-#   infra/postgres.sh up|down|clean|status
+#   infra/postgres.sh up|down|clean|status|crash   (crash: SIGKILL of the postmaster, for chaos;
+#                                                  the next 'up' runs crash recovery)
 # Environment:
 #   PG_PORT      TCP port on 127.0.0.1                      (default 15432)
 #   PG_USER      superuser created by initdb                (default portal)
@@ -167,6 +168,22 @@ cmd_down() {
   say "stopped"
 }
 
+# SIGKILL of the postmaster, as a crash: its backends notice and exit on their own, and the
+# next start replays the WAL (crash recovery). Waits until every process of it is gone.
+cmd_crash() {
+  local pid children
+  pid=$(head -n1 "$DATA/postmaster.pid" 2>/dev/null || true)
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || { say "not running"; return 0; }
+  children=$(pgrep -P "$pid" || true)
+  kill -KILL "$pid"
+  local deadline=$((SECONDS + 30)) p
+  for p in $pid $children; do
+    while kill -0 "$p" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null || true
+  done
+  say "postmaster $pid SIGKILLed; its $(wc -w <<<"$children") children have exited"
+}
+
 cmd_clean() {
   cmd_down
   rm -rf "$RUN"
@@ -185,7 +202,7 @@ cmd_status() {
 
 # One up/down/clean at a time (parallel test runners); the server itself must not
 # inherit the lock fd (9>&- where it is spawned).
-if [[ "${1:-}" =~ ^(up|down|clean)$ ]]; then
+if [[ "${1:-}" =~ ^(up|down|clean|crash)$ ]]; then
   mkdir -p "$INFRA/.run"
   exec 9>"$INFRA/.run/postgres.lock"
   flock -w 180 9 || die "another infra/postgres.sh is still running (lock $INFRA/.run/postgres.lock)"
@@ -196,5 +213,6 @@ case "${1:-}" in
   down) cmd_down ;;
   clean) cmd_clean ;;
   status) cmd_status ;;
-  *) echo "usage: $0 {up|down|clean|status}" >&2; exit 2 ;;
+  crash) cmd_crash ;;
+  *) echo "usage: $0 {up|down|clean|status|crash}" >&2; exit 2 ;;
 esac
