@@ -30,6 +30,7 @@ from shared.contracts.topics import (
 )
 from shared.messaging.client import CommandBus, Outcome
 from shared.messaging.envelope import encode, headers_for, kafka_headers
+from tools.seed import send_until_accepted
 
 WORDS = [
     "contoso",
@@ -94,18 +95,6 @@ def service_id(i: int) -> str:
     return f"bench-trial-{i:02d}"
 
 
-async def _send(bus: CommandBus, command: Any, topic: str, retry: frozenset[str]) -> Outcome:
-    """Send and await the outcome; resend while the rejection means a lagging view."""
-    for _ in range(100):
-        outcome = await bus.send(command, topic=topic, timeout=60)
-        if not outcome.rejected:
-            return outcome
-        if outcome.data.get("code") not in retry:
-            raise RuntimeError(f"seed command rejected: {outcome.data}")
-        await asyncio.sleep(0.2)
-    raise RuntimeError(f"seed command still rejected: {outcome.data}")
-
-
 async def _gather(limit: int, jobs: Sequence[Any]) -> list[Outcome]:
     gate = asyncio.Semaphore(limit)
 
@@ -130,7 +119,7 @@ async def seed_services_partners_invitations(
         await _gather(
             20,
             [
-                _send(
+                send_until_accepted(
                     bus,
                     catalogue.PublishCatalogueService(
                         service_id=service_id(s),
@@ -148,7 +137,7 @@ async def seed_services_partners_invitations(
         await _gather(
             20,
             [
-                _send(
+                send_until_accepted(
                     bus,
                     _partner(pid, admin_ids[i], i, password_hash),
                     DIRECTORY_COMMANDS,
@@ -160,7 +149,7 @@ async def seed_services_partners_invitations(
         created = await _gather(
             20,
             [
-                _send(
+                send_until_accepted(
                     bus,
                     invitations.CreateTrialInvitation(
                         invitation_id=uuid.uuid4(),

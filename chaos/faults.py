@@ -83,11 +83,7 @@ class Chaos:
         fault.note = "both ran 5 s, then the first was SIGKILLed"
 
     async def kafka(self, fault: Fault) -> None:
-        await asyncio.to_thread(infra, "kafka", "down")
-        fault.down_at = time.monotonic()
-        await asyncio.sleep(3.0)
-        await asyncio.to_thread(infra, "kafka", "up")
-        fault.note = _outage(fault)
+        await _down_and_up(fault, "kafka")
 
     async def broker(self, fault: Fault) -> None:
         """SIGKILL of one broker of the cluster: its partitions get new leaders among the two
@@ -112,11 +108,7 @@ class Chaos:
         fault.note = f"nodes 1, 2, 3 stopped and started in turn ({', '.join(times)} s)"
 
     async def postgres(self, fault: Fault) -> None:
-        await asyncio.to_thread(infra, "postgres", "down")
-        fault.down_at = time.monotonic()
-        await asyncio.sleep(3.0)
-        await asyncio.to_thread(infra, "postgres", "up")
-        fault.note = _outage(fault)
+        await _down_and_up(fault, "postgres")
 
     async def postgres_crash(self, fault: Fault) -> None:
         """SIGKILL of the PostgreSQL postmaster (a crash, not a clean stop): its backends die
@@ -156,6 +148,15 @@ class Chaos:
         finally:
             await consumer.stop()
         fault.note = f"{count} redemption events published a second time"
+
+
+async def _down_and_up(fault: Fault, what: str) -> None:
+    """``what`` ("kafka" or "postgres") stopped cleanly, down 3 s, started again."""
+    await asyncio.to_thread(infra, what, "down")
+    fault.down_at = time.monotonic()
+    await asyncio.sleep(3.0)
+    await asyncio.to_thread(infra, what, "up")
+    fault.note = _outage(fault)
 
 
 def _outage(fault: Fault) -> str:

@@ -239,22 +239,29 @@ def _max_throughput() -> float | None:
 def _email_line(e: dict[str, Any]) -> str:
     return (
         f"{e.get('requests', 0)} link requests and {e.get('lifecycle_expected', 0)} lifecycle "
-        f"(delegation requested, {e.get('lifecycle_delivered', 0)} delivered); delivered "
-        f"{e.get('email_delivered', 0)}/"
-        f"{e.get('email_expected', 0)}, lost {e.get('email_lost', 0)}, duplicated "
-        f"{e.get('email_duplicated', 0)}, redelivered with the same Message-ID (at-least-once "
-        f"window) {e.get('email_redelivered_same_id', 0)}, "
-        f"unexpected {e.get('email_unexpected', 0)}"
+        f"(delegation requested, {e.get('lifecycle_delivered', 0)} delivered); "
+        + _deliveries(e, "email", "Message-ID")
     )
 
 
 def _webhook_line(w: dict[str, Any]) -> str:
     return (
-        f"{w.get('endpoints', 0)} endpoints, delivered {w.get('webhook_delivered', 0)}/"
-        f"{w.get('webhook_expected', 0)}, lost {w.get('webhook_lost', 0)}, duplicated "
-        f"{w.get('webhook_duplicated', 0)}, redelivered with the same webhook-id (at-least-once "
-        f"window) {w.get('webhook_redelivered_same_id', 0)}, unexpected "
-        f"{w.get('webhook_unexpected', 0)}, bad signatures {w.get('webhook_bad_signature', 0)}"
+        f"{w.get('endpoints', 0)} endpoints, {_deliveries(w, 'webhook', 'webhook-id')}, "
+        f"bad signatures {w.get('webhook_bad_signature', 0)}"
+    )
+
+
+def _deliveries(counts: dict[str, Any], kind: str, id_name: str) -> str:
+    """The counts ``<kind>_delivered``, ``_expected``, ``_lost``, ``_duplicated``,
+    ``_redelivered_same_id`` and ``_unexpected`` in words."""
+
+    def n(key: str) -> Any:
+        return counts.get(f"{kind}_{key}", 0)
+
+    return (
+        f"delivered {n('delivered')}/{n('expected')}, lost {n('lost')}, duplicated "
+        f"{n('duplicated')}, redelivered with the same {id_name} (at-least-once window) "
+        f"{n('redelivered_same_id')}, unexpected {n('unexpected')}"
     )
 
 

@@ -25,6 +25,7 @@ from shared.contracts.topics import (
 )
 from shared.messaging.client import CommandBus, Outcome
 from shared.messaging.envelope import encode, headers_for, kafka_headers
+from tools.seed import send_until_accepted
 
 SERVICES = ("chaos-mail", "chaos-files", "chaos-meet", "chaos-devices")
 LAGGING = frozenset({"unknown_service", "unknown_customer", "customer_not_found"})
@@ -48,14 +49,7 @@ class World:
 
 
 async def _send(bus: CommandBus, command: Command, topic: str) -> Outcome:
-    for _ in range(150):
-        outcome = await bus.send(command, topic=topic, timeout=60)
-        if not outcome.rejected:
-            return outcome
-        if outcome.data.get("code") not in LAGGING:
-            raise RuntimeError(f"seed command rejected: {outcome.data}")
-        await asyncio.sleep(0.2)
-    raise RuntimeError(f"seed command still rejected: {outcome.data}")
+    return await send_until_accepted(bus, command, topic, LAGGING, tries=150)
 
 
 async def seed_sources(bootstrap: str) -> list[Source]:

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 
 from services.offers.catalogue_seed import SERVICES as CATALOGUE
 from shared.contracts import directory
+from shared.contracts.base import Command
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
     DIRECTORY_COMMANDS,
@@ -19,7 +20,7 @@ from shared.contracts.topics import (
     OFFERS_COMMANDS,
     OFFERS_EVENTS,
 )
-from shared.messaging.client import CommandBus
+from shared.messaging.client import CommandBus, Outcome
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,22 @@ async def seed(bootstrap: str) -> list[str]:
     finally:
         await bus.stop()
     return lines
+
+
+async def send_until_accepted(
+    bus: CommandBus, command: Command, topic: str, lagging: frozenset[str], *, tries: int = 100
+) -> Outcome:
+    """Send and await the outcome; resend (up to ``tries`` times, 0.2 s apart) while the
+    rejection's code is one of ``lagging``: a view that has not yet seen what the seeding
+    itself has just created. Any other rejection fails the seeding."""
+    for _ in range(tries):
+        outcome = await bus.send(command, topic=topic, timeout=60)
+        if not outcome.rejected:
+            return outcome
+        if outcome.data.get("code") not in lagging:
+            raise RuntimeError(f"seed command rejected: {outcome.data}")
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"seed command still rejected: {outcome.data}")
 
 
 def _said(ce_type: str, data: dict[str, object]) -> str:
