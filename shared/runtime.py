@@ -57,17 +57,45 @@ class Subscription:
 
 @dataclass
 class ServiceSpec:
+    """What a service is, declared once in its ``main.py``. The skeleton every service shares
+    is not repeated there: its commands arrive on ``<namespace>.<name>.commands`` (consumer
+    group ``<name>.commands``), its events and rejections leave on ``<namespace>.<name>.events``
+    (``shared.contracts.topics``), and its migrations are ``services/<name>/migrations``."""
+
     name: str
-    events_topic: str
-    migrations: Path
-    subscriptions: Sequence[Subscription]
+    description: str
+    commands: Routes
+    # The service's other consumer groups: the events of others it keeps views of or acts on.
+    reads: Sequence[Subscription] = ()
     emits: Sequence[type[Contract]] = ()
     # Events this service emitted in an earlier version and no longer does (a later version
     # replaced them): still on its topic, so readers keep a route for them.
     retired: Sequence[type[Contract]] = ()
     http: APIRouter | None = None
-    description: str = ""
     periodic: Sequence[Periodic] = ()
+
+    @property
+    def commands_topic(self) -> str:
+        return f"{NAMESPACE}.{self.name}.commands"
+
+    @property
+    def events_topic(self) -> str:
+        return f"{NAMESPACE}.{self.name}.events"
+
+    @property
+    def migrations(self) -> Path:
+        return Path(__file__).parents[1] / "services" / self.name / "migrations"
+
+    @property
+    def subscriptions(self) -> list[Subscription]:
+        """Every consumer group of the service, its commands first."""
+        commands = Subscription(
+            "commands",
+            [self.commands_topic],
+            self.commands,
+            f"Commands to the {self.name} service.",
+        )
+        return [commands, *self.reads]
 
 
 @dataclass(frozen=True)

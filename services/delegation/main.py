@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from services.delegation.config import Settings
 from services.delegation.entrypoints import http, kafka
 from services.delegation.entrypoints.sweeper import Sweeper
 from shared.contracts import delegation
-from shared.contracts.topics import (
-    DELEGATION_COMMANDS,
-    DELEGATION_EVENTS,
-    DIRECTORY_EVENTS,
-    INVITATIONS_EVENTS,
-    OFFERS_EVENTS,
-)
+from shared.contracts.topics import DIRECTORY_EVENTS, INVITATIONS_EVENTS, OFFERS_EVENTS
 from shared.runtime import Periodic, ServiceSpec, Subscription, create_service_app
 
 NAME = "delegation"
@@ -27,15 +19,9 @@ def spec(settings: Settings, sweeper: Sweeper) -> ServiceSpec:
     return ServiceSpec(
         name=NAME,
         description="Delegated administration: requests, decisions and relationships.",
-        events_topic=DELEGATION_EVENTS,
-        migrations=Path(__file__).parent / "migrations",
-        subscriptions=[
-            Subscription(
-                "commands",
-                [DELEGATION_COMMANDS],
-                kafka.command_routes(policy=policy, base_url=settings.public_base_url),
-                "Commands to the delegation service.",
-            ),
+        commands=kafka.command_routes(policy=policy, base_url=settings.public_base_url),
+        http=http.router,
+        reads=[
             Subscription(
                 "events",
                 [INVITATIONS_EVENTS, OFFERS_EVENTS, DIRECTORY_EVENTS],
@@ -54,7 +40,6 @@ def spec(settings: Settings, sweeper: Sweeper) -> ServiceSpec:
             delegation.DelegationExpired,
             delegation.DelegationReplaced,
         ],
-        http=http.router,
         periodic=[
             Periodic(
                 f"{NAME}-sweep",
@@ -65,7 +50,6 @@ def spec(settings: Settings, sweeper: Sweeper) -> ServiceSpec:
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: Settings) -> FastAPI:
     sweeper = Sweeper(service=NAME, policy=settings.policy())
     return create_service_app(spec(settings, sweeper), settings)

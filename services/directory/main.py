@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, FastAPI
 
 from services.directory.config import Settings
@@ -16,13 +14,7 @@ from services.directory.entrypoints import (
     subscriptions,
 )
 from shared.contracts import directory
-from shared.contracts.topics import (
-    DELEGATION_EVENTS,
-    DIRECTORY_COMMANDS,
-    DIRECTORY_EVENTS,
-    INVITATIONS_EVENTS,
-    OFFERS_EVENTS,
-)
+from shared.contracts.topics import DELEGATION_EVENTS, INVITATIONS_EVENTS, OFFERS_EVENTS
 from shared.runtime import ServiceSpec, Subscription, create_service_app
 
 NAME = "directory"
@@ -38,15 +30,9 @@ def spec(settings: Settings) -> ServiceSpec:
     return ServiceSpec(
         name=NAME,
         description="Partner and customer companies, their users and roles, subscriptions.",
-        events_topic=DIRECTORY_EVENTS,
-        migrations=Path(__file__).parent / "migrations",
-        subscriptions=[
-            Subscription(
-                "commands",
-                [DIRECTORY_COMMANDS],
-                acting.add_commands(subscriptions.add_commands(kafka.command_routes())),
-                "Commands to the directory service.",
-            ),
+        commands=acting.add_commands(subscriptions.add_commands(kafka.command_routes())),
+        http=_internal(settings),
+        reads=[
             # One group for both redemption events: one writer of the Subscription aggregate.
             Subscription(
                 "events",
@@ -73,7 +59,6 @@ def spec(settings: Settings) -> ServiceSpec:
             *acting.EMITS,
         ],
         retired=[directory.ServiceRequestStateChanged, directory.ServiceRequestNoteAdded],
-        http=_internal(settings),
         periodic=[
             subscription_sweep.periodic(settings.subscription_sweep_interval),
             housekeeping.periodic(),
@@ -81,6 +66,5 @@ def spec(settings: Settings) -> ServiceSpec:
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: Settings) -> FastAPI:
     return create_service_app(spec(settings), settings)

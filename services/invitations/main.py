@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from services.invitations.config import Settings
 from services.invitations.entrypoints import http, kafka
 from shared.contracts import invitations
-from shared.contracts.topics import (
-    DIRECTORY_EVENTS,
-    INVITATIONS_COMMANDS,
-    INVITATIONS_EVENTS,
-    OFFERS_EVENTS,
-)
+from shared.contracts.topics import DIRECTORY_EVENTS, OFFERS_EVENTS
 from shared.runtime import ServiceSpec, Subscription, create_service_app
 
 NAME = "invitations"
@@ -24,15 +17,9 @@ def spec(settings: Settings) -> ServiceSpec:
     return ServiceSpec(
         name=NAME,
         description="Trial invitations: create, list, revoke and redeem by code.",
-        events_topic=INVITATIONS_EVENTS,
-        migrations=Path(__file__).parent / "migrations",
-        subscriptions=[
-            Subscription(
-                "commands",
-                [INVITATIONS_COMMANDS],
-                kafka.command_routes(base_url=settings.public_base_url),
-                "Commands to the invitations service.",
-            ),
+        commands=kafka.command_routes(base_url=settings.public_base_url),
+        http=http.router,
+        reads=[
             Subscription(
                 "views",
                 [OFFERS_EVENTS, DIRECTORY_EVENTS],
@@ -47,10 +34,8 @@ def spec(settings: Settings) -> ServiceSpec:
             invitations.TrialInvitationOpened,
             invitations.TrialInvitationSignUpRecorded,
         ],
-        http=http.router,
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: Settings) -> FastAPI:
     return create_service_app(spec(settings), settings)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -13,12 +12,7 @@ from services.notifications.entrypoints import http, kafka, lifecycle, webhook_e
 from services.notifications.entrypoints.sender import Sender
 from services.notifications.entrypoints.webhook_sender import HttpTransport, WebhookSender
 from shared.contracts import notifications
-from shared.contracts.topics import (
-    DELEGATION_EVENTS,
-    DIRECTORY_EVENTS,
-    NOTIFICATIONS_COMMANDS,
-    NOTIFICATIONS_EVENTS,
-)
+from shared.contracts.topics import DELEGATION_EVENTS, DIRECTORY_EVENTS
 from shared.runtime import Periodic, ServiceSpec, Subscription, create_service_app
 
 NAME = "notifications"
@@ -66,15 +60,9 @@ def spec(settings: Settings, mail: Sender, hooks: WebhookSender | None = None) -
             "E-mail to people (one message per recipient, retried, each recorded) and "
             "partners' webhooks (signed, retried, each attempt recorded)."
         ),
-        events_topic=NOTIFICATIONS_EVENTS,
-        migrations=Path(__file__).parent / "migrations",
-        subscriptions=[
-            Subscription(
-                "commands",
-                [NOTIFICATIONS_COMMANDS],
-                kafka.command_routes(production=settings.environment == "production"),
-                "Commands to the notifications service.",
-            ),
+        commands=kafka.command_routes(production=settings.environment == "production"),
+        http=http.router,
+        reads=[
             Subscription(
                 "webhook-events",
                 webhook_events.TOPICS,
@@ -99,7 +87,6 @@ def spec(settings: Settings, mail: Sender, hooks: WebhookSender | None = None) -
             notifications.WebhookEndpointDeleted,
             notifications.WebhookRedeliveryQueued,
         ],
-        http=http.router,
         periodic=[
             Periodic("mail-sender", settings.mail_poll_seconds, mail.send_due),
             Periodic("webhook-sender", settings.webhook_poll_seconds, hooks.send_due),
@@ -112,6 +99,5 @@ def spec(settings: Settings, mail: Sender, hooks: WebhookSender | None = None) -
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: Settings) -> FastAPI:
     return create_service_app(spec(settings, sender(settings)), settings)

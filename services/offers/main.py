@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from services.offers.config import Settings
 from services.offers.entrypoints import http, kafka
 from shared.contracts import catalogue, offers
-from shared.contracts.topics import DIRECTORY_EVENTS, OFFERS_COMMANDS, OFFERS_EVENTS
+from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.runtime import ServiceSpec, Subscription, create_service_app
 
 NAME = "offers"
@@ -20,15 +18,9 @@ def spec(settings: Settings) -> ServiceSpec:
         name=NAME,
         description="Service catalogue and purchase offers: publish services; create, reissue, "
         "withdraw and buy offers by code.",
-        events_topic=OFFERS_EVENTS,
-        migrations=Path(__file__).parent / "migrations",
-        subscriptions=[
-            Subscription(
-                "commands",
-                [OFFERS_COMMANDS],
-                kafka.command_routes(base_url=settings.public_base_url),
-                "Commands to the offers service.",
-            ),
+        commands=kafka.command_routes(base_url=settings.public_base_url),
+        http=http.router,
+        reads=[
             Subscription(
                 "views",
                 [DIRECTORY_EVENTS],
@@ -44,10 +36,8 @@ def spec(settings: Settings) -> ServiceSpec:
             offers.OfferOpened,
             offers.OfferSignUpRecorded,
         ],
-        http=http.router,
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: Settings) -> FastAPI:
     return create_service_app(spec(settings), settings)

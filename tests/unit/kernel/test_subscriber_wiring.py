@@ -3,13 +3,12 @@ kernel consumer as raw Kafka records, headers and bytes untouched."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from shared.messaging.consumer import Routes
-from shared.runtime import ServiceSpec, Subscription, subscribe
+from shared.runtime import Subscription, subscribe
 
 
 class RecordingConsumer:
@@ -25,10 +24,6 @@ class RecordingConsumer:
 async def test_records_reach_the_consumer_raw() -> None:
     broker = KafkaBroker()
     consumer = RecordingConsumer()
-    spec = ServiceSpec(
-        name="unit", events_topic="unit.events", migrations=Path("."), subscriptions=[]
-    )
-    assert spec.name == "unit"
     subscribe(broker, Subscription("commands", ["unit.commands"], Routes()), consumer, 10)  # type: ignore[arg-type]
     async with TestKafkaBroker(broker) as test_broker:
         await test_broker.publish(
