@@ -41,3 +41,9 @@ class Conflict(DomainError):
 
 class NotAuthorised(DomainError):
     status = 403
+
+
+class Gone(DomainError):
+    """It existed and can no longer be used (revoked, expired, ended)."""
+
+    status = 410

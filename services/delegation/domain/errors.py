@@ -1,4 +1,4 @@
-from shared.errors import Conflict, DomainError, NotAuthorised, NotFound
+from shared.errors import Conflict, DomainError, Gone, NotAuthorised, NotFound
 
 
 class RequestNotFound(NotFound):
@@ -13,8 +13,8 @@ class RequestAlreadyDecided(Conflict):
     pass
 
 
-class RequestExpired(Conflict):
-    status = 410
+class RequestExpired(Gone):
+    pass
 
 
 class NotCustomerAdmin(NotAuthorised):
@@ -37,5 +37,5 @@ class RelationshipNotFound(NotFound):
     pass
 
 
-class RelationshipNotActive(Conflict):
-    status = 410
+class RelationshipNotActive(Gone):
+    pass

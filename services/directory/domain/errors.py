@@ -1,6 +1,6 @@
 """Rule violations of the directory. The class name is the rejection code."""
 
-from shared.errors import Conflict, DomainError, NotAuthorised, NotFound
+from shared.errors import Conflict, DomainError, Gone, NotAuthorised, NotFound
 
 
 class PartnerAlreadyExists(Conflict):
@@ -55,8 +55,8 @@ class AccountLocked(DomainError):
     status = 423
 
 
-class PasswordChangeRequired(DomainError):
-    status = 403
+class PasswordChangeRequired(NotAuthorised):
+    pass
 
 
 class WeakPassword(DomainError):
@@ -82,8 +82,8 @@ class SubscriptionNotFound(NotFound):
     """No such subscription for this customer (another customer's looks the same)."""
 
 
-class SubscriptionEnded(DomainError):
-    status = 410
+class SubscriptionEnded(Gone):
+    pass
 
 
 class SubscriptionIsSuspended(Conflict):

@@ -1,4 +1,4 @@
-from shared.errors import Conflict, DomainError, NotAuthorised, NotFound
+from shared.errors import Conflict, DomainError, Gone, NotAuthorised, NotFound
 
 
 class UnknownService(NotFound):
@@ -25,16 +25,16 @@ class NotInvitationOwner(NotAuthorised):
     pass
 
 
-class InvitationRevoked(Conflict):
-    status = 410
+class InvitationRevoked(Gone):
+    pass
 
 
-class InvitationExpired(Conflict):
-    status = 410
+class InvitationExpired(Gone):
+    pass
 
 
-class InvitationExhausted(Conflict):
-    status = 410
+class InvitationExhausted(Gone):
+    pass
 
 
 class TrialAlreadyRedeemed(Conflict):

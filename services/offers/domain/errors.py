@@ -1,7 +1,7 @@
 """Every rule of the offers service that a command can break; the class name is the
 rejection code (``ServiceNotOnSale`` -> ``service_not_on_sale``)."""
 
-from shared.errors import Conflict, DomainError, NotFound
+from shared.errors import Conflict, DomainError, Gone, NotFound
 
 # The catalogue.
 
@@ -56,12 +56,12 @@ class OfferNotFound(NotFound):
 # Withdrawing and buying an offer.
 
 
-class OfferWithdrawn(Conflict):
-    status = 410
+class OfferWithdrawn(Gone):
+    pass
 
 
-class OfferExpired(Conflict):
-    status = 410
+class OfferExpired(Gone):
+    pass
 
 
 class QuantitiesNotChangeable(DomainError):
