@@ -74,28 +74,24 @@ class ServiceSpec:
     http: APIRouter | None = None
     periodic: Sequence[Periodic] = ()
 
-    @property
-    def commands_topic(self) -> str:
-        return f"{NAMESPACE}.{self.name}.commands"
+    # Follow from the name (the naming rule of ``shared.contracts.topics``).
+    commands_topic: str = dataclasses.field(init=False)
+    events_topic: str = dataclasses.field(init=False)
+    migrations: Path = dataclasses.field(init=False)
 
-    @property
-    def events_topic(self) -> str:
-        return f"{NAMESPACE}.{self.name}.events"
-
-    @property
-    def migrations(self) -> Path:
-        return Path(__file__).parents[1] / "services" / self.name / "migrations"
+    def __post_init__(self) -> None:
+        self.commands_topic = f"{NAMESPACE}.{self.name}.commands"
+        self.events_topic = f"{NAMESPACE}.{self.name}.events"
+        self.migrations = Path(__file__).parents[1] / "services" / self.name / "migrations"
 
     @property
     def subscriptions(self) -> list[Subscription]:
         """Every consumer group of the service, its commands first."""
-        commands = Subscription(
-            "commands",
-            [self.commands_topic],
-            self.commands,
-            f"Commands to the {self.name} service.",
-        )
-        return [commands, *self.reads]
+        described = f"Commands to the {self.name} service."
+        return [
+            Subscription("commands", [self.commands_topic], self.commands, described),
+            *self.reads,
+        ]
 
 
 @dataclass(frozen=True)
