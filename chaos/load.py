@@ -5,7 +5,6 @@ a watcher that sees each one complete."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 import uuid
 from collections import Counter
@@ -31,6 +30,7 @@ from shared.contracts.topics import (
     OFFERS_COMMANDS,
     OFFERS_EVENTS,
 )
+from shared.messaging import tasks
 from shared.messaging.envelope import SPEC_VERSION, now_iso
 from shared.messaging.producer import DurableProducer
 
@@ -170,10 +170,7 @@ class Watcher:
         self.task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        if self.task:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+        await tasks.cancel(self.task)
         await self.consumer.stop()
 
     async def _run(self) -> None:

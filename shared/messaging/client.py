@@ -15,7 +15,6 @@ command once; and the outcome of a derived id seen earlier is answered again wit
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 import uuid
 from collections import Counter, OrderedDict
@@ -31,6 +30,7 @@ from prometheus_client import Histogram
 from shared.contracts.base import Command
 from shared.contracts.common import CommandRejected
 from shared.logging import correlation_id, get_logger
+from shared.messaging import tasks
 from shared.messaging.envelope import encode, headers_for, kafka_headers
 from shared.messaging.producer import DurableProducer
 
@@ -129,10 +129,7 @@ class CommandBus:
         return self._consumer.partitions_for_topic(topic) or set()
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await tasks.cancel(self._task)
         await self._consumer.stop()
         await self._producer.stop()
 

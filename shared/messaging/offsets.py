@@ -22,6 +22,7 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import OffsetAndMetadata
 
 from shared.logging import get_logger
+from shared.messaging import tasks
 
 log = get_logger(__name__)
 
@@ -59,10 +60,7 @@ class OffsetCommitter:
 
     async def stop(self) -> None:
         await self.flush()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await tasks.cancel(self._task)
 
     async def _run(self) -> None:
         while True:

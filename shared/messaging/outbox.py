@@ -26,6 +26,7 @@ from prometheus_client import Counter, Gauge
 from shared.contracts.base import Contract
 from shared.db import Connection, init_connection
 from shared.logging import get_logger
+from shared.messaging import tasks
 from shared.messaging.envelope import encode, headers_for, kafka_headers
 from shared.messaging.producer import DurableProducer
 
@@ -154,10 +155,7 @@ class OutboxRelay:
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._schema}")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await tasks.cancel(self._task)
 
     async def _run(self) -> None:
         while True:

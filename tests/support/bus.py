@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from shared.contracts.base import Contract
 from shared.contracts.topics import ALL
+from shared.messaging import tasks
 from shared.messaging.envelope import encode, headers_for, kafka_headers
 
 
@@ -68,10 +69,7 @@ class Bus:
         self._task = asyncio.create_task(self._watch())
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await tasks.cancel(self._task)
         await self._consumer.stop()
         await self._producer.stop()
 
