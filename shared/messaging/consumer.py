@@ -123,25 +123,19 @@ class _Redelivered(Exception):
     """The batch holds a message claimed before: redone claiming first."""
 
 
+@dataclass(kw_only=True, eq=False)
 class Consumer:
-    def __init__(
-        self,
-        *,
-        name: str,
-        service: str,
-        events_topic: str,
-        routes: Routes,
-        pool: asyncpg.Pool,
-        producer: DurableProducer,
-        relay: outbox.OutboxRelay | None = None,
-    ) -> None:
-        self.name = name
-        self.service = service
-        self.events_topic = events_topic
-        self.routes = routes
-        self.pool = pool
-        self.producer = producer
-        self.relay = relay
+    """One consumer group: ``name`` (``<service>.<subscription>``) is its group and the
+    inbox's name for what it applied; rejections go to ``events_topic``, dead letters through
+    ``producer``, committed outbox rows to ``relay``."""
+
+    name: str
+    service: str
+    events_topic: str
+    routes: Routes
+    pool: asyncpg.Pool
+    producer: DurableProducer
+    relay: outbox.OutboxRelay | None = None
 
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
         """Apply a batch in one transaction. The common case runs the handlers without
