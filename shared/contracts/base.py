@@ -23,6 +23,10 @@ class Contract(BaseModel):
     context: ClassVar[str]
     version: ClassVar[int] = 1
     kind: ClassVar[str]  # "command" or "event"
+    keyed_by: ClassVar[str | None] = None
+    """The field naming the aggregate the message concerns, its Kafka key. Unless a contract
+    names another, the customer it concerns, else the partner: one customer's messages stay
+    in order, and a partner's own (its invitations, offers, users) too."""
 
     @classmethod
     def ce_type(cls) -> str:
@@ -30,9 +34,15 @@ class Contract(BaseModel):
         base_name = _VERSION_SUFFIX.sub("", cls.__name__)
         return f"portal.{cls.context}.{base_name}.v{cls.version}"
 
+    @classmethod
+    def key_field(cls) -> str:
+        if cls.keyed_by is not None:
+            return cls.keyed_by
+        return "customer_id" if "customer_id" in cls.model_fields else "partner_id"
+
     def partition_key(self) -> str:
-        """The aggregate the message concerns; one customer's messages stay in order."""
-        raise NotImplementedError
+        """The aggregate the message concerns (its ``key_field``)."""
+        return str(getattr(self, self.key_field()))
 
 
 class Command(Contract):
@@ -48,6 +58,9 @@ _REGISTRY: dict[str, type[Contract]] = {}
 
 def register(*models: type[Contract]) -> None:
     for model in models:
+        keyed = model.partition_key is Contract.partition_key
+        if keyed and model.key_field() not in model.model_fields:
+            raise RuntimeError(f"{model.__name__} has no field {model.key_field()!r} to key by")
         existing = _REGISTRY.get(model.ce_type())
         if existing is not None and existing is not model:
             raise RuntimeError(f"two contracts claim the type {model.ce_type()}")

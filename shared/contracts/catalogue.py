@@ -53,9 +53,7 @@ class PublishCatalogueService(Command, CatalogueEntry):
 
     context: ClassVar[str] = "offers"
     model_config = examples(_SERVICE_EXAMPLE)
-
-    def partition_key(self) -> str:
-        return self.service_id
+    keyed_by: ClassVar[str | None] = "service_id"
 
 
 class CatalogueServicePublished(Event, CatalogueEntry):
@@ -63,6 +61,4 @@ class CatalogueServicePublished(Event, CatalogueEntry):
 
     context: ClassVar[str] = "offers"
     model_config = examples(_SERVICE_EXAMPLE)
-
-    def partition_key(self) -> str:
-        return self.service_id
+    keyed_by: ClassVar[str | None] = "service_id"

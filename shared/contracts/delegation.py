@@ -43,9 +43,6 @@ class DelegationRequested(Event):
     source_id: UUID
     requested_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class ApproveDelegationRequest(Command):
     """The customer's Global admin grants the partner the requested access."""
@@ -59,9 +56,6 @@ class ApproveDelegationRequest(Command):
     customer_id: UUID
     approved_by: UUID
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class DeclineDelegationRequest(Command):
     """The customer's Global admin refuses the partner's request."""
@@ -74,9 +68,6 @@ class DeclineDelegationRequest(Command):
     request_id: UUID
     customer_id: UUID
     declined_by: UUID
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class DelegationApproved(Event):
@@ -101,9 +92,6 @@ class DelegationApproved(Event):
     approved_by: UUID
     approved_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class DelegationDeclined(Event):
     """The customer's Global admin refused the request; the partner gets nothing."""
@@ -124,9 +112,6 @@ class DelegationDeclined(Event):
     customer_id: UUID
     declined_by: UUID
     declined_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 # Standalone offers, revocation, expiry and replacement (added with the whole lifecycle).
@@ -176,9 +161,6 @@ class OfferDelegation(Command):
         description="ISO 8601 time the customer has to answer; default from configuration",
     )
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class DelegationOffered(Event):
     """A standalone delegation offer is pending; send ``url`` to the customer's admin.
@@ -214,9 +196,6 @@ class DelegationOffered(Event):
     expires_at: datetime = Field(description="The offer expires unanswered at this time")
     offered_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class DelegationRequestExpired(Event):
     """A pending request was not answered in time; it can no longer be approved."""
@@ -238,9 +217,6 @@ class DelegationRequestExpired(Event):
     role: Role
     expired_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class RevokeDelegation(Command):
     """End an active relationship now: by a Global admin of the customer, or by the partner."""
@@ -261,9 +237,6 @@ class RevokeDelegation(Command):
     customer_id: UUID = Field(description="Must be the relationship's customer")
     revoked_by: UUID = Field(description="A customer Global admin, or a partner user")
     party: Party = Field(description="Who revokes: the customer or the partner")
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class DelegationRevoked(Event):
@@ -290,9 +263,6 @@ class DelegationRevoked(Event):
     party: Party
     revoked_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class DelegationExpiring(Event):
     """Warning: a time-bound relationship ends soon (at ``ends_at``)."""
@@ -315,9 +285,6 @@ class DelegationExpiring(Event):
     role: Role
     ends_at: datetime
     warned_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class DelegationExpired(Event):
@@ -342,9 +309,6 @@ class DelegationExpired(Event):
     role: Role
     ends_at: datetime = Field(description="The end of its duration")
     expired_at: datetime = Field(description="When the service recorded the expiry")
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class DelegationReplaced(Event):
@@ -372,6 +336,3 @@ class DelegationReplaced(Event):
     replaced_by: UUID = Field(description="The new relationship (its request's id)")
     new_role: DelegationRole = Field(description="The role of the new relationship")
     replaced_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)

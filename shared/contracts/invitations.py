@@ -47,9 +47,6 @@ class CreateTrialInvitation(Command):
     expires_at: datetime | None = Field(default=None, description="No redemption after this")
     max_redemptions: int | None = Field(default=None, ge=1, description="Redemption cap")
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class TrialInvitationCreated(Event):
     """An invitation exists; its URL may be sent to any number of customers."""
@@ -85,9 +82,6 @@ class TrialInvitationCreated(Event):
     max_redemptions: int | None
     created_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class RevokeTrialInvitation(Command):
     """Stop an invitation from being redeemed again. Earlier redemptions stand."""
@@ -100,9 +94,6 @@ class RevokeTrialInvitation(Command):
     invitation_id: UUID
     partner_id: UUID = Field(description="Must be the invitation's partner")
     revoked_by: UUID
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class TrialInvitationRevoked(Event):
@@ -123,9 +114,6 @@ class TrialInvitationRevoked(Event):
     revoked_by: UUID
     revoked_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class RedeemTrialInvitation(Command):
     """A signed-in customer admin redeems an invitation code for its company."""
@@ -136,9 +124,6 @@ class RedeemTrialInvitation(Command):
     code: str = Field(min_length=16, max_length=128, description="The code from the URL")
     customer_id: UUID = Field(description="The customer company redeeming it")
     redeemed_by: UUID = Field(description="The customer user redeeming it")
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class TrialInvitationRedeemed(Event):
@@ -172,9 +157,6 @@ class TrialInvitationRedeemed(Event):
     delegation_role: DelegationRole | None
     redeemed_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class RecordInvitationOpened(RecordLinkOpened):
     """The public page of an invitation's link was loaded (a page load, counted without
@@ -201,9 +183,6 @@ class TrialInvitationOpened(Event):
     partner_id: UUID
     opens: int = Field(description="Page loads of the link so far, this one included")
     opened_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class RecordInvitationSignUp(RecordLinkSignUp):
@@ -233,6 +212,3 @@ class TrialInvitationSignUpRecorded(Event):
     customer_id: UUID
     sign_ups: int = Field(description="Accounts created from the link so far")
     signed_up_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)

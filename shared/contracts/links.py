@@ -3,6 +3,7 @@ product's own contract (its context, name and examples) on one of these shapes."
 
 from __future__ import annotations
 
+from typing import ClassVar
 from uuid import UUID
 
 from pydantic import Field
@@ -13,16 +14,14 @@ from shared.contracts.base import Command
 class RecordLinkOpened(Command):
     """A link-based product's public page was loaded (the funnel's first step)."""
 
-    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
+    keyed_by: ClassVar[str | None] = "code"
 
-    def partition_key(self) -> str:
-        return self.code
+    code: str = Field(min_length=16, max_length=128, description="The code from the URL")
 
 
 class RecordLinkSignUp(RecordLinkOpened):
     """A customer company signed up from a link's page (the funnel's second step)."""
 
-    customer_id: UUID = Field(description="The customer company that signed up")
+    keyed_by: ClassVar[str | None] = "customer_id"
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
+    customer_id: UUID = Field(description="The customer company that signed up")

@@ -88,9 +88,6 @@ class SendLinkByEmail(Command):
     language: MailLanguage = Field(default="en", description="The language of the message")
     partner: PartnerContact
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class LinkEmailQueued(Event):
     """The messages are recorded, one delivery per recipient; sending follows."""
@@ -113,9 +110,6 @@ class LinkEmailQueued(Event):
     subject_id: UUID
     deliveries: list[QueuedDelivery]
     queued_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class _DeliveryFields(BaseModel):
@@ -149,9 +143,6 @@ class EmailDelivered(Event, _DeliveryFields):
 
     sent_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class EmailDeliveryFailed(Event, _DeliveryFields):
     """The message will not be delivered: the server refused it for good, or every retry
@@ -164,9 +155,6 @@ class EmailDeliveryFailed(Event, _DeliveryFields):
 
     error: str
     failed_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 # --- Partner webhooks: a partner's Global admin manages its endpoints ------------------------
@@ -193,15 +181,9 @@ class _PartnersEndpoint(BaseModel):
 class _EndpointCommand(Command, _PartnersEndpoint):
     context: ClassVar[str] = "notifications"
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class _EndpointEvent(Event, _PartnersEndpoint):
     context: ClassVar[str] = "notifications"
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class RegisterWebhookEndpoint(_EndpointCommand):

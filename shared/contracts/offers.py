@@ -106,9 +106,6 @@ class CreatePurchaseOffer(Command):
         default=False, description="The customer may choose quantities within each line's bounds"
     )
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class ReissuePurchaseOffer(Command):
     """A new offer from an old one, with other lines or quantities. The delegation role and
@@ -139,9 +136,6 @@ class ReissuePurchaseOffer(Command):
     withdraw_replaced: bool = Field(
         description="True: the old offer is withdrawn; False: it stays valid"
     )
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class PurchaseOfferCreated(Event):
@@ -180,9 +174,6 @@ class PurchaseOfferCreated(Event):
     )
     created_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class WithdrawPurchaseOffer(Command):
     """Stop an offer from being bought again. Earlier purchases stand."""
@@ -193,9 +184,6 @@ class WithdrawPurchaseOffer(Command):
     offer_id: UUID
     partner_id: UUID = Field(description="Must be the offer's partner")
     withdrawn_by: UUID
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class PurchaseOfferWithdrawn(Event):
@@ -215,9 +203,6 @@ class PurchaseOfferWithdrawn(Event):
     partner_id: UUID
     withdrawn_by: UUID
     withdrawn_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class PurchaseOffer(Command):
@@ -240,9 +225,6 @@ class PurchaseOffer(Command):
     quantities: list[LineQuantity] = Field(
         default_factory=list, max_length=50, description="Chosen quantities, by service"
     )
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class OfferRedeemed(Event):
@@ -274,9 +256,6 @@ class OfferRedeemed(Event):
     )
     redeemed_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class RecordOfferOpened(RecordLinkOpened):
     """The public page of an offer's link was loaded (a page load, counted without knowing
@@ -303,9 +282,6 @@ class OfferOpened(Event):
     partner_id: UUID
     opens: int = Field(description="Page loads of the link so far, this one included")
     opened_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class RecordOfferSignUp(RecordLinkSignUp):
@@ -335,6 +311,3 @@ class OfferSignUpRecorded(Event):
     customer_id: UUID
     sign_ups: int = Field(description="Accounts created from the link so far")
     signed_up_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)

@@ -61,9 +61,6 @@ class CreateCustomerUser(Command):
     company_role: CustomerRoleName = "none"
     password_hash: PasswordHash
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class CustomerUserCreated(Event):
     """A customer company has a new user (with a temporary password)."""
@@ -91,9 +88,6 @@ class CustomerUserCreated(Event):
     acting_partner_id: UUID | None = Field(description=_ACTING_PARTNER)
     created_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class DisableCustomerUser(Command):
     """Stop a customer user from signing in. Needs the customer's Global admin role (a
@@ -107,9 +101,6 @@ class DisableCustomerUser(Command):
     customer_id: UUID = Field(description="The user's customer (the key)")
     actor_user_id: UUID = Field(description=_CUSTOMER_ACTOR)
     user_id: UUID
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class CustomerUserDisabled(Event):
@@ -131,6 +122,3 @@ class CustomerUserDisabled(Event):
     by: UUID = Field(description="The user who disabled it")
     acting_partner_id: UUID | None = Field(description=_ACTING_PARTNER)
     at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)

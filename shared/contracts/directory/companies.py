@@ -70,9 +70,6 @@ class RegisterPartner(Command):
     profile: PartnerProfile
     admin: FirstAdmin
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class PartnerRegistered(Event):
     """A partner company exists, with its first Global admin."""
@@ -93,9 +90,6 @@ class PartnerRegistered(Event):
     admin_user_id: UUID
     admin_email: EmailStr
     registered_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 # The customer company of the examples below.
@@ -129,9 +123,6 @@ class RegisterCustomer(Command):
     contact_email: EmailStr
     admin: FirstAdmin
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class CustomerRegistered(Event):
     """A customer company signed up, with its first Global admin."""
@@ -153,9 +144,6 @@ class CustomerRegistered(Event):
     admin_user_id: UUID
     admin_email: EmailStr
     registered_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class UpdatePartnerProfile(Command):
@@ -180,9 +168,6 @@ class UpdatePartnerProfile(Command):
     actor_user_id: UUID = Field(description=_ACTOR_FIELD)
     profile: PartnerProfile
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class PartnerProfileUpdated(Event):
     """The partner's company information changed: the new profile, by whom and when."""
@@ -201,6 +186,3 @@ class PartnerProfileUpdated(Event):
     profile: PartnerProfile
     updated_by: UUID
     updated_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)

@@ -51,9 +51,6 @@ class CreateServiceRequest(Command):
     contact_name: str = Field(default="", max_length=200, description="Who to call back")
     contact_email: EmailStr | None = None
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class ServiceRequestCreated(Event):
     """A service request exists, in state ``open``."""
@@ -87,9 +84,6 @@ class ServiceRequestCreated(Event):
     created_by: UUID
     created_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class ChangeServiceRequestState(Command):
     """Move a service request along its life cycle: open → in_progress ⇄
@@ -104,9 +98,6 @@ class ChangeServiceRequestState(Command):
     customer_id: UUID
     actor_user_id: UUID = Field(description=_ACTOR_FIELD)
     state: RequestState = Field(description="The state to move to")
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class ServiceRequestStateChanged(Event):
@@ -130,9 +121,6 @@ class ServiceRequestStateChanged(Event):
     to_state: RequestState
     changed_by: UUID
     changed_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class ServiceRequestStateChangedV2(ServiceRequestStateChanged):
@@ -177,9 +165,6 @@ class AddServiceRequestNote(Command):
     note_id: UUID = Field(description="Chosen by the sender")
     body: str = Field(min_length=1, max_length=10_000)
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 class ServiceRequestNoteAdded(Event):
     """A note was added to a service request, with its author and time."""
@@ -204,9 +189,6 @@ class ServiceRequestNoteAdded(Event):
     author_kind: Literal["partner", "customer"]
     body: str
     added_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class ServiceRequestNoteAddedV2(ServiceRequestNoteAdded):

@@ -48,9 +48,6 @@ class SubscriptionCreated(Event):
     source: SubscriptionSource
     created_at: datetime
 
-    def partition_key(self) -> str:
-        return str(self.customer_id)
-
 
 _SUBSCRIPTION = "7c4d2e1f-8a9b-4c3d-b2e1-0f9a8b7c6d5e"
 
@@ -83,9 +80,6 @@ class _SubscriptionCommand(BaseModel):
     customer_id: UUID = Field(description="The customer holding the subscription (the key)")
     subscription_id: UUID
     actor_user_id: UUID = Field(description=_SUB_ACTOR)
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class ChangeSubscriptionQuantity(_SubscriptionCommand, Command):
@@ -151,9 +145,6 @@ class _SubscriptionEvent(BaseModel):
     subscription_id: UUID
     customer_id: UUID
     service_id: ServiceId
-
-    def partition_key(self) -> str:
-        return str(self.customer_id)
 
 
 class SubscriptionConverted(_SubscriptionEvent, Event):

@@ -29,9 +29,6 @@ class _PartnerUserEvent(Event):
     partner_id: UUID
     user_id: UUID
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class _PartnerUserState(_PartnerUserEvent):
     # A partner user as it is after the event (not a contract itself).
@@ -67,9 +64,6 @@ class CreatePartnerUser(Command):
     company_role: CompanyRoleName = "none"
     supported_access: SupportedAccessName = "none"
     password_hash: PasswordHash
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class PartnerUserCreated(_PartnerUserState):
@@ -114,9 +108,6 @@ class UpdatePartnerUser(Command):
     company_role: CompanyRoleName | None = None
     supported_access: SupportedAccessName | None = None
 
-    def partition_key(self) -> str:
-        return str(self.partner_id)
-
 
 class PartnerUserUpdated(_PartnerUserState):
     """A partner user's details or admin access changed; carries the resulting state."""
@@ -146,9 +137,6 @@ class _PartnerUserSwitch(Command):
     partner_id: UUID
     actor_user_id: UUID = Field(description=_ACTOR_FIELD)
     user_id: UUID
-
-    def partition_key(self) -> str:
-        return str(self.partner_id)
 
 
 class DisablePartnerUser(_PartnerUserSwitch):
@@ -186,6 +174,7 @@ class UserPasswordReset(Event):
     admin, over HTTP; it never travels on Kafka."""
 
     context: ClassVar[str] = "directory"
+    keyed_by: ClassVar[str | None] = "company_id"
     model_config = examples(
         {
             "company_id": _PARTNER,
@@ -199,6 +188,3 @@ class UserPasswordReset(Event):
     user_id: UUID
     reset_by: UUID
     reset_at: datetime
-
-    def partition_key(self) -> str:
-        return str(self.company_id)
