@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 from uuid import UUID
 
 from shared.db import Connection
 from shared.errors import DomainError
+from shared.repository import PgRepository
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,22 @@ class FunnelSql:
             now,
         )
         return FunnelCount(row[key], row["partner_id"], row["count"]) if row else None
+
+
+class FunnelRepository(PgRepository):
+    """A product repository's funnel steps, over its ``funnel`` statements."""
+
+    funnel: ClassVar[FunnelSql]
+
+    async def record_open(self, *, code: str) -> FunnelCount | None:
+        return await self.funnel.record_open(self.conn, code=code)
+
+    async def record_sign_up(
+        self, *, code: str, customer_id: UUID, now: datetime
+    ) -> FunnelCount | None:
+        return await self.funnel.record_sign_up(
+            self.conn, code=code, customer_id=customer_id, now=now
+        )
 
 
 async def counted(step: Awaitable[FunnelCount | None], missing: DomainError) -> FunnelCount:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from services.offers.adapters.repository import Redemption, Repository
 from services.offers.domain import commands, errors
-from services.offers.domain.model import CatalogueService, Offer, OfferLine, build_lines, new_code
+from services.offers.domain.model import CatalogueService, Offer, build_lines, new_code
 from shared import links
 from shared.contracts.catalogue import CatalogueServicePublished
 from shared.contracts.offers import (
@@ -185,7 +185,7 @@ def _created(
             "created_by": offer.created_by,
             "code": offer.code,
             "url": f"{base_url.rstrip('/')}/o/{offer.code}",
-            "lines": [_line_dict(line) for line in offer.lines],
+            "lines": [line.as_dict() for line in offer.lines],
             "delegation_role": offer.delegation_role,
             "expires_at": offer.expires_at,
             "customer_may_change_quantities": offer.customer_may_change_quantities,
@@ -194,15 +194,6 @@ def _created(
             "created_at": offer.created_at,
         }
     )
-
-
-def _line_dict(line: OfferLine) -> dict[str, object]:
-    return {
-        "service_id": line.service_id,
-        "quantity": line.quantity,
-        "min_quantity": line.min_quantity,
-        "max_quantity": line.max_quantity,
-    }
 
 
 async def record_open(repo: Repository, cmd: commands.RecordOpen, *, now: datetime) -> OfferOpened:

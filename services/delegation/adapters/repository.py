@@ -8,7 +8,8 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from services.delegation.domain.model import DelegationRequest, Relationship
-from shared.db import Connection
+from shared import rows
+from shared.repository import KnownCustomers
 
 REQUEST_COLUMNS = (
     "request_id, partner_id, customer_id, role, source_kind, source_id, requested_at, "
@@ -18,6 +19,12 @@ RELATIONSHIP_COLUMNS = (
     "relationship_id, partner_id, customer_id, role, approved_by, started_at, ends_at, state, "
     "warned_at, ended_at, ended_by, ended_by_party, replaced_by"
 )
+# What deciding a request, and ending or warning of a relationship, may change.
+_REQUEST_CHANGES = "state, decided_at, decided_by"
+_RELATIONSHIP_CHANGES = "state, warned_at, ended_at, ended_by, ended_by_party, replaced_by"
+_UPDATE_REQUEST = rows.update("requests", "request_id", _REQUEST_CHANGES)
+_INSERT_RELATIONSHIP = rows.insert("relationships", RELATIONSHIP_COLUMNS)
+_UPDATE_RELATIONSHIP = rows.update("relationships", "relationship_id", _RELATIONSHIP_CHANGES)
 
 
 class Repository(Protocol):
@@ -46,18 +53,8 @@ def to_relationship(row: Any) -> Relationship:
     return Relationship(**dict(row))
 
 
-class PgRepository:
+class PgRepository(KnownCustomers):
     """Every ``get`` locks its row: the caller is inside the consumer's transaction."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    async def customer_exists(self, *, customer_id: UUID) -> bool:
-        return bool(
-            await self.conn.fetchval(
-                "SELECT true FROM customers WHERE customer_id = $1", customer_id
-            )
-        )
 
     async def customer_admins(self, *, customer_id: UUID) -> frozenset[UUID]:
         rows = await self.conn.fetch(
@@ -74,8 +71,8 @@ class PgRepository:
         exists already is left out."""
         if not requests:
             return set()
-        columns = [c.strip() for c in REQUEST_COLUMNS.split(",")]
-        rows = await self.conn.fetch(
+        columns = rows.names(REQUEST_COLUMNS)
+        added = await self.conn.fetch(
             f"INSERT INTO requests ({REQUEST_COLUMNS}) SELECT * FROM unnest("
             "$1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], "
             "$7::timestamptz[], $8::timestamptz[], $9::interval[], $10::uuid[], $11::text[], "
@@ -83,7 +80,7 @@ class PgRepository:
             "ON CONFLICT DO NOTHING RETURNING request_id",
             *([getattr(r, c) for r in requests] for c in columns),
         )
-        return {r["request_id"] for r in rows}
+        return {r["request_id"] for r in added}
 
     async def get_request(self, *, request_id: UUID) -> DelegationRequest | None:
         row = await self.conn.fetchrow(
@@ -94,12 +91,7 @@ class PgRepository:
 
     async def save_request(self, *, request: DelegationRequest) -> None:
         await self.conn.execute(
-            "UPDATE requests SET state = $2, decided_at = $3, decided_by = $4 "
-            "WHERE request_id = $1",
-            request.request_id,
-            request.state,
-            request.decided_at,
-            request.decided_by,
+            _UPDATE_REQUEST, request.request_id, *rows.values(request, _REQUEST_CHANGES)
         )
 
     async def get_relationship(self, *, relationship_id: UUID) -> Relationship | None:
@@ -122,37 +114,15 @@ class PgRepository:
         return to_relationship(row) if row else None
 
     async def add_relationship(self, *, relationship: Relationship) -> None:
-        r = relationship
         await self.conn.execute(
-            f"INSERT INTO relationships ({RELATIONSHIP_COLUMNS}) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
-            r.relationship_id,
-            r.partner_id,
-            r.customer_id,
-            r.role,
-            r.approved_by,
-            r.started_at,
-            r.ends_at,
-            r.state,
-            r.warned_at,
-            r.ended_at,
-            r.ended_by,
-            r.ended_by_party,
-            r.replaced_by,
+            _INSERT_RELATIONSHIP, *rows.values(relationship, RELATIONSHIP_COLUMNS)
         )
 
     async def save_relationship(self, *, relationship: Relationship) -> None:
-        r = relationship
         await self.conn.execute(
-            "UPDATE relationships SET state = $2, warned_at = $3, ended_at = $4, ended_by = $5, "
-            "ended_by_party = $6, replaced_by = $7 WHERE relationship_id = $1",
-            r.relationship_id,
-            r.state,
-            r.warned_at,
-            r.ended_at,
-            r.ended_by,
-            r.ended_by_party,
-            r.replaced_by,
+            _UPDATE_RELATIONSHIP,
+            relationship.relationship_id,
+            *rows.values(relationship, _RELATIONSHIP_CHANGES),
         )
 
     # The sweep. Each is one conditional UPDATE: of two copies of the service sweeping at

@@ -10,7 +10,6 @@ from uuid import UUID
 
 import asyncpg
 
-from services.directory.adapters import rows
 from services.directory.adapters.delegations import delegation_role
 from services.directory.adapters.service_requests import PgServiceRequests, ServiceRequestStore
 from services.directory.domain import errors
@@ -22,6 +21,7 @@ from services.directory.domain.model import (
     User,
 )
 from services.directory.domain.roles import CompanyRole, SupportedAccess
+from shared import rows
 from shared.db import Connection
 
 USER_COLUMNS = (

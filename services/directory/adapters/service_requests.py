@@ -7,9 +7,9 @@ from uuid import UUID
 
 import asyncpg
 
-from services.directory.adapters import rows
 from services.directory.domain import errors
 from services.directory.domain.service_requests import Note, ServiceRequest, State
+from shared import rows
 from shared.db import Connection
 
 _SR_COLUMNS = (

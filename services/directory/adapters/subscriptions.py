@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -14,7 +15,8 @@ from services.directory.adapters.delegations import delegation_role
 from services.directory.adapters.repository import USER_COLUMNS, user_from_row
 from services.directory.domain.model import User
 from services.directory.domain.subscriptions import Subscription
-from shared.db import Connection
+from shared import rows
+from shared.repository import KnownCustomers
 
 COLUMNS = (
     "subscription_id, customer_id, service_id, seats, state, partner_of_record, trial_ends_at, "
@@ -25,6 +27,12 @@ _ASSIGNED = (
     "WHERE a.subscription_id = s.subscription_id)::int AS assigned"
 )
 LICENCES = f"{COLUMNS}, {_ASSIGNED}"  # a subscription and its assigned licences, from ``s``
+# What saving a subscription may change (not its id, customer, service, source or creation).
+_CHANGES = "seats, state, partner_of_record, trial_ends_at, paid_source_id, updated_at"
+_INSERT = rows.insert("subscriptions", COLUMNS) + " ON CONFLICT DO NOTHING RETURNING true"
+_UPDATE = rows.update("subscriptions", "subscription_id", _CHANGES)
+# A subscription's columns in ``COLUMNS``' order (no enum among them: stored as they are).
+_values = attrgetter(*rows.names(COLUMNS))
 
 
 class SubscriptionRepository(Protocol):
@@ -78,16 +86,7 @@ def from_row(row: Any) -> Subscription:
     return Subscription(**dict(row))
 
 
-class PgSubscriptionRepository:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    async def customer_exists(self, *, customer_id: UUID) -> bool:
-        found = await self.conn.fetchval(
-            "SELECT true FROM customers WHERE customer_id = $1", customer_id
-        )
-        return bool(found)
-
+class PgSubscriptionRepository(KnownCustomers):
     async def get_user(self, *, user_id: UUID) -> User | None:
         row = await self.conn.fetchrow(
             f"SELECT {USER_COLUMNS} FROM users WHERE user_id = $1", user_id
@@ -137,13 +136,7 @@ class PgSubscriptionRepository:
         return subscription if subscription and subscription.state in ("trial", "expired") else None
 
     async def add(self, *, subscription: Subscription) -> bool:
-        s = subscription
-        inserted = await self.conn.fetchval(
-            f"INSERT INTO subscriptions ({COLUMNS}) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
-            "ON CONFLICT DO NOTHING RETURNING true",
-            *_values(s),
-        )
+        inserted = await self.conn.fetchval(_INSERT, *_values(subscription))
         return bool(inserted)
 
     async def add_partner_of_record(self, *, partner_id: UUID, customer_id: UUID) -> None:
@@ -189,17 +182,8 @@ class PgSubscriptionRepository:
         )
 
     async def save(self, *, subscription: Subscription) -> None:
-        s = subscription
         await self.conn.execute(
-            "UPDATE subscriptions SET seats = $2, state = $3, partner_of_record = $4, "
-            "trial_ends_at = $5, paid_source_id = $6, updated_at = $7 WHERE subscription_id = $1",
-            s.subscription_id,
-            s.seats,
-            s.state,
-            s.partner_of_record,
-            s.trial_ends_at,
-            s.paid_source_id,
-            s.updated_at,
+            _UPDATE, subscription.subscription_id, *rows.values(subscription, _CHANGES)
         )
 
     async def is_assigned(self, *, subscription_id: UUID, user_id: UUID) -> bool:
@@ -263,20 +247,3 @@ class PgSubscriptionRepository:
             limit,
         )
         return [from_row(r) for r in rows]
-
-
-def _values(s: Subscription) -> tuple[Any, ...]:
-    return (
-        s.subscription_id,
-        s.customer_id,
-        s.service_id,
-        s.seats,
-        s.state,
-        s.partner_of_record,
-        s.trial_ends_at,
-        s.source_kind,
-        s.source_id,
-        s.paid_source_id,
-        s.created_at,
-        s.updated_at,
-    )

@@ -9,8 +9,9 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from services.invitations.domain.model import Invitation, TrialOffer
-from shared.db import Connection
-from shared.links import FunnelCount, FunnelSql
+from shared import rows
+from shared.links import FunnelCount, FunnelRepository, FunnelSql
+from shared.repository import NamedCustomers
 
 COLUMNS = (
     "invitation_id, partner_id, created_by, code, service_id, seats, trial_days, "
@@ -39,7 +40,9 @@ class NewRedemption:
     redeemed_at: datetime
 
 
-_FUNNEL = FunnelSql("invitations", "invitation_id")
+_INSERT = rows.insert("invitations", COLUMNS)
+_CHANGES = "redemptions, revoked_at, revoked_by"  # what saving an invitation may change
+_UPDATE = rows.update("invitations", "invitation_id", _CHANGES)
 
 
 class Repository(Protocol):
@@ -63,9 +66,8 @@ def to_invitation(row: Any) -> Invitation:
     return Invitation(**dict(row))
 
 
-class PgRepository:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+class PgRepository(FunnelRepository, NamedCustomers):
+    funnel = FunnelSql("invitations", "invitation_id")
 
     async def trial_offer(self, *, service_id: str) -> TrialOffer | None:
         row = await self.conn.fetchrow(
@@ -111,35 +113,11 @@ class PgRepository:
         return found
 
     async def add(self, *, invitation: Invitation) -> None:
-        i = invitation
-        await self.conn.execute(
-            f"INSERT INTO invitations ({COLUMNS}) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
-            i.invitation_id,
-            i.partner_id,
-            i.created_by,
-            i.code,
-            i.service_id,
-            i.seats,
-            i.trial_days,
-            i.delegation_role,
-            i.expires_at,
-            i.max_redemptions,
-            i.created_at,
-            i.redemptions,
-            i.revoked_at,
-            i.revoked_by,
-        )
+        await self.conn.execute(_INSERT, *rows.values(invitation, COLUMNS))
 
     async def save(self, *, invitation: Invitation) -> None:
-        i = invitation
         await self.conn.execute(
-            "UPDATE invitations SET redemptions = $2, revoked_at = $3, revoked_by = $4 "
-            "WHERE invitation_id = $1",
-            i.invitation_id,
-            i.redemptions,
-            i.revoked_at,
-            i.revoked_by,
+            _UPDATE, invitation.invitation_id, *rows.values(invitation, _CHANGES)
         )
 
     async def add_redemptions(
@@ -178,21 +156,4 @@ class PgRepository:
             name,
             trial_days,
             trial_max_seats,
-        )
-
-    async def record_open(self, *, code: str) -> FunnelCount | None:
-        return await _FUNNEL.record_open(self.conn, code=code)
-
-    async def record_sign_up(
-        self, *, code: str, customer_id: UUID, now: datetime
-    ) -> FunnelCount | None:
-        return await _FUNNEL.record_sign_up(self.conn, code=code, customer_id=customer_id, now=now)
-
-    async def add_customer(self, *, customer_id: UUID, name: str | None = None) -> None:
-        await self.conn.execute(
-            "INSERT INTO customers (customer_id, name) VALUES ($1, $2) "
-            "ON CONFLICT (customer_id) DO UPDATE "
-            "SET name = coalesce(EXCLUDED.name, customers.name)",
-            customer_id,
-            name,
         )

@@ -10,9 +10,10 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from services.offers.domain.model import CatalogueService, Offer, OfferLine
+from shared import rows
 from shared.cursor import Cursor
-from shared.db import Connection
-from shared.links import FunnelCount, FunnelSql
+from shared.links import FunnelCount, FunnelRepository, FunnelSql
+from shared.repository import NamedCustomers
 
 _SERVICE_COLUMNS = (
     "service_id, name, description, licence_unit, min_seats, max_seats, trial_days, "
@@ -37,7 +38,16 @@ class Redemption:
     redeemed_at: datetime
 
 
-_FUNNEL = FunnelSql("offers", "offer_id")
+_PUT_SERVICE = rows.insert("catalogue", _SERVICE_COLUMNS) + (
+    " ON CONFLICT (service_id) DO UPDATE SET name = $2, description = $3, "
+    "licence_unit = $4, min_seats = $5, max_seats = $6, trial_days = $7, "
+    "trial_max_seats = $8, on_sale = $9, updated_at = now()"
+)
+_INSERT_OFFER = rows.insert("offers", _OFFER_COLUMNS)
+_OFFER_CHANGES = "redemptions, withdrawn_at, withdrawn_by"  # what saving an offer may change
+_UPDATE_OFFER = rows.update("offers", "offer_id", _OFFER_CHANGES)
+_REDEMPTION_COLUMNS = "redemption_id, offer_id, customer_id, redeemed_by, lines, redeemed_at"
+_INSERT_REDEMPTION = rows.insert("redemptions", _REDEMPTION_COLUMNS)
 
 
 class Repository(Protocol):
@@ -67,21 +77,8 @@ def offer_from_row(row: Any) -> Offer:
     return Offer(**values)
 
 
-def _lines_json(lines: Sequence[OfferLine]) -> list[dict[str, Any]]:
-    return [
-        {
-            "service_id": line.service_id,
-            "quantity": line.quantity,
-            "min_quantity": line.min_quantity,
-            "max_quantity": line.max_quantity,
-        }
-        for line in lines
-    ]
-
-
-class PgRepository:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+class PgRepository(FunnelRepository, NamedCustomers):
+    funnel = FunnelSql("offers", "offer_id")
 
     async def service(self, *, service_id: str) -> CatalogueService | None:
         return (await self.services(service_ids=[service_id])).get(service_id)
@@ -96,29 +93,7 @@ class PgRepository:
         return {row["service_id"]: service_from_row(row) for row in rows}
 
     async def put_service(self, *, service: CatalogueService) -> None:
-        s = service
-        await self.conn.execute(
-            f"INSERT INTO catalogue ({_SERVICE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) "
-            "ON CONFLICT (service_id) DO UPDATE SET name = $2, description = $3, "
-            "licence_unit = $4, min_seats = $5, max_seats = $6, trial_days = $7, "
-            "trial_max_seats = $8, on_sale = $9, updated_at = now()",
-            s.service_id,
-            s.name,
-            s.description,
-            s.licence_unit,
-            s.min_seats,
-            s.max_seats,
-            s.trial_days,
-            s.trial_max_seats,
-            s.on_sale,
-        )
-
-    async def customer_exists(self, *, customer_id: UUID) -> bool:
-        return bool(
-            await self.conn.fetchval(
-                "SELECT true FROM customers WHERE customer_id = $1", customer_id
-            )
-        )
+        await self.conn.execute(_PUT_SERVICE, *rows.values(service, _SERVICE_COLUMNS))
 
     async def get_offer(self, *, offer_id: UUID) -> Offer | None:
         row = await self.conn.fetchrow(
@@ -133,35 +108,11 @@ class PgRepository:
         return offer_from_row(row) if row else None
 
     async def add_offer(self, *, offer: Offer) -> None:
-        o = offer
-        await self.conn.execute(
-            f"INSERT INTO offers ({_OFFER_COLUMNS}) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
-            o.offer_id,
-            o.partner_id,
-            o.created_by,
-            o.code,
-            _lines_json(o.lines),
-            o.delegation_role,
-            o.expires_at,
-            o.customer_may_change_quantities,
-            o.created_at,
-            o.replaces_offer_id,
-            o.redemptions,
-            o.withdrawn_at,
-            o.withdrawn_by,
-        )
+        lines = [line.as_dict() for line in offer.lines]
+        await self.conn.execute(_INSERT_OFFER, *rows.values(offer, _OFFER_COLUMNS, lines=lines))
 
     async def save_offer(self, *, offer: Offer) -> None:
-        o = offer
-        await self.conn.execute(
-            "UPDATE offers SET redemptions = $2, withdrawn_at = $3, withdrawn_by = $4 "
-            "WHERE offer_id = $1",
-            o.offer_id,
-            o.redemptions,
-            o.withdrawn_at,
-            o.withdrawn_by,
-        )
+        await self.conn.execute(_UPDATE_OFFER, offer.offer_id, *rows.values(offer, _OFFER_CHANGES))
 
     async def has_purchased(self, *, offer_id: UUID, customer_id: UUID) -> bool:
         return bool(
@@ -173,35 +124,10 @@ class PgRepository:
         )
 
     async def add_redemption(self, *, redemption: Redemption) -> None:
+        lines = [{"service_id": s, "quantity": q} for s, q in redemption.lines]
         await self.conn.execute(
-            "INSERT INTO redemptions (redemption_id, offer_id, customer_id, redeemed_by, lines, "
-            "redeemed_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            redemption.redemption_id,
-            redemption.offer_id,
-            redemption.customer_id,
-            redemption.redeemed_by,
-            [{"service_id": s, "quantity": q} for s, q in redemption.lines],
-            redemption.redeemed_at,
+            _INSERT_REDEMPTION, *rows.values(redemption, _REDEMPTION_COLUMNS, lines=lines)
         )
-
-    # The local view fed by the directory's events.
-
-    async def add_customer(self, *, customer_id: UUID, name: str | None = None) -> None:
-        await self.conn.execute(
-            "INSERT INTO customers (customer_id, name) VALUES ($1, $2) "
-            "ON CONFLICT (customer_id) DO UPDATE "
-            "SET name = coalesce(EXCLUDED.name, customers.name)",
-            customer_id,
-            name,
-        )
-
-    async def record_open(self, *, code: str) -> FunnelCount | None:
-        return await _FUNNEL.record_open(self.conn, code=code)
-
-    async def record_sign_up(
-        self, *, code: str, customer_id: UUID, now: datetime
-    ) -> FunnelCount | None:
-        return await _FUNNEL.record_sign_up(self.conn, code=code, customer_id=customer_id, now=now)
 
     async def funnel_of(self, *, offer_id: UUID) -> tuple[int, int]:
         row = await self.conn.fetchrow(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from services.offers.domain import errors
@@ -66,6 +67,10 @@ class OfferLine:
     quantity: int
     min_quantity: int
     max_quantity: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """The line as events and the stored offer carry it."""
+        return asdict(self)
 
 
 def build_lines(
