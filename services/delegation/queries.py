@@ -85,20 +85,22 @@ async def relationships(pool: Pool, page: sql.Slice) -> views.RelationshipPage:
     return views.RelationshipPage(items=items, next_cursor=after)
 
 
+def _readable_request(row: Any, reader: access.Reader, base_url: str) -> views.PartnerRequest:
+    access.require_request(row, reader)
+    return partner_request_view(row, datetime.now(UTC), base_url=base_url)
+
+
 async def request(
     pool: Pool, *, request_id: UUID, reader: access.Reader, base_url: str
 ) -> views.PartnerRequest:
     row = await sql.request_by_id(pool, request_id=request_id)
-    access.require_request(row, reader)
-    return partner_request_view(row, datetime.now(UTC), base_url=base_url)
+    return _readable_request(row, reader, base_url)
 
 
 async def request_by_code(
     pool: Pool, *, code: str, reader: access.Reader, base_url: str
 ) -> views.PartnerRequest:
-    row = await sql.request_by_code(pool, code=code)
-    access.require_request(row, reader)
-    return partner_request_view(row, datetime.now(UTC), base_url=base_url)
+    return _readable_request(await sql.request_by_code(pool, code=code), reader, base_url)
 
 
 async def relationship(

@@ -152,9 +152,16 @@ class DelegationRequest:
             return "expired"
         return self.state
 
-    def _check_decidable(
-        self, *, customer_id: UUID, by: UUID, admins: Collection[UUID], now: datetime
+    def _decide(
+        self,
+        state: RequestState,
+        *,
+        customer_id: UUID,
+        by: UUID,
+        admins: Collection[UUID],
+        now: datetime,
     ) -> None:
+        """Record the customer's admin's answer, if the request is still theirs to answer."""
         if customer_id != self.customer_id:
             raise errors.RequestNotFound("No such delegation request.")
         # Authorisation first: a non-admin learns nothing about the request's state.
@@ -166,14 +173,14 @@ class DelegationRequest:
             raise errors.RequestAlreadyDecided(
                 f"This delegation request was already {status}.", state=status
             )
+        self.state = state
+        self.decided_at = now
+        self.decided_by = by
 
     def approve(
         self, *, customer_id: UUID, by: UUID, admins: Collection[UUID], now: datetime
     ) -> Relationship:
-        self._check_decidable(customer_id=customer_id, by=by, admins=admins, now=now)
-        self.state = "approved"
-        self.decided_at = now
-        self.decided_by = by
+        self._decide("approved", customer_id=customer_id, by=by, admins=admins, now=now)
         return Relationship(
             relationship_id=self.request_id,
             partner_id=self.partner_id,
@@ -187,7 +194,4 @@ class DelegationRequest:
     def decline(
         self, *, customer_id: UUID, by: UUID, admins: Collection[UUID], now: datetime
     ) -> None:
-        self._check_decidable(customer_id=customer_id, by=by, admins=admins, now=now)
-        self.state = "declined"
-        self.decided_at = now
-        self.decided_by = by
+        self._decide("declined", customer_id=customer_id, by=by, admins=admins, now=now)
