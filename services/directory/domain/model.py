@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from uuid import UUID
 
 from services.directory.domain import errors
@@ -80,6 +80,22 @@ class _FailedSignIns:
         self.locked_until = policy.locked_until(self.failed_sign_ins, now=now)
 
 
+class NewUserFields(Protocol):
+    """What the creator of a user chooses for it (a command naming a new user)."""
+
+    @property
+    def user_id(self) -> UUID: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def password_hash(self) -> str: ...
+
+
+_CHOSEN = ("user_id", "email", "display_name", "password_hash")  # NewUserFields' names
+
+
 @dataclass
 class User(_FailedSignIns):
     user_id: UUID
@@ -95,6 +111,30 @@ class User(_FailedSignIns):
     failed_sign_ins: int = 0
     locked_until: datetime | None = None
     disabled_at: datetime | None = None
+
+    @classmethod
+    def new(
+        cls,
+        chosen: NewUserFields,
+        *,
+        company: tuple[CompanyKind, UUID],
+        role: CompanyRole,
+        access: SupportedAccess,
+        now: datetime,
+        temporary_password: bool,
+    ) -> User:
+        """A new user of ``company`` (its kind and id). One an admin creates gets a temporary
+        password, to change before it may act; a company's first admin chose its own."""
+        kind, company_id = company
+        return cls(
+            **{name: getattr(chosen, name) for name in _CHOSEN},
+            company_kind=kind,
+            company_id=company_id,
+            company_role=role,
+            supported_access=access,
+            created_at=now,
+            must_change_password=temporary_password,
+        )
 
     def fields(self, *names: str) -> dict[str, Any]:
         """The named fields as events and views carry them (roles by their value)."""

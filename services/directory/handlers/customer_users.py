@@ -53,17 +53,13 @@ async def create_customer_user(
         raise errors.CustomerNotFound("No such customer.")
     if await repo.email_taken(email=cmd.email):
         raise errors.EmailTaken("A user with this e-mail already exists.")
-    user = User(
-        user_id=cmd.user_id,
-        company_kind="customer",
-        company_id=cmd.customer_id,
-        email=cmd.email,
-        display_name=cmd.display_name,
-        password_hash=cmd.password_hash,
-        company_role=cmd.company_role,
-        supported_access=SupportedAccess.NONE,
-        created_at=now,
-        must_change_password=True,
+    user = User.new(
+        cmd,
+        company=("customer", cmd.customer_id),
+        role=cmd.company_role,
+        access=SupportedAccess.NONE,
+        now=now,
+        temporary_password=True,
     )
     await repo.add_user(user=user)
     return contracts.CustomerUserCreated(

@@ -63,17 +63,13 @@ async def create_partner_user(
     repo: Repository, cmd: commands.CreatePartnerUser, *, now: datetime
 ) -> contracts.PartnerUserCreated:
     actor = await actors.known(repo, cmd.actor_user_id)
-    new = User(
-        user_id=cmd.user_id,
-        company_kind="partner",
-        company_id=cmd.partner_id,
-        email=cmd.email,
-        display_name=cmd.display_name,
-        password_hash=cmd.password_hash,
-        company_role=cmd.company_role,
-        supported_access=cmd.supported_access,
-        created_at=now,
-        must_change_password=True,
+    new = User.new(
+        cmd,
+        company=("partner", cmd.partner_id),
+        role=cmd.company_role,
+        access=cmd.supported_access,
+        now=now,
+        temporary_password=True,
     )
     authorise(actor, Action.CREATE_USER, company_id=cmd.partner_id, after=new)
     await _lock_company(repo, cmd.partner_id)

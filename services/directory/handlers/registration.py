@@ -7,29 +7,25 @@ from datetime import datetime
 
 from services.directory.adapters.repository import Repository
 from services.directory.domain import commands, errors
-from services.directory.domain.model import Customer, Partner, User
+from services.directory.domain.model import CompanyKind, Customer, Partner, User
 from services.directory.domain.roles import CompanyRole, SupportedAccess
 from shared.contracts import directory as contracts
 
 
 def _first_admin(
     admin: commands.NewAdmin,
-    *,
-    kind: str,
-    company_id: uuid.UUID,
+    company: tuple[CompanyKind, uuid.UUID],
     access: SupportedAccess,
     now: datetime,
 ) -> User:
-    return User(
-        user_id=admin.user_id,
-        company_kind="partner" if kind == "partner" else "customer",
-        company_id=company_id,
-        email=admin.email,
-        display_name=admin.display_name,
-        password_hash=admin.password_hash,
-        company_role=CompanyRole.GLOBAL_ADMIN,
-        supported_access=access,
-        created_at=now,
+    """A new company's first user: its Global admin, with the password it chose."""
+    return User.new(
+        admin,
+        company=company,
+        role=CompanyRole.GLOBAL_ADMIN,
+        access=access,
+        now=now,
+        temporary_password=False,
     )
 
 
@@ -54,9 +50,7 @@ async def register_partner(
         updated_by=cmd.admin.user_id,
     )
     # The partner's first admin also administers every customer that delegates to it.
-    admin = _first_admin(
-        cmd.admin, kind="partner", company_id=cmd.partner_id, access=SupportedAccess.FULL, now=now
-    )
+    admin = _first_admin(cmd.admin, ("partner", cmd.partner_id), SupportedAccess.FULL, now)
     await repo.add_partner(partner=partner)
     await repo.add_user(user=admin)
     return contracts.PartnerRegistered(
@@ -85,13 +79,7 @@ async def register_customer(
         contact_email=cmd.contact_email,
         registered_at=now,
     )
-    admin = _first_admin(
-        cmd.admin,
-        kind="customer",
-        company_id=cmd.customer_id,
-        access=SupportedAccess.NONE,
-        now=now,
-    )
+    admin = _first_admin(cmd.admin, ("customer", cmd.customer_id), SupportedAccess.NONE, now)
     await repo.add_customer(customer=customer)
     await repo.add_user(user=admin)
     return contracts.CustomerRegistered(
