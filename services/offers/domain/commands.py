@@ -11,7 +11,9 @@ from shared.links import RecordSignUp as RecordSignUp
 
 
 @dataclass(frozen=True)
-class PublishService:
+class ServiceTerms:
+    """What a catalogue service is sold on: published as is, and kept by the catalogue."""
+
     service_id: str
     name: str
     description: str
@@ -21,6 +23,11 @@ class PublishService:
     trial_days: int | None
     trial_max_seats: int | None
     on_sale: bool
+
+
+@dataclass(frozen=True)
+class PublishService(ServiceTerms):
+    pass
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from services.offers.domain import errors
-from services.offers.domain.commands import LineTerms
+from services.offers.domain.commands import LineTerms, ServiceTerms
 
 
 def new_code() -> str:
@@ -19,16 +19,8 @@ def new_code() -> str:
 
 
 @dataclass(frozen=True)
-class CatalogueService:
-    service_id: str
-    name: str
-    description: str
-    licence_unit: str
-    min_seats: int
-    max_seats: int
-    trial_days: int | None
-    trial_max_seats: int | None
-    on_sale: bool
+class CatalogueService(ServiceTerms):
+    """A service of the catalogue: its terms, and the rules of selling on them."""
 
     def check_terms(self) -> None:
         if self.min_seats > self.max_seats:
