@@ -8,12 +8,13 @@ Each product keeps its own tables of the same shape: its links (``code``, ``part
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Generic, Protocol, TypeVar
 from uuid import UUID
 
+from shared.contracts.base import Event
 from shared.db import Connection
 from shared.errors import DomainError
 from shared.repository import PgRepository
@@ -97,9 +98,45 @@ class FunnelRepository(PgRepository):
         )
 
 
-async def counted(step: Awaitable[FunnelCount | None], missing: DomainError) -> FunnelCount:
-    """The funnel count after ``step``; ``missing`` raised when no link has the code."""
-    count = await step
-    if count is None:
-        raise missing
-    return count
+class FunnelSteps(Protocol):
+    async def record_open(self, *, code: str) -> FunnelCount | None: ...
+    async def record_sign_up(
+        self, *, code: str, customer_id: UUID, now: datetime
+    ) -> FunnelCount | None: ...
+
+
+Opened = TypeVar("Opened", bound=Event)
+SignedUp = TypeVar("SignedUp", bound=Event)
+
+
+@dataclass(frozen=True)
+class Funnel(Generic[Opened, SignedUp]):
+    """One product's funnel handlers: its events name the link by ``key`` (e.g.
+    ``offer_id``); ``not_found`` is the error for a code no link has."""
+
+    key: str
+    opened: type[Opened]
+    signed_up: type[SignedUp]
+    not_found: Callable[[], DomainError]
+
+    async def record_open(self, repo: FunnelSteps, cmd: RecordOpen, *, now: datetime) -> Opened:
+        """One more load of the link's page: a count, nothing about who loaded it."""
+        count = self._found(await repo.record_open(code=cmd.code))
+        link = {self.key: count.link_id, "partner_id": count.partner_id}
+        return self.opened.model_validate(link | {"opens": count.count, "opened_at": now})
+
+    async def record_sign_up(
+        self, repo: FunnelSteps, cmd: RecordSignUp, *, now: datetime
+    ) -> SignedUp:
+        """An account created from the link, counted once per customer."""
+        step = repo.record_sign_up(code=cmd.code, customer_id=cmd.customer_id, now=now)
+        count = self._found(await step)
+        link = {self.key: count.link_id, "partner_id": count.partner_id}
+        return self.signed_up.model_validate(
+            link | {"customer_id": cmd.customer_id, "sign_ups": count.count, "signed_up_at": now}
+        )
+
+    def _found(self, count: FunnelCount | None) -> FunnelCount:
+        if count is None:
+            raise self.not_found()
+        return count

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from uuid import UUID
 
 from services.invitations.adapters.repository import NewRedemption, Repository
@@ -147,31 +148,11 @@ async def redeem_invitations(
     return outcomes
 
 
-async def record_open(
-    repo: Repository, cmd: commands.RecordOpen, *, now: datetime
-) -> TrialInvitationOpened:
-    """One more load of the link's page: a count, nothing about who loaded it."""
-    counted = await links.counted(
-        repo.record_open(code=cmd.code), errors.InvitationNotFound("No invitation has this code.")
-    )
-    return TrialInvitationOpened(
-        invitation_id=counted.link_id,
-        partner_id=counted.partner_id,
-        opens=counted.count,
-        opened_at=now,
-    )
-
-
-async def record_sign_up(
-    repo: Repository, cmd: commands.RecordSignUp, *, now: datetime
-) -> TrialInvitationSignUpRecorded:
-    """An account created from the link, counted once per customer."""
-    step = repo.record_sign_up(code=cmd.code, customer_id=cmd.customer_id, now=now)
-    counted = await links.counted(step, errors.InvitationNotFound("No invitation has this code."))
-    return TrialInvitationSignUpRecorded(
-        invitation_id=counted.link_id,
-        partner_id=counted.partner_id,
-        customer_id=cmd.customer_id,
-        sign_ups=counted.count,
-        signed_up_at=now,
-    )
+_FUNNEL = links.Funnel(
+    "invitation_id",
+    TrialInvitationOpened,
+    TrialInvitationSignUpRecorded,
+    partial(errors.InvitationNotFound, "No invitation has this code."),
+)
+record_open = _FUNNEL.record_open
+record_sign_up = _FUNNEL.record_sign_up

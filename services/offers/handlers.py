@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import partial
 
 from services.offers.adapters.repository import Redemption, Repository
 from services.offers.domain import commands, errors
@@ -196,26 +197,11 @@ def _created(
     )
 
 
-async def record_open(repo: Repository, cmd: commands.RecordOpen, *, now: datetime) -> OfferOpened:
-    """One more load of the link's page: a count, nothing about who loaded it."""
-    counted = await links.counted(
-        repo.record_open(code=cmd.code), errors.OfferNotFound("No offer has this code.")
-    )
-    return OfferOpened(
-        offer_id=counted.link_id, partner_id=counted.partner_id, opens=counted.count, opened_at=now
-    )
-
-
-async def record_sign_up(
-    repo: Repository, cmd: commands.RecordSignUp, *, now: datetime
-) -> OfferSignUpRecorded:
-    """An account created from the link, counted once per customer."""
-    step = repo.record_sign_up(code=cmd.code, customer_id=cmd.customer_id, now=now)
-    counted = await links.counted(step, errors.OfferNotFound("No offer has this code."))
-    return OfferSignUpRecorded(
-        offer_id=counted.link_id,
-        partner_id=counted.partner_id,
-        customer_id=cmd.customer_id,
-        sign_ups=counted.count,
-        signed_up_at=now,
-    )
+_FUNNEL = links.Funnel(
+    "offer_id",
+    OfferOpened,
+    OfferSignUpRecorded,
+    partial(errors.OfferNotFound, "No offer has this code."),
+)
+record_open = _FUNNEL.record_open
+record_sign_up = _FUNNEL.record_sign_up
