@@ -117,7 +117,7 @@ class Funnel(Generic[Opened, SignedUp]):
     key: str
     opened: type[Opened]
     signed_up: type[SignedUp]
-    not_found: Callable[[], DomainError]
+    not_found: Callable[[str], DomainError]
 
     async def record_open(self, repo: FunnelSteps, cmd: RecordOpen, *, now: datetime) -> Opened:
         """One more load of the link's page: a count, nothing about who loaded it."""
@@ -138,5 +138,5 @@ class Funnel(Generic[Opened, SignedUp]):
 
     def _found(self, count: FunnelCount | None) -> FunnelCount:
         if count is None:
-            raise self.not_found()
+            raise self.not_found(f"No {self.key.removesuffix('_id')} has this code.")
         return count

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
 from uuid import UUID
 
 from services.invitations.adapters.repository import NewRedemption, Repository
@@ -149,10 +148,6 @@ async def redeem_invitations(
 
 
 _FUNNEL = links.Funnel(
-    "invitation_id",
-    TrialInvitationOpened,
-    TrialInvitationSignUpRecorded,
-    partial(errors.InvitationNotFound, "No invitation has this code."),
+    "invitation_id", TrialInvitationOpened, TrialInvitationSignUpRecorded, errors.InvitationNotFound
 )
-record_open = _FUNNEL.record_open
-record_sign_up = _FUNNEL.record_sign_up
+record_open, record_sign_up = _FUNNEL.record_open, _FUNNEL.record_sign_up

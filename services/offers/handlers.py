@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from functools import partial
 
 from services.offers.adapters.repository import Redemption, Repository
 from services.offers.domain import commands, errors
@@ -197,11 +196,5 @@ def _created(
     )
 
 
-_FUNNEL = links.Funnel(
-    "offer_id",
-    OfferOpened,
-    OfferSignUpRecorded,
-    partial(errors.OfferNotFound, "No offer has this code."),
-)
-record_open = _FUNNEL.record_open
-record_sign_up = _FUNNEL.record_sign_up
+_FUNNEL = links.Funnel("offer_id", OfferOpened, OfferSignUpRecorded, errors.OfferNotFound)
+record_open, record_sign_up = _FUNNEL.record_open, _FUNNEL.record_sign_up

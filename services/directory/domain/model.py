@@ -116,12 +116,12 @@ class User(_FailedSignIns):
     def new(
         cls,
         chosen: NewUserFields,
-        *,
         company: tuple[CompanyKind, UUID],
         role: CompanyRole,
         access: SupportedAccess,
         now: datetime,
-        temporary_password: bool,
+        *,
+        temporary_password: bool = True,
     ) -> User:
         """A new user of ``company`` (its kind and id). One an admin creates gets a temporary
         password, to change before it may act; a company's first admin chose its own."""

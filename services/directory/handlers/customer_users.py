@@ -53,14 +53,7 @@ async def create_customer_user(
         raise errors.CustomerNotFound("No such customer.")
     if await repo.email_taken(email=cmd.email):
         raise errors.EmailTaken("A user with this e-mail already exists.")
-    user = User.new(
-        cmd,
-        company=("customer", cmd.customer_id),
-        role=cmd.company_role,
-        access=SupportedAccess.NONE,
-        now=now,
-        temporary_password=True,
-    )
+    user = User.new(cmd, ("customer", cmd.customer_id), cmd.company_role, SupportedAccess.NONE, now)
     await repo.add_user(user=user)
     return contracts.CustomerUserCreated(
         customer_id=cmd.customer_id,

@@ -63,14 +63,7 @@ async def create_partner_user(
     repo: Repository, cmd: commands.CreatePartnerUser, *, now: datetime
 ) -> contracts.PartnerUserCreated:
     actor = await actors.known(repo, cmd.actor_user_id)
-    new = User.new(
-        cmd,
-        company=("partner", cmd.partner_id),
-        role=cmd.company_role,
-        access=cmd.supported_access,
-        now=now,
-        temporary_password=True,
-    )
+    new = User.new(cmd, ("partner", cmd.partner_id), cmd.company_role, cmd.supported_access, now)
     authorise(actor, Action.CREATE_USER, company_id=cmd.partner_id, after=new)
     await _lock_company(repo, cmd.partner_id)
     if await repo.get_user(user_id=cmd.user_id) is not None:

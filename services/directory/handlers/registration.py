@@ -19,14 +19,7 @@ def _first_admin(
     now: datetime,
 ) -> User:
     """A new company's first user: its Global admin, with the password it chose."""
-    return User.new(
-        admin,
-        company=company,
-        role=CompanyRole.GLOBAL_ADMIN,
-        access=access,
-        now=now,
-        temporary_password=False,
-    )
+    return User.new(admin, company, CompanyRole.GLOBAL_ADMIN, access, now, temporary_password=False)
 
 
 async def _check_new_user(repo: Repository, *, user_id: uuid.UUID, email: str) -> None:
