@@ -53,14 +53,19 @@ class Customer(_CustomerFields):
     """A customer company."""
 
 
-class _UserFields(View):
+class Account(View):
+    """Who a user is and what it may administer: what a user view and the session share."""
+
     user_id: UUID = Field(description="The user")
-    company_kind: CompanyKind = Field(description="Partner or customer user")
     company_id: UUID = Field(description="The user's company")
     email: str = Field(description="Sign-in e-mail")
     display_name: str = Field(description="Name shown in the portal")
     company_role: str = Field(description="Admin role in the company ('none' for none)")
     supported_access: str = Field(description="Partner users: access to supported customers")
+
+
+class _UserFields(Account):
+    company_kind: CompanyKind = Field(description="Partner or customer user")
     must_change_password: bool = Field(description="A temporary password must be changed")
 
 

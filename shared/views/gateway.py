@@ -3,28 +3,20 @@ customer sees from a link (each part from one service's view)."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from pydantic import Field
 
 from shared.contracts.directory import CustomerRegistered
 from shared.views import View
 from shared.views.delegation import PartnerRequest
-from shared.views.directory import PublicPartner
+from shared.views.directory import Account, PublicPartner
 from shared.views.invitations import PublicInvitation
 from shared.views.offers import PublicOffer, ServiceSummary
 
 
-class SignedInUser(View):
+class SignedInUser(Account):
     """Who is signed in."""
 
-    user_id: UUID = Field(description="The user")
     company_kind: str = Field(description="'partner' or 'customer'")
-    company_id: UUID = Field(description="The user's company")
-    email: str = Field(description="Sign-in e-mail")
-    display_name: str = Field(description="Name shown in the portal")
-    company_role: str = Field(description="Admin role in the company ('none' for none)")
-    supported_access: str = Field(description="Partner users: access to supported customers")
     must_change_password: bool = Field(description="Only a password change is allowed")
 
 

@@ -45,12 +45,9 @@ class ServiceSummary(View):
     description: str = Field(description="One or two sentences")
 
 
-class OfferedLine(View):
+class OfferedLine(ServiceSummary):
     """One line of an offer, with its service's catalogue details."""
 
-    service_id: str = Field(description="The service")
-    name: str = Field(description="Its name")
-    description: str = Field(description="One or two sentences")
     licence_unit: str = Field(description="What one licence covers")
     on_sale: bool = Field(description="Still on sale")
     quantity: int = Field(description="The number of licences offered")
