@@ -3,11 +3,15 @@
 A contract is a frozen pydantic model with a stable CloudEvents type
 (``portal.<context>.<ClassName>.v<version>``). Released contracts are never edited in place:
 a change that is not backward compatible becomes a new class with the next version.
+
+The context is the owning service's: a module of contracts says it once, as ``CONTEXT``,
+before its first contract.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -21,12 +25,20 @@ class Contract(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     context: ClassVar[str]
+    """The owning service's context: the ``CONTEXT`` of the module defining the contract."""
     version: ClassVar[int] = 1
     kind: ClassVar[str]  # "command" or "event"
     keyed_by: ClassVar[str | None] = None
     """The field naming the aggregate the message concerns, its Kafka key. Unless a contract
     names another, the customer it concerns, else the partner: one customer's messages stay
     in order, and a partner's own (its invitations, offers, users) too."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        module_context = getattr(sys.modules.get(cls.__module__), "CONTEXT", None)
+        if "context" not in cls.__dict__ and isinstance(module_context, str):
+            cls.context = module_context
 
     @classmethod
     def ce_type(cls) -> str:
@@ -58,6 +70,8 @@ _REGISTRY: dict[str, type[Contract]] = {}
 
 def register(*models: type[Contract]) -> None:
     for model in models:
+        if not isinstance(getattr(model, "context", None), str):
+            raise RuntimeError(f"{model.__name__} has no context (its module's CONTEXT)")
         keyed = model.partition_key is Contract.partition_key
         if keyed and model.key_field() not in model.model_fields:
             raise RuntimeError(f"{model.__name__} has no field {model.key_field()!r} to key by")

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.contracts.base import Command, Event
 from shared.contracts.common import Name, ServiceId, examples
 
+CONTEXT = "offers"
+
 _SERVICE_EXAMPLE = {
     "service_id": "o365-e3",
     "name": "Office 365 E3",
@@ -51,7 +53,6 @@ class CatalogueEntry(BaseModel):
 class PublishCatalogueService(Command, CatalogueEntry):
     """Add a service to the catalogue or replace its terms."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples(_SERVICE_EXAMPLE)
     keyed_by: ClassVar[str | None] = "service_id"
 
@@ -59,6 +60,5 @@ class PublishCatalogueService(Command, CatalogueEntry):
 class CatalogueServicePublished(Event, CatalogueEntry):
     """The catalogue now holds this service with these terms."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples(_SERVICE_EXAMPLE)
     keyed_by: ClassVar[str | None] = "service_id"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field
 
 from shared.contracts.base import Command, Event
 from shared.contracts.common import DelegationRole, examples
+
+CONTEXT = "delegation"
 
 _PARTNER = "2f9a0d1c-5b7e-4f53-9c2a-1d8e6b4a7c30"
 _CUSTOMER = "0b5f8b1e-7a47-4c54-8f0e-3f5d0c1b9a77"
@@ -18,16 +20,24 @@ _ADMIN = "4d7c2b1a-0e9f-4d8c-a7b6-5e4d3c2b1a09"
 
 SourceKind = Literal["trial_invitation", "offer", "standalone"]
 
+# The request, its partner and its customer, as every request event's example names them.
+_OF_REQUEST = {"request_id": _REQUEST, "partner_id": _PARTNER, "customer_id": _CUSTOMER}
 
-class DelegationRequested(Event):
+
+class _RequestEvent(Event):
+    # What happened to a delegation request, between its partner and its customer.
+
+    request_id: UUID
+    partner_id: UUID
+    customer_id: UUID
+
+
+class DelegationRequested(_RequestEvent):
     """A partner asked to administer a customer; nothing is granted until approved."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {
-            "request_id": _REQUEST,
-            "partner_id": _PARTNER,
-            "customer_id": _CUSTOMER,
+            **_OF_REQUEST,
             "role": "full",
             "source_kind": "trial_invitation",
             "source_id": "5a2e9c7b-1d3f-4b8a-9e6c-7f0d2b4a6c81",
@@ -35,81 +45,63 @@ class DelegationRequested(Event):
         }
     )
 
-    request_id: UUID
-    partner_id: UUID
-    customer_id: UUID
     role: DelegationRole
     source_kind: SourceKind
     source_id: UUID
     requested_at: datetime
 
 
-class ApproveDelegationRequest(Command):
+class _Decision(Command):
+    # The customer's Global admin answers a request (the field naming who follows).
+
+    request_id: UUID
+    customer_id: UUID
+
+
+class ApproveDelegationRequest(_Decision):
     """The customer's Global admin grants the partner the requested access."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {"request_id": _REQUEST, "customer_id": _CUSTOMER, "approved_by": _ADMIN}
     )
 
-    request_id: UUID
-    customer_id: UUID
     approved_by: UUID
 
 
-class DeclineDelegationRequest(Command):
+class DeclineDelegationRequest(_Decision):
     """The customer's Global admin refuses the partner's request."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {"request_id": _REQUEST, "customer_id": _CUSTOMER, "declined_by": _ADMIN}
     )
 
-    request_id: UUID
-    customer_id: UUID
     declined_by: UUID
 
 
-class DelegationApproved(Event):
+class DelegationApproved(_RequestEvent):
     """The customer's Global admin granted the request: the relationship is active."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {
-            "request_id": _REQUEST,
-            "partner_id": _PARTNER,
-            "customer_id": _CUSTOMER,
+            **_OF_REQUEST,
             "role": "full",
             "approved_by": _ADMIN,
             "approved_at": "2026-11-24T10:05:00Z",
         }
     )
 
-    request_id: UUID
-    partner_id: UUID
-    customer_id: UUID
     role: DelegationRole
     approved_by: UUID
     approved_at: datetime
 
 
-class DelegationDeclined(Event):
+class DelegationDeclined(_RequestEvent):
     """The customer's Global admin refused the request; the partner gets nothing."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
-        {
-            "request_id": _REQUEST,
-            "partner_id": _PARTNER,
-            "customer_id": _CUSTOMER,
-            "declined_by": _ADMIN,
-            "declined_at": "2026-11-24T10:05:00Z",
-        }
+        {**_OF_REQUEST, "declined_by": _ADMIN, "declined_at": "2026-11-24T10:05:00Z"}
     )
 
-    request_id: UUID
-    partner_id: UUID
-    customer_id: UUID
     declined_by: UUID
     declined_at: datetime
 
@@ -134,7 +126,6 @@ class OfferDelegation(Command):
     """A partner offers to administer an existing customer. Nothing is granted until the
     customer's Global admin approves; the reply carries the URL that admin opens."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {
             "request_id": _REQUEST,
@@ -162,19 +153,16 @@ class OfferDelegation(Command):
     )
 
 
-class DelegationOffered(Event):
+class DelegationOffered(_RequestEvent):
     """A standalone delegation offer is pending; send ``url`` to the customer's admin.
 
     The reply to ``OfferDelegation``. A ``DelegationRequested`` (source_kind "standalone")
     follows in the same transaction, as for every new request.
     """
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {
-            "request_id": _REQUEST,
-            "partner_id": _PARTNER,
-            "customer_id": _CUSTOMER,
+            **_OF_REQUEST,
             "offered_by": _USER,
             "role": "limited",
             "duration": "P180D",
@@ -185,9 +173,6 @@ class DelegationOffered(Event):
         }
     )
 
-    request_id: UUID
-    partner_id: UUID
-    customer_id: UUID
     offered_by: UUID
     role: Role
     duration: timedelta | None = Field(description="Duration of the relationship once approved")
@@ -197,23 +182,11 @@ class DelegationOffered(Event):
     offered_at: datetime
 
 
-class DelegationRequestExpired(Event):
+class DelegationRequestExpired(_RequestEvent):
     """A pending request was not answered in time; it can no longer be approved."""
 
-    context: ClassVar[str] = "delegation"
-    model_config = examples(
-        {
-            "request_id": _REQUEST,
-            "partner_id": _PARTNER,
-            "customer_id": _CUSTOMER,
-            "role": "full",
-            "expired_at": "2026-12-24T10:00:00Z",
-        }
-    )
+    model_config = examples({**_OF_REQUEST, "role": "full", "expired_at": "2026-12-24T10:00:00Z"})
 
-    request_id: UUID
-    partner_id: UUID
-    customer_id: UUID
     role: Role
     expired_at: datetime
 
@@ -221,7 +194,6 @@ class DelegationRequestExpired(Event):
 class RevokeDelegation(Command):
     """End an active relationship now: by a Global admin of the customer, or by the partner."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {
             "relationship_id": _REQUEST,
@@ -239,15 +211,24 @@ class RevokeDelegation(Command):
     party: Party = Field(description="Who revokes: the customer or the partner")
 
 
-class DelegationRevoked(Event):
+class _RelationshipEvent(Event):
+    # What happened to a relationship, between its partner and its customer, with its role.
+
+    relationship_id: RelationshipId
+    partner_id: UUID
+    customer_id: UUID
+    role: Role
+
+
+_OF_RELATIONSHIP = {"relationship_id": _REQUEST, "partner_id": _PARTNER, "customer_id": _CUSTOMER}
+
+
+class DelegationRevoked(_RelationshipEvent):
     """The partner may no longer act for the customer."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {
-            "relationship_id": _REQUEST,
-            "partner_id": _PARTNER,
-            "customer_id": _CUSTOMER,
+            **_OF_RELATIONSHIP,
             "role": "full",
             "revoked_by": _ADMIN,
             "party": "customer",
@@ -255,58 +236,40 @@ class DelegationRevoked(Event):
         }
     )
 
-    relationship_id: RelationshipId
-    partner_id: UUID
-    customer_id: UUID
-    role: Role
     revoked_by: UUID
     party: Party
     revoked_at: datetime
 
 
-class DelegationExpiring(Event):
+class DelegationExpiring(_RelationshipEvent):
     """Warning: a time-bound relationship ends soon (at ``ends_at``)."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {
-            "relationship_id": _REQUEST,
-            "partner_id": _PARTNER,
-            "customer_id": _CUSTOMER,
+            **_OF_RELATIONSHIP,
             "role": "limited",
             "ends_at": "2027-05-23T10:05:00Z",
             "warned_at": "2027-05-16T10:05:00Z",
         }
     )
 
-    relationship_id: RelationshipId
-    partner_id: UUID
-    customer_id: UUID
-    role: Role
     ends_at: datetime
     warned_at: datetime
 
 
-class DelegationExpired(Event):
+class DelegationExpired(_RelationshipEvent):
     """A time-bound relationship reached the end of its duration; the partner may no longer
     act for the customer."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {
-            "relationship_id": _REQUEST,
-            "partner_id": _PARTNER,
-            "customer_id": _CUSTOMER,
+            **_OF_RELATIONSHIP,
             "role": "limited",
             "ends_at": "2027-05-23T10:05:00Z",
             "expired_at": "2027-05-23T10:05:03Z",
         }
     )
 
-    relationship_id: RelationshipId
-    partner_id: UUID
-    customer_id: UUID
-    role: Role
     ends_at: datetime = Field(description="The end of its duration")
     expired_at: datetime = Field(description="When the service recorded the expiry")
 
@@ -316,7 +279,6 @@ class DelegationReplaced(Event):
     (at most one is active per partner and customer). Follows the ``DelegationApproved`` of
     the new one in the same transaction."""
 
-    context: ClassVar[str] = "delegation"
     model_config = examples(
         {
             "relationship_id": _OLD,

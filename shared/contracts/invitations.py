@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 from uuid import UUID
 
 from pydantic import Field
@@ -11,6 +10,8 @@ from pydantic import Field
 from shared.contracts.base import Command, Event
 from shared.contracts.common import DelegationRole, Seats, ServiceId, examples
 from shared.contracts.links import RecordLinkOpened, RecordLinkSignUp
+
+CONTEXT = "invitations"
 
 _PARTNER = "2f9a0d1c-5b7e-4f53-9c2a-1d8e6b4a7c30"
 _USER = "9d3b7e21-6c4f-4a8d-b1e2-5f0a7c9d3e14"
@@ -22,7 +23,6 @@ _CODE = "q3Zt0u9V2bW7xYc1dE5fG8hJ4kL6mN0p"
 class CreateTrialInvitation(Command):
     """A partner invites customers to try one service (exactly one trial subscription)."""
 
-    context: ClassVar[str] = "invitations"
     model_config = examples(
         {
             "invitation_id": _INVITATION,
@@ -51,7 +51,6 @@ class CreateTrialInvitation(Command):
 class TrialInvitationCreated(Event):
     """An invitation exists; its URL may be sent to any number of customers."""
 
-    context: ClassVar[str] = "invitations"
     model_config = examples(
         {
             "invitation_id": _INVITATION,
@@ -86,7 +85,6 @@ class TrialInvitationCreated(Event):
 class RevokeTrialInvitation(Command):
     """Stop an invitation from being redeemed again. Earlier redemptions stand."""
 
-    context: ClassVar[str] = "invitations"
     model_config = examples(
         {"invitation_id": _INVITATION, "partner_id": _PARTNER, "revoked_by": _USER}
     )
@@ -99,7 +97,6 @@ class RevokeTrialInvitation(Command):
 class TrialInvitationRevoked(Event):
     """The invitation can no longer be redeemed; earlier redemptions stand."""
 
-    context: ClassVar[str] = "invitations"
     model_config = examples(
         {
             "invitation_id": _INVITATION,
@@ -118,7 +115,6 @@ class TrialInvitationRevoked(Event):
 class RedeemTrialInvitation(Command):
     """A signed-in customer admin redeems an invitation code for its company."""
 
-    context: ClassVar[str] = "invitations"
     model_config = examples({"code": _CODE, "customer_id": _CUSTOMER, "redeemed_by": _USER})
 
     code: str = Field(min_length=16, max_length=128, description="The code from the URL")
@@ -130,7 +126,6 @@ class TrialInvitationRedeemed(Event):
     """A customer redeemed an invitation: a trial subscription (and, if included, a
     pending delegation request) follows."""
 
-    context: ClassVar[str] = "invitations"
     model_config = examples(
         {
             "redemption_id": "5a2e9c7b-1d3f-4b8a-9e6c-7f0d2b4a6c81",
@@ -162,14 +157,12 @@ class RecordInvitationOpened(RecordLinkOpened):
     """The public page of an invitation's link was loaded (a page load, counted without
     knowing who: no cookie, no address, nothing about the person)."""
 
-    context: ClassVar[str] = "invitations"
     model_config = examples({"code": _CODE})
 
 
 class TrialInvitationOpened(Event):
     """One more load of an invitation's public page."""
 
-    context: ClassVar[str] = "invitations"
     model_config = examples(
         {
             "invitation_id": _INVITATION,
@@ -189,14 +182,12 @@ class RecordInvitationSignUp(RecordLinkSignUp):
     """A customer company signed up from an invitation's page (the gateway says so once
     the directory registered it)."""
 
-    context: ClassVar[str] = "invitations"
     model_config = examples({"code": _CODE, "customer_id": _CUSTOMER})
 
 
 class TrialInvitationSignUpRecorded(Event):
     """An account was created from an invitation's link (once per customer)."""
 
-    context: ClassVar[str] = "invitations"
     model_config = examples(
         {
             "invitation_id": _INVITATION,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from shared.contracts.base import Command, Event
 from shared.contracts.common import Name, examples
+
+CONTEXT = "notifications"
 
 _PARTNER = "2f9a0d1c-5b7e-4f53-9c2a-1d8e6b4a7c30"
 _USER = "9d3b7e21-6c4f-4a8d-b1e2-5f0a7c9d3e14"
@@ -49,7 +51,6 @@ class SendLinkByEmail(Command):
     customers: one message per recipient (each addressed to that recipient alone), delivered
     with retries; each delivery is recorded."""
 
-    context: ClassVar[str] = "notifications"
     model_config = examples(
         {
             "request_id": _REQUEST,
@@ -92,7 +93,6 @@ class SendLinkByEmail(Command):
 class LinkEmailQueued(Event):
     """The messages are recorded, one delivery per recipient; sending follows."""
 
-    context: ClassVar[str] = "notifications"
     model_config = examples(
         {
             "request_id": _REQUEST,
@@ -138,7 +138,6 @@ _OUTCOME = {
 class EmailDelivered(Event, _DeliveryFields):
     """The recipient's mail server accepted the message."""
 
-    context: ClassVar[str] = "notifications"
     model_config = examples({**_OUTCOME, "sent_at": "2026-11-24T09:00:01Z"})
 
     sent_at: datetime
@@ -148,7 +147,6 @@ class EmailDeliveryFailed(Event, _DeliveryFields):
     """The message will not be delivered: the server refused it for good, or every retry
     failed. ``error`` is the server's answer."""
 
-    context: ClassVar[str] = "notifications"
     model_config = examples(
         {**_OUTCOME, "error": "550 5.1.1 mailbox unavailable", "failed_at": "2026-11-24T09:00:01Z"}
     )
@@ -179,11 +177,11 @@ class _PartnersEndpoint(BaseModel):
 
 
 class _EndpointCommand(Command, _PartnersEndpoint):
-    context: ClassVar[str] = "notifications"
+    """A command on one of the partner's endpoints (not a contract of its own)."""
 
 
 class _EndpointEvent(Event, _PartnersEndpoint):
-    context: ClassVar[str] = "notifications"
+    """What happened to one of the partner's endpoints (not a contract of its own)."""
 
 
 class RegisterWebhookEndpoint(_EndpointCommand):

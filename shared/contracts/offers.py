@@ -8,7 +8,6 @@ be sent to any number of customers; each customer may buy it once.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.contracts.base import Command, Event
 from shared.contracts.common import DelegationRole, Seats, ServiceId, examples
 from shared.contracts.links import RecordLinkOpened, RecordLinkSignUp
+
+CONTEXT = "offers"
 
 _PARTNER = "2f9a0d1c-5b7e-4f53-9c2a-1d8e6b4a7c30"
 _USER = "9d3b7e21-6c4f-4a8d-b1e2-5f0a7c9d3e14"
@@ -79,7 +80,6 @@ class LineQuantity(_Frozen):
 class CreatePurchaseOffer(Command):
     """A partner offers one or more services, each with an exact number of licences."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples(
         {
             "offer_id": _OFFER,
@@ -111,7 +111,6 @@ class ReissuePurchaseOffer(Command):
     """A new offer from an old one, with other lines or quantities. The delegation role and
     whether quantities may change are taken from the old offer; the link is kept."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples(
         {
             "offer_id": _NEW_OFFER,
@@ -141,7 +140,6 @@ class ReissuePurchaseOffer(Command):
 class PurchaseOfferCreated(Event):
     """An offer exists; its URL may be sent to any number of customers."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples(
         {
             "offer_id": _OFFER,
@@ -178,7 +176,6 @@ class PurchaseOfferCreated(Event):
 class WithdrawPurchaseOffer(Command):
     """Stop an offer from being bought again. Earlier purchases stand."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples({"offer_id": _OFFER, "partner_id": _PARTNER, "withdrawn_by": _USER})
 
     offer_id: UUID
@@ -189,7 +186,6 @@ class WithdrawPurchaseOffer(Command):
 class PurchaseOfferWithdrawn(Event):
     """The offer can no longer be bought; earlier purchases stand."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples(
         {
             "offer_id": _OFFER,
@@ -209,7 +205,6 @@ class PurchaseOffer(Command):
     """A signed-in customer user buys an offer for its company, choosing final quantities
     when the offer allows it (lines left out keep the offered quantity)."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples(
         {
             "code": _CODE,
@@ -231,7 +226,6 @@ class OfferRedeemed(Event):
     """A customer bought an offer: one paid subscription per line (converting a trial of the
     same service) and, if included, a pending delegation request follow."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples(
         {
             "redemption_id": _REDEMPTION,
@@ -261,14 +255,12 @@ class RecordOfferOpened(RecordLinkOpened):
     """The public page of an offer's link was loaded (a page load, counted without knowing
     who: no cookie, no address, nothing about the person)."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples({"code": _CODE})
 
 
 class OfferOpened(Event):
     """One more load of an offer's public page."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples(
         {
             "offer_id": _OFFER,
@@ -288,14 +280,12 @@ class RecordOfferSignUp(RecordLinkSignUp):
     """A customer company signed up from an offer's page (the gateway says so once the
     directory registered it)."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples({"code": _CODE, "customer_id": _CUSTOMER})
 
 
 class OfferSignUpRecorded(Event):
     """An account was created from an offer's link (once per customer)."""
 
-    context: ClassVar[str] = "offers"
     model_config = examples(
         {
             "offer_id": _OFFER,

@@ -4,7 +4,7 @@ or the customer's own admin)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import EmailStr, Field
@@ -19,6 +19,8 @@ from shared.contracts.directory._shared import (
     _USER,
     PasswordHash,
 )
+
+CONTEXT = "directory"
 
 _NEW_CUSTOMER_USER = "5a1e9c3d-2b7f-4e6a-9d8c-1f0b3a5e7c29"
 
@@ -40,7 +42,6 @@ class CreateCustomerUser(Command):
     the admin once and sends only its hash; the user must change it at first sign-in.
     Needs the customer's Global admin role (a partner: Full administration)."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "customer_id": _CUSTOMER,
@@ -65,7 +66,6 @@ class CreateCustomerUser(Command):
 class CustomerUserCreated(Event):
     """A customer company has a new user (with a temporary password)."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "customer_id": _CUSTOMER,
@@ -93,7 +93,6 @@ class DisableCustomerUser(Command):
     """Stop a customer user from signing in. Needs the customer's Global admin role (a
     partner: Full administration); the customer's last active Global admin stays."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {"customer_id": _CUSTOMER, "actor_user_id": _USER, "user_id": _NEW_CUSTOMER_USER}
     )
@@ -106,7 +105,6 @@ class DisableCustomerUser(Command):
 class CustomerUserDisabled(Event):
     """A customer user can no longer sign in."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "customer_id": _CUSTOMER,

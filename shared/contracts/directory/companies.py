@@ -4,7 +4,6 @@ company information)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
@@ -20,6 +19,8 @@ from shared.contracts.directory._shared import (
     Domain,
     PasswordHash,
 )
+
+CONTEXT = "directory"
 
 
 class FirstAdmin(BaseModel):
@@ -46,7 +47,6 @@ class PartnerProfile(BaseModel):
 class RegisterPartner(Command):
     """Create a partner company with its first Global admin."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "partner_id": _PARTNER,
@@ -74,7 +74,6 @@ class RegisterPartner(Command):
 class PartnerRegistered(Event):
     """A partner company exists, with its first Global admin."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "partner_id": _PARTNER,
@@ -104,7 +103,6 @@ _CONTOSO = {
 class RegisterCustomer(Command):
     """Sign up a new customer company with its first Global admin."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             **_CONTOSO,
@@ -127,7 +125,6 @@ class RegisterCustomer(Command):
 class CustomerRegistered(Event):
     """A customer company signed up, with its first Global admin."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             **_CONTOSO,
@@ -149,7 +146,6 @@ class CustomerRegistered(Event):
 class UpdatePartnerProfile(Command):
     """Replace the partner's company information. Only a Global admin of the partner may."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "partner_id": _PARTNER,
@@ -172,7 +168,6 @@ class UpdatePartnerProfile(Command):
 class PartnerProfileUpdated(Event):
     """The partner's company information changed: the new profile, by whom and when."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "partner_id": _PARTNER,

@@ -17,6 +17,8 @@ from shared.contracts.directory.subscriptions import (
     _SubscriptionEvent,
 )
 
+CONTEXT = "directory"
+
 
 class AssignLicence(_SubscriptionCommand, Command):
     """Give one of the subscription's licences to a user of the customer."""

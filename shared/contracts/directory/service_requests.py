@@ -12,6 +12,8 @@ from shared.contracts.base import Command, Event
 from shared.contracts.common import Name, examples
 from shared.contracts.directory._shared import _ACTOR_FIELD, _CUSTOMER, _PARTNER, _USER
 
+CONTEXT = "directory"
+
 _SR = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 
 
@@ -28,7 +30,6 @@ class CreateServiceRequest(Command):
     """A partner user opens a support ticket for a customer. Needs Full administration and
     an active Full delegation with the customer."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "request_id": _SR,
@@ -55,7 +56,6 @@ class CreateServiceRequest(Command):
 class ServiceRequestCreated(Event):
     """A service request exists, in state ``open``."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "request_id": _SR,
@@ -89,7 +89,6 @@ class ChangeServiceRequestState(Command):
     """Move a service request along its life cycle: open → in_progress ⇄
     waiting_on_customer → resolved → closed, and resolved → open (reopen)."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {"request_id": _SR, "customer_id": _CUSTOMER, "actor_user_id": _USER, "state": "resolved"}
     )
@@ -103,7 +102,6 @@ class ChangeServiceRequestState(Command):
 class ServiceRequestStateChanged(Event):
     """A service request moved from one state to another."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "request_id": _SR,
@@ -148,7 +146,6 @@ class AddServiceRequestNote(Command):
     """A note on a service request, by a partner user acting for the customer or by a user
     of the customer itself."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "request_id": _SR,
@@ -169,7 +166,6 @@ class AddServiceRequestNote(Command):
 class ServiceRequestNoteAdded(Event):
     """A note was added to a service request, with its author and time."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "request_id": _SR,

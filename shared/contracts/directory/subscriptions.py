@@ -4,7 +4,7 @@ conversion, quantity and state."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.contracts.base import Command, Event
 from shared.contracts.common import Seats, ServiceId, examples
 from shared.contracts.directory._shared import _ACTING_PARTNER, _CUSTOMER, _PARTNER, _USER
+
+CONTEXT = "directory"
 
 
 class SubscriptionSource(BaseModel):
@@ -23,7 +25,6 @@ class SubscriptionSource(BaseModel):
 class SubscriptionCreated(Event):
     """A customer holds a new subscription; the partner is its partner of record."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "subscription_id": "7c4d2e1f-8a9b-4c3d-b2e1-0f9a8b7c6d5e",
@@ -75,7 +76,6 @@ class _SubscriptionCommand(BaseModel):
     """Fields of every subscription command (a mixin, not a contract of its own)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-    context: ClassVar[str] = "directory"
 
     customer_id: UUID = Field(description="The customer holding the subscription (the key)")
     subscription_id: UUID
@@ -140,7 +140,6 @@ class _SubscriptionEvent(BaseModel):
     """Fields of every subscription event (a mixin, not a contract of its own)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    context: ClassVar[str] = "directory"
 
     subscription_id: UUID
     customer_id: UUID

@@ -21,10 +21,11 @@ from shared.contracts.directory._shared import (
     SupportedAccessName,
 )
 
+CONTEXT = "directory"
+
 
 class _PartnerUserEvent(Event):
     # The partner user an event concerns (not a contract itself).
-    context: ClassVar[str] = "directory"
 
     partner_id: UUID
     user_id: UUID
@@ -42,7 +43,6 @@ class CreatePartnerUser(Command):
     """Add a user to the partner company. The sender chose a temporary password, showed it
     to the admin once and sends only its hash; the user must change it at first sign-in."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "partner_id": _PARTNER,
@@ -89,7 +89,6 @@ class PartnerUserCreated(_PartnerUserState):
 class UpdatePartnerUser(Command):
     """Change a partner user's name, e-mail or admin access. Omitted fields stay as they are."""
 
-    context: ClassVar[str] = "directory"
     model_config = examples(
         {
             "partner_id": _PARTNER,
@@ -131,7 +130,6 @@ class PartnerUserUpdated(_PartnerUserState):
 
 class _PartnerUserSwitch(Command):
     # The fields of disabling and enabling a partner user (not a contract itself).
-    context: ClassVar[str] = "directory"
     model_config = examples({"partner_id": _PARTNER, "actor_user_id": _USER, "user_id": _NEW_USER})
 
     partner_id: UUID
@@ -173,7 +171,6 @@ class UserPasswordReset(Event):
     """An admin reset a user's password. The temporary password itself went only to the
     admin, over HTTP; it never travels on Kafka."""
 
-    context: ClassVar[str] = "directory"
     keyed_by: ClassVar[str | None] = "company_id"
     model_config = examples(
         {

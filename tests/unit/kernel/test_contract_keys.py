@@ -1,5 +1,6 @@
 """Every contract's Kafka key: the customer it concerns, else the partner, unless the contract
-names another field; a contract without the field it would be keyed by is refused."""
+names another field; a contract without the field it would be keyed by is refused. Its context:
+its module's CONTEXT."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from shared.contracts import all_contracts
+from shared.contracts import all_contracts, delegation, directory, invitations
 from shared.contracts.base import Event, example, register
 from shared.contracts.catalogue import PublishCatalogueService
 from shared.contracts.common import CommandRejected
@@ -59,3 +60,18 @@ def test_a_contract_without_its_key_field_is_refused() -> None:
         with pytest.raises(RuntimeError, match="to key by"):
             register(model)
     assert all(m.context != "unit" for m in all_contracts().values())
+
+
+def test_a_contract_takes_its_modules_context_unless_it_names_its_own() -> None:
+    assert delegation.DelegationApproved.ce_type() == "portal.delegation.DelegationApproved.v1"
+    assert directory.LicenceAssigned.context == "directory"  # a module of a package
+    # a funnel command on the shared shape of shared/contracts/links.py: the product's context
+    assert invitations.RecordInvitationOpened.context == "invitations"
+    assert PublishCatalogueService.context == "offers"  # the catalogue's owner
+    assert CommandRejected.context == "system"
+
+    class Orphan(Event):  # this module has no CONTEXT
+        orphan_id: UUID
+
+    with pytest.raises(RuntimeError, match="no context"):
+        register(Orphan)
