@@ -3,12 +3,16 @@
 Most commands are handled the same way: the contract becomes the service's own command, one
 handler applies it to the repository over the consumer's connection (``now`` given), and what
 it returns (an event, a list of events, or nothing) is emitted on the service's events topic.
-``CommandTable.add`` registers such a route in one line; ``settle`` hands each message of a
-batch its outcome (events emitted, a ``DomainError`` rejected).
+``CommandTable.add`` registers such a route in one line (the command, unless given, is the
+one the handler's signature names, built from the contract's fields of the same names);
+``settle`` hands each message of a batch its outcome (events emitted, a ``DomainError``
+rejected).
 """
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +34,14 @@ def same_fields(command: Callable[..., Any]) -> Callable[[Contract], Any]:
     return lambda msg: command(**msg.model_dump())
 
 
+def handled_command(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """The command type a handler ``handler(repository, cmd, ...)`` takes: what its
+    signature names for ``cmd`` (resolved once, when the route is added)."""
+    cmd = list(inspect.signature(handler).parameters)[1]
+    command: Callable[..., Any] = typing.get_type_hints(handler)[cmd]
+    return command
+
+
 @dataclass(frozen=True)
 class CommandTable:
     routes: Routes
@@ -40,15 +52,18 @@ class CommandTable:
         self,
         contract: type[Contract],
         handler: Callable[..., Awaitable[Outcome]],
-        command: Callable[[Any], Any],
+        command: Callable[[Any], Any] | None = None,
         *,
         batch: BatchHandler | None = None,
         **options: Any,
     ) -> None:
-        """``contract`` → ``handler(repository, command(msg), now=…, **options)`` → emitted."""
+        """``contract`` → ``handler(repository, command(msg), now=…, **options)`` → emitted.
+        ``command`` by default: the handler's command (``handled_command``) of the contract's
+        fields of the same names (``same_fields``)."""
+        build = command or same_fields(handled_command(handler))
 
         async def apply(ctx: MessageContext, msg: Any) -> None:
-            outcome = await handler(self.repository(ctx.conn), command(msg), now=now(), **options)
+            outcome = await handler(self.repository(ctx.conn), build(msg), now=now(), **options)
             self.emit(ctx, outcome)
 
         self.routes.on(contract, batch=batch)(apply)

@@ -12,7 +12,7 @@ from services.delegation.domain.model import Policy
 from shared.contracts import delegation, directory, invitations, offers
 from shared.contracts.topics import DELEGATION_EVENTS
 from shared.db import Connection
-from shared.messaging.commands import CommandTable, now, same_fields
+from shared.messaging.commands import CommandTable, now
 from shared.messaging.consumer import MessageContext, Routes
 
 
@@ -20,27 +20,11 @@ def command_routes(*, policy: Policy, base_url: str) -> Routes:
     routes = Routes(strict=True)
     table = CommandTable(routes, PgRepository, DELEGATION_EVENTS)
     table.add(
-        delegation.OfferDelegation,
-        handlers.offer_delegation,
-        same_fields(commands.OfferDelegation),
-        policy=policy,
-        base_url=base_url,
+        delegation.OfferDelegation, handlers.offer_delegation, policy=policy, base_url=base_url
     )
-    table.add(
-        delegation.ApproveDelegationRequest,
-        handlers.approve_request,
-        same_fields(commands.ApproveRequest),
-    )
-    table.add(
-        delegation.DeclineDelegationRequest,
-        handlers.decline_request,
-        same_fields(commands.DeclineRequest),
-    )
-    table.add(
-        delegation.RevokeDelegation,
-        handlers.revoke_relationship,
-        same_fields(commands.RevokeRelationship),
-    )
+    table.add(delegation.ApproveDelegationRequest, handlers.approve_request)
+    table.add(delegation.DeclineDelegationRequest, handlers.decline_request)
+    table.add(delegation.RevokeDelegation, handlers.revoke_relationship)
     return routes
 
 

@@ -15,7 +15,7 @@ from services.directory.domain.roles import CompanyRole, SupportedAccess
 from shared.contracts import delegation, directory
 from shared.contracts.base import Contract
 from shared.contracts.topics import DIRECTORY_EVENTS
-from shared.messaging.commands import CommandTable, same_fields
+from shared.messaging.commands import CommandTable
 from shared.messaging.consumer import MessageContext, Routes
 
 _Ended = delegation.DelegationRevoked | delegation.DelegationExpired | delegation.DelegationReplaced
@@ -80,26 +80,11 @@ def command_routes() -> Routes:
         handlers.update_partner_user,
         with_roles(commands.UpdatePartnerUser),
     )
-    for contract, handler, command in (
-        (directory.DisablePartnerUser, handlers.disable_partner_user, commands.DisablePartnerUser),
-        (directory.EnablePartnerUser, handlers.enable_partner_user, commands.EnablePartnerUser),
-        (
-            directory.CreateServiceRequest,
-            handlers.create_service_request,
-            commands.CreateServiceRequest,
-        ),
-        (
-            directory.ChangeServiceRequestState,
-            handlers.change_service_request_state,
-            commands.ChangeServiceRequestState,
-        ),
-        (
-            directory.AddServiceRequestNote,
-            handlers.add_service_request_note,
-            commands.AddServiceRequestNote,
-        ),
-    ):
-        table.add(contract, handler, same_fields(command))
+    table.add(directory.DisablePartnerUser, handlers.disable_partner_user)
+    table.add(directory.EnablePartnerUser, handlers.enable_partner_user)
+    table.add(directory.CreateServiceRequest, handlers.create_service_request)
+    table.add(directory.ChangeServiceRequestState, handlers.change_service_request_state)
+    table.add(directory.AddServiceRequestNote, handlers.add_service_request_note)
     return routes
 
 

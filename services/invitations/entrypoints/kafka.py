@@ -11,7 +11,7 @@ from services.invitations.domain import commands
 from shared.contracts import catalogue, directory, invitations
 from shared.contracts.topics import INVITATIONS_EVENTS
 from shared.db import Connection
-from shared.messaging.commands import CommandTable, now, same_fields
+from shared.messaging.commands import CommandTable, now
 from shared.messaging.consumer import MessageContext, Routes
 
 
@@ -31,31 +31,11 @@ def command_routes(*, base_url: str) -> Routes:
         )
         table.settle(run, outcomes)
 
-    table.add(
-        invitations.CreateTrialInvitation,
-        handlers.create_invitation,
-        same_fields(commands.CreateInvitation),
-        base_url=base_url,
-    )
-    table.add(
-        invitations.RevokeTrialInvitation,
-        handlers.revoke_invitation,
-        same_fields(commands.RevokeInvitation),
-    )
-    table.add(
-        invitations.RedeemTrialInvitation,
-        handlers.redeem_invitation,
-        same_fields(commands.RedeemInvitation),
-        batch=redeem_all,
-    )
-    table.add(
-        invitations.RecordInvitationOpened, handlers.record_open, same_fields(commands.RecordOpen)
-    )
-    table.add(
-        invitations.RecordInvitationSignUp,
-        handlers.record_sign_up,
-        same_fields(commands.RecordSignUp),
-    )
+    table.add(invitations.CreateTrialInvitation, handlers.create_invitation, base_url=base_url)
+    table.add(invitations.RevokeTrialInvitation, handlers.revoke_invitation)
+    table.add(invitations.RedeemTrialInvitation, handlers.redeem_invitation, batch=redeem_all)
+    table.add(invitations.RecordInvitationOpened, handlers.record_open)
+    table.add(invitations.RecordInvitationSignUp, handlers.record_sign_up)
     return routes
 
 

@@ -11,7 +11,7 @@ from services.offers.adapters.repository import PgRepository
 from services.offers.domain import commands
 from shared.contracts import catalogue, directory, offers
 from shared.contracts.topics import OFFERS_EVENTS
-from shared.messaging.commands import CommandTable, same_fields
+from shared.messaging.commands import CommandTable
 from shared.messaging.consumer import MessageContext, Routes
 
 
@@ -67,12 +67,10 @@ def command_routes(*, base_url: str) -> Routes:
         _lines_and_fields(commands.ReissueOffer),
         base_url=base_url,
     )
-    table.add(
-        offers.WithdrawPurchaseOffer, handlers.withdraw_offer, same_fields(commands.WithdrawOffer)
-    )
+    table.add(offers.WithdrawPurchaseOffer, handlers.withdraw_offer)
     table.add(offers.PurchaseOffer, handlers.purchase, purchase_command)
-    table.add(offers.RecordOfferOpened, handlers.record_open, same_fields(commands.RecordOpen))
-    table.add(offers.RecordOfferSignUp, handlers.record_sign_up, same_fields(commands.RecordSignUp))
+    table.add(offers.RecordOfferOpened, handlers.record_open)
+    table.add(offers.RecordOfferSignUp, handlers.record_sign_up)
     return routes
 
 
