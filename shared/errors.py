@@ -47,3 +47,15 @@ class Gone(DomainError):
     """It existed and can no longer be used (revoked, expired, ended)."""
 
     status = 410
+
+
+# The kernel's own rejections, of any service's messages.
+
+
+class InvalidMessage(DomainError):
+    """The message does not match its contract (the details are the contract's errors)."""
+
+
+class InvalidData(DomainError):
+    """The message carries data the database cannot hold (a NUL character, a number out of
+    range)."""

@@ -34,7 +34,7 @@ from shared.contracts.base import Command, Contract
 from shared.contracts.common import CommandRejected
 from shared.contracts.topics import DEAD_LETTER
 from shared.db import Connection
-from shared.errors import DomainError
+from shared.errors import DomainError, InvalidData, InvalidMessage
 from shared.logging import correlation_id, get_logger
 from shared.messaging import inbox, outbox
 from shared.messaging.envelope import Envelope, Unparseable, parse
@@ -276,9 +276,7 @@ class Consumer:
             if ctx._rejection is not None:
                 error = ctx._rejection
                 correlation_id.set(item.envelope.correlation_id)
-                self._reject(
-                    item, batch, error.code(), error.reason, [error.details], error.category()
-                )
+                self._reject(item, batch, error)
                 continue
             batch.out.extend(ctx._emitted)
             batch.outcomes["applied"] += 1
@@ -303,7 +301,7 @@ class Consumer:
             # The savepoint took the claim back with the handler's writes: claim again, so
             # that a redelivery is not rejected a second time.
             if await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
-                self._reject(item, batch, exc.code(), exc.reason, [exc.details], exc.category())
+                self._reject(item, batch, exc)
             else:
                 batch.outcomes["duplicate"] += 1
             return
@@ -312,7 +310,7 @@ class Consumer:
             # input, not a bug: the sender gets a typed answer instead of silence.
             if await inbox.claim(conn, consumer=self.name, message_id=envelope.id):
                 reason = f"{envelope.type} carries data that cannot be stored: {exc}"
-                self._reject(item, batch, "invalid_data", reason, [], "invalid")
+                self._reject(item, batch, InvalidData(reason))
             else:
                 batch.outcomes["duplicate"] += 1
             return
@@ -324,35 +322,34 @@ class Consumer:
             return
         if ctx._rejection is not None:
             error = ctx._rejection
-            self._reject(item, batch, error.code(), error.reason, [error.details], error.category())
+            self._reject(item, batch, error)
             return
         batch.out.extend(ctx._emitted)
         batch.outcomes["applied"] += 1
 
     def _reject_invalid(self, item: _Item, batch: _Batch) -> None:
         reason = f"{item.envelope.type} does not match its contract"
-        self._reject(item, batch, "invalid_message", reason, item.invalid or [], "invalid")
+        self._reject(item, batch, InvalidMessage(reason), details=item.invalid or [])
 
     def _reject(
         self,
         item: _Item,
         batch: _Batch,
-        code: str,
-        reason: str,
-        details: list[dict[str, Any]],
-        category: str,
+        error: DomainError,
+        details: list[dict[str, Any]] | None = None,
     ) -> None:
-        """Answer a claimed message that broke a rule with a typed rejection."""
+        """Answer a claimed message that broke a rule with a typed rejection: the error's
+        code, category and reason, and its details (or ``details``, a contract's errors)."""
         record, envelope = item.record, item.envelope
         rejection = CommandRejected(
             rejected_type=envelope.type,
             rejected_id=envelope.id,
             service=self.service,
-            code=code,
-            category=category,
-            reason=reason,
+            code=error.code(),
+            category=error.category(),
+            reason=error.reason,
             key=record.key.decode(errors="replace") if record.key else None,
-            details=[d for d in details if d],
+            details=[d for d in ([error.details] if details is None else details) if d],
         )
         batch.out.append(
             outbox.pending(
@@ -363,7 +360,7 @@ class Consumer:
                 causation_id=envelope.id,
             )
         )
-        log.info("message_rejected", consumer=self.name, type=envelope.type, code=code)
+        log.info("message_rejected", consumer=self.name, type=envelope.type, code=rejection.code)
         batch.outcomes["rejected"] += 1
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
