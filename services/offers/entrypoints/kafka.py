@@ -20,16 +20,11 @@ def _terms(lines: list[offers.OfferLineTerms]) -> tuple[commands.LineTerms, ...]
 
 
 def publish_command(msg: catalogue.PublishCatalogueService) -> commands.PublishService:
+    """The catalogue entry's fields of the same names; its trial terms as two fields."""
     return commands.PublishService(
-        service_id=msg.service_id,
-        name=msg.name,
-        description=msg.description,
-        licence_unit=msg.licence_unit,
-        min_seats=msg.min_seats,
-        max_seats=msg.max_seats,
+        **msg.model_dump(exclude={"trial"}),
         trial_days=msg.trial.days if msg.trial else None,
         trial_max_seats=msg.trial.max_seats if msg.trial else None,
-        on_sale=msg.on_sale,
     )
 
 
