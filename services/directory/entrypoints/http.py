@@ -27,6 +27,7 @@ from shared.contracts.topics import DIRECTORY_EVENTS
 from shared.errors import DomainError
 from shared.messaging.unit import MessageContext
 from shared.pools import pool_of
+from shared.reads import Read
 from shared.views import directory as views
 
 SERVICE = "directory"
@@ -86,44 +87,43 @@ async def _reset_for_customer(
     return {"user_id": user_id, "temporary_password": outcome.temporary_password}
 
 
+# One company, its users or a user by the id its path names (``shared.reads``).
+READS = (
+    Read(
+        "/partners/{partner_id}",
+        reads.partner,
+        views.Partner,
+        "The partner's full company information (for the partner's own users).",
+    ),
+    Read(
+        "/partners/{partner_id}/public",
+        reads.public_partner,
+        views.PublicPartner,
+        "What customers see of a partner on invitation, offer and delegation pages.",
+    ),
+    Read(
+        "/partners/{partner_id}/counts",
+        reads.partner_counts,
+        views.PartnerCounts,
+        "For the partner overview: customers in reach and open service requests.",
+    ),
+    Read("/partners/{partner_id}/users", reads.company_users, list[views.User], arg="company_id"),
+    Read("/customers/{customer_id}", reads.customer, views.Customer),
+    Read("/customers/{customer_id}/subscriptions", reads.subscriptions, list[views.Subscription]),
+    Read("/customers/{customer_id}/users", reads.company_users, list[views.User], arg="company_id"),
+    Read(
+        "/users/{user_id}",
+        reads.user,
+        views.User,
+        "The user as the gateway's security checks it on every request.",
+    ),
+)
+
+
 def router(settings: Settings) -> APIRouter:
     r = APIRouter(prefix="/internal")
-
-    @r.get("/partners/{partner_id}", response_model=views.Partner)
-    async def partner(request: Request, partner_id: UUID) -> views.Partner:
-        """The partner's full company information (for the partner's own users)."""
-        return await reads.partner(pool_of(request), partner_id=partner_id)
-
-    @r.get("/partners/{partner_id}/public", response_model=views.PublicPartner)
-    async def public_partner(request: Request, partner_id: UUID) -> views.PublicPartner:
-        """What customers see of a partner on invitation, offer and delegation pages."""
-        return await reads.public_partner(pool_of(request), partner_id=partner_id)
-
-    @r.get("/partners/{partner_id}/counts", response_model=views.PartnerCounts)
-    async def partner_counts(request: Request, partner_id: UUID) -> views.PartnerCounts:
-        """For the partner overview: customers in reach and open service requests."""
-        return await reads.partner_counts(pool_of(request), partner_id=partner_id)
-
-    @r.get("/partners/{partner_id}/users", response_model=list[views.User])
-    async def partner_users(request: Request, partner_id: UUID) -> list[views.User]:
-        return await reads.company_users(pool_of(request), company_id=partner_id)
-
-    @r.get("/customers/{customer_id}", response_model=views.Customer)
-    async def customer(request: Request, customer_id: UUID) -> views.Customer:
-        return await reads.customer(pool_of(request), customer_id=customer_id)
-
-    @r.get("/customers/{customer_id}/subscriptions", response_model=list[views.Subscription])
-    async def subscriptions(request: Request, customer_id: UUID) -> list[views.Subscription]:
-        return await reads.subscriptions(pool_of(request), customer_id=customer_id)
-
-    @r.get("/customers/{customer_id}/users", response_model=list[views.User])
-    async def customer_users(request: Request, customer_id: UUID) -> list[views.User]:
-        return await reads.company_users(pool_of(request), company_id=customer_id)
-
-    @r.get("/users/{user_id}", response_model=views.User)
-    async def user(request: Request, user_id: UUID) -> views.User:
-        """The user as the gateway's security checks it on every request."""
-        return await reads.user(pool_of(request), user_id=user_id)
+    for read in READS:
+        read.add_to(r)
 
     @r.get("/customers", response_model=views.CustomerPage)
     async def search_customers(
