@@ -9,16 +9,15 @@ next page. Errors are the problem bodies of ``shared.problems``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from services.delegation import queries
 from services.delegation.access import Reader
 from services.delegation.adapters.queries import Party, Slice
-from shared.cursor import Cursor
+from shared.reads import Page, PageArgs
 from shared.views import delegation as views
 
 router = APIRouter(prefix="/internal")
@@ -27,26 +26,14 @@ RequestState = Literal["pending", "approved", "declined", "expired"]
 RelationshipState = Literal["active", "revoked", "expired", "replaced"]
 
 
-@dataclass(frozen=True)
-class Page:
-    """A list's ``cursor`` (decoded) and ``limit`` query parameters."""
-
-    cursor: Cursor | None
-    limit: int
-
-    def of(self, party: Party, party_id: UUID, state: str | None) -> Slice:
-        return Slice(party, party_id, state, self.cursor, self.limit)
-
-
-def _page(cursor: str | None = None, limit: int = Query(50, ge=1, le=200)) -> Page:
-    return Page(cursor=Cursor.decode_timestamp(cursor), limit=limit)
+def _slice(page: Page, party: Party, party_id: UUID, state: str | None) -> Slice:
+    return Slice(party, party_id, state, page.cursor, page.limit)
 
 
 def _reader(partner_id: UUID | None = None, customer_id: UUID | None = None) -> Reader:
     return Reader(partner_id=partner_id, customer_id=customer_id)
 
 
-PageArgs = Annotated[Page, Depends(_page)]
 ReaderArgs = Annotated[Reader, Depends(_reader)]
 
 
@@ -62,14 +49,16 @@ def _base_url(request: Request) -> str:
 async def customer_requests(
     request: Request, customer_id: UUID, page: PageArgs, state: RequestState | None = None
 ) -> views.CustomerRequestPage:
-    return await queries.customer_requests(_pool(request), page.of("customer", customer_id, state))
+    return await queries.customer_requests(
+        _pool(request), _slice(page, "customer", customer_id, state)
+    )
 
 
 @router.get("/partners/{partner_id}/requests", response_model=views.PartnerRequestPage)
 async def partner_requests(
     request: Request, partner_id: UUID, page: PageArgs, state: RequestState | None = None
 ) -> views.PartnerRequestPage:
-    slice_ = page.of("partner", partner_id, state)
+    slice_ = _slice(page, "partner", partner_id, state)
     return await queries.partner_requests(_pool(request), slice_, base_url=_base_url(request))
 
 
@@ -83,7 +72,7 @@ async def relationships(
 ) -> views.RelationshipPage:
     """A customer's or a partner's relationships (``/customers/{id}/…``, ``/partners/{id}/…``)."""
     party: Party = "customer" if parties == "customers" else "partner"
-    return await queries.relationships(_pool(request), page.of(party, party_id, state))
+    return await queries.relationships(_pool(request), _slice(page, party, party_id, state))
 
 
 @router.get("/relationships/active", response_model=views.Relationship)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
 from services.invitations import queries
-from shared.cursor import Cursor
+from shared.reads import PageArgs
 from shared.views import invitations as views
 
 router = APIRouter(prefix="/internal")
@@ -25,14 +25,11 @@ def _pool(request: Request) -> Any:
 
 @router.get("/invitations", response_model=views.InvitationPage)
 async def list_invitations(
-    request: Request,
-    partner_id: UUID,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = None,
+    request: Request, partner_id: UUID, page: PageArgs
 ) -> views.InvitationPage:
     """The partner's invitations, newest first."""
     return await queries.partner_invitations(
-        _pool(request), partner_id=partner_id, cursor=Cursor.decode_timestamp(cursor), limit=limit
+        _pool(request), partner_id=partner_id, cursor=page.cursor, limit=page.limit
     )
 
 

@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from services.offers import queries
 from services.offers.adapters.repository import PgRepository
-from shared.cursor import Cursor
+from shared.reads import PageArgs
 from shared.views import offers as views
 
 router = APIRouter(prefix="/internal")
@@ -45,18 +45,14 @@ async def get_service(repo: Repo, service_id: str) -> views.Service:
 
 @router.get("/offers", response_model=views.OfferPage)
 async def list_offers(
-    request: Request,
-    repo: Repo,
-    partner_id: UUID,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = None,
+    request: Request, repo: Repo, partner_id: UUID, page: PageArgs
 ) -> views.OfferPage:
     """The partner's offers, newest first."""
     return await queries.partner_offers(
         repo,
         partner_id=partner_id,
-        cursor=Cursor.decode_timestamp(cursor),
-        limit=limit,
+        cursor=page.cursor,
+        limit=page.limit,
         base_url=_base_url(request),
     )
 

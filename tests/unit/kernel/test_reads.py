@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from shared import problems
-from shared.reads import Read
+from shared.reads import PageArgs, Read
 
 POOL = object()
 calls: list[tuple[object, dict[str, UUID]]] = []
@@ -53,3 +53,18 @@ def test_an_id_that_is_not_a_uuid_is_refused_before_the_query() -> None:
     answer = client.get("/internal/partners/not-a-uuid")
     assert answer.status_code == 422
     assert calls == []
+
+
+def test_a_page_is_the_decoded_cursor_and_a_bounded_limit() -> None:
+    app = FastAPI()
+    problems.install(app)
+
+    @app.get("/items")
+    async def items(page: PageArgs) -> dict[str, Any]:
+        return {"limit": page.limit, "cursor": page.cursor is not None}
+
+    client = TestClient(app)
+    assert client.get("/items").json() == {"limit": 50, "cursor": False}
+    assert client.get("/items", params={"limit": 200}).json()["limit"] == 200
+    for limit in (0, 201):
+        assert client.get("/items", params={"limit": limit}).status_code == 422
