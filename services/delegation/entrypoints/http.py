@@ -9,7 +9,7 @@ next page. Errors are the problem bodies of ``shared.problems``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from services.delegation import queries
 from services.delegation.access import Reader
 from services.delegation.adapters.queries import Party, Slice
+from shared.pools import pool_of
 from shared.reads import Page, PageArgs
 from shared.views import delegation as views
 
@@ -37,10 +38,6 @@ def _reader(partner_id: UUID | None = None, customer_id: UUID | None = None) -> 
 ReaderArgs = Annotated[Reader, Depends(_reader)]
 
 
-def _pool(request: Request) -> Any:
-    return request.app.state.service.pool
-
-
 def _base_url(request: Request) -> str:
     return str(request.app.state.service.settings.public_base_url)
 
@@ -50,7 +47,7 @@ async def customer_requests(
     request: Request, customer_id: UUID, page: PageArgs, state: RequestState | None = None
 ) -> views.CustomerRequestPage:
     return await queries.customer_requests(
-        _pool(request), _slice(page, "customer", customer_id, state)
+        pool_of(request), _slice(page, "customer", customer_id, state)
     )
 
 
@@ -59,7 +56,7 @@ async def partner_requests(
     request: Request, partner_id: UUID, page: PageArgs, state: RequestState | None = None
 ) -> views.PartnerRequestPage:
     slice_ = _slice(page, "partner", partner_id, state)
-    return await queries.partner_requests(_pool(request), slice_, base_url=_base_url(request))
+    return await queries.partner_requests(pool_of(request), slice_, base_url=_base_url(request))
 
 
 @router.get("/{parties}/{party_id}/relationships", response_model=views.RelationshipPage)
@@ -72,7 +69,7 @@ async def relationships(
 ) -> views.RelationshipPage:
     """A customer's or a partner's relationships (``/customers/{id}/…``, ``/partners/{id}/…``)."""
     party: Party = "customer" if parties == "customers" else "partner"
-    return await queries.relationships(_pool(request), _slice(page, party, party_id, state))
+    return await queries.relationships(pool_of(request), _slice(page, party, party_id, state))
 
 
 @router.get("/relationships/active", response_model=views.Relationship)
@@ -81,7 +78,7 @@ async def active_relationship(
 ) -> views.Relationship:
     """The one relationship that lets ``partner_id`` act for ``customer_id``, if any."""
     return await queries.active_relationship(
-        _pool(request), partner_id=partner_id, customer_id=customer_id
+        pool_of(request), partner_id=partner_id, customer_id=customer_id
     )
 
 
@@ -90,14 +87,14 @@ async def relationship_by_id(
     request: Request, relationship_id: UUID, reader: ReaderArgs
 ) -> views.Relationship:
     return await queries.relationship(
-        _pool(request), relationship_id=relationship_id, reader=reader
+        pool_of(request), relationship_id=relationship_id, reader=reader
     )
 
 
 @router.get("/requests/by-code/{code}", response_model=views.PartnerRequest)
 async def request_by_code(request: Request, code: str, reader: ReaderArgs) -> views.PartnerRequest:
     return await queries.request_by_code(
-        _pool(request), code=code, reader=reader, base_url=_base_url(request)
+        pool_of(request), code=code, reader=reader, base_url=_base_url(request)
     )
 
 
@@ -106,11 +103,11 @@ async def request_by_id(
     request: Request, request_id: UUID, reader: ReaderArgs
 ) -> views.PartnerRequest:
     return await queries.request(
-        _pool(request), request_id=request_id, reader=reader, base_url=_base_url(request)
+        pool_of(request), request_id=request_id, reader=reader, base_url=_base_url(request)
     )
 
 
 @router.get("/partners/{partner_id}/counts", response_model=views.DelegationCounts)
 async def partner_counts(request: Request, partner_id: UUID) -> views.DelegationCounts:
     """For the partner overview."""
-    return await queries.partner_counts(_pool(request), partner_id=partner_id)
+    return await queries.partner_counts(pool_of(request), partner_id=partner_id)

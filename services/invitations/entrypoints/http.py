@@ -7,20 +7,16 @@ as ``cursor`` for the next page. Errors are the problem bodies of ``shared.probl
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 
 from services.invitations import queries
+from shared.pools import pool_of
 from shared.reads import PageArgs
 from shared.views import invitations as views
 
 router = APIRouter(prefix="/internal")
-
-
-def _pool(request: Request) -> Any:
-    return request.app.state.service.pool
 
 
 @router.get("/invitations", response_model=views.InvitationPage)
@@ -29,20 +25,20 @@ async def list_invitations(
 ) -> views.InvitationPage:
     """The partner's invitations, newest first."""
     return await queries.partner_invitations(
-        _pool(request), partner_id=partner_id, cursor=page.cursor, limit=page.limit
+        pool_of(request), partner_id=partner_id, cursor=page.cursor, limit=page.limit
     )
 
 
 @router.get("/invitations/counts", response_model=views.InvitationCounts)
 async def counts(request: Request, partner_id: UUID) -> views.InvitationCounts:
     """For the partner overview: active invitations and redemptions in all."""
-    return await queries.partner_counts(_pool(request), partner_id=partner_id)
+    return await queries.partner_counts(pool_of(request), partner_id=partner_id)
 
 
 @router.get("/invitations/by-code/{code}", response_model=views.PublicInvitationLookup)
 async def by_code(request: Request, code: str) -> views.PublicInvitationLookup:
     """What a link shows before signing in; 410 once it can no longer be redeemed."""
-    return await queries.public_invitation(_pool(request), code=code)
+    return await queries.public_invitation(pool_of(request), code=code)
 
 
 @router.get("/invitations/{invitation_id}", response_model=views.InvitationDetail)
@@ -52,10 +48,10 @@ async def get_invitation(
     """One invitation with its redemptions; with ``partner_id``, only if it is that
     partner's (another partner's is a 404 like a random id)."""
     return await queries.invitation_detail(
-        _pool(request), invitation_id=invitation_id, partner_id=partner_id
+        pool_of(request), invitation_id=invitation_id, partner_id=partner_id
     )
 
 
 @router.get("/redemptions", response_model=list[views.CustomerRedemption])
 async def redemptions(request: Request, customer_id: UUID) -> list[views.CustomerRedemption]:
-    return await queries.customer_redemptions(_pool(request), customer_id=customer_id)
+    return await queries.customer_redemptions(pool_of(request), customer_id=customer_id)
