@@ -48,13 +48,9 @@ async def change(
         correlation_id=request.headers.get("x-correlation-id"),
     )
     try:
+        # The rows go to the relay the runtime gave the service's pool (``unit.relay_of``).
         return await unit.apply(
-            pool_of(request),
-            consumer=CONSUMER,
-            service=SERVICE,
-            message=message,
-            handler=handler,
-            relay=request.app.state.service.relay,
+            pool_of(request), consumer=CONSUMER, service=SERVICE, message=message, handler=handler
         )
     except unit.AlreadyApplied as exc:
         raise Problem(
