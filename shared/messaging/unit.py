@@ -135,6 +135,35 @@ async def apply(
     return result
 
 
+async def apply_each(
+    pool: asyncpg.Pool,
+    *,
+    consumer: str,
+    service: str,
+    work: Sequence[tuple[Envelope, Callable[[MessageContext], Awaitable[None]]]],
+) -> None:
+    """Apply several messages in one unit of work, as the consumer applies a batch: each
+    handler in the order given with a context of its own (its message's correlation and
+    causation), then one claim of every id and one outbox write, one commit, one handoff.
+    Raises ``AlreadyApplied`` (the first id) when any id was applied before: nothing is kept
+    then, and the caller applies them one by one (``apply``) to learn which."""
+    if not work:
+        return
+    async with pool.acquire() as conn, conn.transaction():
+        contexts = [MessageContext(conn=conn, envelope=m, service=service) for m, _ in work]
+        for ctx, (_, handler) in zip(contexts, work, strict=True):
+            await handler(ctx)
+        emitted = [item for ctx in contexts for item in ctx._emitted]
+        stored = await inbox.claim_all_and_store(
+            conn, consumer=consumer, message_ids=[m.id for m, _ in work], items=emitted
+        )
+        if stored is None:
+            raise AlreadyApplied(work[0][0].id)  # rolls every handler's writes back
+    relay = _relay(pool)
+    if relay is not None and stored:
+        relay.handoff(stored, emitted)
+
+
 class _Idle(Exception):
     """A pass found nothing to do."""
 

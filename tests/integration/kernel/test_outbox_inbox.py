@@ -340,6 +340,62 @@ async def test_an_http_write_and_a_sweep_pass_hand_their_rows_to_the_process_rel
         await _outbox_emptied(kernel_pool)
 
 
+async def test_several_messages_applied_as_one_unit_keep_each_its_own_correlation_and_id(
+    kernel_pool: asyncpg.Pool,
+) -> None:
+    """``unit.apply_each``: each handler emits under its own message (correlation and
+    causation), every id is claimed, one commit; a repeated id among them rolls the whole
+    unit back, handlers' writes included."""
+    marker = uuid.uuid4().hex[:8]
+    await kernel_pool.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.marks (mark text PRIMARY KEY)")
+
+    def work(i: int, message_id: str) -> tuple[Any, Any]:
+        async def handler(ctx: unit.MessageContext) -> None:
+            await ctx.conn.execute(f"INSERT INTO {SCHEMA}.marks VALUES ($1)", f"{marker}-{i}")
+            ctx.emit(
+                CatalogueServicePublished(service_id=f"s{marker}-{i}", name="n"),
+                topic=OFFERS_EVENTS,
+            )
+
+        message = unit.envelope(
+            message_id=message_id, type="t.outcome", source="t", correlation_id=f"c{marker}-{i}"
+        )
+        return message, handler
+
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    await unit.apply_each(
+        kernel_pool, consumer="kernel_test.each", service="t",
+        work=[work(i, ids[i]) for i in range(3)],
+    )  # fmt: skip
+    rows = await kernel_pool.fetch(
+        f"SELECT headers FROM {SCHEMA}.outbox WHERE key LIKE $1 ORDER BY id", f"s{marker}-%"
+    )
+    headers = [r["headers"] for r in rows]  # jsonb, decoded by the pool's codec
+    assert [(h["ce_correlationid"], h["ce_causationid"]) for h in headers] == [
+        (f"c{marker}-{i}", ids[i]) for i in range(3)
+    ]
+    claimed = await kernel_pool.fetchval(
+        f"SELECT count(*) FROM {SCHEMA}.inbox WHERE consumer = 'kernel_test.each' "
+        "AND message_id = ANY($1::text[])",
+        ids,
+    )
+    assert claimed == 3
+
+    again = [work(3, str(uuid.uuid4())), work(4, ids[1])]  # a new id, and one applied before
+    with pytest.raises(unit.AlreadyApplied):
+        await unit.apply_each(kernel_pool, consumer="kernel_test.each", service="t", work=again)
+    marks = await kernel_pool.fetch(
+        f"SELECT mark FROM {SCHEMA}.marks WHERE mark LIKE $1 ORDER BY mark", f"{marker}-%"
+    )
+    assert [m["mark"] for m in marks] == [f"{marker}-{i}" for i in range(3)]
+    assert (
+        await kernel_pool.fetchval(
+            f"SELECT count(*) FROM {SCHEMA}.inbox WHERE message_id = $1", again[0][0].id
+        )
+        == 0
+    )
+
+
 async def test_rows_committed_but_never_handed_over_go_out_by_the_poll(
     database: str, kernel_pool: asyncpg.Pool, topics: list[str]
 ) -> None:
