@@ -17,6 +17,9 @@ class Settings(ServiceSettings):
     smtp_username: str = Field(default="", description="Log in when set")
     smtp_password: str = Field(default="", repr=False)
     smtp_timeout: float = Field(default=30.0, gt=0, description="Seconds per SMTP conversation")
+    smtp_connections: int = Field(
+        default=4, ge=1, le=64, description="Connections to the mail server, kept open"
+    )
     mail_from: str = "Partner Portal <no-reply@partner-portal.example>"
     mail_retry_base_seconds: float = Field(
         default=30.0, gt=0, description="Wait after the first temporary failure; doubles"
@@ -27,6 +30,9 @@ class Settings(ServiceSettings):
         default=0.5, gt=0, description="How often the sender looks for due deliveries"
     )
     mail_batch: int = Field(default=20, ge=1, description="Deliveries claimed per round")
+    mail_workers: int = Field(
+        default=3, ge=1, le=32, description="Rounds (claim, send, record) at once"
+    )
     trial_sweep_seconds: float = Field(
         default=60.0, gt=0, description="How often trials ending within 7 days are looked for"
     )
@@ -46,6 +52,9 @@ class Settings(ServiceSettings):
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="Per POST")
     webhook_poll_seconds: float = Field(default=0.5, gt=0)
     webhook_batch: int = Field(default=20, ge=1)
+    webhook_workers: int = Field(
+        default=3, ge=1, le=32, description="Webhooks: rounds (claim, POST, record) at once"
+    )
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(

@@ -28,12 +28,14 @@ def sender(settings: Settings) -> Sender:
             username=settings.smtp_username,
             password=settings.smtp_password,
             timeout=settings.smtp_timeout,
+            connections=settings.smtp_connections,
         ),
         sender=settings.mail_from,
         policy=settings.retry_policy(),
         # Longer than any SMTP conversation can last: a live sender never loses its row.
         lease=timedelta(seconds=4 * settings.smtp_timeout),
         batch=settings.mail_batch,
+        workers=settings.mail_workers,
     )
 
 
@@ -47,6 +49,7 @@ def webhook_sender(settings: Settings) -> WebhookSender:
         disable=settings.webhook_disable_policy(),
         lease=timedelta(seconds=4 * settings.webhook_timeout_seconds),
         batch=settings.webhook_batch,
+        workers=settings.webhook_workers,
         service=NAME,
         portal_url=settings.public_base_url,
     )

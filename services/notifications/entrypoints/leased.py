@@ -4,9 +4,14 @@
 1. claim: mark it ``sending`` (one more attempt, a lease until ``now + lease``); the claim
    pass is one unit of work (``shared.messaging.unit.periodic_pass``);
 2. attempt it (SMTP, an HTTP POST) with no transaction open;
-3. record the answer (sent, again later with backoff, failed) with what it emits: one unit
-   of work (``unit.apply``) per attempt, under a message id made of the delivery id and
-   its attempt number, so an attempt's outcome is recorded once.
+3. record the answer (sent, again later with backoff, failed) with what it emits, under a
+   message id made of the delivery id and its attempt number, so an attempt's outcome is
+   recorded once. The answers of one claim are recorded together in one unit of work
+   (``unit.apply_each``: one commit for the claim, not one per delivery); if that fails,
+   each is recorded on its own, so one that cannot be recorded does not hold back the rest.
+
+``workers`` such claim-attempt-record rounds run at once, each on rows of its own, so a
+slow answer holds back only its own round's record, not the next claim.
 
 A crash between 2 and 3 leaves the row ``sending``; when its lease runs out another pass
 (of this copy or another) claims it and it is attempted again with the same delivery id:
@@ -29,6 +34,7 @@ import asyncpg
 from shared.db import Connection
 from shared.logging import get_logger
 from shared.messaging import unit
+from shared.messaging.envelope import Envelope
 from shared.messaging.unit import MessageContext
 
 log = get_logger(__name__)
@@ -57,7 +63,9 @@ class LeasedDeliveries(Generic[D, A]):
     deliveries (due, or leased by a copy whose lease ran out); ``attempt(delivery)`` makes
     one attempt and returns its answer; ``record(ctx, delivery, answer)`` records it in the
     unit of work's transaction and emits through ``ctx``. ``name`` names the channel (its
-    consumer ``<service>.<name>``)."""
+    consumer ``<service>.<name>``). ``lock_order`` orders one round's records: a record that
+    locks a row others share (a webhook endpoint's failure count) takes the locks in that
+    order, so two rounds never wait on each other in a cycle."""
 
     service: str
     name: str
@@ -66,9 +74,15 @@ class LeasedDeliveries(Generic[D, A]):
     claims: Callable[[Connection], Claims[D]]
     attempt: Callable[[D], Awaitable[A]]
     record: Callable[[MessageContext, D, A], Awaitable[None]]
+    workers: int = 1
+    lock_order: Callable[[D], str] = lambda delivery: str(delivery.delivery_id)
 
     async def send_due(self, pool: asyncpg.Pool) -> int:
         """Claim what is due and attempt it, until nothing is; how many were attempted."""
+        done = await asyncio.gather(*(self._rounds(pool) for _ in range(self.workers)))
+        return sum(done)
+
+    async def _rounds(self, pool: asyncpg.Pool) -> int:
         attempted = 0
         while True:
             claimed = await unit.periodic_pass(
@@ -76,27 +90,28 @@ class LeasedDeliveries(Generic[D, A]):
             )
             if not claimed:
                 return attempted
-            # Each delivery records its own answer; one failing to (the database away)
-            # leaves its row leased, to be attempted again, and does not stop its neighbours.
-            results = await asyncio.gather(
-                *(self._deliver(pool, d) for d in claimed), return_exceptions=True
+            answers = await asyncio.gather(
+                *(self.attempt(d) for d in claimed), return_exceptions=True
             )
             attempted += len(claimed)
-            for result in results:
-                if isinstance(result, BaseException):
-                    raise result
+            answered = [
+                (d, a) for d, a in zip(claimed, answers, strict=True)
+                if not isinstance(a, BaseException)
+            ]  # fmt: skip
+            await self._record_all(pool, sorted(answered, key=lambda da: self.lock_order(da[0])))
+            for answer in answers:  # an attempt that raised leaves its row leased
+                if isinstance(answer, BaseException):
+                    raise answer
 
     async def _claim(self, ctx: MessageContext) -> Sequence[D]:
         return await self.claims(ctx.conn).claim_due(
             now=datetime.now(UTC), lease=self.lease, limit=self.batch
         )
 
-    async def _deliver(self, pool: asyncpg.Pool, delivery: D) -> None:
-        answer = await self.attempt(delivery)
-        consumer = f"{self.service}.{self.name}"
+    def _work(self, delivery: D, answer: A) -> tuple[Envelope, Callable[..., Awaitable[None]]]:
         message = unit.envelope(
             message_id=str(uuid.uuid5(delivery.delivery_id, str(delivery.attempts))),
-            type=f"{consumer}.outcome",
+            type=f"{self.service}.{self.name}.outcome",
             source=self.service,
             correlation_id=delivery.correlation_id,
         )
@@ -104,14 +119,31 @@ class LeasedDeliveries(Generic[D, A]):
         async def handler(ctx: MessageContext) -> None:
             await self.record(ctx, delivery, answer)
 
+        return message, handler
+
+    async def _record_all(self, pool: asyncpg.Pool, answered: list[tuple[D, A]]) -> None:
+        consumer = f"{self.service}.{self.name}"
+        work = [self._work(d, a) for d, a in answered]
         try:
-            await unit.apply(
-                pool, consumer=consumer, service=self.service, message=message, handler=handler
-            )
-        except unit.AlreadyApplied:  # this attempt's outcome is recorded already
-            log.warning(
-                "outcome_already_recorded",
-                channel=self.name,
-                delivery_id=str(delivery.delivery_id),
-                attempt=delivery.attempts,
-            )
+            await unit.apply_each(pool, consumer=consumer, service=self.service, work=work)
+            return
+        except Exception as exc:  # recorded one by one below: each succeeds or fails alone
+            log.warning("outcomes_recorded_one_by_one", channel=self.name, reason=repr(exc))
+        failed: list[BaseException] = []
+        for (delivery, _), (message, handler) in zip(answered, work, strict=True):
+            try:
+                await unit.apply(
+                    pool, consumer=consumer, service=self.service, message=message,
+                    handler=handler,
+                )  # fmt: skip
+            except unit.AlreadyApplied:  # this attempt's outcome is recorded already
+                log.warning(
+                    "outcome_already_recorded",
+                    channel=self.name,
+                    delivery_id=str(delivery.delivery_id),
+                    attempt=delivery.attempts,
+                )
+            except Exception as exc:  # its row stays leased, to be attempted again
+                failed.append(exc)
+        if failed:
+            raise failed[0]

@@ -33,12 +33,13 @@ class Sender:
     policy: RetryPolicy
     lease: timedelta
     batch: int
+    workers: int = 1
 
     def __post_init__(self) -> None:
         loop = LeasedDeliveries[Outgoing, Refusal | None]
         self.send_due = loop(
             self.service, "mail-sender", self.lease, self.batch, PgRepository, self._attempt,
-            self._record,
+            self._record, self.workers,
         ).send_due  # fmt: skip
 
     async def _attempt(self, delivery: Outgoing) -> Refusal | None:

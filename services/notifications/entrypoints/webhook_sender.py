@@ -13,6 +13,8 @@ request inside. Redirects are not followed (a 3xx is a failed attempt).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ipaddress
 import socket
 import time
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
+import aiohttp
 
 from services.notifications import webhook_handlers
 from services.notifications.adapters.webhooks import PgWebhooks, WebhookOutgoing
@@ -52,6 +54,9 @@ class WebhookTransport(Protocol):
 
 
 async def resolve(host: str, port: int) -> list[str]:
+    """The host's addresses; an address literal is its own (no lookup on a thread)."""
+    with contextlib.suppress(ValueError):
+        return [str(ipaddress.ip_address(host.strip("[]")))]
     infos = await asyncio.get_running_loop().getaddrinfo(
         host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
     )
@@ -59,12 +64,26 @@ async def resolve(host: str, port: int) -> list[str]:
 
 
 class HttpTransport:
-    """httpx, connecting to the checked address: the URL's host is replaced by the address,
-    the Host header and the TLS server name (SNI, certificate check) stay the host's."""
+    """aiohttp, connecting to the checked address: the URL's host is replaced by the address,
+    the Host header and the TLS server name (SNI, certificate check) stay the host's.
+    Connections are kept open between deliveries to the same address."""
 
     def __init__(self, *, production: bool, timeout: float) -> None:
         self.production = production
-        self.client = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        # Made on first use, in the running loop: a session belongs to its loop.
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                timeout=self.timeout, auto_decompress=False, skip_auto_headers=["User-Agent"]
+            )
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
 
     async def post(self, url: str, headers: dict[str, str], body: str) -> Answer:
         started = time.perf_counter()
@@ -81,17 +100,28 @@ class HttpTransport:
         default_port = 443 if scheme == "https" else 80
         host_header = host if port == default_port else f"{host}:{port}"
         try:
-            response = await self.client.post(
+            async with self._client().post(
                 pinned,
-                content=body.encode(),
+                data=body.encode(),
                 headers={**headers, "host": host_header, "user-agent": "PartnerPortal-Webhooks"},
-                extensions={"sni_hostname": host} if scheme == "https" else {},
-            )
-        except httpx.HTTPError as exc:
+                allow_redirects=False,
+                server_hostname=host if scheme == "https" else None,
+            ) as response:
+                status = response.status
+                excerpt = b"" if 200 <= status < 300 else await response.content.read(_EXCERPT)
+        except (aiohttp.ClientError, TimeoutError) as exc:
             return Answer(None, _ms(started), f"{type(exc).__name__}: {exc}"[:500])
-        status = response.status_code
-        error = None if 200 <= status < 300 else f"HTTP {status}: {response.text[:200]}"
-        return Answer(status, _ms(started), error)
+        if 200 <= status < 300:
+            return Answer(status, _ms(started), None)
+        return Answer(status, _ms(started), f"HTTP {status}: {excerpt.decode(errors='replace')}")
+
+
+_EXCERPT = 200  # bytes of a refusing answer's body kept with the attempt
+
+
+def _endpoint_first(delivery: WebhookOutgoing) -> str:
+    """A record locks its endpoint's row (the failure count): by endpoint, then delivery."""
+    return f"{delivery.endpoint_id}/{delivery.delivery_id}"
 
 
 def _ms(started: float) -> int:
@@ -105,6 +135,7 @@ class WebhookSender:
     disable: DisablePolicy
     lease: timedelta
     batch: int
+    workers: int = 1
     service: str = "notifications"
     portal_url: str = "http://127.0.0.1:8000/"
 
@@ -112,7 +143,7 @@ class WebhookSender:
         loop = LeasedDeliveries[WebhookOutgoing, Answer]
         self.send_due = loop(
             self.service, "webhook-sender", self.lease, self.batch, PgWebhooks, self._attempt,
-            self._record,
+            self._record, self.workers, _endpoint_first,
         ).send_due  # fmt: skip
 
     async def _attempt(self, delivery: WebhookOutgoing) -> Answer:

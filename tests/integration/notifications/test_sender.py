@@ -8,8 +8,10 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from typing import Any
 
 import asyncpg
+import pytest
 
 from services.notifications import handlers
 from services.notifications.adapters.repository import PgRepository
@@ -17,6 +19,7 @@ from services.notifications.domain import commands
 from services.notifications.domain.message import build
 from services.notifications.domain.model import Refusal, RetryPolicy
 from services.notifications.entrypoints.sender import Sender
+from shared.messaging import unit
 
 
 class Recording:
@@ -54,7 +57,9 @@ async def _queue(pool: asyncpg.Pool, recipients: list[str]) -> None:
         )
 
 
-def _sender(transport: Recording, *, lease: float = 60.0, base: float = 30.0) -> Sender:
+def _sender(
+    transport: Recording, *, lease: float = 60.0, base: float = 30.0, workers: int = 1
+) -> Sender:
     return Sender(
         service="notifications",
         transport=transport,
@@ -62,6 +67,7 @@ def _sender(transport: Recording, *, lease: float = 60.0, base: float = 30.0) ->
         policy=RetryPolicy(base=base, cap=60, max_attempts=3),
         lease=timedelta(seconds=lease),
         batch=5,
+        workers=workers,
     )
 
 
@@ -100,7 +106,11 @@ async def test_two_copies_sending_at_once_send_each_message_once(
     recipients = [f"r{i}@contoso.example" for i in range(30)]
     await _queue(schema_pool, recipients)
     one, two = Recording(), Recording()
-    await asyncio.gather(_sender(one).send_due(schema_pool), _sender(two).send_due(schema_pool))
+    # Each copy runs three rounds at once: six claimers of one table.
+    await asyncio.gather(
+        _sender(one, workers=3).send_due(schema_pool),
+        _sender(two, workers=3).send_due(schema_pool),
+    )
     sent = [str(m["To"]) for m in one.got + two.got]
     assert sorted(sent) == sorted(recipients)
     assert one.got
@@ -140,3 +150,38 @@ async def test_each_answer_records_what_it_means(schema_pool: asyncpg.Pool) -> N
         "portal.notifications.EmailDelivered.v1",
         "portal.notifications.EmailDeliveryFailed.v1",
     ]
+
+
+async def test_a_round_records_its_answers_in_one_commit_and_one_that_fails_holds_back_no_other(
+    schema_pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recipients = [f"r{i}@contoso.example" for i in range(5)]
+    await _queue(schema_pool, recipients)
+    commits = 0
+    record = handlers.record_attempt
+
+    async def failing_for_r2(repo: PgRepository, delivery: Any, *args: Any, **kw: Any) -> Any:
+        if delivery.recipient == "r2@contoso.example":
+            raise RuntimeError("the record of r2 fails")
+        return await record(repo, delivery, *args, **kw)
+
+    apply_each = unit.apply_each
+
+    async def counted(*args: Any, **kw: Any) -> None:
+        nonlocal commits
+        await apply_each(*args, **kw)
+        commits += 1
+
+    monkeypatch.setattr(unit, "apply_each", counted)
+    assert await _sender(Recording()).send_due(schema_pool) == 5
+    assert commits == 1  # five answers, one unit of work
+
+    monkeypatch.setattr(handlers, "record_attempt", failing_for_r2)
+    await schema_pool.execute("DELETE FROM deliveries")
+    await _queue(schema_pool, recipients)  # the same addresses in a new request
+    with pytest.raises(RuntimeError, match="r2"):
+        await _sender(Recording()).send_due(schema_pool)
+    rows = await _rows(schema_pool)
+    assert {to: r["status"] for to, r in rows.items()} == {
+        to: "sending" if to == "r2@contoso.example" else "sent" for to in recipients
+    }  # r2 stays leased, to be attempted again when its lease runs out

@@ -22,6 +22,14 @@ class Server:
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str]]] = []
         self.data_answer = "250 OK"
+        self.greetings = 0  # EHLOs: one per connection
+
+    async def handle_EHLO(  # noqa: N802
+        self, server: object, session: Any, envelope: object, hostname: str, responses: Any
+    ) -> Any:
+        self.greetings += 1
+        session.host_name = hostname  # aiosmtpd leaves it to a handler with this hook
+        return responses
 
     async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
         if self.data_answer.startswith("250"):
@@ -34,10 +42,8 @@ def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, dat
     return AuthResult(success=ok)
 
 
-@pytest.fixture
-def smtp() -> Iterator[tuple[Server, int]]:
-    handler, port = Server(), free_port()
-    controller = Controller(
+def _controller(handler: Server, port: int) -> Controller:
+    return Controller(
         handler,
         hostname="127.0.0.1",
         port=port,
@@ -45,6 +51,12 @@ def smtp() -> Iterator[tuple[Server, int]]:
         auth_require_tls=False,
         authenticator=_authenticator,
     )
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Server, int]]:
+    handler, port = Server(), free_port()
+    controller = _controller(handler, port)
     controller.start()
     yield handler, port
     controller.stop()
@@ -64,6 +76,42 @@ async def test_it_logs_in_and_sends_to_the_one_recipient(smtp: tuple[Server, int
     transport = SmtpTransport(host="127.0.0.1", port=port, username="portal", password="s3cret")
     assert await transport.send(_message()) is None
     assert server.received == [("no-reply@portal.example", ["ann@contoso.example"])]
+
+
+async def test_one_connection_carries_message_after_message(smtp: tuple[Server, int]) -> None:
+    server, port = smtp
+    transport = SmtpTransport(
+        host="127.0.0.1", port=port, username="portal", password="s3cret", connections=1
+    )
+    for n in range(5):
+        assert await transport.send(_message(f"r{n}@contoso.example")) is None
+    assert [to for _, [to] in server.received] == [f"r{n}@contoso.example" for n in range(5)]
+    assert server.greetings == 1
+    transport.close()
+
+
+async def test_a_connection_the_server_closed_while_idle_is_replaced_without_a_failure() -> None:
+    server, port = Server(), free_port()
+    first = _controller(server, port)
+    first.start()
+    transport = SmtpTransport(
+        host="127.0.0.1", port=port, username="portal", password="s3cret", connections=1,
+        idle_check=0,
+    )  # fmt: skip
+    assert await transport.send(_message("before@contoso.example")) is None
+    first.stop()  # closes the kept connection; a new server takes the port
+    second = _controller(server, port)
+    second.start()
+    try:
+        assert await transport.send(_message("after@contoso.example")) is None
+    finally:
+        transport.close()
+        second.stop()
+    assert [to for _, [to] in server.received] == [
+        "before@contoso.example",
+        "after@contoso.example",
+    ]
+    assert server.greetings == 2
 
 
 async def test_a_refused_login_sends_nothing_and_is_tried_again_later(
