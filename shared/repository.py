@@ -4,6 +4,7 @@ view of the directory's customers (``customers``, keyed by ``customer_id``)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from shared.db import Connection
@@ -15,16 +16,20 @@ class PgRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
+    async def exists(self, query: str, *args: object) -> bool:
+        """Whether ``query`` (``SELECT true FROM … WHERE …``) finds a row."""
+        return bool(await self.conn.fetchval(query, *args))
+
+    async def one(self, query: str, *args: object, lock: bool = False) -> Any:
+        """The row ``query`` finds (None if none); ``lock``: held until commit."""
+        return await self.conn.fetchrow(query + " FOR UPDATE" if lock else query, *args)
+
 
 class KnownCustomers(PgRepository):
     """The customers the service has heard of from the directory's events."""
 
     async def customer_exists(self, *, customer_id: UUID) -> bool:
-        return bool(
-            await self.conn.fetchval(
-                "SELECT true FROM customers WHERE customer_id = $1", customer_id
-            )
-        )
+        return await self.exists("SELECT true FROM customers WHERE customer_id = $1", customer_id)
 
 
 class NamedCustomers(KnownCustomers):

@@ -12,6 +12,7 @@ from uuid import UUID
 from services.directory.adapters import audit, search
 from services.directory.adapters import queries as sql
 from services.directory.adapters.queries import Db
+from services.directory.adapters.subscriptions import LICENCES
 from services.directory.domain import errors
 from shared.cursor import Cursor, InvalidCursor
 from shared.db import Connection
@@ -64,7 +65,7 @@ async def subscriptions(db: Db, *, customer_id: UUID) -> list[views.Subscription
 
 async def licences(db: Db, *, customer_id: UUID) -> list[views.Licences]:
     """Every subscription of the customer (every state), with its assigned licences."""
-    rows = await sql.customer_subscriptions(db, customer_id=customer_id)
+    rows = await sql.subscriptions(db, customer_id=customer_id, columns=LICENCES)
     return [views.Licences.model_validate(r) for r in rows]
 
 

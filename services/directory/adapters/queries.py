@@ -52,9 +52,12 @@ async def customer(db: Db, *, customer_id: UUID) -> dict[str, Any] | None:
     )
 
 
-async def subscriptions(db: Db, *, customer_id: UUID) -> list[dict[str, Any]]:
+async def subscriptions(
+    db: Db, *, customer_id: UUID, columns: str = SUBSCRIPTION_COLUMNS
+) -> list[dict[str, Any]]:
+    """The customer's subscriptions, oldest first: ``columns`` of ``subscriptions s``."""
     rows = await db.fetch(
-        f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE customer_id = $1 "
+        f"SELECT {columns} FROM subscriptions s WHERE customer_id = $1 "
         "ORDER BY created_at, subscription_id",
         customer_id,
     )
@@ -176,15 +179,6 @@ async def partner_counts(db: Db, *, partner_id: UUID) -> dict[str, int]:
         "customers": int(row["customers"]),
         "open_service_requests": int(row["open_service_requests"]),
     }
-
-
-async def customer_subscriptions(db: Db, *, customer_id: UUID) -> list[dict[str, Any]]:
-    rows = await db.fetch(
-        f"SELECT {LICENCES} FROM subscriptions s WHERE customer_id = $1 "
-        "ORDER BY created_at, subscription_id",
-        customer_id,
-    )
-    return [dict(r) for r in rows]
 
 
 async def assignments(

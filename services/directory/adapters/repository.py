@@ -21,8 +21,8 @@ from services.directory.domain.model import (
     User,
 )
 from services.directory.domain.roles import CompanyRole, SupportedAccess
+from shared import repository as shared_repository
 from shared import rows
-from shared.db import Connection
 
 USER_COLUMNS = (
     "user_id, company_kind, company_id, email, display_name, password_hash, company_role, "
@@ -34,6 +34,8 @@ PARTNER_COLUMNS = (
     "updated_by"
 )
 _PROFILE_COLUMNS = "name, phone, support_email, address, website"  # as in PARTNER_COLUMNS
+# What saving a partner may change: its profile and who changed it when.
+_PARTNER_CHANGES = f"{_PROFILE_COLUMNS}, updated_at, updated_by"
 CUSTOMER_COLUMNS = "customer_id, name, domain, contact_email, registered_at"
 # What saving a user may change (not its id, company or creation).
 _USER_CHANGES = (
@@ -88,39 +90,26 @@ def partner_from_row(row: Any) -> Partner:
     return Partner(**values, profile=profile)
 
 
-class PgRepository(PgServiceRequests):
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
+class PgRepository(PgServiceRequests, shared_repository.PgRepository):
     async def get_partner(self, *, partner_id: UUID, lock: bool = False) -> Partner | None:
-        row = await self.conn.fetchrow(
-            f"SELECT {PARTNER_COLUMNS} FROM partners WHERE partner_id = $1"
-            + (" FOR UPDATE" if lock else ""),
-            partner_id,
-        )
+        query = f"SELECT {PARTNER_COLUMNS} FROM partners WHERE partner_id = $1"
+        row = await self.one(query, partner_id, lock=lock)
         return partner_from_row(row) if row else None
 
     async def add_partner(self, *, partner: Partner) -> None:
         try:
             await self.conn.execute(
-                f"INSERT INTO partners ({PARTNER_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                partner.partner_id,
-                *_profile_values(partner.profile),
-                partner.registered_at,
-                partner.updated_at,
-                partner.updated_by,
+                rows.insert("partners", PARTNER_COLUMNS),
+                *rows.values(partner, PARTNER_COLUMNS, **vars(partner.profile)),
             )
         except asyncpg.UniqueViolationError as exc:
             raise errors.PartnerAlreadyExists("A partner with this id already exists.") from exc
 
     async def save_partner(self, *, partner: Partner) -> None:
         await self.conn.execute(
-            "UPDATE partners SET name = $2, phone = $3, support_email = $4, address = $5, "
-            "website = $6, updated_at = $7, updated_by = $8 WHERE partner_id = $1",
+            rows.update("partners", "partner_id", _PARTNER_CHANGES),
             partner.partner_id,
-            *_profile_values(partner.profile),
-            partner.updated_at,
-            partner.updated_by,
+            *rows.values(partner, _PARTNER_CHANGES, **vars(partner.profile)),
         )
 
     async def get_customer(self, *, customer_id: UUID) -> Customer | None:
@@ -143,24 +132,17 @@ class PgRepository(PgServiceRequests):
             raise errors.CustomerAlreadyExists("A customer with this id already exists.") from exc
 
     async def domain_taken(self, *, domain: str) -> bool:
-        return bool(
-            await self.conn.fetchval("SELECT true FROM customers WHERE domain = $1", domain)
-        )
+        return await self.exists("SELECT true FROM customers WHERE domain = $1", domain)
 
     async def get_user(self, *, user_id: UUID, lock: bool = False) -> User | None:
-        row = await self.conn.fetchrow(
-            f"SELECT {USER_COLUMNS} FROM users WHERE user_id = $1"
-            + (" FOR UPDATE" if lock else ""),
-            user_id,
+        row = await self.one(
+            f"SELECT {USER_COLUMNS} FROM users WHERE user_id = $1", user_id, lock=lock
         )
         return user_from_row(row) if row else None
 
     async def get_user_by_email(self, *, email: str, lock: bool = False) -> User | None:
-        row = await self.conn.fetchrow(
-            f"SELECT {USER_COLUMNS} FROM users WHERE lower(email) = lower($1)"
-            + (" FOR UPDATE" if lock else ""),
-            email,
-        )
+        query = f"SELECT {USER_COLUMNS} FROM users WHERE lower(email) = lower($1)"
+        row = await self.one(query, email, lock=lock)
         return user_from_row(row) if row else None
 
     async def get_unknown_address(self, *, email: str) -> UnknownAddress:
@@ -186,9 +168,7 @@ class PgRepository(PgServiceRequests):
         )
 
     async def email_taken(self, *, email: str) -> bool:
-        return bool(
-            await self.conn.fetchval("SELECT true FROM users WHERE lower(email) = lower($1)", email)
-        )
+        return await self.exists("SELECT true FROM users WHERE lower(email) = lower($1)", email)
 
     async def add_user(self, *, user: User) -> None:
         try:
@@ -225,7 +205,3 @@ class PgRepository(PgServiceRequests):
         return await delegation_role(
             self.conn, partner_id=partner_id, customer_id=customer_id, lock=lock
         )
-
-
-def _profile_values(profile: Profile) -> list[Any]:
-    return rows.values(profile, _PROFILE_COLUMNS)

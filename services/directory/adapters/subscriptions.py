@@ -114,12 +114,11 @@ class PgSubscriptionRepository(KnownCustomers):
         return from_row(row) if row else None
 
     async def line_applied(self, *, redemption_id: UUID, service_id: str) -> bool:
-        found = await self.conn.fetchval(
+        return await self.exists(
             "SELECT true FROM subscriptions WHERE paid_source_id = $1 AND service_id = $2",
             redemption_id,
             service_id,
         )
-        return bool(found)
 
     async def convertible(self, *, customer_id: UUID, service_id: str) -> Subscription | None:
         found = await self.conn.fetchval(
@@ -187,12 +186,11 @@ class PgSubscriptionRepository(KnownCustomers):
         )
 
     async def is_assigned(self, *, subscription_id: UUID, user_id: UUID) -> bool:
-        found = await self.conn.fetchval(
+        return await self.exists(
             "SELECT true FROM licence_assignments WHERE subscription_id = $1 AND user_id = $2",
             subscription_id,
             user_id,
         )
-        return bool(found)
 
     async def assign(
         self, *, subscription_id: UUID, user_id: UUID, by: UUID, now: datetime

@@ -115,12 +115,10 @@ class PgRepository(FunnelRepository, NamedCustomers):
         await self.conn.execute(_UPDATE_OFFER, offer.offer_id, *rows.values(offer, _OFFER_CHANGES))
 
     async def has_purchased(self, *, offer_id: UUID, customer_id: UUID) -> bool:
-        return bool(
-            await self.conn.fetchval(
-                "SELECT true FROM redemptions WHERE offer_id = $1 AND customer_id = $2",
-                offer_id,
-                customer_id,
-            )
+        return await self.exists(
+            "SELECT true FROM redemptions WHERE offer_id = $1 AND customer_id = $2",
+            offer_id,
+            customer_id,
         )
 
     async def add_redemption(self, *, redemption: Redemption) -> None:
