@@ -103,26 +103,43 @@ def redeemed(
     redeemed_at: datetime = TRIAL_REDEEMED_AT,
 ) -> invitations.TrialInvitationRedeemed:
     return invitations.TrialInvitationRedeemed(
-        redemption_id=redemption_id or uuid.uuid4(),
+        **redemption(customer_id, partner_id=partner_id, redemption_id=redemption_id),
         invitation_id=uuid.uuid4(),
-        partner_id=partner_id or uuid.uuid4(),
-        customer_id=customer_id,
-        redeemed_by=uuid.uuid4(),
         service_id=service_id,
         seats=25,
         trial_days=trial_days,
-        delegation_role=None,
         redeemed_at=redeemed_at,
     )
 
 
-def created_for(redemption_id: uuid.UUID) -> Any:
+def redemption(
+    customer_id: uuid.UUID,
+    *,
+    partner_id: uuid.UUID | None = None,
+    redemption_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """What every redemption event (trial or purchase) says: which redemption, of which
+    partner's link, by which customer (no delegation asked)."""
+    return {
+        "redemption_id": redemption_id or uuid.uuid4(),
+        "partner_id": partner_id or uuid.uuid4(),
+        "customer_id": customer_id,
+        "redeemed_by": uuid.uuid4(),
+        "delegation_role": None,
+    }
+
+
+def from_redemption(ce_type: str, redemption_id: uuid.UUID) -> Any:
+    """Events of ``ce_type`` whose source is the redemption."""
+
     def predicate(seen: Seen) -> bool:
-        return seen.type == directory.SubscriptionCreated.ce_type() and seen.data["source"][
-            "id"
-        ] == str(redemption_id)
+        return seen.type == ce_type and seen.data.get("source", {}).get("id") == str(redemption_id)
 
     return predicate
+
+
+def created_for(redemption_id: uuid.UUID) -> Any:
+    return from_redemption(directory.SubscriptionCreated.ce_type(), redemption_id)
 
 
 class Partner:

@@ -10,8 +10,8 @@ import asyncpg
 
 from shared.contracts import directory, offers
 from shared.contracts.topics import OFFERS_EVENTS
-from tests.integration.directory.helpers import password_hash
-from tests.support.bus import Bus, Seen
+from tests.integration.directory.helpers import from_redemption, password_hash, redemption
+from tests.support.bus import Bus
 
 CREATED = directory.SubscriptionCreated.ce_type()
 CONVERTED = directory.SubscriptionConverted.ce_type()
@@ -25,24 +25,11 @@ def offer_redeemed(
     redemption_id: uuid.UUID | None = None,
 ) -> offers.OfferRedeemed:
     return offers.OfferRedeemed(
-        redemption_id=redemption_id or uuid.uuid4(),
+        **redemption(customer_id, partner_id=partner_id, redemption_id=redemption_id),
         offer_id=uuid.uuid4(),
-        partner_id=partner_id or uuid.uuid4(),
-        customer_id=customer_id,
-        redeemed_by=uuid.uuid4(),
         lines=[offers.LineQuantity(service_id=s, quantity=q) for s, q in lines],
-        delegation_role=None,
         redeemed_at=datetime.now(UTC),
     )
-
-
-def from_redemption(ce_type: str, redemption_id: uuid.UUID) -> Any:
-    """Events of ``ce_type`` whose source is the redemption."""
-
-    def predicate(seen: Seen) -> bool:
-        return seen.type == ce_type and seen.data.get("source", {}).get("id") == str(redemption_id)
-
-    return predicate
 
 
 async def paid(

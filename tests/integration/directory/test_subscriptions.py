@@ -20,6 +20,7 @@ from shared.contracts.topics import DIRECTORY_EVENTS, INVITATIONS_EVENTS, OFFERS
 from tests.integration.directory.helpers import (
     REJECTED,
     created_for,
+    from_redemption,
     redeemed,
     registered_customer,
 )
@@ -27,7 +28,6 @@ from tests.integration.directory.subscription_helpers import (
     CONVERTED,
     CREATED,
     EXPIRED,
-    from_redemption,
     offer_redeemed,
 )
 from tests.support.bus import Bus, Seen
