@@ -94,17 +94,11 @@ async def requests_from_redemptions(
         except DomainError as exc:
             outcomes.append(exc)
             continue
+        # The request says what the redemption did: its source, the pair, role and duration.
+        deadline = policy.answer_deadline(now)
         outcomes.append(
             DelegationRequest(
-                request_id=uuid.uuid4(),
-                partner_id=cmd.partner_id,
-                customer_id=cmd.customer_id,
-                role=cmd.role,
-                source_kind=cmd.source_kind,
-                source_id=cmd.source_id,
-                requested_at=now,
-                expires_at=policy.answer_deadline(now),
-                duration=cmd.duration,
+                **vars(cmd), request_id=uuid.uuid4(), requested_at=now, expires_at=deadline
             )
         )
     added = await repo.add_requests([o for o in outcomes if isinstance(o, DelegationRequest)])

@@ -48,15 +48,7 @@ async def create_offer(
     repo: Repository, cmd: commands.CreateOffer, *, now: datetime, base_url: str
 ) -> PurchaseOfferCreated:
     offer = await _new_offer(
-        repo,
-        offer_id=cmd.offer_id,
-        partner_id=cmd.partner_id,
-        created_by=cmd.created_by,
-        terms=cmd.lines,
-        delegation_role=cmd.delegation_role,
-        expires_at=cmd.expires_at,
-        changeable=cmd.customer_may_change_quantities,
-        now=now,
+        repo, cmd, cmd.delegation_role, changeable=cmd.customer_may_change_quantities, now=now
     )
     await repo.add_offer(offer=offer)
     return _created(offer, base_url=base_url, replaced_offer_withdrawn=False)
@@ -69,16 +61,9 @@ async def reissue_offer(
     if old is None:
         raise errors.OfferNotFound("No such offer.")
     old.check_owner(cmd.partner_id)
+    # The replacement keeps what the customer was offered beyond its lines.
     offer = await _new_offer(
-        repo,
-        offer_id=cmd.offer_id,
-        partner_id=cmd.partner_id,
-        created_by=cmd.created_by,
-        terms=cmd.lines,
-        delegation_role=old.delegation_role,
-        expires_at=cmd.expires_at,
-        changeable=old.customer_may_change_quantities,
-        now=now,
+        repo, cmd, old.delegation_role, changeable=old.customer_may_change_quantities, now=now
     )
     offer.replaces_offer_id = old.offer_id
     withdrew = cmd.withdraw_replaced and old.withdrawn_at is None
@@ -147,29 +132,26 @@ async def purchase(repo: Repository, cmd: commands.Purchase, *, now: datetime) -
 
 async def _new_offer(
     repo: Repository,
-    *,
-    offer_id: uuid.UUID,
-    partner_id: uuid.UUID,
-    created_by: uuid.UUID,
-    terms: tuple[commands.LineTerms, ...],
+    cmd: commands.CreateOffer | commands.ReissueOffer,
     delegation_role: str | None,
-    expires_at: datetime | None,
+    *,
     changeable: bool,
     now: datetime,
 ) -> Offer:
-    if await repo.get_offer(offer_id=offer_id) is not None:
+    """The offer ``cmd`` makes (its id, partner, author, lines and expiry), not yet added."""
+    if await repo.get_offer(offer_id=cmd.offer_id) is not None:
         raise errors.OfferAlreadyExists("An offer with this id already exists.")
-    if expires_at is not None and expires_at <= now:
+    if cmd.expires_at is not None and cmd.expires_at <= now:
         raise errors.InvalidExpiry("The expiry date must be in the future.")
-    catalogue = await repo.services(service_ids=[t.service_id for t in terms])
+    catalogue = await repo.services(service_ids=[t.service_id for t in cmd.lines])
     return Offer(
-        offer_id=offer_id,
-        partner_id=partner_id,
-        created_by=created_by,
+        offer_id=cmd.offer_id,
+        partner_id=cmd.partner_id,
+        created_by=cmd.created_by,
         code=new_code(),
-        lines=build_lines(terms, catalogue, changeable=changeable),
+        lines=build_lines(cmd.lines, catalogue, changeable=changeable),
         delegation_role=delegation_role,
-        expires_at=expires_at,
+        expires_at=cmd.expires_at,
         customer_may_change_quantities=changeable,
         created_at=now,
     )

@@ -18,16 +18,8 @@ from shared.views import offers as views
 
 def service_view(s: CatalogueService) -> views.Service:
     trial = views.Trial(days=s.trial_days, max_seats=s.trial_max_seats) if s.trial_days else None
-    return views.Service(
-        service_id=s.service_id,
-        name=s.name,
-        description=s.description,
-        licence_unit=s.licence_unit,
-        min_seats=s.min_seats,
-        max_seats=s.max_seats,
-        trial=trial,
-        on_sale=s.on_sale,
-    )
+    # The view's fields are the service's, its two trial terms made one ``trial``.
+    return views.Service.model_validate(vars(s) | {"trial": trial})
 
 
 def lines_view(offer: Offer, catalogue: Mapping[str, CatalogueService]) -> list[views.OfferedLine]:

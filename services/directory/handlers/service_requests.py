@@ -32,20 +32,10 @@ async def create_service_request(
     actor = await actors.known(repo, cmd.actor_user_id)
     role = await repo.delegation_role(partner_id=actor.company_id, customer_id=cmd.customer_id)
     check_acts_for_customer(actor, delegation_role=role)
-    request = ServiceRequest(
-        request_id=cmd.request_id,
-        customer_id=cmd.customer_id,
-        partner_id=actor.company_id,
-        title=cmd.title,
-        description=cmd.description,
-        severity=cmd.severity,
-        contact_name=cmd.contact_name,
-        contact_email=cmd.contact_email,
-        state=State.OPEN,
-        created_by=actor.user_id,
-        created_at=now,
-        updated_at=now,
-    )
+    # As the acting partner's user wrote it (the command's fields), open from now on.
+    fields = {k: v for k, v in vars(cmd).items() if k != "actor_user_id"}
+    fields |= {"partner_id": actor.company_id, "created_by": actor.user_id}
+    request = ServiceRequest(**fields, state=State.OPEN, created_at=now, updated_at=now)
     await repo.add_service_request(request=request)
     created = {k: v for k, v in vars(request).items() if k != "updated_at"}
     return contracts.ServiceRequestCreated(**created | {"state": request.state.value})
