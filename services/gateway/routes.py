@@ -1,6 +1,8 @@
 """Routes that several entrypoints offer the same way, built from one definition.
 
-A list is read a page at a time, newest first (``Listing``). An operation on a customer's data
+A change is a command made from the principal, the path's ids and the body, and executed
+(``Send``); a view is relayed from the service that owns it (``Relay``). A list is read a page
+at a time, newest first (``Listing``). An operation on a customer's data
 is offered twice: to the customer itself on ``/api/customer<path>``, and to a partner user
 acting for the customer on ``/api/partner/customers/{customer_id}<path>``. It is written once,
 as ``op(gateway, actor, customer_id, ...)``, and ``CustomerRoute.offer`` makes each route of it.
@@ -10,21 +12,138 @@ The gateway checks the principal's kind; the owning service decides whether a pa
 from __future__ import annotations
 
 import inspect
+import string
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep, PageCursor
 from services.gateway.security import SupportingPartnerUser
+from shared.contracts.base import Command
 from shared.problems import problem_responses
 
 _NEWEST_FIRST = "Newest first; pass ``next_cursor`` as ``cursor`` for the next page."
 CUSTOMER = "/api/customer"
 PARTNER = "/api/partner/customers/{customer_id}"
+
+
+WRITE = (401, 403, 404, 409, 422, 503, 504)  # a command's problems
+READ = (401, 403, 404, 422, 502, 503)  # a view's by id
+ACTOR = {"actor_user_id": "user_id"}  # a Relay's query: the owner decides by the reader
+
+
+@dataclass(frozen=True)
+class Send:
+    """``method path``: the ``command`` made of the path's ids (UUIDs), the ``body``'s fields,
+    the acting user's id as ``by`` and, when named, the user's company id as ``company`` and a
+    new id as ``new``; executed on ``topic``, answered with its event's data (a rejection is
+    its problem). ``lagging_views``: as ``Gateway.execute``."""
+
+    method: str
+    path: str
+    command: type[Command]
+    topic: str
+    answer: Any  # the response model: the command's event
+    problems: tuple[int, ...] = WRITE
+    body: type[BaseModel] | None = None
+    by: str = "actor_user_id"
+    company: str | None = None
+    new: str | None = None
+    status_code: int = 200
+    lagging_views: frozenset[str] = frozenset()
+
+    def offer(self, router: APIRouter, *, who: Any, name: str, doc: str | None = None) -> None:
+        async def send(
+            *, user: Principal, gateway: Gateway, body: BaseModel | None = None, **ids: Any
+        ) -> Any:
+            command = self.command(**self.fields(user, ids, body))
+            outcome = await gateway.execute(
+                command, topic=self.topic, lagging_views=self.lagging_views
+            )
+            return outcome.data
+
+        parameters = [
+            *(_keyword(i, uuid.UUID) for i in _path_ids(self.path)),
+            *([_keyword("body", self.body)] if self.body is not None else []),
+            _keyword("user", who),
+            _keyword("gateway", GatewayDep),
+        ]
+        router.api_route(
+            self.path,
+            methods=[self.method],
+            status_code=self.status_code,
+            response_model=self.answer,
+            responses=problem_responses(*self.problems),
+        )(_endpoint(send, parameters, name, doc))
+
+    def fields(
+        self, user: Principal, ids: Mapping[str, uuid.UUID], body: BaseModel | None
+    ) -> dict[str, Any]:
+        fields: dict[str, Any] = {**ids, self.by: user.user_id}
+        if self.company is not None:
+            fields[self.company] = user.company_id
+        if self.new is not None:
+            fields[self.new] = uuid.uuid4()
+        return fields | (body.model_dump() if body is not None else {})
+
+
+def redemption(
+    path: str, command: type[Command], topic: str, answer: Any, body: type[BaseModel]
+) -> Send:
+    """A customer's admin redeems a code for its company (``POST``, 201). A customer who
+    signed up a moment ago may not be in the owner's view of customers yet."""
+    return Send(
+        "POST",
+        path,
+        command,
+        topic,
+        answer,
+        (401, 403, 404, 409, 410, 422, 503, 504),
+        body=body,
+        by="redeemed_by",
+        company="customer_id",
+        status_code=201,
+        lagging_views=frozenset({"customer_not_found"}),
+    )
+
+
+@dataclass(frozen=True)
+class Relay:
+    """``GET path``: the view ``internal`` of the ``service`` that owns it, relayed as it is;
+    ``internal`` and ``query``'s values name the path's ids (UUIDs) and the reader's
+    ``company_id`` or ``user_id``. The owner's access policy answers by those: what the
+    reader may not see is a 404 like a random id."""
+
+    path: str
+    service: str  # the Gateway's client: "directory", "offers", ...
+    internal: str  # "/internal/offers/{offer_id}"
+    answer: Any  # the response model: the view's
+    problems: tuple[int, ...] = READ
+    query: Mapping[str, str] = field(default_factory=dict)  # {"partner_id": "company_id"}
+
+    def offer(
+        self, router: APIRouter, *, who: Any, name: str, doc: str | None = None, prefix: str = ""
+    ) -> None:
+        """At ``prefix`` + ``path``: one view may be offered at several places."""
+
+        async def relay(*, user: Principal, gateway: Gateway, **ids: Any) -> Any:
+            return await _relay(gateway, self.service, self.internal, self.query, user, ids)
+
+        parameters = [
+            *(_keyword(i, uuid.UUID) for i in _path_ids(self.path)),
+            _keyword("user", who),
+            _keyword("gateway", GatewayDep),
+        ]
+        router.get(
+            prefix + self.path,
+            response_model=self.answer,
+            responses=problem_responses(*self.problems),
+        )(_endpoint(relay, parameters, name, doc))
 
 
 @dataclass(frozen=True)
@@ -99,6 +218,35 @@ class CustomerRoute:
         )(_endpoint(call, parameters, name, doc))
 
 
+def relayed_page(
+    service: str, internal: str, query: Mapping[str, str]
+) -> Callable[..., Awaitable[Any]]:
+    """A ``Listing``'s ``fetch``: the page of ``internal`` relayed from ``service`` (named
+    as in ``Relay``), the page's ``limit`` and ``cursor`` passed on."""
+
+    async def fetch(gateway: Gateway, user: Principal, limit: int, cursor: str | None) -> Any:
+        paging = {"limit": limit, "cursor": cursor}
+        return await _relay(gateway, service, internal, query, user, {}, paging)
+
+    return fetch
+
+
+async def _relay(
+    gateway: Gateway,
+    service: str,
+    internal: str,
+    query: Mapping[str, str],
+    user: Principal,
+    ids: Mapping[str, uuid.UUID],
+    paging: Mapping[str, Any] | None = None,
+) -> Any:
+    """``internal`` of ``service`` relayed, ``internal`` and ``query``'s values naming the
+    path's ``ids`` and the reader's ``company_id`` or ``user_id``."""
+    names = {"company_id": user.company_id, "user_id": user.user_id, **ids}
+    params = {key: names[value] for key, value in query.items()} | dict(paging or {})
+    return await getattr(gateway, service).relay(internal.format(**names), **params)
+
+
 def endpoint(
     call: Callable[..., Awaitable[Any]], *, who: Any, name: str, doc: str | None = None
 ) -> Callable[..., Awaitable[Any]]:
@@ -124,6 +272,11 @@ def _endpoint(
     call.__doc__ = doc
     call.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     return call
+
+
+def _path_ids(path: str) -> list[str]:
+    """The names of ``path``'s parameters, in order: "/a/{a_id}/b/{b_id}" is a_id, b_id."""
+    return [name for _, name, _, _ in string.Formatter().parse(path) if name]
 
 
 def _own(call: Callable[..., Any], *, after: int) -> list[inspect.Parameter]:

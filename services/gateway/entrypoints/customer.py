@@ -13,10 +13,10 @@ from services.gateway.adapters.passwords import hash_password
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
 from services.gateway.entrypoints.session import start_session
-from services.gateway.routes import Listing
+from services.gateway.routes import Listing, Relay, Send, redemption
 from services.gateway.security import CustomerAdmin, CustomerUser, SignInLimit
 from shared.contracts import delegation, directory, invitations, offers
-from shared.contracts.base import Command, Event
+from shared.contracts.base import Command
 from shared.contracts.common import CODE_PATTERN
 from shared.contracts.topics import (
     DELEGATION_COMMANDS,
@@ -119,39 +119,32 @@ async def _count_sign_up(gateway: Gateway, command: Command, topic: str) -> None
         log.warning("sign_up_not_counted", status=exc.status, code=exc.code)
 
 
-@router.get(
+Relay(
     "/api/customer",
-    response_model=directory_views.Customer,
-    responses=problem_responses(401, 403, 404, 502, 503),
-)
-async def my_company(user: CustomerUser, gateway: GatewayDep) -> Any:
-    return await gateway.directory.relay(f"/internal/customers/{user.company_id}")
-
-
-@router.post(
+    "directory",
+    "/internal/customers/{company_id}",
+    directory_views.Customer,
+    (401, 403, 404, 502, 503),
+).offer(router, who=CustomerUser, name="my_company")
+redemption(
     "/api/customer/redemptions",
-    status_code=201,
-    response_model=invitations.TrialInvitationRedeemed,
-    responses=problem_responses(401, 403, 404, 409, 410, 422, 503, 504),
+    invitations.RedeemTrialInvitation,
+    INVITATIONS_COMMANDS,
+    invitations.TrialInvitationRedeemed,
+    Code,
+).offer(
+    router,
+    who=CustomerAdmin,
+    name="redeem",
+    doc="Redeem a trial invitation for the signed-in admin's company.",
 )
-async def redeem(body: Code, user: CustomerAdmin, gateway: GatewayDep) -> dict[str, Any]:
-    """Redeem a trial invitation for the signed-in admin's company."""
-    command = invitations.RedeemTrialInvitation(
-        code=body.code, customer_id=user.company_id, redeemed_by=user.user_id
-    )
-    outcome = await gateway.execute(
-        command, topic=INVITATIONS_COMMANDS, lagging_views=frozenset({"customer_not_found"})
-    )
-    return outcome.data
-
-
-@router.get(
+Relay(
     "/api/customer/subscriptions",
-    response_model=list[directory_views.Subscription],
-    responses=problem_responses(401, 403, 502, 503),
-)
-async def subscriptions(user: CustomerUser, gateway: GatewayDep) -> Any:
-    return await gateway.directory.relay(f"/internal/customers/{user.company_id}/subscriptions")
+    "directory",
+    "/internal/customers/{company_id}/subscriptions",
+    list[directory_views.Subscription],
+    (401, 403, 502, 503),
+).offer(router, who=CustomerUser, name="subscriptions")
 
 
 async def _requests(gateway: Gateway, user: Principal, limit: int, cursor: str | None) -> Any:
@@ -185,25 +178,17 @@ async def _named_page(
     return page | {"items": [i | {"partner_name": names[i["partner_id"]]} for i in page["items"]]}
 
 
-def _decision(verb: str, command: type[Command], answer: type[Event], by: str) -> None:
-    """``POST /api/customer/delegation-requests/{request_id}/<verb>``: the customer's Global
-    admin decides a delegation a partner offered; ``by`` names the command's deciding user."""
-
-    async def decide(request_id: uuid.UUID, user: CustomerAdmin, gateway: GatewayDep) -> Any:
-        fields = {"request_id": request_id, "customer_id": user.company_id, by: user.user_id}
-        return (await gateway.execute(command(**fields), topic=DELEGATION_COMMANDS)).data
-
-    router.post(
-        f"/api/customer/delegation-requests/{{request_id}}/{verb}",
-        response_model=answer,
-        responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-        name=verb,
-    )(decide)
-
-
-_decision(
-    "approve", delegation.ApproveDelegationRequest, delegation.DelegationApproved, "approved_by"
-)
-_decision(
-    "decline", delegation.DeclineDelegationRequest, delegation.DelegationDeclined, "declined_by"
-)
+# The customer's Global admin decides a delegation a partner offered.
+for _verb, _command, _answer, _by in (
+    ("approve", delegation.ApproveDelegationRequest, delegation.DelegationApproved, "approved_by"),
+    ("decline", delegation.DeclineDelegationRequest, delegation.DelegationDeclined, "declined_by"),
+):
+    Send(
+        "POST",
+        f"/api/customer/delegation-requests/{{request_id}}/{_verb}",
+        _command,
+        DELEGATION_COMMANDS,
+        _answer,
+        by=_by,
+        company="customer_id",
+    ).offer(router, who=CustomerAdmin, name=_verb)

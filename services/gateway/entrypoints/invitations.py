@@ -10,13 +10,15 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.adapters.sessions import Principal
-from services.gateway.deps import Gateway, GatewayDep
-from services.gateway.routes import Listing
+from services.gateway.deps import Gateway
+from services.gateway.routes import Listing, Relay, Send, relayed_page
 from services.gateway.security import SupportingPartnerUser
 from shared.contracts import invitations
 from shared.contracts.topics import INVITATIONS_COMMANDS
-from shared.problems import problem_responses
 from shared.views import invitations as views
+
+# The reader's company is the partner whose items the service gives.
+PARTNER_ID = {"partner_id": "company_id"}
 
 router = APIRouter(prefix="/api/partner/invitations", tags=["trial invitations"])
 
@@ -30,49 +32,39 @@ class NewInvitation(BaseModel):
     max_redemptions: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
-@router.post(
+Send(
+    "POST",
     "",
+    invitations.CreateTrialInvitation,
+    INVITATIONS_COMMANDS,
+    invitations.TrialInvitationCreated,
+    body=NewInvitation,
+    by="created_by",
+    company="partner_id",
+    new="invitation_id",
     status_code=201,
-    response_model=invitations.TrialInvitationCreated,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def create_invitation(
-    body: NewInvitation, user: SupportingPartnerUser, gateway: GatewayDep
-) -> dict[str, Any]:
-    """One trial subscription (service + seats), optionally with delegated administration.
-    The answer carries the URL to send to any number of customers."""
-    command = invitations.CreateTrialInvitation(
-        invitation_id=uuid.uuid4(),
-        partner_id=user.company_id,
-        created_by=user.user_id,
-        **body.model_dump(),
-    )
-    return (await gateway.execute(command, topic=INVITATIONS_COMMANDS)).data
-
-
-async def _page(gateway: Gateway, user: Principal, limit: int, cursor: str | None) -> Any:
-    return await gateway.invitations.relay(
-        "/internal/invitations", partner_id=user.company_id, limit=limit, cursor=cursor
-    )
-
-
-Listing("", _page, views.InvitationPage).offer(
-    router, who=SupportingPartnerUser, name="list_invitations"
+).offer(
+    router,
+    who=SupportingPartnerUser,
+    name="create_invitation",
+    doc="""One trial subscription (service + seats), optionally with delegated administration.
+    The answer carries the URL to send to any number of customers.""",
 )
 
 
-@router.get(
+Listing(
+    "", relayed_page("invitations", "/internal/invitations", PARTNER_ID), views.InvitationPage
+).offer(router, who=SupportingPartnerUser, name="list_invitations")
+
+
+# The service's access policy: another partner's invitation is a 404 like a random id.
+Relay(
     "/{invitation_id}",
-    response_model=views.InvitationDetail,
-    responses=problem_responses(401, 403, 404, 422, 502, 503),
-)
-async def get_invitation(
-    invitation_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
-) -> Any:
-    # The service's access policy: another partner's invitation is a 404 like a random id.
-    return await gateway.invitations.relay(
-        f"/internal/invitations/{invitation_id}", partner_id=user.company_id
-    )
+    "invitations",
+    "/internal/invitations/{invitation_id}",
+    views.InvitationDetail,
+    query=PARTNER_ID,
+).offer(router, who=SupportingPartnerUser, name="get_invitation")
 
 
 async def own_invitation(
@@ -86,15 +78,12 @@ async def own_invitation(
     return invitation
 
 
-@router.post(
+Send(
+    "POST",
     "/{invitation_id}/revoke",
-    response_model=invitations.TrialInvitationRevoked,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def revoke_invitation(
-    invitation_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
-) -> dict[str, Any]:
-    command = invitations.RevokeTrialInvitation(
-        invitation_id=invitation_id, partner_id=user.company_id, revoked_by=user.user_id
-    )
-    return (await gateway.execute(command, topic=INVITATIONS_COMMANDS)).data
+    invitations.RevokeTrialInvitation,
+    INVITATIONS_COMMANDS,
+    invitations.TrialInvitationRevoked,
+    by="revoked_by",
+    company="partner_id",
+).offer(router, who=SupportingPartnerUser, name="revoke_invitation")

@@ -9,14 +9,16 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.adapters.sessions import Principal
-from services.gateway.deps import Gateway, GatewayDep
-from services.gateway.routes import Listing
+from services.gateway.deps import GatewayDep
+from services.gateway.routes import Listing, Relay, Send, redemption, relayed_page
 from services.gateway.security import CustomerAdmin, CustomerUser, SupportingPartnerUser
 from shared.contracts import offers
 from shared.contracts.topics import OFFERS_COMMANDS
 from shared.problems import problem_responses
 from shared.views import offers as views
+
+# The reader's company is the partner whose items the service gives.
+PARTNER_ID = {"partner_id": "company_id"}
 
 router = APIRouter(tags=["purchase offers"])
 
@@ -58,54 +60,42 @@ class Purchase(BaseModel):
     )
 
 
-@router.post(
+Send(
+    "POST",
     "/api/partner/offers",
+    offers.CreatePurchaseOffer,
+    OFFERS_COMMANDS,
+    offers.PurchaseOfferCreated,
+    (401, 403, 409, 422, 503, 504),
+    body=NewOffer,
+    by="created_by",
+    company="partner_id",
+    new="offer_id",
     status_code=201,
-    response_model=offers.PurchaseOfferCreated,
-    responses=problem_responses(401, 403, 409, 422, 503, 504),
-)
-async def create_offer(body: NewOffer, user: SupportingPartnerUser, gateway: GatewayDep) -> Any:
-    command = offers.CreatePurchaseOffer(
-        offer_id=uuid.uuid4(),
-        partner_id=user.company_id,
-        created_by=user.user_id,
-        **body.model_dump(),
-    )
-    return (await gateway.execute(command, topic=OFFERS_COMMANDS)).data
+).offer(router, who=SupportingPartnerUser, name="create_offer")
 
 
-async def _page(gateway: Gateway, user: Principal, limit: int, cursor: str | None) -> Any:
-    return await gateway.offers.relay(
-        "/internal/offers", partner_id=user.company_id, limit=limit, cursor=cursor
-    )
+Listing(
+    "/api/partner/offers", relayed_page("offers", "/internal/offers", PARTNER_ID), views.OfferPage
+).offer(router, who=SupportingPartnerUser, name="list_offers")
 
 
-Listing("/api/partner/offers", _page, views.OfferPage).offer(
-    router, who=SupportingPartnerUser, name="list_offers"
-)
-
-
-@router.get(
+Relay(
     "/api/partner/offers/{offer_id}",
-    response_model=views.OfferDetail,
-    responses=problem_responses(401, 403, 404, 422, 502, 503),
-)
-async def get_offer(offer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep) -> Any:
-    return await gateway.offers.relay(f"/internal/offers/{offer_id}", partner_id=user.company_id)
-
-
-@router.post(
+    "offers",
+    "/internal/offers/{offer_id}",
+    views.OfferDetail,
+    query=PARTNER_ID,
+).offer(router, who=SupportingPartnerUser, name="get_offer")
+Send(
+    "POST",
     "/api/partner/offers/{offer_id}/withdraw",
-    response_model=offers.PurchaseOfferWithdrawn,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def withdraw_offer(
-    offer_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
-) -> Any:
-    command = offers.WithdrawPurchaseOffer(
-        offer_id=offer_id, partner_id=user.company_id, withdrawn_by=user.user_id
-    )
-    return (await gateway.execute(command, topic=OFFERS_COMMANDS)).data
+    offers.WithdrawPurchaseOffer,
+    OFFERS_COMMANDS,
+    offers.PurchaseOfferWithdrawn,
+    by="withdrawn_by",
+    company="partner_id",
+).offer(router, who=SupportingPartnerUser, name="withdraw_offer")
 
 
 @router.post(
@@ -128,30 +118,19 @@ async def reissue_offer(
     return (await gateway.execute(command, topic=OFFERS_COMMANDS)).data
 
 
-@router.post(
-    "/api/customer/purchases",
-    status_code=201,
-    response_model=offers.OfferRedeemed,
-    responses=problem_responses(401, 403, 404, 409, 410, 422, 503, 504),
+redemption(
+    "/api/customer/purchases", offers.PurchaseOffer, OFFERS_COMMANDS, offers.OfferRedeemed, Purchase
+).offer(
+    router,
+    who=CustomerAdmin,
+    name="buy",
+    doc="Buy an offer for the signed-in admin's company, optionally changing quantities.",
 )
-async def buy(body: Purchase, user: CustomerAdmin, gateway: GatewayDep) -> Any:
-    """Buy an offer for the signed-in admin's company, optionally changing quantities."""
-    command = offers.PurchaseOffer(
-        code=body.code,
-        customer_id=user.company_id,
-        redeemed_by=user.user_id,
-        quantities=[offers.LineQuantity(**q.model_dump()) for q in body.quantities],
-    )
-    outcome = await gateway.execute(
-        command, topic=OFFERS_COMMANDS, lagging_views=frozenset({"customer_not_found"})
-    )
-    return outcome.data
-
-
-@router.get(
+Relay(
     "/api/customer/purchases",
-    response_model=list[views.PurchaseRecord],
-    responses=problem_responses(401, 403, 502, 503),
-)
-async def purchases(user: CustomerUser, gateway: GatewayDep) -> Any:
-    return await gateway.offers.relay("/internal/redemptions", customer_id=user.company_id)
+    "offers",
+    "/internal/redemptions",
+    list[views.PurchaseRecord],
+    (401, 403, 502, 503),
+    query={"customer_id": "company_id"},
+).offer(router, who=CustomerUser, name="purchases")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.passwords import hash_password
 from services.gateway.deps import GatewayDep
+from services.gateway.routes import Relay, Send
 from services.gateway.security import PartnerUser, SupportingPartnerUser
 from shared.contracts import directory
 from shared.contracts.base import Event
@@ -75,11 +76,13 @@ async def update_company(body: Profile, user: PartnerUser, gateway: GatewayDep) 
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-@router.get(
-    "/users", response_model=list[views.User], responses=problem_responses(401, 403, 502, 503)
-)
-async def users(user: PartnerUser, gateway: GatewayDep) -> Any:
-    return await gateway.directory.relay(f"/internal/partners/{user.company_id}/users")
+Relay(
+    "/users",
+    "directory",
+    "/internal/partners/{company_id}/users",
+    list[views.User],
+    (401, 403, 502, 503),
+).offer(router, who=PartnerUser, name="users")
 
 
 @router.post(
@@ -101,21 +104,15 @@ async def create_user(body: NewUser, user: PartnerUser, gateway: GatewayDep) -> 
     return {**created, "temporary_password": password}
 
 
-@router.patch(
+Send(
+    "PATCH",
     "/users/{user_id}",
-    response_model=directory.PartnerUserUpdated,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def update_user(
-    user_id: uuid.UUID, body: UserChange, user: PartnerUser, gateway: GatewayDep
-) -> Any:
-    command = directory.UpdatePartnerUser(
-        partner_id=user.company_id,
-        actor_user_id=user.user_id,
-        user_id=user_id,
-        **body.model_dump(),
-    )
-    return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
+    directory.UpdatePartnerUser,
+    DIRECTORY_COMMANDS,
+    directory.PartnerUserUpdated,
+    body=UserChange,
+    company="partner_id",
+).offer(router, who=PartnerUser, name="update_user")
 
 
 def _switch(

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
+from services.gateway.routes import Relay
 from services.gateway.security import CustomerAdmin, CustomerUser, SupportingPartnerUser
 from shared.contracts import directory
 from shared.contracts.base import Command, Event
@@ -38,27 +39,24 @@ class Assignee(BaseModel):
     user_id: uuid.UUID
 
 
-@router.get(
+Relay(
     "/api/customer/licences",
-    response_model=list[views.Licences],
-    responses=problem_responses(401, 403, 502, 503),
+    "directory",
+    "/internal/customers/{company_id}/licences",
+    list[views.Licences],
+    (401, 403, 502, 503),
+).offer(
+    router,
+    who=CustomerUser,
+    name="my_licences",
+    doc="Every subscription of the company with its assigned licence count.",
 )
-async def my_licences(user: CustomerUser, gateway: GatewayDep) -> Any:
-    """Every subscription of the company with its assigned licence count."""
-    return await gateway.directory.relay(f"/internal/customers/{user.company_id}/licences")
-
-
-@router.get(
+Relay(
     "/api/customer/subscriptions/{subscription_id}/assignments",
-    response_model=list[views.Assignment],
-    responses=problem_responses(401, 403, 404, 422, 502, 503),
-)
-async def my_assignments(
-    subscription_id: uuid.UUID, user: CustomerUser, gateway: GatewayDep
-) -> Any:
-    return await gateway.directory.relay(
-        f"/internal/customers/{user.company_id}/subscriptions/{subscription_id}/assignments"
-    )
+    "directory",
+    "/internal/customers/{company_id}/subscriptions/{subscription_id}/assignments",
+    list[views.Assignment],
+).offer(router, who=CustomerUser, name="my_assignments")
 
 
 @router.get(

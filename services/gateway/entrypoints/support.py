@@ -9,12 +9,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.sessions import Principal
-from services.gateway.deps import Gateway, GatewayDep
-from services.gateway.routes import CustomerRoute
+from services.gateway.deps import Gateway
+from services.gateway.routes import ACTOR, CustomerRoute, Relay, Send
 from services.gateway.security import CustomerUser, SupportingPartnerUser
 from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS
-from shared.problems import problem_responses
 from shared.views import directory as views
 
 router = APIRouter(tags=["service requests"])
@@ -79,76 +78,52 @@ NOTE = CustomerRoute(
     directory.ServiceRequestNoteAddedV2,
     (401, 403, 404, 409, 422, 503, 504),
 )
+# One request with its notes, to either side: the directory decides by the reader.
+GET = Relay(
+    "/service-requests/{request_id}",
+    "directory",
+    "/internal/service-requests/{request_id}",
+    views.ServiceRequestWithNotes,
+    query=ACTOR,
+)
 
 # Each in the order of the API's document: a partner's routes, then the customer's.
 LIST.offer(router, partner=True, who=SupportingPartnerUser, name="partner_list")
 
 
-@router.post(
+Send(
+    "POST",
     "/api/partner/customers/{customer_id}/service-requests",
+    directory.CreateServiceRequest,
+    DIRECTORY_COMMANDS,
+    directory.ServiceRequestCreated,
+    body=NewRequest,
+    new="request_id",
     status_code=201,
-    response_model=directory.ServiceRequestCreated,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
-)
-async def partner_create(
-    customer_id: uuid.UUID, body: NewRequest, user: SupportingPartnerUser, gateway: GatewayDep
-) -> Any:
-    command = directory.CreateServiceRequest(
-        request_id=uuid.uuid4(),
-        customer_id=customer_id,
-        actor_user_id=user.user_id,
-        **body.model_dump(),
-    )
-    return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
-
-
-@router.get(
-    "/api/partner/service-requests/{request_id}",
-    response_model=views.ServiceRequestWithNotes,
-    responses=problem_responses(401, 403, 404, 422, 502, 503),
-)
-async def partner_get(
-    request_id: uuid.UUID, user: SupportingPartnerUser, gateway: GatewayDep
-) -> Any:
-    return await gateway.directory.relay(
-        f"/internal/service-requests/{request_id}", actor_user_id=user.user_id
-    )
-
-
+).offer(router, who=SupportingPartnerUser, name="partner_create")
+GET.offer(router, prefix="/api/partner", who=SupportingPartnerUser, name="partner_get")
 NOTE.offer(router, partner=True, who=SupportingPartnerUser, name="partner_note")
 
 
-@router.post(
+Send(
+    "POST",
     "/api/partner/customers/{customer_id}/service-requests/{request_id}/state",
-    response_model=directory.ServiceRequestStateChangedV2,
-    responses=problem_responses(401, 403, 404, 409, 422, 503, 504),
+    directory.ChangeServiceRequestState,
+    DIRECTORY_COMMANDS,
+    directory.ServiceRequestStateChangedV2,
+    body=StateChange,
+).offer(
+    router,
+    who=SupportingPartnerUser,
+    name="partner_state",
+    doc="open → in progress → waiting on customer → resolved → closed; reopen from resolved.",
 )
-async def partner_state(
-    customer_id: uuid.UUID,
-    request_id: uuid.UUID,
-    body: StateChange,
-    user: SupportingPartnerUser,
-    gateway: GatewayDep,
-) -> Any:
-    """open → in progress → waiting on customer → resolved → closed; reopen from resolved."""
-    command = directory.ChangeServiceRequestState(
-        request_id=request_id, customer_id=customer_id, actor_user_id=user.user_id, state=body.state
-    )
-    return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
 LIST.offer(router, partner=False, who=CustomerUser, name="customer_list")
 
 
-@router.get(
-    "/api/customer/service-requests/{request_id}",
-    response_model=views.ServiceRequestWithNotes,
-    responses=problem_responses(401, 403, 404, 422, 502, 503),
-)
-async def customer_get(request_id: uuid.UUID, user: CustomerUser, gateway: GatewayDep) -> Any:
-    return await gateway.directory.relay(
-        f"/internal/service-requests/{request_id}", actor_user_id=user.user_id
-    )
+GET.offer(router, prefix="/api/customer", who=CustomerUser, name="customer_get")
 
 
 NOTE.offer(router, partner=False, who=CustomerUser, name="customer_note")
