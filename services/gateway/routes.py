@@ -34,6 +34,7 @@ PARTNER = "/api/partner/customers/{customer_id}"
 
 WRITE = (401, 403, 404, 409, 422, 503, 504)  # a command's problems
 READ = (401, 403, 404, 422, 502, 503)  # a view's by id
+OWN = (401, 403, 502, 503)  # a view of the reader's own company: no id to be wrong
 ACTOR = {"actor_user_id": "user_id"}  # a Relay's query: the owner decides by the reader
 
 
@@ -123,7 +124,7 @@ class Relay:
     service: str  # the Gateway's client: "directory", "offers", ...
     internal: str  # "/internal/offers/{offer_id}"
     answer: Any  # the response model: the view's
-    problems: tuple[int, ...] = READ
+    problems: tuple[int, ...] | None = None  # READ with ids in the path, else OWN
     query: Mapping[str, str] = field(default_factory=dict)  # {"partner_id": "company_id"}
 
     def offer(
@@ -142,8 +143,13 @@ class Relay:
         router.get(
             prefix + self.path,
             response_model=self.answer,
-            responses=problem_responses(*self.problems),
+            responses=problem_responses(*self.problems_of(prefix + self.path)),
         )(_endpoint(relay, parameters, name, doc))
+
+    def problems_of(self, path: str) -> tuple[int, ...]:
+        if self.problems is not None:
+            return self.problems
+        return READ if _path_ids(path) else OWN
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,6 @@ Relay(
     "directory",
     "/internal/customers/{company_id}/subscriptions",
     list[directory_views.Subscription],
-    (401, 403, 502, 503),
 ).offer(router, who=CustomerUser, name="subscriptions")
 
 

@@ -131,6 +131,5 @@ Relay(
     "offers",
     "/internal/redemptions",
     list[views.PurchaseRecord],
-    (401, 403, 502, 503),
     query={"customer_id": "company_id"},
 ).offer(router, who=CustomerUser, name="purchases")

@@ -76,13 +76,9 @@ async def update_company(body: Profile, user: PartnerUser, gateway: GatewayDep) 
     return (await gateway.execute(command, topic=DIRECTORY_COMMANDS)).data
 
 
-Relay(
-    "/users",
-    "directory",
-    "/internal/partners/{company_id}/users",
-    list[views.User],
-    (401, 403, 502, 503),
-).offer(router, who=PartnerUser, name="users")
+Relay("/users", "directory", "/internal/partners/{company_id}/users", list[views.User]).offer(
+    router, who=PartnerUser, name="users"
+)
 
 
 @router.post(

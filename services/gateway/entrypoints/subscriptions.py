@@ -44,7 +44,6 @@ Relay(
     "directory",
     "/internal/customers/{company_id}/licences",
     list[views.Licences],
-    (401, 403, 502, 503),
 ).offer(
     router,
     who=CustomerUser,
