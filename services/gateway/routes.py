@@ -225,15 +225,22 @@ class CustomerRoute:
 
 
 def relayed_page(
-    service: str, internal: str, query: Mapping[str, str]
+    service: str, internal: str, query: Mapping[str, str], **filters: Any
 ) -> Callable[..., Awaitable[Any]]:
     """A ``Listing``'s ``fetch``: the page of ``internal`` relayed from ``service`` (named
-    as in ``Relay``), the page's ``limit`` and ``cursor`` passed on."""
+    as in ``Relay``), the page's ``limit`` and ``cursor`` passed on, and ``filters``: the
+    list's own queries (name=type, none by default), passed on as they are given."""
 
-    async def fetch(gateway: Gateway, user: Principal, limit: int, cursor: str | None) -> Any:
-        paging = {"limit": limit, "cursor": cursor}
+    async def fetch(
+        gateway: Gateway, user: Principal, limit: int, cursor: str | None, **given: Any
+    ) -> Any:
+        paging = {**given, "limit": limit, "cursor": cursor}
         return await _relay(gateway, service, internal, query, user, {}, paging)
 
+    own = [_keyword(name, kind, None) for name, kind in filters.items()]
+    signature = inspect.signature(fetch, eval_str=True)
+    head = list(signature.parameters.values())[:4]
+    fetch.__signature__ = signature.replace(parameters=[*head, *own])  # type: ignore[attr-defined]
     return fetch
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
-from services.gateway.routes import Listing, endpoint
+from services.gateway.routes import Listing, endpoint, relayed_page
 from services.gateway.security import CustomerAdmin, PartnerUser, SupportingPartnerUser
 from shared.contracts import delegation
 from shared.contracts.common import CODE_PATTERN
@@ -35,33 +35,15 @@ class DelegationOfferBody(BaseModel):
     duration_days: int | None = Field(default=None, ge=1, le=730, description="None: until revoked")
 
 
-async def _requests(
-    gateway: Gateway,
-    user: Principal,
-    limit: int,
-    cursor: str | None,
-    state: RequestState | None = None,
-) -> Any:
-    return await gateway.delegation.relay(
-        f"/internal/partners/{user.company_id}/requests", state=state, limit=limit, cursor=cursor
-    )
-
-
-async def _relationships(
-    gateway: Gateway,
-    user: Principal,
-    limit: int,
-    cursor: str | None,
-    state: RelationshipState | None = None,
-) -> Any:
-    return await gateway.delegation.relay(
-        f"/internal/partners/{user.company_id}/relationships",
-        state=state,
-        limit=limit,
-        cursor=cursor,
-    )
-
-
+_requests = relayed_page(
+    "delegation", "/internal/partners/{company_id}/requests", {}, state=RequestState | None
+)
+_relationships = relayed_page(
+    "delegation",
+    "/internal/partners/{company_id}/relationships",
+    {},
+    state=RelationshipState | None,
+)
 Listing("/api/partner/delegation-requests", _requests, views.PartnerRequestPage).offer(
     router, who=PartnerUser, name="partner_requests"
 )
