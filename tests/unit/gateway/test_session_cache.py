@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from services.gateway.adapters.sessions import Principal, SessionStore, _hash
 
@@ -65,21 +68,21 @@ async def test_a_session_is_read_once_then_reused() -> None:
     assert pool.reads == 1
 
 
-async def test_revoking_a_user_ends_its_cached_sessions_at_once() -> None:
+@pytest.mark.parametrize(
+    "end",
+    [
+        pytest.param(lambda store, user: store.delete_user(user), id="revoking-its-user"),
+        pytest.param(lambda store, user: store.delete("tok"), id="signing-out"),
+    ],
+)
+async def test_ending_a_session_ends_its_cached_copy_at_once(
+    end: Callable[[SessionStore, uuid.UUID], Awaitable[None]],
+) -> None:
     pool, user = FakePool(), uuid.uuid4()
     pool.add("tok", user, expires_in=timedelta(hours=1))
     store = _store(pool)
     assert await store.get("tok") is not None
-    await store.delete_user(user)
-    assert await store.get("tok") is None
-
-
-async def test_signing_out_ends_the_cached_session() -> None:
-    pool = FakePool()
-    pool.add("tok", uuid.uuid4(), expires_in=timedelta(hours=1))
-    store = _store(pool)
-    assert await store.get("tok") is not None
-    await store.delete("tok")
+    await end(store, user)
     assert await store.get("tok") is None
 
 
