@@ -25,7 +25,7 @@ import random
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -177,21 +177,22 @@ class Target:
     headers: dict[str, str]
 
 
+@dataclass
 class Bench:
-    def __init__(
-        self, out: Path, sizes: list[int], seconds: float, rates: dict[str, int], warmup: float
-    ) -> None:
-        self.warmup = warmup
-        self.out = out
-        self.sizes = sizes
-        self.seconds = seconds
-        self.rates = rates
-        self.work = out / "reads-work"
-        self.rng = random.Random(12)
-        self.rows: list[dict[str, Any]] = []
-        self.skipped: list[dict[str, Any]] = []
-        self.seeding: list[dict[str, Any]] = []
-        self.procs: dict[str, ServiceProcess] = {}
+    out: Path
+    sizes: list[int]
+    seconds: float
+    rates: dict[str, int]
+    warmup: float
+    rng: random.Random = field(init=False, default_factory=lambda: random.Random(12))
+    rows: list[dict[str, Any]] = field(init=False, default_factory=list)
+    skipped: list[dict[str, Any]] = field(init=False, default_factory=list)
+    seeding: list[dict[str, Any]] = field(init=False, default_factory=list)
+    procs: dict[str, ServiceProcess] = field(init=False, default_factory=dict)
+
+    @property
+    def work(self) -> Path:
+        return self.out / "reads-work"
 
     def _kept_reads(self) -> tuple[float, float]:
         """The gateway's kept-read counters (answered from memory, fetched) so far."""

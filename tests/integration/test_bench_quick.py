@@ -13,21 +13,23 @@ from tests.conftest import ADMIN_DSN, BOOTSTRAP
 from tools.procs import ROOT
 
 
+def run_bench(module_and_args: list[str], *, timeout: float) -> None:
+    """``python -m <module_and_args>`` on the test stack's Kafka and PostgreSQL (no setting
+    of the caller's environment: its ``PORTAL_`` and ``BENCH_`` variables are left out);
+    it must succeed (else its output's tail is the failure)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "BENCH_"))}
+    env |= {"PORTAL_DATABASE_URL": ADMIN_DSN, "PORTAL_KAFKA_BOOTSTRAP": BOOTSTRAP}
+    command = [sys.executable, "-m", *module_and_args]
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
 def test_quick_benchmark_writes_its_figures_and_accounts_for_every_redemption(
     tmp_path: Path,
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env |= {"PORTAL_DATABASE_URL": ADMIN_DSN, "PORTAL_KAFKA_BOOTSTRAP": BOOTSTRAP}
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=280,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    run_bench(["bench", "--quick", "--out", str(tmp_path)], timeout=280)
     results = json.loads((tmp_path / "bench-quick.json").read_text())
     assert (tmp_path / "bench-quick.png").stat().st_size > 0
     assert "| ours | max |" in (tmp_path / "bench-quick.md").read_text()

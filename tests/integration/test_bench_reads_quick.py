@@ -6,16 +6,12 @@ No figure is judged here (benchmarks are not timed tests)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bench import loadgen
-from tests.conftest import ADMIN_DSN, BOOTSTRAP
-from tools.procs import ROOT
+from tests.integration.test_bench_quick import run_bench
 
 ENDPOINTS = {
     "company",
@@ -36,12 +32,8 @@ def test_tiny_read_benchmark_writes_every_read_without_errors(tmp_path: Path) ->
         loadgen.vegeta_binary()
     except RuntimeError as exc:
         pytest.fail(f"{exc} (make prereqs, make .tools/bin/vegeta)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "BENCH_"))}
-    env |= {"PORTAL_DATABASE_URL": ADMIN_DSN, "PORTAL_KAFKA_BOOTSTRAP": BOOTSTRAP}
-    done = subprocess.run(
+    run_bench(
         [
-            sys.executable,
-            "-m",
             "bench.reads",
             "--sizes=200",
             "--seconds=2",
@@ -49,14 +41,8 @@ def test_tiny_read_benchmark_writes_every_read_without_errors(tmp_path: Path) ->
             "--rates=company=50",
             f"--out={tmp_path}",
         ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
         timeout=240,
-        check=False,
     )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     results = json.loads((tmp_path / "reads.json").read_text())
     assert "| company | gateway | 200 | capacity |" in (tmp_path / "reads.md").read_text()
 
