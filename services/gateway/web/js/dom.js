@@ -164,6 +164,14 @@ export function field(opts) {
 }
 
 /**
+ * A whole count the API takes from 1 to a million (seats, licences), as `field` with `opts`.
+ * @param {Record<string, any>} opts
+ */
+export function countField(opts) {
+  return field({ type: "number", min: 1, max: 1000000, inputmode: "numeric", ...opts });
+}
+
+/**
  * A form with a top alert slot; onSubmit(values, form) may throw ApiError.
  * @param {Record<string, unknown>} attrs
  * @param {unknown[]} children
@@ -481,13 +489,13 @@ export function urlBox(url, label = t("share.link")) {
  * `cursor`. Returns the loader of the first page; given `quiet`, it draws only if quiet() still
  * holds once the page has arrived, and answers whether it drew (see liveRegion).
  */
-export function pager(load, renderItems, container, { param = "cursor", nextKey = "next_cursor" } = {}) {
+export function pager(load, renderItems, container) {
   const more = h("div", { class: "pager" });
   async function page(cursor, quiet) {
-    const answer = await load(cursor ? { [param]: cursor } : {});
+    const answer = await load(cursor ? { cursor } : {});
     if (quiet && !quiet()) return false;
     renderItems(answer.items || answer, Boolean(cursor));
-    const next = answer && answer[nextKey];
+    const next = answer && answer.next_cursor;
     clear(
       more,
       next

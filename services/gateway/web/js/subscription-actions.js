@@ -1,7 +1,7 @@
 // Actions on one subscription, for whoever may manage it: a partner user acting under Full
 // administration (customer-detail.js) or the customer's own Global admin (customer-home.js).
 import { post } from "./api.js";
-import { announce, confirmAction, disclosure, field, form, h } from "./dom.js";
+import { announce, confirmAction, countField, disclosure, field, form, h } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
 // What may be done to a subscription in each state (the directory enforces the same rules):
@@ -43,15 +43,11 @@ export function subscriptionActions(s, name, url, done) {
         form(
           { "aria-label": t("sub.quantity_of", { service: name }), "data-testid": "quantity-form" },
           [
-            field({
+            countField({
               name: "quantity",
               label: t("sub.licences_of", { service: name }),
-              type: "number",
               required: true,
-              min: 1,
-              max: 1000000,
               value: String(s.seats),
-              inputmode: "numeric",
               hint: s.assigned ? t("sub.not_below", { count: s.assigned }) : undefined,
             }),
           ],

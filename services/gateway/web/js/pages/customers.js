@@ -63,10 +63,7 @@ export default async function customers(ctx) {
             ),
     );
   }
-  const loadFirst = pager((p) => get("/api/partner/customers", { q, limit: 20, ...p }), renderRows, listBody, {
-    param: "cursor",
-    nextKey: "next_cursor",
-  });
+  const loadFirst = pager((p) => get("/api/partner/customers", { q, limit: 20, ...p }), renderRows, listBody);
   await loadFirst();
   ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Redeemed|Subscription|Delegation|Customer/ }));
 

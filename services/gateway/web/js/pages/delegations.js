@@ -139,7 +139,6 @@ export default async function delegations(ctx) {
       );
     },
     reqBody,
-    { param: "cursor", nextKey: "next_cursor" },
   );
 
   const relBody = h("div", {}, h("div", { class: "table-slot" }));
@@ -183,7 +182,6 @@ export default async function delegations(ctx) {
       );
     },
     relBody,
-    { param: "cursor", nextKey: "next_cursor" },
   );
 
   await Promise.all([loadRequests(), loadRelationships()]);

@@ -1,7 +1,7 @@
 // Trial invitations: create (one service + seats, optional delegation), list with redemptions,
 // copy the URL, send it by e-mail, revoke.
 import { get, post, services, serviceName } from "../api.js";
-import { announce, badge, clear, empty, field, fmtDate, form, h, pager, table } from "../dom.js";
+import { announce, badge, clear, countField, empty, field, fmtDate, form, h, pager, table } from "../dom.js";
 import { liveRegion } from "../live.js";
 import { linkActions, linkFor, sharePanel } from "../share.js";
 import { fmtNumber, t, tn } from "../i18n.js";
@@ -45,15 +45,11 @@ export default async function invitations(ctx) {
             ]),
           ],
         }),
-        field({
+        countField({
           name: "seats",
           label: t("inv.seats"),
-          type: "number",
           required: true,
-          min: 1,
-          max: 1000000,
           value: "10",
-          inputmode: "numeric",
         }),
       ),
       field({
@@ -70,13 +66,9 @@ export default async function invitations(ctx) {
         "div",
         { class: "form-row" },
         field({ name: "expires_at", label: t("common.expires_on"), type: "date" }),
-        field({
+        countField({
           name: "max_redemptions",
           label: t("inv.max_redemptions"),
-          type: "number",
-          min: 1,
-          max: 1000000,
-          inputmode: "numeric",
         }),
       ),
     ],
@@ -190,10 +182,7 @@ export default async function invitations(ctx) {
     );
   }
   clear(listBody, h("div", { class: "table-slot" }));
-  const loadFirst = pager((params) => get("/api/partner/invitations", { limit: 20, ...params }), renderRows, listBody, {
-    param: "cursor",
-    nextKey: "next_cursor",
-  });
+  const loadFirst = pager((params) => get("/api/partner/invitations", { limit: 20, ...params }), renderRows, listBody);
   await loadFirst();
   // A row the partner has opened stays open: the list catches up once it is closed.
   ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Invitation/ }, 400));

@@ -1,7 +1,7 @@
 // Purchase offers: build one (lines with exact quantities), list, withdraw, and make a new
 // offer from an old one (keeping the old one valid or withdrawing it).
 import { get, post, services, serviceName } from "../api.js";
-import { announce, badge, clear, empty, field, fmtDate, form, h, nextId, pager, table } from "../dom.js";
+import { announce, badge, clear, countField, empty, field, fmtDate, form, h, nextId, pager, table } from "../dom.js";
 import { liveRegion } from "../live.js";
 import { linkActions, linkFor, sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
@@ -39,33 +39,21 @@ export default async function offers(ctx) {
         value: line.service_id || "",
         options: [["", t("offers.choose")], ...onSale.map((s) => [s.service_id, s.name])],
       }),
-      field({
+      countField({
         name: `lines.${i}.quantity`,
         label: t("common.licences"),
-        type: "number",
         required: true,
-        min: 1,
-        max: 1000000,
         value: line.quantity ?? "",
-        inputmode: "numeric",
       }),
-      field({
+      countField({
         name: `lines.${i}.min_quantity`,
         label: t("offers.min"),
-        type: "number",
-        min: 1,
-        max: 1000000,
         value: line.min_quantity ?? "",
-        inputmode: "numeric",
       }),
-      field({
+      countField({
         name: `lines.${i}.max_quantity`,
         label: t("offers.max"),
-        type: "number",
-        min: 1,
-        max: 1000000,
         value: line.max_quantity ?? "",
-        inputmode: "numeric",
       }),
       remove,
     );
@@ -305,10 +293,7 @@ export default async function offers(ctx) {
         : empty(t("offers.none"), t("offers.none_text")),
     );
   }
-  const loadFirst = pager((params) => get("/api/partner/offers", { limit: 20, ...params }), renderRows, listBody, {
-    param: "cursor",
-    nextKey: "next_cursor",
-  });
+  const loadFirst = pager((params) => get("/api/partner/offers", { limit: 20, ...params }), renderRows, listBody);
   await loadFirst();
   ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Offer/ }, 400));
   showEditor(null);
