@@ -10,6 +10,7 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -90,6 +91,17 @@ async def new_context(browser: Browser, web: str) -> AsyncIterator[Any]:
     for context in opened:
         await context.close()
     assert errors == [], f"script errors in the page: {errors}"
+
+
+async def open_offline(page: Page, path: str) -> set[str]:
+    """Goes to ``path``, served under the portal's CSP (scripts from itself only); returns the
+    hosts the page fetches from, filled in as it loads (the portal's own only, when offline)."""
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    response = await page.goto(path)
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    return hosts
 
 
 async def screenshot(page: Page, name: str, *, phone: bool = False) -> Path:

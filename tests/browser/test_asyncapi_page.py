@@ -7,18 +7,14 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import open_offline, screenshot
 
 
 async def test_the_kafka_contract_renders_offline_under_the_csp(
     new_context: Callable[[], Awaitable[Page]], web: str
 ) -> None:
     page = await new_context()  # fails the test on any script error or CSP refusal
-    hosts: set[str] = set()
-    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
-    response = await page.goto("/asyncapi")
-    assert response is not None
-    assert "script-src 'self'" in response.headers["content-security-policy"]
+    hosts = await open_offline(page, "/asyncapi")
     await expect(page.get_by_text("Publishing a command.")).to_be_visible()
     # A command's example payload is on the page, styled by the package's stylesheet.
     await expect(page.get_by_text("q3Zt0u9V2bW7xYc1dE5fG8hJ4kL6mN0p").first).to_be_visible()

@@ -7,18 +7,14 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import open_offline, screenshot
 
 
 async def test_api_docs_render_offline_under_the_csp(
     new_context: Callable[[], Awaitable[Page]], web: str
 ) -> None:
     page = await new_context()  # fails the test on any script error or CSP refusal
-    hosts: set[str] = set()
-    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
-    response = await page.goto("/docs")
-    assert response is not None
-    assert "script-src 'self'" in response.headers["content-security-policy"]
+    hosts = await open_offline(page, "/docs")
     await expect(page.locator(".information-container .title")).to_contain_text(
         "Partner Portal API"
     )

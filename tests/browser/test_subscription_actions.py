@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import check_accessible, screenshot
-from tests.browser.test_journey import WAIT, _error_id, sign_in
+from tests.browser.test_journey import WAIT, _error_id, sign_in, sign_up_from_link
 from tools.seed import DEMO
 
 
@@ -31,17 +31,6 @@ async def _offer(partner: Page, service_id: str, licences: int, *, delegation: s
         await partner.get_by_label("Delegated administration").select_option(delegation)
     await partner.get_by_role("button", name="Create offer").click()
     return await _share_path(partner, "offer-created")
-
-
-async def _sign_up(customer: Page, name: str, tag: str) -> None:
-    """Fills the sign-up form the invitation and offer pages show to a newcomer."""
-    await customer.get_by_label("Company name").fill(name)
-    await customer.get_by_label("Company domain").fill(f"contoso-{tag}.example")
-    await customer.get_by_label("Contact e-mail").fill(f"it@contoso-{tag}.example")
-    await customer.get_by_label("Your name").fill("Cleo Admin")
-    await customer.get_by_label("Your e-mail").fill(f"cleo@contoso-{tag}.example")
-    await customer.get_by_label("Password", exact=True).fill("correct horse battery")
-    await customer.get_by_role("button", name="Create my company account").click()
 
 
 async def _buy(customer: Page) -> None:
@@ -129,7 +118,7 @@ async def test_the_customer_admin_manages_its_subscriptions(
     # A new customer takes a trial of one service and buys another.
     customer = await new_context()
     await customer.goto(invitation_path)
-    await _sign_up(customer, f"Contoso {tag}", tag)
+    await sign_up_from_link(customer, f"Contoso {tag}", f"contoso-{tag}")
     await customer.get_by_test_id("redeem").click()
     await expect(customer.get_by_test_id("redeemed")).to_be_visible()
     await customer.goto(offer_path)
@@ -165,7 +154,7 @@ async def test_a_partner_with_full_administration_manages_a_customer_subscriptio
     # The customer buys and approves Full administration.
     customer = await new_context()
     await customer.goto(offer_path)
-    await _sign_up(customer, customer_name, tag)
+    await sign_up_from_link(customer, customer_name, f"contoso-{tag}")
     await _buy(customer)
     decision = customer.get_by_test_id("delegation-decision")
     await decision.get_by_role("button", name="Approve").click()
