@@ -508,6 +508,30 @@ export function pager(load, renderItems, container) {
   return (quiet) => page(null, quiet);
 }
 
+/**
+ * A table read a page at a time into `container` (see pager): each item of `load`'s answers a
+ * row by `rowOf` under `columns`; `none()` shows while there is no item. Returns the loader
+ * of the first page.
+ * @param {HTMLElement} container
+ * @param {(params: Record<string, string>) => Promise<any>} load
+ * @param {unknown[]} columns
+ * @param {(item: any) => unknown[]} rowOf
+ * @param {() => Node} none
+ */
+export function pagedTable(container, load, columns, rowOf, none) {
+  const slot = h("div", { class: "table-slot" });
+  container.append(slot);
+  let rows = [];
+  return pager(
+    load,
+    (items, more) => {
+      rows = more ? rows.concat(items) : items;
+      clear(slot, rows.length ? table(columns, rows.map(rowOf)) : none());
+    },
+    container,
+  );
+}
+
 export function shortId(id) {
   return String(id || "").slice(0, 8);
 }

@@ -11,9 +11,8 @@ import {
   fmtDate,
   form,
   h,
-  pager,
+  pagedTable,
   shortId,
-  table,
 } from "../dom.js";
 import { liveRegion } from "../live.js";
 import { sharePanel } from "../share.js";
@@ -110,78 +109,45 @@ export default async function delegations(ctx) {
     },
   );
 
-  const reqBody = h("div", {}, h("div", { class: "table-slot" }));
-  let reqRows = [];
-  const loadRequests = pager(
-    (p) => get("/api/partner/delegation-requests", { limit: 20, ...p }),
-    (list, append) => {
-      reqRows = append ? reqRows.concat(list) : list;
-      clear(
-        reqBody.querySelector(".table-slot"),
-        reqRows.length
-          ? table(
-              [
-                t("customers.customer"),
-                t("decision.role"),
-                t("decision.duration"),
-                t("common.requested"),
-                t("common.status"),
-              ],
-              reqRows.map((r) => [
-                customerLink(r.customer_id),
-                roleName(r.role),
-                duration(r.duration_seconds),
-                fmtDate(r.requested_at),
-                badge(r.state),
-              ]),
-            )
-          : empty(t("deleg.no_requests"), t("deleg.no_requests_text")),
-      );
-    },
+  const reqBody = h("div", {});
+  const loadRequests = pagedTable(
     reqBody,
+    (p) => get("/api/partner/delegation-requests", { limit: 20, ...p }),
+    [t("customers.customer"), t("decision.role"), t("decision.duration"), t("common.requested"), t("common.status")],
+    (r) => [
+      customerLink(r.customer_id),
+      roleName(r.role),
+      duration(r.duration_seconds),
+      fmtDate(r.requested_at),
+      badge(r.state),
+    ],
+    () => empty(t("deleg.no_requests"), t("deleg.no_requests_text")),
   );
 
-  const relBody = h("div", {}, h("div", { class: "table-slot" }));
-  let relRows = [];
-  const loadRelationships = pager(
-    (p) => get("/api/partner/delegations", { limit: 20, ...p }),
-    (list, append) => {
-      relRows = append ? relRows.concat(list) : list;
-      clear(
-        relBody.querySelector(".table-slot"),
-        relRows.length
-          ? table(
-              [
-                t("customers.customer"),
-                t("decision.role"),
-                t("common.since"),
-                t("common.ends"),
-                t("common.status"),
-                "",
-              ],
-              relRows.map((r) => [
-                customerLink(r.customer_id),
-                roleName(r.role),
-                fmtDate(r.started_at),
-                r.ends_at ? fmtDate(r.ends_at) : t("common.until_revoked"),
-                badge(r.state),
-                r.state === "active"
-                  ? confirmedButton(
-                      t("common.revoke"),
-                      { text: t("deleg.revoke_text"), title: t("deleg.revoke_title") },
-                      async () => {
-                        await post(`/api/partner/delegations/${r.relationship_id}/revoke`);
-                        announce(t("deleg.revoked_note"));
-                        await loadRelationships();
-                      },
-                    )
-                  : "",
-              ]),
-            )
-          : empty(t("deleg.none"), t("deleg.none_text")),
-      );
-    },
+  const relBody = h("div", {});
+  const loadRelationships = pagedTable(
     relBody,
+    (p) => get("/api/partner/delegations", { limit: 20, ...p }),
+    [t("customers.customer"), t("decision.role"), t("common.since"), t("common.ends"), t("common.status"), ""],
+    (r) => [
+      customerLink(r.customer_id),
+      roleName(r.role),
+      fmtDate(r.started_at),
+      r.ends_at ? fmtDate(r.ends_at) : t("common.until_revoked"),
+      badge(r.state),
+      r.state === "active"
+        ? confirmedButton(
+            t("common.revoke"),
+            { text: t("deleg.revoke_text"), title: t("deleg.revoke_title") },
+            async () => {
+              await post(`/api/partner/delegations/${r.relationship_id}/revoke`);
+              announce(t("deleg.revoked_note"));
+              await loadRelationships();
+            },
+          )
+        : "",
+    ],
+    () => empty(t("deleg.none"), t("deleg.none_text")),
   );
 
   await Promise.all([loadRequests(), loadRelationships()]);

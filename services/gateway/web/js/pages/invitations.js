@@ -1,7 +1,7 @@
 // Trial invitations: create (one service + seats, optional delegation), list with redemptions,
 // copy the URL, send it by e-mail, revoke.
 import { get, post, services, serviceName } from "../api.js";
-import { announce, badge, clear, countField, empty, field, fmtDate, form, h, pager, table } from "../dom.js";
+import { announce, badge, clear, countField, empty, field, fmtDate, form, h, pagedTable } from "../dom.js";
 import { liveRegion } from "../live.js";
 import { linkActions, linkFor, sharePanel } from "../share.js";
 import { fmtNumber, t, tn } from "../i18n.js";
@@ -21,7 +21,6 @@ export default async function invitations(ctx) {
     h("h2", { id: "inv-list-title" }, t("inv.list")),
     listBody,
   );
-  let rows = [];
 
   const createForm = form(
     { "aria-label": t("inv.new"), "data-testid": "invitation-form" },
@@ -168,21 +167,13 @@ export default async function invitations(ctx) {
     ];
   }
 
-  function renderRows(items, append) {
-    rows = append ? rows.concat(items) : items;
-    const tableSlot = listBody.querySelector(".table-slot");
-    clear(
-      tableSlot,
-      rows.length
-        ? table(
-            [t("inv.service"), t("inv.seats"), t("common.delegation"), t("inv.redemptions"), t("common.status"), ""],
-            rows.map(row),
-          )
-        : empty(t("inv.none"), t("inv.none_text")),
-    );
-  }
-  clear(listBody, h("div", { class: "table-slot" }));
-  const loadFirst = pager((params) => get("/api/partner/invitations", { limit: 20, ...params }), renderRows, listBody);
+  const loadFirst = pagedTable(
+    listBody,
+    (params) => get("/api/partner/invitations", { limit: 20, ...params }),
+    [t("inv.service"), t("inv.seats"), t("common.delegation"), t("inv.redemptions"), t("common.status"), ""],
+    row,
+    () => empty(t("inv.none"), t("inv.none_text")),
+  );
   await loadFirst();
   // A row the partner has opened stays open: the list catches up once it is closed.
   ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Invitation/ }, 400));

@@ -1,7 +1,7 @@
 // Purchase offers: build one (lines with exact quantities), list, withdraw, and make a new
 // offer from an old one (keeping the old one valid or withdrawing it).
 import { get, post, services, serviceName } from "../api.js";
-import { announce, badge, clear, countField, empty, field, fmtDate, form, h, nextId, pager, table } from "../dom.js";
+import { announce, badge, clear, countField, empty, field, fmtDate, form, h, nextId, pagedTable } from "../dom.js";
 import { liveRegion } from "../live.js";
 import { linkActions, linkFor, sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
@@ -13,8 +13,7 @@ export default async function offers(ctx) {
   const onSale = Object.values(catalogue).filter((s) => s.on_sale !== false);
   const editor = h("div", {});
   const created = h("div", { "aria-live": "polite" });
-  const listBody = h("div", {}, h("div", { class: "table-slot" }));
-  let rows = [];
+  const listBody = h("div", {});
 
   function lineRow(i, line = {}) {
     const remove = h(
@@ -274,26 +273,20 @@ export default async function offers(ctx) {
     ];
   }
 
-  function renderRows(items, append) {
-    rows = append ? rows.concat(items) : items;
-    clear(
-      listBody.querySelector(".table-slot"),
-      rows.length
-        ? table(
-            [
-              t("common.services"),
-              t("common.delegation"),
-              t("offers.col_changeable"),
-              t("chome.purchases"),
-              t("common.status"),
-              "",
-            ],
-            rows.map(row),
-          )
-        : empty(t("offers.none"), t("offers.none_text")),
-    );
-  }
-  const loadFirst = pager((params) => get("/api/partner/offers", { limit: 20, ...params }), renderRows, listBody);
+  const loadFirst = pagedTable(
+    listBody,
+    (params) => get("/api/partner/offers", { limit: 20, ...params }),
+    [
+      t("common.services"),
+      t("common.delegation"),
+      t("offers.col_changeable"),
+      t("chome.purchases"),
+      t("common.status"),
+      "",
+    ],
+    row,
+    () => empty(t("offers.none"), t("offers.none_text")),
+  );
   await loadFirst();
   ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Offer/ }, 400));
   showEditor(null);
