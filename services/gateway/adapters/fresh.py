@@ -107,7 +107,7 @@ class Fresh(Generic[T]):
                 _STALE.inc()
                 if not kept.refreshing:
                     kept.refreshing = True
-                    self._refresh(key, names, fetch, keep)
+                    self._refresh(key, lambda: self._fetch(key, names, fetch, keep))
                 return kept.answer
         _MISS.inc()
         return await self._fetch(key, names, fetch, keep)
@@ -148,17 +148,14 @@ class Fresh(Generic[T]):
                 name: at for name, at in self._named_at.items() if now - at < self._settle
             }
 
-    def _refresh(
-        self,
-        key: Hashable,
-        names: tuple[str, ...],
-        fetch: Callable[[], Awaitable[T]],
-        keep: Callable[[T], bool],
-    ) -> None:
+    def _refresh(self, key: Hashable, fetching: Callable[[], Awaitable[T]]) -> None:
+        """``fetching()`` (the fetch of ``key``'s answer) in the background, a few at a
+        time; a failed one drops the stale answer rather than keep it."""
+
         async def run() -> None:
             try:
                 async with self._refresh_slots:
-                    await self._fetch(key, names, fetch, keep)
+                    await fetching()
             except Exception:
                 self._kept.pop(key, None)
 

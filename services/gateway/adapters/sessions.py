@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -75,6 +75,43 @@ class _Cached:
     last_seen_at: datetime
 
 
+@dataclass
+class _Cache:
+    """This process's copies of sessions it read, each honoured for ``seconds`` after the
+    read and while its own idle and absolute clocks allow; at most ``size`` of them."""
+
+    seconds: float
+    size: int
+    entries: dict[bytes, _Cached] = field(default_factory=dict)
+
+    def get(self, token_hash: bytes, now: datetime, idle: timedelta) -> Session | None:
+        entry = self.entries.get(token_hash)
+        if entry is None:
+            return None
+        fresh = time.monotonic() - entry.read_at < self.seconds
+        alive = now < entry.expires_at and now - entry.last_seen_at < idle
+        if fresh and alive:
+            return entry.session
+        del self.entries[token_hash]
+        return None
+
+    def remember(self, session: Session, expires_at: datetime, last_seen_at: datetime) -> None:
+        if len(self.entries) >= self.size:
+            self.entries.clear()  # a burst of new sessions: start over rather than track age
+        self.entries[session.token_hash] = _Cached(
+            session, time.monotonic(), expires_at, last_seen_at
+        )
+
+    def forget(self, token_hash: bytes) -> None:
+        self.entries.pop(token_hash, None)
+
+    def forget_user(self, user_id: UUID) -> None:
+        for token_hash in [
+            h for h, e in self.entries.items() if e.session.principal.user_id == user_id
+        ]:
+            del self.entries[token_hash]
+
+
 TOUCH_AFTER = timedelta(minutes=1)
 
 
@@ -95,27 +132,7 @@ class SessionStore:
         self._pool = pool
         self._idle = idle
         self._absolute = absolute
-        self._cache_seconds = cache_seconds
-        self._cache_size = cache_size
-        self._cache: dict[bytes, _Cached] = {}
-
-    def _cached(self, token_hash: bytes, now: datetime) -> Session | None:
-        entry = self._cache.get(token_hash)
-        if entry is None:
-            return None
-        fresh = time.monotonic() - entry.read_at < self._cache_seconds
-        alive = now < entry.expires_at and now - entry.last_seen_at < self._idle
-        if fresh and alive:
-            return entry.session
-        del self._cache[token_hash]
-        return None
-
-    def _remember(self, session: Session, expires_at: datetime, last_seen_at: datetime) -> None:
-        if len(self._cache) >= self._cache_size:
-            self._cache.clear()  # a burst of new sessions: start over rather than track age
-        self._cache[session.token_hash] = _Cached(
-            session, time.monotonic(), expires_at, last_seen_at
-        )
+        self._cache = _Cache(cache_seconds, cache_size)
 
     async def create(self, principal: Principal) -> tuple[str, Session]:
         """A brand-new session (never reuse one from before sign-in: no fixation)."""
@@ -136,7 +153,7 @@ class SessionStore:
 
     async def get(self, token: str) -> Session | None:
         now = datetime.now(UTC)
-        cached = self._cached(_hash(token), now)
+        cached = self._cache.get(_hash(token), now, self._idle)
         if cached is not None:
             return cached
         row = await self._pool.fetchrow(
@@ -164,7 +181,7 @@ class SessionStore:
             row["refreshed_at"],
             bytes(row["token_hash"]),
         )
-        self._remember(session, row["expires_at"], last_seen)
+        self._cache.remember(session, row["expires_at"], last_seen)
         return session
 
     async def refresh(self, session: Session, principal: Principal) -> Session:
@@ -175,18 +192,15 @@ class SessionStore:
             principal.as_json(),
             now,
         )
-        self._cache.pop(session.token_hash, None)
+        self._cache.forget(session.token_hash)
         return Session(principal, session.csrf_token, now, session.token_hash)
 
     async def delete(self, token: str) -> None:
-        self._cache.pop(_hash(token), None)
+        self._cache.forget(_hash(token))
         await self._pool.execute("DELETE FROM sessions WHERE token_hash = $1", _hash(token))
 
     async def delete_user(self, user_id: UUID) -> None:
-        for token_hash in [
-            h for h, e in self._cache.items() if e.session.principal.user_id == user_id
-        ]:
-            del self._cache[token_hash]
+        self._cache.forget_user(user_id)
         await self._pool.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
 
     async def purge_expired(self) -> int:

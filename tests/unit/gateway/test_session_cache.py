@@ -93,8 +93,8 @@ async def test_a_cached_session_is_not_honoured_past_its_expiry() -> None:
     assert await store.get("tok") is not None
     pool.rows[_hash("tok")]["expires_at"] = datetime.now(UTC) - timedelta(seconds=1)
     # the copy carries the old expiry; make the clock pass it
-    store._cache[_hash("tok")] = store._cache[_hash("tok")].__class__(
-        **{**store._cache[_hash("tok")].__dict__, "expires_at": datetime.now(UTC)}
+    store._cache.entries[_hash("tok")] = store._cache.entries[_hash("tok")].__class__(
+        **{**store._cache.entries[_hash("tok")].__dict__, "expires_at": datetime.now(UTC)}
     )
     assert await store.get("tok") is None
 
