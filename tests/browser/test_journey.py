@@ -28,6 +28,13 @@ async def sign_in(page: Page, email: str, password: str) -> None:
     await page.get_by_role("button", name="Sign in").click()
 
 
+async def share_path(page: Page, created_testid: str) -> str:
+    """The path of the link the partner just created, once its panel shows."""
+    created = page.get_by_test_id(created_testid)
+    await expect(created).to_be_visible()
+    return urlsplit(await created.get_by_test_id("share-url").input_value()).path
+
+
 async def sign_up_from_link(page: Page, company: str, slug: str) -> None:
     """On an invitation's or offer's public page: a new company account, its admin signed in."""
     await page.get_by_label("Company name").fill(company)
@@ -88,10 +95,9 @@ async def test_partner_and_customer_journey(
     await partner.get_by_label("Seats").fill("10")
     await partner.get_by_label("Delegated administration").select_option("full")
     await partner.get_by_role("button", name="Create invitation").click()
-    created = partner.get_by_test_id("invitation-created")
-    await expect(created).to_be_visible()
-    invitation_path = urlsplit(await created.get_by_test_id("share-url").input_value()).path
+    invitation_path = await share_path(partner, "invitation-created")
     assert re.fullmatch(r"/i/[A-Za-z0-9_-]{32,}", invitation_path)
+    created = partner.get_by_test_id("invitation-created")
     await created.get_by_role("button", name="Copy link").click()
     await expect(created.get_by_role("button", name="Copied")).to_be_visible()
     await check_accessible(partner, "invitations")
@@ -185,9 +191,7 @@ async def test_partner_and_customer_journey(
     await partner.get_by_label("Min (optional)").fill("10")
     await partner.get_by_label("Max (optional)").fill("50")
     await partner.get_by_role("button", name="Create offer").click()
-    offer = partner.get_by_test_id("offer-created")
-    await expect(offer).to_be_visible()
-    offer_path = urlsplit(await offer.get_by_test_id("share-url").input_value()).path
+    offer_path = await share_path(partner, "offer-created")
     await check_accessible(partner, "offers")
     await screenshot(partner, "offers")
 

@@ -7,19 +7,12 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import check_accessible, screenshot
-from tests.browser.test_journey import WAIT, _error_id, sign_in, sign_up_from_link
+from tests.browser.test_journey import WAIT, _error_id, share_path, sign_in, sign_up_from_link
 from tools.seed import DEMO
-
-
-async def _share_path(page: Page, created_testid: str) -> str:
-    created = page.get_by_test_id(created_testid)
-    await expect(created).to_be_visible()
-    return urlsplit(await created.get_by_test_id("share-url").input_value()).path
 
 
 async def _offer(partner: Page, service_id: str, licences: int, *, delegation: str = "") -> str:
@@ -30,7 +23,7 @@ async def _offer(partner: Page, service_id: str, licences: int, *, delegation: s
     if delegation:
         await partner.get_by_label("Delegated administration").select_option(delegation)
     await partner.get_by_role("button", name="Create offer").click()
-    return await _share_path(partner, "offer-created")
+    return await share_path(partner, "offer-created")
 
 
 async def _buy(customer: Page) -> None:
@@ -112,7 +105,7 @@ async def test_the_customer_admin_manages_its_subscriptions(
     await partner.get_by_label("Service").select_option("teams-essentials")
     await partner.get_by_label("Seats").fill("5")
     await partner.get_by_role("button", name="Create invitation").click()
-    invitation_path = await _share_path(partner, "invitation-created")
+    invitation_path = await share_path(partner, "invitation-created")
     offer_path = await _offer(partner, "intune", 10)
 
     # A new customer takes a trial of one service and buys another.
