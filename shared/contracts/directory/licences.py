@@ -9,10 +9,11 @@ from pydantic import Field
 
 from shared.contracts.base import Command, Event
 from shared.contracts.common import Seats, examples
-from shared.contracts.directory._shared import _ACTING_PARTNER, _CUSTOMER, _USER
+from shared.contracts.directory._shared import _ACTING_PARTNER, _USER
 from shared.contracts.directory.subscriptions import (
+    _COMMAND_ON,
     _CUSTOMER_USER,
-    _SUBSCRIPTION,
+    _EVENT_ON,
     _SubscriptionCommand,
     _SubscriptionEvent,
 )
@@ -23,14 +24,7 @@ CONTEXT = "directory"
 class AssignLicence(_SubscriptionCommand, Command):
     """Give one of the subscription's licences to a user of the customer."""
 
-    model_config = examples(
-        {
-            "customer_id": _CUSTOMER,
-            "subscription_id": _SUBSCRIPTION,
-            "actor_user_id": _USER,
-            "user_id": _CUSTOMER_USER,
-        }
-    )
+    model_config = examples({**_COMMAND_ON, "user_id": _CUSTOMER_USER})
 
     user_id: UUID = Field(description="A user of the same customer")
 
@@ -38,14 +32,7 @@ class AssignLicence(_SubscriptionCommand, Command):
 class RemoveLicence(_SubscriptionCommand, Command):
     """Take a licence back from a user; it becomes free to assign again."""
 
-    model_config = examples(
-        {
-            "customer_id": _CUSTOMER,
-            "subscription_id": _SUBSCRIPTION,
-            "actor_user_id": _USER,
-            "user_id": _CUSTOMER_USER,
-        }
-    )
+    model_config = examples({**_COMMAND_ON, "user_id": _CUSTOMER_USER})
 
     user_id: UUID
 
@@ -55,9 +42,7 @@ class LicenceAssigned(_SubscriptionEvent, Event):
 
     model_config = examples(
         {
-            "subscription_id": _SUBSCRIPTION,
-            "customer_id": _CUSTOMER,
-            "service_id": "o365-e3",
+            **_EVENT_ON,
             "user_id": _CUSTOMER_USER,
             "assigned": 13,
             "quantity": 30,
@@ -80,9 +65,7 @@ class LicenceRemoved(_SubscriptionEvent, Event):
 
     model_config = examples(
         {
-            "subscription_id": _SUBSCRIPTION,
-            "customer_id": _CUSTOMER,
-            "service_id": "o365-e3",
+            **_EVENT_ON,
             "user_id": _CUSTOMER_USER,
             "assigned": 12,
             "quantity": 30,

@@ -58,6 +58,10 @@ _CUSTOMER_USER = "4d7c2b1a-0e9f-4d8c-a7b6-5e4d3c2b1a09"
 
 _OFFER_REDEMPTION = "e7c3a1b9-5d2f-4b8e-a6c4-3f1d9b7e5a02"
 
+# The subscription of the examples as a command on it names it, and as an event about it does.
+_COMMAND_ON = {"customer_id": _CUSTOMER, "subscription_id": _SUBSCRIPTION, "actor_user_id": _USER}
+_EVENT_ON = {"subscription_id": _SUBSCRIPTION, "customer_id": _CUSTOMER, "service_id": "o365-e3"}
+
 
 SubscriptionState = Literal["trial", "active", "suspended", "cancelled", "expired"]
 
@@ -86,14 +90,7 @@ class ChangeSubscriptionQuantity(_SubscriptionCommand, Command):
     """Set the number of licences of an active (paid) subscription. Never below the number
     of licences assigned to users."""
 
-    model_config = examples(
-        {
-            "customer_id": _CUSTOMER,
-            "subscription_id": _SUBSCRIPTION,
-            "actor_user_id": _USER,
-            "quantity": 30,
-        }
-    )
+    model_config = examples({**_COMMAND_ON, "quantity": 30})
 
     quantity: Seats = Field(description="The new number of licences (at least 1)")
 
@@ -101,14 +98,7 @@ class ChangeSubscriptionQuantity(_SubscriptionCommand, Command):
 class SuspendSubscription(_SubscriptionCommand, Command):
     """Suspend an active subscription: its licences stop working until it is reactivated."""
 
-    model_config = examples(
-        {
-            "customer_id": _CUSTOMER,
-            "subscription_id": _SUBSCRIPTION,
-            "actor_user_id": _USER,
-            "reason": "Unpaid invoice",
-        }
-    )
+    model_config = examples({**_COMMAND_ON, "reason": "Unpaid invoice"})
 
     reason: str = Field(default="", max_length=500)
 
@@ -116,22 +106,13 @@ class SuspendSubscription(_SubscriptionCommand, Command):
 class ReactivateSubscription(_SubscriptionCommand, Command):
     """Make a suspended subscription active again."""
 
-    model_config = examples(
-        {"customer_id": _CUSTOMER, "subscription_id": _SUBSCRIPTION, "actor_user_id": _USER}
-    )
+    model_config = examples(_COMMAND_ON)
 
 
 class CancelSubscription(_SubscriptionCommand, Command):
     """End a trial, active or suspended subscription for good; its licences are released."""
 
-    model_config = examples(
-        {
-            "customer_id": _CUSTOMER,
-            "subscription_id": _SUBSCRIPTION,
-            "actor_user_id": _USER,
-            "reason": "Moving to another plan",
-        }
-    )
+    model_config = examples({**_COMMAND_ON, "reason": "Moving to another plan"})
 
     reason: str = Field(default="", max_length=500)
 
@@ -153,9 +134,7 @@ class SubscriptionConverted(_SubscriptionEvent, Event):
 
     model_config = examples(
         {
-            "subscription_id": _SUBSCRIPTION,
-            "customer_id": _CUSTOMER,
-            "service_id": "o365-e3",
+            **_EVENT_ON,
             "previous_state": "trial",
             "previous_seats": 25,
             "seats": 50,
@@ -184,9 +163,7 @@ class SubscriptionQuantityChanged(_SubscriptionEvent, Event):
 
     model_config = examples(
         {
-            "subscription_id": _SUBSCRIPTION,
-            "customer_id": _CUSTOMER,
-            "service_id": "o365-e3",
+            **_EVENT_ON,
             "previous_quantity": 50,
             "quantity": 30,
             "assigned": 12,
@@ -212,9 +189,7 @@ class _StateChanged(_SubscriptionEvent):
 
 
 _STATE_CHANGED = {
-    "subscription_id": _SUBSCRIPTION,
-    "customer_id": _CUSTOMER,
-    "service_id": "o365-e3",
+    **_EVENT_ON,
     "by": _USER,
     "acting_partner_id": None,
     "at": "2026-12-11T09:00:00Z",
@@ -256,9 +231,7 @@ class SubscriptionExpired(_SubscriptionEvent, Event):
 
     model_config = examples(
         {
-            "subscription_id": _SUBSCRIPTION,
-            "customer_id": _CUSTOMER,
-            "service_id": "o365-e3",
+            **_EVENT_ON,
             "partner_of_record": _PARTNER,
             "trial_ends_at": "2026-12-24T10:00:00Z",
             "expired_at": "2026-12-24T10:00:04Z",
