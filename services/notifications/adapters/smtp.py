@@ -63,7 +63,10 @@ class SmtpTransport:
                 self._drop(False)
                 smtp = None
         if smtp is None:
-            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            try:
+                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            except (smtplib.SMTPConnectError, OSError) as exc:
+                raise _Unreachable(_describe(exc)) from exc
             self._kept.smtp = smtp  # before STARTTLS and login: a failure there closes it
             if self.starttls:
                 smtp.starttls(context=ssl.create_default_context())
@@ -84,6 +87,8 @@ class SmtpTransport:
     def _send(self, message: EmailMessage) -> Refusal | None:
         try:
             refused = self._connection().send_message(message)
+        except _Unreachable as exc:  # no connection, no greeting: nothing of it was sent
+            return Refusal(answer=str(exc), temporary=True, unreachable=True)
         except smtplib.SMTPRecipientsRefused as exc:
             # One recipient per message: its refusal is the message's. The conversation
             # was reset (RSET): the connection goes on.
@@ -115,6 +120,10 @@ class SmtpTransport:
     def _answered(self, refusal: Refusal | None) -> Refusal | None:
         self._kept.used = time.monotonic()
         return refusal
+
+
+class _Unreachable(Exception):
+    """The server could not be reached (refused, timed out, no greeting)."""
 
 
 def _text(answer: bytes | str) -> str:

@@ -32,10 +32,12 @@ class RetryPolicy:
 @dataclass(frozen=True)
 class Refusal:
     """Why a message did not go: the server's answer (or the connection's error), and whether
-    trying again later may succeed."""
+    trying again later may succeed. ``unreachable``: there was no conversation at all, the
+    server could not be reached (a state of the channel, not of this message)."""
 
     answer: str
     temporary: bool
+    unreachable: bool = False
 
     @classmethod
     def from_code(cls, code: int, message: str) -> Refusal:

@@ -13,6 +13,12 @@
 ``workers`` such claim-attempt-record rounds run at once, each on rows of its own, so a
 slow answer holds back only its own round's record, not the next claim.
 
+A round in which no attempt could reach the other side at all (``unreachable``: the mail
+server refuses connections) makes the loop hold off instead of trying every due delivery in
+turn against a server that is down: 1 s, doubling up to 30 s, and at once back to normal when
+a round reaches it again. An outage with a backlog then costs a round per hold, not an attempt
+(a message built, a connection refused, an outcome recorded) for every delivery due.
+
 A crash between 2 and 3 leaves the row ``sending``; when its lease runs out another pass
 (of this copy or another) claims it and it is attempted again with the same delivery id:
 that is the one way a recipient gets a delivery twice (the server said yes, the process
@@ -23,9 +29,10 @@ LOCKED``), and an outcome is recorded only by the attempt that holds the row.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
@@ -57,6 +64,29 @@ class Claims(Protocol[D]):
     async def claim_due(self, *, now: datetime, lease: timedelta, limit: int) -> list[D]: ...
 
 
+@dataclass
+class Hold:
+    """How long the loop holds off after a round that reached nobody: ``first`` seconds,
+    doubling up to ``cap``; released by the first round that gets an answer."""
+
+    first: float = 1.0
+    cap: float = 30.0
+    seconds: float = 0.0
+    until: float = 0.0
+
+    @property
+    def on(self) -> bool:
+        return time.monotonic() < self.until
+
+    def extend(self) -> float:
+        self.seconds = min(self.cap, 2 * self.seconds or self.first)
+        self.until = time.monotonic() + self.seconds
+        return self.seconds
+
+    def release(self) -> None:
+        self.seconds = self.until = 0.0
+
+
 @dataclass(frozen=True)
 class LeasedDeliveries(Generic[D, A]):
     """``claims(conn)`` is the channel's repository, whose ``claim_due`` leases due
@@ -65,7 +95,8 @@ class LeasedDeliveries(Generic[D, A]):
     unit of work's transaction and emits through ``ctx``. ``name`` names the channel (its
     consumer ``<service>.<name>``). ``lock_order`` orders one round's records: a record that
     locks a row others share (a webhook endpoint's failure count) takes the locks in that
-    order, so two rounds never wait on each other in a cycle."""
+    order, so two rounds never wait on each other in a cycle. ``unreachable(answer)``: the
+    attempt reached nobody (see ``Hold``)."""
 
     service: str
     name: str
@@ -76,15 +107,18 @@ class LeasedDeliveries(Generic[D, A]):
     record: Callable[[MessageContext, D, A], Awaitable[None]]
     workers: int = 1
     lock_order: Callable[[D], str] = lambda delivery: str(delivery.delivery_id)
+    unreachable: Callable[[A], bool] = lambda answer: False
+    hold: Hold = field(default_factory=Hold)
 
     async def send_due(self, pool: asyncpg.Pool) -> int:
-        """Claim what is due and attempt it, until nothing is; how many were attempted."""
+        """Claim what is due and attempt it, until nothing is (or the other side cannot be
+        reached); how many were attempted."""
         done = await asyncio.gather(*(self._rounds(pool) for _ in range(self.workers)))
         return sum(done)
 
     async def _rounds(self, pool: asyncpg.Pool) -> int:
         attempted = 0
-        while True:
+        while not self.hold.on:
             claimed = await unit.periodic_pass(
                 pool, service=self.service, name=f"{self.name}-claim", work=self._claim
             )
@@ -102,6 +136,11 @@ class LeasedDeliveries(Generic[D, A]):
             for answer in answers:  # an attempt that raised leaves its row leased
                 if isinstance(answer, BaseException):
                     raise answer
+            if all(self.unreachable(a) for _, a in answered):
+                log.warning("channel_unreachable", channel=self.name, hold_s=self.hold.extend())
+            else:
+                self.hold.release()
+        return attempted
 
     async def _claim(self, ctx: MessageContext) -> Sequence[D]:
         return await self.claims(ctx.conn).claim_due(

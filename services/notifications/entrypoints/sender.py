@@ -9,7 +9,7 @@ by it shows one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from services.notifications import handlers
@@ -17,7 +17,7 @@ from services.notifications.adapters.repository import PgRepository
 from services.notifications.adapters.smtp import Transport
 from services.notifications.domain.message import build
 from services.notifications.domain.model import Outgoing, Refusal, RetryPolicy
-from services.notifications.entrypoints.leased import LeasedDeliveries
+from services.notifications.entrypoints.leased import Hold, LeasedDeliveries
 from shared.contracts.topics import NOTIFICATIONS_EVENTS
 from shared.logging import get_logger
 from shared.messaging.unit import MessageContext
@@ -34,12 +34,13 @@ class Sender:
     lease: timedelta
     batch: int
     workers: int = 1
+    hold: Hold = field(default_factory=Hold)  # while the mail server cannot be reached
 
     def __post_init__(self) -> None:
         loop = LeasedDeliveries[Outgoing, Refusal | None]
         self.send_due = loop(
             self.service, "mail-sender", self.lease, self.batch, PgRepository, self._attempt,
-            self._record, self.workers,
+            self._record, self.workers, unreachable=_unreachable, hold=self.hold,
         ).send_due  # fmt: skip
 
     async def _attempt(self, delivery: Outgoing) -> Refusal | None:
@@ -60,3 +61,7 @@ class Sender:
             outcome="sent" if refusal is None else ("retry" if refusal.temporary else "refused"),
             answer=refusal.answer if refusal else None,
         )
+
+
+def _unreachable(refusal: Refusal | None) -> bool:
+    return refusal is not None and refusal.unreachable

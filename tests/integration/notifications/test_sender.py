@@ -18,6 +18,7 @@ from services.notifications.adapters.repository import PgRepository
 from services.notifications.domain import commands
 from services.notifications.domain.message import build
 from services.notifications.domain.model import Refusal, RetryPolicy
+from services.notifications.entrypoints.leased import Hold
 from services.notifications.entrypoints.sender import Sender
 from shared.messaging import unit
 
@@ -58,7 +59,12 @@ async def _queue(pool: asyncpg.Pool, recipients: list[str]) -> None:
 
 
 def _sender(
-    transport: Recording, *, lease: float = 60.0, base: float = 30.0, workers: int = 1
+    transport: Recording,
+    *,
+    lease: float = 60.0,
+    base: float = 30.0,
+    workers: int = 1,
+    hold: Hold | None = None,
 ) -> Sender:
     return Sender(
         service="notifications",
@@ -68,6 +74,7 @@ def _sender(
         lease=timedelta(seconds=lease),
         batch=5,
         workers=workers,
+        hold=hold or Hold(),
     )
 
 
@@ -185,3 +192,39 @@ async def test_a_round_records_its_answers_in_one_commit_and_one_that_fails_hold
     assert {to: r["status"] for to, r in rows.items()} == {
         to: "sending" if to == "r2@contoso.example" else "sent" for to in recipients
     }  # r2 stays leased, to be attempted again when its lease runs out
+
+
+class Down(Recording):
+    """A mail server that cannot be reached: every connection refused."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tries = 0
+
+    async def send(self, message: EmailMessage) -> Refusal | None:
+        self.tries += 1
+        return Refusal(answer="ConnectionRefusedError", temporary=True, unreachable=True)
+
+
+async def test_a_mail_server_that_cannot_be_reached_is_not_tried_for_every_delivery(
+    schema_pool: asyncpg.Pool,
+) -> None:
+    recipients = [f"r{i}@contoso.example" for i in range(20)]
+    await _queue(schema_pool, recipients)
+    down = Down()
+    # Retried at once (base 0): without the hold, one pass would try every delivery until
+    # its attempts ran out.
+    sender = _sender(down, base=0.0, hold=Hold(first=0.3))
+    assert await sender.send_due(schema_pool) == 5  # one round of 5, then it holds off
+    assert await sender.send_due(schema_pool) == 0
+    assert down.tries == 5
+    rows = await _rows(schema_pool)
+    assert {r["status"] for r in rows.values()} == {"queued"}  # none given up
+
+    sender.transport = up = Recording()  # the server is back
+    await asyncio.sleep(0.35)
+    assert await sender.send_due(schema_pool) == 20
+    assert sorted(str(m["To"]) for m in up.got) == sorted(recipients)
+    rows = await _rows(schema_pool)
+    assert sorted(r["attempts"] for r in rows.values()) == [1] * 15 + [2] * 5
+    assert not sender.hold.on

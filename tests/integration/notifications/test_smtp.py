@@ -126,6 +126,7 @@ async def test_a_refused_login_sends_nothing_and_is_tried_again_later(
     refusal = await transport.send(_message())
     assert refusal is not None
     assert refusal.temporary
+    assert not refusal.unreachable  # it was reached: the fault is the portal's login
     assert server.received == []
 
 
@@ -142,8 +143,9 @@ async def test_a_5xx_answer_is_permanent_and_a_4xx_temporary(smtp: tuple[Server,
     assert (refusal.temporary, refusal.answer) == (True, "452 4.3.1 insufficient storage")
 
 
-async def test_no_server_listening_is_temporary() -> None:
+async def test_no_server_listening_is_temporary_and_unreachable() -> None:
     refusal = await SmtpTransport(host="127.0.0.1", port=free_port(), timeout=2).send(_message())
     assert refusal is not None
     assert refusal.temporary
+    assert refusal.unreachable  # the sender holds off (entrypoints/leased.Hold)
     assert "ConnectionRefusedError" in refusal.answer
