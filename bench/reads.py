@@ -40,6 +40,7 @@ from shared.contracts import directory
 from shared.contracts.topics import DIRECTORY_COMMANDS, DIRECTORY_EVENTS, NAMESPACE
 from shared.messaging.client import CommandBus
 from tools.procs import ROOT, ServiceProcess
+from tools.seed import sign_in
 
 EMAIL = "admin@reads.bench.example"
 PASSWORD = "Bench-Reads-Password-2026"
@@ -143,19 +144,6 @@ async def sign_up(who: Who) -> None:
         await bus.stop()
 
 
-async def sign_in(gateway: str) -> str:
-    """The admin's session cookie, signed in through the gateway like a browser."""
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
-        for _ in range(50):
-            response = await client.post(
-                "/api/session", json={"email": EMAIL, "password": PASSWORD}
-            )
-            if response.status_code == 200 and SESSION_COOKIE in response.cookies:
-                return str(response.cookies[SESSION_COOKIE])
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"sign-in failed: {response.status_code} {response.text[:300]}")
-
-
 async def probe(base: str, path: str, headers: dict[str, str]) -> str | None:
     """None when the read answers 200; otherwise why it is not measured."""
     async with httpx.AsyncClient(base_url=base, timeout=30, headers=headers) as client:
@@ -248,7 +236,8 @@ class Bench:
         who = Who(uuid.uuid4(), uuid.uuid4(), uuid.uuid4())
         await sign_up(who)
         gateway = self.procs["gateway"].url
-        cookie = {"Cookie": f"{SESSION_COOKIE}={await sign_in(gateway)}"}
+        signed_in = await sign_in(gateway, EMAIL, PASSWORD)
+        cookie = {"Cookie": f"{SESSION_COOKIE}={signed_in.cookie}"}
         targets: list[Target] = []
         for read in READS:
             targets.append(Target(read, "gateway", gateway, read.gateway, cookie))

@@ -1,5 +1,7 @@
-"""``python -m chaos [--seconds 200] [--rate 15] [--no-infra]``: the run, its printed
-schedule, the accounting; exit status 1 on any difference."""
+"""``python -m chaos [--seconds 200] [--rate R] [--no-infra]``: the run, its printed
+schedule, the accounting; exit status 1 on any difference. Without ``--rate`` the load is
+half the pipeline's measured maximum: the last ``make bench`` of this checkout
+(``results/bench.json``), else a quick benchmark run first to measure it."""
 
 from __future__ import annotations
 
@@ -7,20 +9,25 @@ import argparse
 import asyncio
 import sys
 
-from chaos.run import run
+from chaos.run import max_throughput, run
+
+SHARE = 0.5  # of the measured maximum: the issue's "at least 50 %"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m chaos", description=__doc__)
-    parser.add_argument("--seconds", type=float, default=300.0, help="length of the load")
-    parser.add_argument("--rate", type=float, default=8.0, help="redemptions per second")
+    parser.add_argument("--seconds", type=float, default=200.0, help="length of the load")
+    parser.add_argument(
+        "--rate", type=float, help="redemptions per second (default: half the measured maximum)"
+    )
     parser.add_argument(
         "--no-infra",
         action="store_true",
         help="skip the Kafka and PostgreSQL outages (they affect everyone on this machine)",
     )
     args = parser.parse_args()
-    sys.exit(asyncio.run(run(seconds=args.seconds, rate=args.rate, infra_faults=not args.no_infra)))
+    rate = args.rate or round(SHARE * (max_throughput(measure=True) or 0.0))
+    sys.exit(asyncio.run(run(seconds=args.seconds, rate=rate, infra_faults=not args.no_infra)))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -102,17 +103,43 @@ async def lag(bootstrap: str) -> dict[str, int]:
 
 
 async def settle(
-    dsn: str, bootstrap: str, timeout: float
+    dsn: str, bootstrap: str, stall: float
 ) -> tuple[dict[str, int], dict[str, int], float]:
-    """Wait until the outboxes are empty and the lag is zero; (outboxes, lag, seconds)."""
+    """Until the outboxes are empty and the lag is zero (given up when that stops moving for
+    ``stall`` seconds); (outboxes, lag, seconds)."""
+
+    async def remaining() -> int:
+        return sum((await outboxes(dsn)).values()) + sum((await lag(bootstrap)).values())
+
+    seconds = await until_done(remaining, stall)
+    return await outboxes(dsn), await lag(bootstrap), seconds
+
+
+async def count(dsn: str, table: str, open_: str) -> tuple[int, int]:
+    """A table's rows, and those of them still ``open_`` (an SQL condition)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        row = await conn.fetchrow(f"SELECT count(*), count(*) FILTER (WHERE {open_}) FROM {table}")
+    finally:
+        await conn.close()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+async def until_done(remaining: Callable[[], Awaitable[int]], stall: float) -> float:
+    """Polls ``remaining`` (how much is still to do) every second until it is zero; gives up
+    once it has not fallen for ``stall`` seconds: the work is stuck, not just slow (a backlog
+    that the machine's two cores work through after the load is waited for). Seconds."""
     started = time.monotonic()
-    while True:
-        boxes, behind = await outboxes(dsn), await lag(bootstrap)
-        if not any(boxes.values()) and not any(behind.values()):
-            return boxes, behind, time.monotonic() - started
-        if time.monotonic() - started > timeout:
-            return boxes, behind, time.monotonic() - started
+    best, since = -1, started
+    while (left := await remaining()) > 0:
+        now = time.monotonic()
+        if best < 0 or left < best:
+            best, since = left, now
+        elif now - since > stall:
+            break
         await asyncio.sleep(1.0)
+    return time.monotonic() - started
 
 
 def arrival(

@@ -15,6 +15,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from chaos.env import PARTITIONS, infra
+from chaos.failover import Failover
 from chaos.load import Publisher, Sent
 from shared.contracts.topics import INVITATIONS_EVENTS, OFFERS_EVENTS
 from tools.procs import ServiceProcess, free_port
@@ -46,13 +47,8 @@ class Chaos:
     commands: list[Sent]
     bootstrap: str
     infra_faults: bool
+    failover: Failover
     done: list[Fault] = field(default_factory=list)
-
-    async def restart(self, name: str) -> None:
-        proc = self.procs[name]
-        proc.kill()
-        proc.start()
-        await asyncio.to_thread(proc.wait_ready, 120.0)
 
     async def kill(self, fault: Fault) -> None:
         for name in fault.target.split("+"):
@@ -62,8 +58,15 @@ class Chaos:
 
     async def _start(self, name: str) -> None:
         proc = self.procs[name]
+        proc.env = self._located(proc.env)
         proc.start()
         await asyncio.to_thread(proc.wait_ready, 120.0)
+
+    def _located(self, env: dict[str, str]) -> dict[str, str]:
+        """``env`` with every service's URL as it is now: a second instance that took over
+        (``two_instances``) listens on a port of its own, and a gateway (re)started after it
+        must call that one (what a real deployment's service discovery does)."""
+        return {**env, **{f"PORTAL_{n.upper()}_URL": p.url for n, p in self.procs.items()}}
 
     async def two_instances(self, fault: Fault) -> None:
         """A second copy joins (consumer groups rebalance, one relay leads); the first dies."""
@@ -81,6 +84,14 @@ class Chaos:
         first.kill()
         self.procs[fault.target] = second
         fault.note = "both ran 5 s, then the first was SIGKILLed"
+
+    async def gateway_failover(self, fault: Fault) -> None:
+        """A second gateway beside the first, partner clients creating invitations through
+        both with an Idempotency-Key each, the first SIGKILLed mid-load and started again;
+        the clients retry on the other one (``chaos.failover``, counted after the run)."""
+        first = self.procs["gateway"]
+        first.env = self._located(first.env)
+        fault.note = await self.failover.inject(first, seconds=10.0, rate=30.0)
 
     async def kafka(self, fault: Fault) -> None:
         await _down_and_up(fault, "kafka")
@@ -175,7 +186,7 @@ def schedule(infra_faults: bool, seconds: float, brokers: int = 1) -> list[Fault
         Fault(30 * s, "kill", "delegation"),
         Fault(40 * s, "kill", "offers"),
         Fault(50 * s, "kill", "gateway"),
-        Fault(105 * s, "kill", "gateway"),
+        Fault(105 * s, "gateway-failover", "gateway"),
         Fault(190 * s, "kill", "gateway"),
         Fault(60 * s, "two-instances", "directory"),
         Fault(80 * s, "redeliver-commands", "pipeline"),
@@ -207,6 +218,7 @@ def action(chaos: Chaos, fault: Fault) -> Callable[[Fault], Awaitable[Any]]:
     return {
         "kill": chaos.kill,
         "two-instances": chaos.two_instances,
+        "gateway-failover": chaos.gateway_failover,
         "kafka": chaos.kafka,
         "broker": chaos.broker,
         "rolling-restart": chaos.rolling_restart,
@@ -253,6 +265,24 @@ def recovery(fault: Fault, commands: list[Sent]) -> float | None:
         if c.done_at and c.sent_at >= start and any(c.needs(t) for t in targets)
     ]
     return round(min(finished) - start, 2) if finished else None
+
+
+def throughput_back(fault: Fault, commands: list[Sent], rate: float) -> float | None:
+    """For a fault that every command needs (Kafka, a broker, PostgreSQL): seconds from the
+    moment it struck until completions, counted over a sliding 2 s window, were back to at
+    least 90 % of the load's rate; None for other faults, or when they never were."""
+    if not fault.target.startswith(("kafka", "postgres")):
+        return None
+    start = fault.down_at or fault.injected_at
+    done = sorted(c.done_at - start for c in commands if c.done_at and c.done_at >= start)
+    window, need = 2.0, 0.9 * 2.0 * rate
+    first = 0
+    for last, t in enumerate(done):
+        while done[first] < t - window:
+            first += 1
+        if last - first + 1 >= need:
+            return round(max(0.0, t - window), 2)
+    return None
 
 
 def dumps(faults: list[Fault]) -> bytes:

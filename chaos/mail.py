@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -216,13 +215,15 @@ async def delegation_requests(dsn: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-async def settle(dsn: str, requests: list[MailRequest], timeout: float) -> float:
-    """Until every expected delivery exists and none is queued or being sent; seconds."""
-    started = time.monotonic()
+async def settle(dsn: str, requests: list[MailRequest], stall: float) -> float:
+    """Until every expected delivery exists and none is queued or being sent (given up when
+    that stops moving for ``stall`` seconds); seconds."""
     expected = sum(len(r.recipients) for r in requests)
-    while time.monotonic() - started < timeout:
-        found = await deliveries(dsn)
-        if len(found) >= expected and all(d.status in ("sent", "failed") for d in found):
-            break
-        await asyncio.sleep(1.0)
-    return time.monotonic() - started
+
+    async def remaining() -> int:
+        rows, open_ = await accounting.count(
+            dsn, "notifications.deliveries", "status NOT IN ('sent', 'failed')"
+        )
+        return max(0, expected - rows) + open_
+
+    return await accounting.until_done(remaining, stall)

@@ -12,7 +12,9 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from argon2 import PasswordHasher
 
+from chaos import failover
 from shared.contracts import catalogue, directory, invitations, offers
 from shared.contracts.base import Command
 from shared.contracts.topics import (
@@ -80,7 +82,29 @@ async def seed_sources(bootstrap: str) -> list[Source]:
     return sources
 
 
-def _partner(partner: uuid.UUID, admin: uuid.UUID, p: int) -> directory.RegisterPartner:
+async def seed_http_client(bootstrap: str) -> failover.Client:
+    """A third partner, whose admin signs in through the gateways and creates invitations
+    over HTTP (``chaos.failover``): its own, so that they are counted apart."""
+    bus = CommandBus(bootstrap=bootstrap, watch=(DIRECTORY_EVENTS,), source="chaos-seed")
+    await bus.start()
+    partner, password = uuid.uuid4(), "Chaos-Failover-2026"
+    try:
+        await _send(
+            bus,
+            _partner(partner, uuid.uuid4(), 2, PasswordHasher().hash(password)),
+            DIRECTORY_COMMANDS,
+        )
+    finally:
+        await bus.stop()
+    return failover.Client(partner, "admin@chaos2.example", password, SERVICES[0])
+
+
+def _partner(
+    partner: uuid.UUID,
+    admin: uuid.UUID,
+    p: int,
+    password_hash: str = "$argon2id$v=19$m=65536,t=3,p=4$unused",
+) -> directory.RegisterPartner:
     return directory.RegisterPartner(
         partner_id=partner,
         profile=directory.PartnerProfile(name=f"Chaos Partner {p}"),
@@ -88,7 +112,7 @@ def _partner(partner: uuid.UUID, admin: uuid.UUID, p: int) -> directory.Register
             user_id=admin,
             email=f"admin@chaos{p}.example",
             display_name="Chaos Admin",
-            password_hash="$argon2id$v=19$m=65536,t=3,p=4$unused",
+            password_hash=password_hash,
         ),
     )
 

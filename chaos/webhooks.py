@@ -15,7 +15,6 @@ of ``delivered``) and only as many as the delivery had extra attempts: counted a
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -209,12 +208,14 @@ def ok(counts: dict[str, Any]) -> bool:
     )
 
 
-async def settle(dsn: str, timeout: float) -> float:
-    """Until no webhook delivery is pending or being sent; seconds."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        found = await deliveries(dsn)
-        if found and all(d.status in ("delivered", "failed") for d in found):
-            break
-        await asyncio.sleep(1.0)
-    return time.monotonic() - started
+async def settle(dsn: str, stall: float) -> float:
+    """Until no webhook delivery is pending or being sent (given up when that stops moving
+    for ``stall`` seconds); seconds."""
+
+    async def remaining() -> int:
+        rows, open_ = await accounting.count(
+            dsn, "notifications.webhook_deliveries", "status NOT IN ('delivered', 'failed')"
+        )
+        return open_ if rows else 1
+
+    return await accounting.until_done(remaining, stall)

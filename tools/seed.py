@@ -4,11 +4,14 @@ running it again changes nothing (the directory rejects the known partner, which
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from dataclasses import dataclass
 
+import httpx
 from argon2 import PasswordHasher
 
+from services.gateway.security import SESSION_COOKIE
 from services.offers.catalogue_seed import SERVICES as CATALOGUE
 from shared.contracts import directory
 from shared.contracts.base import Command
@@ -93,6 +96,40 @@ async def send_until_accepted(
             raise RuntimeError(f"seed command rejected: {outcome.data}")
         await asyncio.sleep(0.2)
     raise RuntimeError(f"seed command still rejected: {outcome.data}")
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A browser's session: its cookie, and the CSRF token every state-changing request
+    echoes."""
+
+    cookie: str
+    csrf: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Cookie": f"{SESSION_COOKIE}={self.cookie}", "X-CSRF-Token": self.csrf}
+
+
+async def sign_in(gateway: str, email: str, password: str, *, patience: float = 90.0) -> SignedIn:
+    """A user's session, signed in through the gateway at ``gateway`` like a browser.
+    Tried again while the user just registered is not in the views yet (401), after the
+    ``Retry-After`` of a 429 (sign-in is rate limited per client address), for ``patience``
+    seconds."""
+    deadline = time.monotonic() + patience
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+        while True:
+            response = await client.post(
+                "/api/session", json={"email": email, "password": password}
+            )
+            if response.status_code == 200 and SESSION_COOKIE in response.cookies:
+                return SignedIn(
+                    str(response.cookies[SESSION_COOKIE]), response.json()["csrf_token"]
+                )
+            wait = float(response.headers.get("Retry-After", "0.2"))
+            if time.monotonic() + wait > deadline:
+                raise RuntimeError(f"sign-in failed: {response.status_code} {response.text[:300]}")
+            await asyncio.sleep(wait)
 
 
 def _said(ce_type: str, data: dict[str, object]) -> str:
