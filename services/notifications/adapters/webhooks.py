@@ -231,7 +231,8 @@ class PgWebhooks:
         now: datetime,
     ) -> EndpointHealth | None:
         """The attempt (its log row, the delivery's state, the endpoint's failure count),
-        only while the row is still this attempt's; None if another copy took it over."""
+        only while the row is still this attempt's. The endpoint's health after a failure;
+        None after a success (nothing to disable) or if another copy took the row over."""
         changed = await self.conn.fetchval(
             "UPDATE webhook_deliveries SET status = $2, next_attempt_at = $3, "
             "lease_until = NULL, last_http_status = $4, last_response_ms = $5, last_error = $6, "
@@ -258,14 +259,22 @@ class PgWebhooks:
             response_ms,
             error,
         )
-        ok = outcome.status == "delivered"
+        if outcome.status == "delivered":
+            # A success resets a failing endpoint; a healthy one's row is left alone (not
+            # even locked): every delivery of a busy endpoint succeeding would otherwise
+            # queue each round's commit behind the round holding that one row.
+            await self.conn.execute(
+                "UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL "
+                "WHERE endpoint_id = $1 "
+                "AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)",
+                delivery.endpoint_id,
+            )
+            return None
         row = await self.conn.fetchrow(
-            "UPDATE webhook_endpoints SET "
-            "consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END, "
-            "failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, $3) END "
+            "UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1, "
+            "failing_since = coalesce(failing_since, $2) "
             "WHERE endpoint_id = $1 RETURNING consecutive_failures, failing_since, enabled",
             delivery.endpoint_id,
-            ok,
             now,
         )
         if row is None:

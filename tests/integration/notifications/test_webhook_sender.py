@@ -253,6 +253,32 @@ async def test_an_endpoint_that_keeps_failing_is_disabled_and_gets_no_more(
     )
 
 
+async def test_a_success_between_failures_resets_the_count_so_the_endpoint_stays_enabled(
+    schema_pool: asyncpg.Pool, receiver: tuple[Receiver, str]
+) -> None:
+    recv, url = receiver
+    # Two failures, a success, two failures: never three in a row.
+    recv.script = [503, 503, 200, 503, 503]
+    partner = uuid.uuid4()
+    endpoint, _ = await _endpoint(schema_pool, partner, url)
+    health = "SELECT enabled, consecutive_failures, failing_since FROM webhook_endpoints"
+    await _event(schema_pool, {"partner_id": str(partner)})
+    await _drain(schema_pool, _sender(failures=3))
+    after_success = await schema_pool.fetchrow(health)
+    assert after_success is not None
+    assert (after_success["consecutive_failures"], after_success["failing_since"]) == (0, None)
+
+    await _event(schema_pool, {"partner_id": str(partner)})
+    await _drain(schema_pool, _sender(failures=3))
+    assert len(recv.got) == 6  # 503, 503, 200; then 503, 503, 200
+    row = await schema_pool.fetchrow(health + " WHERE endpoint_id = $1", endpoint)
+    assert row is not None
+    assert row["enabled"]
+    assert (row["consecutive_failures"], row["failing_since"]) == (0, None)
+    statuses = await schema_pool.fetch("SELECT status FROM webhook_deliveries")
+    assert {r["status"] for r in statuses} == {"delivered"}
+
+
 async def _partner_with_admins(pool: asyncpg.Pool, partner: uuid.UUID) -> list[str]:
     """The recipients view as the directory's events leave it: two Global admins, a disabled
     one and a user without the role (neither of whom is told)."""
