@@ -229,25 +229,48 @@ def action(chaos: Chaos, fault: Fault) -> Callable[[Fault], Awaitable[Any]]:
     }[fault.kind]
 
 
+INFRA = frozenset({"kafka", "broker", "rolling-restart", "postgres", "postgres-crash"})
+
+
+def parts(fault: Fault) -> frozenset[str]:
+    """What a fault acts on: Kafka and PostgreSQL as one part (their outages never overlap),
+    else the processes it names ("pipeline": every pipeline service)."""
+    if fault.kind in INFRA:
+        return frozenset({"infra"})
+    return frozenset(PIPELINE if fault.target == "pipeline" else fault.target.split("+"))
+
+
 async def run_schedule(
     chaos: Chaos, faults: list[Fault], t0: float, say: Callable[[str], None]
 ) -> None:
+    """Each fault at its second, as soon as no earlier fault on the same part is still
+    going: a slow restart on the loaded machine delays only the next fault on that part, so
+    the faults stay within the load instead of queueing behind one another."""
+    running: list[tuple[Fault, asyncio.Task[None]]] = []
     for fault in faults:
         delay = t0 + fault.at - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        fault.injected_at = time.monotonic()
-        say(f"t={fault.injected_at - t0:6.1f}s  inject  {fault.label}")
-        try:
-            await action(chaos, fault)(fault)
-        except Exception as exc:  # a fault that could not be injected is reported, not fatal
-            fault.note = f"FAILED to inject: {exc!r}"
-        fault.restored_at = time.monotonic()
-        say(
-            f"t={fault.restored_at - t0:6.1f}s  restored {fault.label} "
-            f"({fault.restored_at - fault.injected_at:.1f} s) {fault.note}"
-        )
-        chaos.done.append(fault)
+        before = [task for other, task in running if parts(other) & parts(fault)]
+        await asyncio.gather(*before)
+        running.append((fault, asyncio.create_task(_inject(chaos, fault, t0, say))))
+    await asyncio.gather(*(task for _, task in running))
+    chaos.done.sort(key=lambda f: f.at)
+
+
+async def _inject(chaos: Chaos, fault: Fault, t0: float, say: Callable[[str], None]) -> None:
+    fault.injected_at = time.monotonic()
+    say(f"t={fault.injected_at - t0:6.1f}s  inject  {fault.label}")
+    try:
+        await action(chaos, fault)(fault)
+    except Exception as exc:  # a fault that could not be injected is reported, not fatal
+        fault.note = f"FAILED to inject: {exc!r}"
+    fault.restored_at = time.monotonic()
+    say(
+        f"t={fault.restored_at - t0:6.1f}s  restored {fault.label} "
+        f"({fault.restored_at - fault.injected_at:.1f} s) {fault.note}"
+    )
+    chaos.done.append(fault)
 
 
 def recovery(fault: Fault, commands: list[Sent]) -> float | None:
