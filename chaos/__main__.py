@@ -1,8 +1,8 @@
 """``python -m chaos [--seconds 200] [--rate R] [--no-infra]``: the run, its printed
 schedule, the accounting; exit status 1 on any difference. Without ``--rate`` the load is
 52 % of the pipeline's measured maximum (so that what is held stays at least half): the
-last ``make bench`` of this checkout (``results/bench.json``), else a quick benchmark run
-first to measure it."""
+last ``make bench`` of this checkout (``results/bench.json``), else the benchmark's pipeline
+part run first to measure it (about 6 minutes)."""
 
 from __future__ import annotations
 
