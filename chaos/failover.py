@@ -104,11 +104,13 @@ class Failover:
 
     async def finish(self) -> dict[str, Any]:
         """Waits for the last request's answer, stops the second gateway, and counts."""
-        if self.task is None:
-            return {}
-        await self.task
-        if self.second is not None:
-            self.second.stop()
+        try:
+            if self.task is None:  # the fault was never injected (or failed before its load)
+                return {}
+            await self.task
+        finally:
+            if self.second is not None:
+                self.second.stop()
         return await self._account()
 
     async def _load(self, urls: list[str], session: SignedIn, seconds: float, rate: float) -> None:
