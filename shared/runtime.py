@@ -97,11 +97,14 @@ class ServiceSpec:
 @dataclass(frozen=True)
 class Periodic:
     """Work the service does on a clock (sweeps of expired things). ``step`` must be
-    idempotent and safe with two copies of the service running it at once."""
+    idempotent and safe with two copies of the service running it at once. ``close``, if
+    any, runs once at shutdown, after the last step: what the work holds open (connections
+    to a mail server, an HTTP client's pool)."""
 
     name: str
     interval: float  # seconds
     step: Callable[[asyncpg.Pool], Awaitable[object]]
+    close: Callable[[], Awaitable[None]] | None = None
 
 
 def inbox_prune(service: str, settings: ServiceSettings) -> Periodic:
@@ -295,6 +298,9 @@ def lifespan(
                     for running in tasks:
                         running.cancel()
                     await asyncio.gather(*tasks, return_exceptions=True)
+                    await asyncio.gather(
+                        *(t.close() for t in periodic if t.close), return_exceptions=True
+                    )
         finally:
             await pool.close()
             log.info("service_stopped")

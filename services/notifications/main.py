@@ -91,8 +91,8 @@ def spec(settings: Settings, mail: Sender, hooks: WebhookSender | None = None) -
             notifications.WebhookRedeliveryQueued,
         ],
         periodic=[
-            Periodic("mail-sender", settings.mail_poll_seconds, mail.send_due),
-            Periodic("webhook-sender", settings.webhook_poll_seconds, hooks.send_due),
+            Periodic("mail-sender", settings.mail_poll_seconds, mail.send_due, mail.close),
+            Periodic("webhook-sender", settings.webhook_poll_seconds, hooks.send_due, hooks.close),
             Periodic(
                 "trial-sweep",
                 settings.trial_sweep_seconds,

@@ -9,6 +9,7 @@ by it shows one.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -42,6 +43,12 @@ class Sender:
             self.service, "mail-sender", self.lease, self.batch, PgRepository, self._attempt,
             self._record, self.workers, unreachable=_unreachable, hold=self.hold,
         ).send_due  # fmt: skip
+
+    async def close(self) -> None:
+        """At shutdown: QUIT on the connections the transport keeps (if it keeps any)."""
+        close = getattr(self.transport, "close", None)
+        if close is not None:
+            await asyncio.to_thread(close)
 
     async def _attempt(self, delivery: Outgoing) -> Refusal | None:
         return await self.transport.send(build(delivery, sender=self.sender, now=datetime.now(UTC)))

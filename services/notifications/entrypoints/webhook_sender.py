@@ -146,6 +146,12 @@ class WebhookSender:
             self._record, self.workers, _endpoint_first,
         ).send_due  # fmt: skip
 
+    async def close(self) -> None:
+        """At shutdown: the transport's HTTP client and its kept connections (if any)."""
+        close = getattr(self.transport, "close", None)
+        if close is not None:
+            await close()
+
     async def _attempt(self, delivery: WebhookOutgoing) -> Answer:
         headers = signed_headers(
             delivery.secrets,
