@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import time
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -10,7 +12,10 @@ import asyncpg
 import orjson
 from asyncpg.pool import PoolConnectionProxy
 
+from shared.logging import get_logger
+
 KERNEL_MIGRATIONS = Path(__file__).parent / "migrations"
+log = get_logger(__name__)
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -33,8 +38,29 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     transactions."""
 
 
-async def create_pool(dsn: str, schema: str, *, size: int = 5) -> asyncpg.Pool:
-    """A pool whose connections work in ``schema`` only: a service never names another's."""
+# While the server is down or still starting (refused, "not yet accepting connections" during
+# crash recovery): a process started meanwhile waits for it instead of exiting.
+UNREACHABLE = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
+
+
+async def create_pool(
+    dsn: str, schema: str, *, size: int = 5, patience: float = 60.0
+) -> asyncpg.Pool:
+    """A pool whose connections work in ``schema`` only: a service never names another's.
+    A server that cannot be reached yet is tried again every half second for ``patience``
+    seconds (logged), so a service started during a database restart waits for it."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return await _create_pool(dsn, schema, size)
+        except UNREACHABLE as exc:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("database_unreachable", schema=schema, error=repr(exc)[:300])
+            await asyncio.sleep(0.5)
+
+
+async def _create_pool(dsn: str, schema: str, size: int) -> asyncpg.Pool:
     admin = await asyncpg.connect(dsn)
     try:
         await admin.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
