@@ -248,14 +248,25 @@ async def run_schedule(
     the faults stay within the load instead of queueing behind one another."""
     running: list[tuple[Fault, asyncio.Task[None]]] = []
     for fault in faults:
-        delay = t0 + fault.at - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
         before = [task for other, task in running if parts(other) & parts(fault)]
-        await asyncio.gather(*before)
-        running.append((fault, asyncio.create_task(_inject(chaos, fault, t0, say))))
+        running.append((fault, asyncio.create_task(_when(chaos, fault, t0, before, say))))
     await asyncio.gather(*(task for _, task in running))
     chaos.done.sort(key=lambda f: f.at)
+
+
+async def _when(
+    chaos: Chaos,
+    fault: Fault,
+    t0: float,
+    before: list[asyncio.Task[None]],
+    say: Callable[[str], None],
+) -> None:
+    """The fault at its second, once the earlier ones on its part are over."""
+    delay = t0 + fault.at - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
+    await asyncio.gather(*before)
+    await _inject(chaos, fault, t0, say)
 
 
 async def _inject(chaos: Chaos, fault: Fault, t0: float, say: Callable[[str], None]) -> None:
