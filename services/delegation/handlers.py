@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from services.delegation.adapters.repository import Repository
 from services.delegation.domain import commands, errors
@@ -30,34 +30,14 @@ from shared.contracts.delegation import (
 )
 from shared.errors import DomainError
 
-
-def _request_ids(request: DelegationRequest) -> dict[str, Any]:
-    """The fields every request event carries: which request, between whom."""
-    return {
-        "request_id": request.request_id,
-        "partner_id": request.partner_id,
-        "customer_id": request.customer_id,
-    }
+E = TypeVar("E", bound=Event)
 
 
-def _relationship_ids(relationship: Relationship) -> dict[str, Any]:
-    """The fields every relationship event carries: which one, between whom, what role."""
-    return {
-        "relationship_id": relationship.relationship_id,
-        "partner_id": relationship.partner_id,
-        "customer_id": relationship.customer_id,
-        "role": relationship.role,
-    }
-
-
-def _requested(request: DelegationRequest) -> DelegationRequested:
-    return DelegationRequested(
-        **_request_ids(request),
-        role=request.role,
-        source_kind=request.source_kind,
-        source_id=request.source_id,
-        requested_at=request.requested_at,
-    )
+def _event(event: type[E], of: DelegationRequest | Relationship, **told: Any) -> E:
+    """``event`` about a request or relationship: the fields it shares with ``of`` (which
+    one, between whom, what role, ...) from ``of``, the others as ``told``."""
+    carried = {name: getattr(of, name) for name in event.model_fields if name not in told}
+    return event(**carried, **told)
 
 
 async def request_from_redemption(
@@ -103,7 +83,7 @@ async def requests_from_redemptions(
         )
     added = await repo.add_requests([o for o in outcomes if isinstance(o, DelegationRequest)])
     return [
-        (_requested(o) if o.request_id in added else None)
+        (_event(DelegationRequested, o) if o.request_id in added else None)
         if isinstance(o, DelegationRequest)
         else o
         for o in outcomes
@@ -128,12 +108,7 @@ async def approve_request(
         customer_id=cmd.customer_id, by=cmd.approved_by, admins=admins, now=now
     )
     events: list[Event] = [
-        DelegationApproved(
-            **_request_ids(request),
-            role=request.role,
-            approved_by=cmd.approved_by,
-            approved_at=now,
-        )
+        _event(DelegationApproved, request, approved_by=cmd.approved_by, approved_at=now)
     ]
     previous = await repo.active_relationship(
         partner_id=request.partner_id, customer_id=request.customer_id
@@ -142,8 +117,9 @@ async def approve_request(
         previous.replace(by=relationship, now=now)
         await repo.save_relationship(relationship=previous)
         events.append(
-            DelegationReplaced(
-                **_relationship_ids(previous),
+            _event(
+                DelegationReplaced,
+                previous,
                 replaced_by=relationship.relationship_id,
                 new_role=relationship.role,
                 replaced_at=now,
@@ -161,11 +137,7 @@ async def decline_request(
     admins = await repo.customer_admins(customer_id=cmd.customer_id)
     request.decline(customer_id=cmd.customer_id, by=cmd.declined_by, admins=admins, now=now)
     await repo.save_request(request=request)
-    return DelegationDeclined(
-        **_request_ids(request),
-        declined_by=cmd.declined_by,
-        declined_at=now,
-    )
+    return _event(DelegationDeclined, request, declined_by=cmd.declined_by, declined_at=now)
 
 
 async def offer_delegation(
@@ -196,17 +168,9 @@ async def offer_delegation(
     if not await repo.add_request(request=request):
         raise errors.RequestAlreadyExists("A delegation request with this id already exists.")
     assert request.code is not None
-    offered = DelegationOffered(
-        **_request_ids(request),
-        offered_by=cmd.offered_by,
-        role=request.role,
-        duration=request.duration,
-        code=request.code,
-        url=offer_url(base_url, request.code),
-        expires_at=request.expires_at,
-        offered_at=now,
-    )
-    return [offered, _requested(request)]
+    url = offer_url(base_url, request.code)
+    offered = _event(DelegationOffered, request, offered_by=cmd.offered_by, url=url, offered_at=now)
+    return [offered, _event(DelegationRequested, request)]
 
 
 async def revoke_relationship(
@@ -216,20 +180,10 @@ async def revoke_relationship(
     if relationship is None:
         raise errors.RelationshipNotFound("No such delegation.")
     admins = await repo.customer_admins(customer_id=cmd.customer_id)
-    relationship.revoke(
-        party=cmd.party,
-        customer_id=cmd.customer_id,
-        partner_id=cmd.partner_id,
-        by=cmd.revoked_by,
-        admins=admins,
-        now=now,
-    )
+    relationship.revoke(cmd, admins=admins, now=now)
     await repo.save_relationship(relationship=relationship)
-    return DelegationRevoked(
-        **_relationship_ids(relationship),
-        revoked_by=cmd.revoked_by,
-        party=cmd.party,
-        revoked_at=now,
+    return _event(
+        DelegationRevoked, relationship, revoked_by=cmd.revoked_by, party=cmd.party, revoked_at=now
     )
 
 
@@ -238,33 +192,12 @@ async def sweep(repo: Repository, *, now: datetime, policy: Policy) -> list[Even
     relationship whose warning time was missed (short duration, service down) still gets
     its warning first."""
     events: list[Event] = [
-        DelegationRequestExpired(
-            **_request_ids(r),
-            role=r.role,
-            expired_at=now,
-        )
+        _event(DelegationRequestExpired, r, expired_at=now)
         for r in await repo.expire_pending(now=now)
     ]
+    warn = await repo.warn_ending(now=now, lead=policy.expiry_warning)
+    events += [_event(DelegationExpiring, r, warned_at=now) for r in warn]
     events += [
-        _expiring(r, now) for r in await repo.warn_ending(now=now, lead=policy.expiry_warning)
+        _event(DelegationExpired, r, expired_at=now) for r in await repo.expire_ended(now=now)
     ]
-    events += [_expired(r, now) for r in await repo.expire_ended(now=now)]
     return events
-
-
-def _expiring(relationship: Relationship, now: datetime) -> DelegationExpiring:
-    assert relationship.ends_at is not None
-    return DelegationExpiring(
-        **_relationship_ids(relationship),
-        ends_at=relationship.ends_at,
-        warned_at=now,
-    )
-
-
-def _expired(relationship: Relationship, now: datetime) -> DelegationExpired:
-    assert relationship.ends_at is not None
-    return DelegationExpired(
-        **_relationship_ids(relationship),
-        ends_at=relationship.ends_at,
-        expired_at=now,
-    )

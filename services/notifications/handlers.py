@@ -24,6 +24,8 @@ from shared.contracts.notifications import (
     QueuedDelivery,
 )
 
+_SENT = ("request_id", "partner_id", "sent_by", "subject_kind", "subject_id", "language")
+
 
 async def queue_link_email(
     repo: Repository, cmd: commands.QueueLinkEmail, *, now: datetime, correlation_id: str
@@ -38,16 +40,10 @@ async def queue_link_email(
         note=cmd.note,
     )
     deliveries = [(delivery_id(cmd.request_id, r), r) for r in unique_recipients(cmd.recipients)]
+    # The request is the command's (which one, whose, by whom, about what, in which language).
+    sent = {name: getattr(cmd, name) for name in _SENT}
     request = MailRequest(
-        request_id=cmd.request_id,
-        partner_id=cmd.partner_id,
-        sent_by=cmd.sent_by,
-        subject_kind=cmd.subject_kind,
-        subject_id=cmd.subject_id,
-        language=cmd.language,
-        message=rendered,
-        reply_to=cmd.partner.support_email,
-        correlation_id=correlation_id,
+        **sent, message=rendered, reply_to=cmd.partner.support_email, correlation_id=correlation_id
     )
     if await repo.add_request(request=request, now=now):
         await repo.add_deliveries(request_id=cmd.request_id, deliveries=deliveries, now=now)

@@ -12,11 +12,14 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from services.delegation.domain import errors
 from shared.contracts.common import DelegationRole
+
+if TYPE_CHECKING:
+    from services.delegation.domain.commands import RevokeRelationship
 
 SourceKind = Literal["trial_invitation", "offer", "standalone"]
 RequestState = Literal["pending", "approved", "declined", "expired"]
@@ -108,25 +111,18 @@ class Relationship:
         self.replaced_by = by.relationship_id
 
     def revoke(
-        self,
-        *,
-        party: Party,
-        customer_id: UUID,
-        partner_id: UUID,
-        by: UUID,
-        admins: Collection[UUID],
-        now: datetime,
+        self, revocation: RevokeRelationship, *, admins: Collection[UUID], now: datetime
     ) -> None:
         # Same answer as a missing relationship: nothing leaks about other tenants.
-        if customer_id != self.customer_id or partner_id != self.partner_id:
+        if (revocation.customer_id, revocation.partner_id) != (self.customer_id, self.partner_id):
             raise errors.RelationshipNotFound("No such delegation.")
-        if party == "customer":
-            _require_admin(admins, by)
+        if revocation.party == "customer":
+            _require_admin(admins, revocation.revoked_by)
         self._check_active(now)
         self.state = "revoked"
         self.ended_at = now
-        self.ended_by = by
-        self.ended_by_party = party
+        self.ended_by = revocation.revoked_by
+        self.ended_by_party = revocation.party
 
 
 @dataclass

@@ -165,15 +165,8 @@ def _redemption(
     *,
     trial_days: int = 0,
 ) -> model.ApplyRedemption:
-    return model.ApplyRedemption(
-        source_kind=kind,
-        redemption_id=msg.redemption_id,
-        partner_id=msg.partner_id,
-        customer_id=msg.customer_id,
-        lines=lines,
-        redeemed_at=msg.redeemed_at,
-        trial_days=trial_days,
-    )
+    redeemed = msg.model_dump(include={"redemption_id", "partner_id", "customer_id", "redeemed_at"})
+    return model.ApplyRedemption(**redeemed, source_kind=kind, lines=lines, trial_days=trial_days)
 
 
 def router() -> APIRouter:

@@ -10,11 +10,11 @@ from typing import Protocol
 from uuid import UUID
 
 from services.directory.adapters.repository import Repository
-from services.directory.domain import acting, commands, credentials, errors
+from services.directory.domain import acting, commands, errors
 from services.directory.domain.acting import Acting, CustomerAction
 from services.directory.domain.model import User, check_global_admins_remain
 from services.directory.domain.roles import SupportedAccess
-from services.directory.handlers import actors
+from services.directory.handlers import actors, sign_in
 from shared.contracts import directory as contracts
 
 
@@ -38,10 +38,22 @@ async def may_list_users(repo: Repository, *, actor_user_id: UUID, customer_id: 
     )
 
 
+async def _user_of(repo: Repository, *, user_id: UUID, customer_id: UUID) -> User | None:
+    """The customer's user (locked); None for a missing one or another company's alike."""
+    user = await repo.get_user(user_id=user_id, lock=True)
+    if user is None or user.company_kind != "customer" or user.company_id != customer_id:
+        return None
+    return user
+
+
+def _no_such_user(user_id: UUID) -> errors.UserNotFound:
+    return errors.UserNotFound("The customer has no such user.", user_id=str(user_id))
+
+
 async def _target(repo: Repository, *, user_id: UUID, customer_id: UUID) -> User:
-    target = await repo.get_user(user_id=user_id, lock=True)
-    if target is None or target.company_kind != "customer" or target.company_id != customer_id:
-        raise errors.UserNotFound("The customer has no such user.", user_id=str(user_id))
+    target = await _user_of(repo, user_id=user_id, customer_id=customer_id)
+    if target is None:
+        raise _no_such_user(user_id)
     return target
 
 
@@ -57,10 +69,7 @@ async def create_customer_user(
     await repo.add_user(user=user)
     return contracts.CustomerUserCreated(
         customer_id=cmd.customer_id,
-        user_id=user.user_id,
-        email=user.email,
-        display_name=user.display_name,
-        company_role=user.company_role.value,
+        **user.fields("user_id", "email", "display_name", "company_role"),
         created_by=cmd.actor_user_id,
         acting_partner_id=who.partner_id,
         created_at=now,
@@ -104,20 +113,10 @@ async def reset_customer_password(
     Resetting an admin's password is a row of its own in the table (Full only). The target
     is read first only to name the action; a missing one is reported after the actor's
     right to act for the customer is established, so nothing leaks to outsiders."""
-    found = await repo.get_user(user_id=cmd.user_id, lock=True)
-    in_customer = (
-        found is not None
-        and found.company_kind == "customer"
-        and found.company_id == cmd.customer_id
-    )
-    action = acting.reset_action(found) if found and in_customer else CustomerAction.RESET_PASSWORD
+    found = await _user_of(repo, user_id=cmd.user_id, customer_id=cmd.customer_id)
+    action = acting.reset_action(found) if found is not None else CustomerAction.RESET_PASSWORD
     await _enter_for(repo, cmd, action)
-    if found is None or not in_customer:
-        raise errors.UserNotFound("The customer has no such user.", user_id=str(cmd.user_id))
-    temporary = credentials.temporary_password()
-    found.set_password(await credentials.hash_password_off_loop(temporary), temporary=True)
-    await repo.save_user(user=found)
-    event = contracts.UserPasswordReset(
-        company_id=cmd.customer_id, user_id=found.user_id, reset_by=cmd.actor_user_id, reset_at=now
-    )
+    if found is None:
+        raise _no_such_user(cmd.user_id)
+    temporary, event = await sign_in.reset_to_temporary(repo, found, by=cmd.actor_user_id, now=now)
     return PasswordReset(temporary_password=temporary, event=event, action=action)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
 from services.directory.adapters.repository import Repository
@@ -17,6 +18,7 @@ from services.directory.domain.model import (
 )
 from services.directory.domain.roles import Action
 from services.directory.handlers import actors
+from services.directory.handlers.registration import check_new_user
 from shared.contracts import directory as contracts
 
 
@@ -66,10 +68,7 @@ async def create_partner_user(
     new = User.new(cmd, ("partner", cmd.partner_id), cmd.company_role, cmd.supported_access, now)
     authorise(actor, Action.CREATE_USER, company_id=cmd.partner_id, after=new)
     await _lock_company(repo, cmd.partner_id)
-    if await repo.get_user(user_id=cmd.user_id) is not None:
-        raise errors.UserAlreadyExists("A user with this id already exists.")
-    if await repo.email_taken(email=cmd.email):
-        raise errors.EmailTaken("A user with this e-mail already exists.", email=cmd.email)
+    await check_new_user(repo, user_id=cmd.user_id, email=cmd.email)
     await repo.add_user(user=new)
     return contracts.PartnerUserCreated(
         **_user_fields(new),
@@ -127,30 +126,33 @@ async def update_partner_user(
     )
 
 
+Switched = TypeVar("Switched", contracts.PartnerUserDisabled, contracts.PartnerUserEnabled)
+
+
 async def _set_disabled(
-    repo: Repository, cmd: commands.PartnerUserSwitch, *, disabled_at: datetime | None
-) -> User:
+    repo: Repository,
+    cmd: commands.PartnerUserSwitch,
+    event: type[Switched],
+    *,
+    disabled_at: datetime | None,
+    now: datetime,
+) -> Switched:
+    """Disable (``disabled_at`` now) or enable (None) the user: ``event`` says who did."""
     action = Action.DISABLE_USER if disabled_at is not None else Action.ENABLE_USER
     actor, _, after = await _change_user(
         repo, cmd, action, lambda before: updated(before, disabled_at=disabled_at)
     )
     await repo.save_user(user=after)
-    return actor
+    return event(partner_id=cmd.partner_id, user_id=cmd.user_id, by=actor.user_id, at=now)
 
 
 async def disable_partner_user(
     repo: Repository, cmd: commands.DisablePartnerUser, *, now: datetime
 ) -> contracts.PartnerUserDisabled:
-    actor = await _set_disabled(repo, cmd, disabled_at=now)
-    return contracts.PartnerUserDisabled(
-        partner_id=cmd.partner_id, user_id=cmd.user_id, by=actor.user_id, at=now
-    )
+    return await _set_disabled(repo, cmd, contracts.PartnerUserDisabled, disabled_at=now, now=now)
 
 
 async def enable_partner_user(
     repo: Repository, cmd: commands.EnablePartnerUser, *, now: datetime
 ) -> contracts.PartnerUserEnabled:
-    actor = await _set_disabled(repo, cmd, disabled_at=None)
-    return contracts.PartnerUserEnabled(
-        partner_id=cmd.partner_id, user_id=cmd.user_id, by=actor.user_id, at=now
-    )
+    return await _set_disabled(repo, cmd, contracts.PartnerUserEnabled, disabled_at=None, now=now)

@@ -22,7 +22,8 @@ def _first_admin(
     return User.new(admin, company, CompanyRole.GLOBAL_ADMIN, access, now, temporary_password=False)
 
 
-async def _check_new_user(repo: Repository, *, user_id: uuid.UUID, email: str) -> None:
+async def check_new_user(repo: Repository, *, user_id: uuid.UUID, email: str) -> None:
+    """Refuse a new user whose id or e-mail address another user has."""
     if await repo.get_user(user_id=user_id) is not None:
         raise errors.UserAlreadyExists("A user with this id already exists.")
     if await repo.email_taken(email=email):
@@ -34,7 +35,7 @@ async def register_partner(
 ) -> contracts.PartnerRegistered:
     if await repo.get_partner(partner_id=cmd.partner_id) is not None:
         raise errors.PartnerAlreadyExists("A partner with this id already exists.")
-    await _check_new_user(repo, user_id=cmd.admin.user_id, email=cmd.admin.email)
+    await check_new_user(repo, user_id=cmd.admin.user_id, email=cmd.admin.email)
     partner = Partner(
         partner_id=cmd.partner_id,
         profile=cmd.profile,
@@ -64,7 +65,7 @@ async def register_customer(
         raise errors.DomainTaken(
             "A company with this domain is already registered.", domain=cmd.domain
         )
-    await _check_new_user(repo, user_id=cmd.admin.user_id, email=cmd.admin.email)
+    await check_new_user(repo, user_id=cmd.admin.user_id, email=cmd.admin.email)
     customer = Customer(
         customer_id=cmd.customer_id,
         name=cmd.name,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from services.directory.adapters.repository import Repository
 from services.directory.domain import commands, credentials, errors
 from services.directory.domain.model import SignInPolicy, User, authorise
 from services.directory.domain.roles import Action
+from services.directory.handlers import actors
 from shared.contracts import directory as contracts
 
 
@@ -72,18 +74,24 @@ async def reset_password(
 ) -> tuple[str, contracts.UserPasswordReset]:
     """A one-time temporary password for the target (returned to the admin only), which
     must be changed at the next sign-in; the reset also lifts a lockout."""
-    actor = await repo.get_user(user_id=cmd.actor_user_id)
-    if actor is None:
-        raise errors.NotAllowed("The acting user is not known.")
+    actor = await actors.known(repo, cmd.actor_user_id)
     authorise(actor, Action.RESET_PASSWORD, company_id=actor.company_id)
     target = await repo.get_user(user_id=cmd.user_id, lock=True)
     if target is None or target.company_id != actor.company_id:
         raise errors.UserNotFound("No such user in your company.")
     authorise(actor, Action.RESET_PASSWORD, company_id=actor.company_id, before=target)
+    return await reset_to_temporary(repo, target, by=actor.user_id, now=now)
+
+
+async def reset_to_temporary(
+    repo: Repository, user: User, *, by: UUID, now: datetime
+) -> tuple[str, contracts.UserPasswordReset]:
+    """Give ``user`` a new temporary password (saved; the caller has checked ``by`` may):
+    the password, for the actor only, and the event of the reset."""
     temporary = credentials.temporary_password()
-    target.set_password(await credentials.hash_password_off_loop(temporary), temporary=True)
-    await repo.save_user(user=target)
+    user.set_password(await credentials.hash_password_off_loop(temporary), temporary=True)
+    await repo.save_user(user=user)
     event = contracts.UserPasswordReset(
-        company_id=target.company_id, user_id=target.user_id, reset_by=actor.user_id, reset_at=now
+        company_id=user.company_id, user_id=user.user_id, reset_by=by, reset_at=now
     )
     return temporary, event
