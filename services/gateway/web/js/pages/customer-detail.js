@@ -16,6 +16,7 @@ import {
   h,
   table,
 } from "../dom.js";
+import { card } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { services, serviceName } from "../api.js";
 import { roleName } from "./invitations.js";
@@ -75,10 +76,9 @@ export default async function customerDetail(ctx) {
       role ? null : h("div", { class: "alert info" }, t("cdetail.por_only")),
       role === "limited" ? h("div", { class: "alert info" }, t("cdetail.limited")) : null,
       secret,
-      h(
-        "section",
-        { class: "card", "aria-labelledby": "subs-title" },
-        h("h2", { id: "subs-title" }, t("nav.subscriptions")),
+      card(
+        "subs-title",
+        t("nav.subscriptions"),
         (c.subscriptions || []).length
           ? table(
               [
@@ -248,10 +248,9 @@ export default async function customerDetail(ctx) {
           { submitLabel: t("cdetail.create_user"), fieldMap: { email_taken: "email", user_email_taken: "email" } },
         )
       : null;
-    return h(
-      "section",
-      { class: "card", "aria-labelledby": "cusers-title" },
-      h("h2", { id: "cusers-title" }, t("nav.users")),
+    return card(
+      "cusers-title",
+      t("nav.users"),
       rows.length
         ? table([t("cdetail.user"), t("decision.role"), t("common.status"), ""], rows)
         : empty(t("cdetail.no_users"), t("cdetail.no_users_text")),
@@ -299,12 +298,7 @@ export default async function customerDetail(ctx) {
         fieldMap: { no_free_licence: "subscription_id", licence_already_assigned: "user_id" },
       },
     );
-    return h(
-      "section",
-      { class: "card", "aria-labelledby": "lic-title" },
-      h("h2", { id: "lic-title" }, t("common.licences")),
-      f,
-    );
+    return card("lic-title", t("common.licences"), f);
   }
 
   async function requestsCard(c, { full }) {
@@ -338,10 +332,9 @@ export default async function customerDetail(ctx) {
           { submitLabel: t("sr.open") },
         )
       : null;
-    return h(
-      "section",
-      { class: "card", "aria-labelledby": "sr-title" },
-      h("h2", { id: "sr-title" }, t("nav.service_requests")),
+    return card(
+      "sr-title",
+      t("nav.service_requests"),
       missing
         ? h("p", { class: "muted" }, t("sr.unavailable"))
         : list.length

@@ -14,6 +14,7 @@ import {
   pagedTable,
   shortId,
 } from "../dom.js";
+import { card, page } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
@@ -161,28 +162,12 @@ export default async function delegations(ctx) {
     ),
   );
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.delegations")), h("p", {}, t("deleg.intro")))),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "rel-title" },
-      h("h2", { id: "rel-title" }, t("deleg.relationships")),
-      relBody,
-    ),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "req-title" },
-      h("h2", { id: "req-title" }, t("deleg.requests")),
-      reqBody,
-    ),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "offer-title" },
-      h("h2", { id: "offer-title" }, t("overview.task.delegate")),
-      offerForm,
-    ),
+  return page(
+    t("nav.delegations"),
+    t("deleg.intro"),
+    card("rel-title", t("deleg.relationships"), relBody),
+    card("req-title", t("deleg.requests"), reqBody),
+    card("offer-title", t("overview.task.delegate"), offerForm),
     created,
   );
 }

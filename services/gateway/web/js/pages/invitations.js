@@ -2,6 +2,7 @@
 // copy the URL, send it by e-mail, revoke.
 import { get, post, services, serviceName } from "../api.js";
 import { announce, badge, clear, countField, empty, field, fmtDate, form, h, pagedTable } from "../dom.js";
+import { card, page } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { linkActions, linkFor, sharePanel } from "../share.js";
 import { fmtNumber, t, tn } from "../i18n.js";
@@ -15,12 +16,7 @@ export default async function invitations(ctx) {
   const trials = Object.values(catalogue).filter((s) => s.trial);
   const created = h("div", { "aria-live": "polite" });
   const listBody = h("div", {});
-  const listCard = h(
-    "section",
-    { class: "card", "aria-labelledby": "inv-list-title" },
-    h("h2", { id: "inv-list-title" }, t("inv.list")),
-    listBody,
-  );
+  const listCard = card("inv-list-title", t("inv.list"), listBody);
 
   const createForm = form(
     { "aria-label": t("inv.new"), "data-testid": "invitation-form" },
@@ -178,17 +174,5 @@ export default async function invitations(ctx) {
   // A row the partner has opened stays open: the list catches up once it is closed.
   ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Invitation/ }, 400));
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("inv.title")), h("p", {}, t("inv.intro")))),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "inv-new-title" },
-      h("h2", { id: "inv-new-title" }, t("inv.new")),
-      createForm,
-    ),
-    created,
-    listCard,
-  );
+  return page(t("inv.title"), t("inv.intro"), card("inv-new-title", t("inv.new"), createForm), created, listCard);
 }

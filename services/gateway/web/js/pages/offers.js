@@ -2,6 +2,7 @@
 // offer from an old one (keeping the old one valid or withdrawing it).
 import { get, post, services, serviceName } from "../api.js";
 import { announce, badge, clear, countField, empty, field, fmtDate, form, h, nextId, pagedTable } from "../dom.js";
+import { card, page } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { linkActions, linkFor, sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
@@ -291,17 +292,11 @@ export default async function offers(ctx) {
   ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Offer/ }, 400));
   showEditor(null);
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.offers")), h("p", {}, t("offers.intro")))),
+  return page(
+    t("nav.offers"),
+    t("offers.intro"),
     editor,
     created,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "offer-list-title" },
-      h("h2", { id: "offer-list-title" }, t("offers.list")),
-      listBody,
-    ),
+    card("offer-list-title", t("offers.list"), listBody),
   );
 }

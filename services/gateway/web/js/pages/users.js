@@ -1,6 +1,7 @@
 // The partner's users and their two kinds of admin access.
 import { get, items, patch, post } from "../api.js";
 import { announce, badge, clear, confirmAction, confirmedButton, empty, field, form, h, table } from "../dom.js";
+import { card, page } from "../layout.js";
 import { has, t } from "../i18n.js";
 import { roleName } from "./invitations.js";
 
@@ -180,25 +181,16 @@ export default async function users(ctx) {
       )
     : null;
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.users")), h("p", {}, t("users.intro")))),
+  return page(
+    t("nav.users"),
+    t("users.intro"),
     secret,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "users-title" },
-      h("h2", { id: "users-title" }, t("users.list")),
+    card(
+      "users-title",
+      t("users.list"),
       listSlot,
       mayManage ? null : h("p", { class: "muted small" }, t("users.only_admins")),
     ),
-    addForm
-      ? h(
-          "section",
-          { class: "card", "aria-labelledby": "add-title" },
-          h("h2", { id: "add-title" }, t("users.add")),
-          addForm,
-        )
-      : null,
+    addForm ? card("add-title", t("users.add"), addForm) : null,
   );
 }

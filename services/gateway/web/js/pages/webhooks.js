@@ -3,6 +3,7 @@
 // enable, delete, and send one delivery again.
 import { del, get, post } from "../api.js";
 import { announce, badge, clear, confirmedButton, empty, field, fmtDate, form, h, table, urlBox } from "../dom.js";
+import { card, page } from "../layout.js";
 import { has, t, tn } from "../i18n.js";
 
 const BASE = "/api/partner/webhooks";
@@ -238,23 +239,12 @@ export default async function webhooks(ctx) {
     },
   );
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.webhooks")), h("p", {}, t("webhooks.intro")))),
+  return page(
+    t("nav.webhooks"),
+    t("webhooks.intro"),
     secretSlot,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "hooks-title" },
-      h("h2", { id: "hooks-title" }, t("webhooks.list")),
-      listSlot,
-    ),
+    card("hooks-title", t("webhooks.list"), listSlot),
     detailSlot,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "add-hook-title" },
-      h("h2", { id: "add-hook-title" }, t("webhooks.add")),
-      addForm,
-    ),
+    card("add-hook-title", t("webhooks.add"), addForm),
   );
 }
