@@ -13,13 +13,15 @@ import {
   field,
   fmtDate,
   form,
+  formRow,
   h,
   table,
 } from "../dom.js";
-import { card } from "../layout.js";
+import { card, showHero } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { services, serviceName } from "../api.js";
 import { roleName } from "./invitations.js";
+import { NEW_USER_PROBLEMS, newUserRow } from "./users.js";
 import { subscriptionActions } from "../subscription-actions.js";
 import { auditAction, has, t, tn } from "../i18n.js";
 import { companyRole } from "./users.js";
@@ -159,17 +161,13 @@ export default async function customerDetail(ctx) {
   }
 
   function showSecret(user, password) {
-    clear(
+    showHero(
       secret,
-      h(
-        "div",
-        { class: "card hero", "data-testid": "temporary-password" },
-        h("h2", { tabindex: "-1" }, t("password.temporary")),
-        h("p", {}, t("cdetail.give_password", { name: user.display_name, email: user.email })),
-        h("p", { class: "secret" }, password),
-      ),
+      "temporary-password",
+      t("password.temporary"),
+      h("p", {}, t("cdetail.give_password", { name: user.display_name, email: user.email })),
+      h("p", { class: "secret" }, password),
     );
-    secret.querySelector("h2").focus();
   }
 
   function usersCard(c, { full, canReset }) {
@@ -232,20 +230,13 @@ export default async function customerDetail(ctx) {
     const addForm = full
       ? form(
           { "aria-label": t("cdetail.create_user_form"), "data-testid": "customer-user-form" },
-          [
-            h(
-              "div",
-              { class: "form-row" },
-              field({ name: "display_name", label: t("users.name"), required: true }),
-              field({ name: "email", label: t("signin.email"), type: "email", required: true }),
-            ),
-          ],
+          [newUserRow()],
           async (v) => {
             const answer = await post(`${base}/users`, v);
             showSecret(answer, answer.temporary_password);
             await render();
           },
-          { submitLabel: t("cdetail.create_user"), fieldMap: { email_taken: "email", user_email_taken: "email" } },
+          { submitLabel: t("cdetail.create_user"), fieldMap: NEW_USER_PROBLEMS },
         )
       : null;
     return card(
@@ -265,9 +256,7 @@ export default async function customerDetail(ctx) {
     const f = form(
       { "aria-label": t("cdetail.assign"), "data-testid": "licence-form" },
       [
-        h(
-          "div",
-          { class: "form-row" },
+        formRow(
           field({
             name: "subscription_id",
             label: t("cdetail.subscription"),

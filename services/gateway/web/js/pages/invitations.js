@@ -1,8 +1,8 @@
 // Trial invitations: create (one service + seats, optional delegation), list with redemptions,
 // copy the URL, send it by e-mail, revoke.
 import { get, post, services, serviceName } from "../api.js";
-import { announce, badge, clear, countField, empty, field, fmtDate, form, h, pagedTable } from "../dom.js";
-import { card, page } from "../layout.js";
+import { announce, badge, countField, empty, field, fmtDate, form, formRow, h, pagedTable } from "../dom.js";
+import { card, page, showHero } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { linkActions, linkFor, sharePanel } from "../share.js";
 import { fmtNumber, t, tn } from "../i18n.js";
@@ -21,9 +21,7 @@ export default async function invitations(ctx) {
   const createForm = form(
     { "aria-label": t("inv.new"), "data-testid": "invitation-form" },
     [
-      h(
-        "div",
-        { class: "form-row" },
+      formRow(
         field({
           name: "service_id",
           label: t("inv.service"),
@@ -57,9 +55,7 @@ export default async function invitations(ctx) {
         ],
         hint: t("inv.delegation_hint"),
       }),
-      h(
-        "div",
-        { class: "form-row" },
+      formRow(
         field({ name: "expires_at", label: t("common.expires_on"), type: "date" }),
         countField({
           name: "max_redemptions",
@@ -77,25 +73,21 @@ export default async function invitations(ctx) {
       };
       const inv = await post("/api/partner/invitations", body);
       const url = inv.url || linkFor("i", inv.code);
-      clear(
+      showHero(
         created,
+        "invitation-created",
+        t("inv.created"),
         h(
-          "div",
-          { class: "card hero", "data-testid": "invitation-created" },
-          h("h2", { tabindex: "-1" }, t("inv.created")),
-          h(
-            "p",
-            {},
-            t("inv.created_text", {
-              service: serviceName(catalogue, inv.service_id),
-              seats: tn("common.seats", inv.seats),
-              days: tn("common.days", inv.trial_days),
-            }),
-          ),
-          sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
+          "p",
+          {},
+          t("inv.created_text", {
+            service: serviceName(catalogue, inv.service_id),
+            seats: tn("common.seats", inv.seats),
+            days: tn("common.days", inv.trial_days),
+          }),
         ),
+        sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
       );
-      created.querySelector("h2").focus();
       formEl.reset();
       announce(t("inv.created_note"));
       await loadFirst();

@@ -3,7 +3,7 @@
 // enable, delete, and send one delivery again.
 import { del, get, post } from "../api.js";
 import { announce, badge, clear, confirmedButton, empty, field, fmtDate, form, h, table, urlBox } from "../dom.js";
-import { card, page } from "../layout.js";
+import { card, page, showHero } from "../layout.js";
 import { has, t, tn } from "../i18n.js";
 
 const BASE = "/api/partner/webhooks";
@@ -34,22 +34,14 @@ export default async function webhooks(ctx) {
   const types = (await get(`${BASE}/event-types`)).items;
 
   function showSecret(title, endpointUrl, secret) {
-    clear(
+    showHero(
       secretSlot,
-      h(
-        "div",
-        { class: "card hero", "data-testid": "webhook-secret" },
-        h("h2", { tabindex: "-1" }, title),
-        h("p", {}, t("webhooks.secret_once", { url: endpointUrl })),
-        urlBox(secret, t("webhooks.secret")),
-        h(
-          "button",
-          { type: "button", class: "secondary", onclick: () => clear(secretSlot) },
-          t("webhooks.secret_done"),
-        ),
-      ),
+      "webhook-secret",
+      title,
+      h("p", {}, t("webhooks.secret_once", { url: endpointUrl })),
+      urlBox(secret, t("webhooks.secret")),
+      h("button", { type: "button", class: "secondary", onclick: () => clear(secretSlot) }, t("webhooks.secret_done")),
     );
-    secretSlot.querySelector("h2").focus();
   }
 
   function status(endpoint) {
