@@ -3,7 +3,8 @@ public link. A page load counts one more open (nothing about who); a sign-up fro
 counts once per customer (a second report of the same sign-up counts nothing).
 
 Each product keeps its own tables of the same shape: its links (``code``, ``partner_id``),
-``funnel`` (opens, sign-ups) and ``sign_ups`` (one row per customer), keyed by the link's id.
+``funnel`` (opens, sign-ups) and ``sign_ups`` (one row per customer), keyed by the link's id;
+and the same view of the customers its lists name (``customers``, from the directory's events).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from shared.contracts.base import Event
+from shared.contracts.directory import CustomerRegistered
 from shared.db import Connection
 from shared.errors import DomainError
-from shared.repository import PgRepository
+from shared.messaging.consumer import MessageContext, Routes
+from shared.repository import NamedCustomers, PgRepository
 
 
 @dataclass(frozen=True)
@@ -140,3 +143,15 @@ class Funnel(Generic[Opened, SignedUp]):
         if count is None:
             raise self.not_found(f"No {self.key.removesuffix('_id')} has this code.")
         return count
+
+
+def customer_view(repository: Callable[[Connection], NamedCustomers]) -> Routes:
+    """The event routes that keep the product's view of the customers, each with its name, from
+    the directory's events; a product may add the routes of its other views."""
+    routes = Routes(strict=False)
+
+    @routes.on(CustomerRegistered)
+    async def customer_registered(ctx: MessageContext, msg: CustomerRegistered) -> None:
+        await repository(ctx.conn).add_customer(customer_id=msg.customer_id, name=msg.name)
+
+    return routes

@@ -36,6 +36,7 @@ WRITE = (401, 403, 404, 409, 422, 503, 504)  # a command's problems
 READ = (401, 403, 404, 422, 502, 503)  # a view's by id
 OWN = (401, 403, 502, 503)  # a view of the reader's own company: no id to be wrong
 ACTOR = {"actor_user_id": "user_id"}  # a Relay's query: the owner decides by the reader
+PARTNER_ID = {"partner_id": "company_id"}  # a Relay's query: the reader's company's items
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,23 @@ def relayed_page(
     head = list(signature.parameters.values())[:4]
     fetch.__signature__ = signature.replace(parameters=[*head, *own])  # type: ignore[attr-defined]
     return fetch
+
+
+def partner_links(
+    router: APIRouter, path: str, service: str, page: Any, detail: Any, *, key: str
+) -> None:
+    """A partner's links kept by ``service`` (its invitations, offers) at ``path``: their
+    page (``list_<service>``) and one by its id ``key`` (``get_<noun>``), relayed from
+    ``/internal/<service>``. The service's access policy: another partner's link is a 404
+    like a random id."""
+    internal, noun = f"/internal/{service}", key.removesuffix("_id")
+    Listing(path, relayed_page(service, internal, PARTNER_ID), page).offer(
+        router, who=SupportingPartnerUser, name=f"list_{service}"
+    )
+    one = f"/{{{key}}}"
+    Relay(path + one, service, internal + one, detail, query=PARTNER_ID).offer(
+        router, who=SupportingPartnerUser, name=f"get_{noun}"
+    )
 
 
 async def _relay(

@@ -33,34 +33,14 @@ async def create_invitation(
     if await repo.get(invitation_id=cmd.invitation_id) is not None:
         raise errors.InvitationAlreadyExists("An invitation with this id already exists.")
     assert offer.trial_days is not None
+    # As the partner's user asked (the command's fields), with its code and the trial's length.
     invitation = Invitation(
-        invitation_id=cmd.invitation_id,
-        partner_id=cmd.partner_id,
-        created_by=cmd.created_by,
-        code=new_code(),
-        service_id=cmd.service_id,
-        seats=cmd.seats,
-        trial_days=offer.trial_days,
-        delegation_role=cmd.delegation_role,
-        expires_at=cmd.expires_at,
-        max_redemptions=cmd.max_redemptions,
-        created_at=now,
+        **vars(cmd), code=new_code(), trial_days=offer.trial_days, created_at=now
     )
     await repo.add(invitation=invitation)
-    return TrialInvitationCreated(
-        invitation_id=invitation.invitation_id,
-        partner_id=invitation.partner_id,
-        created_by=invitation.created_by,
-        code=invitation.code,
-        url=f"{base_url.rstrip('/')}/i/{invitation.code}",
-        service_id=invitation.service_id,
-        seats=invitation.seats,
-        trial_days=invitation.trial_days,
-        delegation_role=invitation.delegation_role,
-        expires_at=invitation.expires_at,
-        max_redemptions=invitation.max_redemptions,
-        created_at=now,
-    )
+    fields = TrialInvitationCreated.model_fields
+    created = {k: v for k, v in vars(invitation).items() if k in fields}
+    return TrialInvitationCreated(**created, url=f"{base_url.rstrip('/')}/i/{invitation.code}")
 
 
 async def revoke_invitation(
@@ -71,12 +51,8 @@ async def revoke_invitation(
         raise errors.InvitationNotFound("No such invitation.")
     invitation.revoke(partner_id=cmd.partner_id, by=cmd.revoked_by, now=now)
     await repo.save(invitation=invitation)
-    return TrialInvitationRevoked(
-        invitation_id=invitation.invitation_id,
-        partner_id=invitation.partner_id,
-        revoked_by=cmd.revoked_by,
-        revoked_at=now,
-    )
+    # The command's invitation, its partner (checked: the invitation's) and who revoked it.
+    return TrialInvitationRevoked(**vars(cmd), revoked_at=now)
 
 
 async def redeem_invitation(

@@ -82,12 +82,8 @@ async def withdraw_offer(
         raise errors.OfferNotFound("No such offer.")
     offer.withdraw(partner_id=cmd.partner_id, by=cmd.withdrawn_by, now=now)
     await repo.save_offer(offer=offer)
-    return PurchaseOfferWithdrawn(
-        offer_id=offer.offer_id,
-        partner_id=offer.partner_id,
-        withdrawn_by=cmd.withdrawn_by,
-        withdrawn_at=now,
-    )
+    # The command's offer, its partner (checked: the offer's) and who withdrew it.
+    return PurchaseOfferWithdrawn(**vars(cmd), withdrawn_at=now)
 
 
 async def purchase(repo: Repository, cmd: commands.Purchase, *, now: datetime) -> OfferRedeemed:

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.adapters.sessions import Principal
-from services.gateway.deps import Gateway
-from services.gateway.routes import Listing, Relay, Send, relayed_page
+from services.gateway.routes import Send, partner_links
 from services.gateway.security import SupportingPartnerUser
 from shared.contracts import invitations
 from shared.contracts.topics import INVITATIONS_COMMANDS
 from shared.views import invitations as views
-
-# The reader's company is the partner whose items the service gives.
-PARTNER_ID = {"partner_id": "company_id"}
 
 router = APIRouter(prefix="/api/partner/invitations", tags=["trial invitations"])
 
@@ -52,30 +46,9 @@ Send(
 )
 
 
-Listing(
-    "", relayed_page("invitations", "/internal/invitations", PARTNER_ID), views.InvitationPage
-).offer(router, who=SupportingPartnerUser, name="list_invitations")
-
-
-# The service's access policy: another partner's invitation is a 404 like a random id.
-Relay(
-    "/{invitation_id}",
-    "invitations",
-    "/internal/invitations/{invitation_id}",
-    views.InvitationDetail,
-    query=PARTNER_ID,
-).offer(router, who=SupportingPartnerUser, name="get_invitation")
-
-
-async def own_invitation(
-    gateway: Gateway, user: Principal, invitation_id: uuid.UUID
-) -> dict[str, Any]:
-    """The partner's own invitation; another partner's gets the very same 404 as a random
-    id (the invitations service decides), so nothing says it exists."""
-    invitation: dict[str, Any] = await gateway.invitations.get(
-        f"/internal/invitations/{invitation_id}", partner_id=user.company_id
-    )
-    return invitation
+partner_links(
+    router, "", "invitations", views.InvitationPage, views.InvitationDetail, key="invitation_id"
+)
 
 
 Send(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Path, Query
@@ -19,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.gateway.adapters.sessions import Principal
 from services.gateway.deps import Gateway, GatewayDep
-from services.gateway.entrypoints.invitations import own_invitation
 from services.gateway.entrypoints.preferences import LanguageView, RequestLanguage
 from services.gateway.i18n import Language
 from services.gateway.security import SupportingPartnerUser
@@ -98,11 +98,15 @@ async def _deliveries(
     )
 
 
-async def _own_offer(gateway: Gateway, user: Principal, offer_id: uuid.UUID) -> dict[str, Any]:
-    offer: dict[str, Any] = await gateway.offers.get(
-        f"/internal/offers/{offer_id}", partner_id=user.company_id
+async def _own_link(
+    service: str, gateway: Gateway, user: Principal, link_id: uuid.UUID
+) -> dict[str, Any]:
+    """The partner's own invitation or offer (``service``'s); another partner's gets the very
+    same 404 as a random id (the service decides), so nothing says it exists."""
+    link: dict[str, Any] = await getattr(gateway, service).get(
+        f"/internal/{service}/{link_id}", partner_id=user.company_id
     )
-    return offer
+    return link
 
 
 async def _own_delegation_request(
@@ -136,7 +140,7 @@ class _Link:
 async def _own_invitation_link(
     gateway: Gateway, user: Principal, invitation_id: uuid.UUID
 ) -> dict[str, Any]:
-    invitation = await own_invitation(gateway, user, invitation_id)
+    invitation = await _own_link("invitations", gateway, user, invitation_id)
     base = gateway.settings.public_base_url.rstrip("/")
     return {**invitation, "url": f"{base}/i/{invitation['code']}"}
 
@@ -189,7 +193,7 @@ for _link in (
         _own_invitation_link,
         "send_invitation",
     ),
-    _Link("offer", "/offers/{offer_id}", "offer", _own_offer, "send_offer"),
+    _Link("offer", "/offers/{offer_id}", "offer", partial(_own_link, "offers"), "send_offer"),
     _Link(
         "delegation_request",
         "/delegation-requests/{request_id}",

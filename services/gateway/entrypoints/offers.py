@@ -10,15 +10,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.deps import GatewayDep
-from services.gateway.routes import Listing, Relay, Send, redemption, relayed_page
+from services.gateway.routes import Relay, Send, partner_links, redemption
 from services.gateway.security import CustomerAdmin, CustomerUser, SupportingPartnerUser
 from shared.contracts import offers
 from shared.contracts.topics import OFFERS_COMMANDS
 from shared.problems import problem_responses
 from shared.views import offers as views
-
-# The reader's company is the partner whose items the service gives.
-PARTNER_ID = {"partner_id": "company_id"}
 
 router = APIRouter(tags=["purchase offers"])
 
@@ -75,18 +72,9 @@ Send(
 ).offer(router, who=SupportingPartnerUser, name="create_offer")
 
 
-Listing(
-    "/api/partner/offers", relayed_page("offers", "/internal/offers", PARTNER_ID), views.OfferPage
-).offer(router, who=SupportingPartnerUser, name="list_offers")
-
-
-Relay(
-    "/api/partner/offers/{offer_id}",
-    "offers",
-    "/internal/offers/{offer_id}",
-    views.OfferDetail,
-    query=PARTNER_ID,
-).offer(router, who=SupportingPartnerUser, name="get_offer")
+partner_links(
+    router, "/api/partner/offers", "offers", views.OfferPage, views.OfferDetail, key="offer_id"
+)
 Send(
     "POST",
     "/api/partner/offers/{offer_id}/withdraw",

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from services.invitations import handlers
 from services.invitations.adapters.repository import PgRepository
 from services.invitations.domain import commands
-from shared.contracts import catalogue, directory, invitations
+from shared import links
+from shared.contracts import catalogue, invitations
 from shared.contracts.topics import INVITATIONS_EVENTS
 from shared.db import Connection
 from shared.messaging.commands import CommandTable, now
@@ -40,8 +41,8 @@ def command_routes(*, base_url: str) -> Routes:
 
 
 def event_routes() -> Routes:
-    """Local views of the catalogue and of the customers, from their owners' events."""
-    routes = Routes(strict=False)
+    """Local views of the customers and of the catalogue, from their owners' events."""
+    routes = links.customer_view(PgRepository)
 
     @routes.on(catalogue.CatalogueServicePublished)
     async def catalogue_changed(
@@ -53,9 +54,5 @@ def event_routes() -> Routes:
             trial_days=msg.trial.days if msg.trial else None,
             trial_max_seats=msg.trial.max_seats if msg.trial else None,
         )
-
-    @routes.on(directory.CustomerRegistered)
-    async def customer_registered(ctx: MessageContext, msg: directory.CustomerRegistered) -> None:
-        await PgRepository(ctx.conn).add_customer(customer_id=msg.customer_id, name=msg.name)
 
     return routes

@@ -9,7 +9,8 @@ from typing import Any
 from services.offers import handlers
 from services.offers.adapters.repository import PgRepository
 from services.offers.domain import commands
-from shared.contracts import catalogue, directory, offers
+from shared import links
+from shared.contracts import catalogue, offers
 from shared.contracts.topics import OFFERS_EVENTS
 from shared.messaging.commands import CommandTable
 from shared.messaging.consumer import MessageContext, Routes
@@ -71,10 +72,4 @@ def command_routes(*, base_url: str) -> Routes:
 
 def event_routes() -> Routes:
     """The local view of the customers, from the directory's events."""
-    routes = Routes(strict=False)
-
-    @routes.on(directory.CustomerRegistered)
-    async def customer_registered(ctx: MessageContext, msg: directory.CustomerRegistered) -> None:
-        await PgRepository(ctx.conn).add_customer(customer_id=msg.customer_id, name=msg.name)
-
-    return routes
+    return links.customer_view(PgRepository)

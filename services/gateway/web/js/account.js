@@ -1,6 +1,7 @@
 // Sign-in and sign-up forms, used by the sign-in page and by the invitation and offer pages.
 import { post } from "./api.js";
 import { field, form, h } from "./dom.js";
+import { card } from "./layout.js";
 import { signedIn } from "./app.js";
 import { t } from "./i18n.js";
 
@@ -130,12 +131,5 @@ export function accountChooser(onDone, intro, { invitationCode = null, offerCode
   });
   tabs.append(...buttons);
   buttons[0].click();
-  return h(
-    "section",
-    { class: "card", "aria-labelledby": "account-title" },
-    h("h2", { id: "account-title" }, t("account.title")),
-    intro ? h("p", { class: "muted" }, intro) : null,
-    tabs,
-    panel,
-  );
+  return card("account-title", t("account.title"), intro ? h("p", { class: "muted" }, intro) : null, tabs, panel);
 }

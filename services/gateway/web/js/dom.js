@@ -171,6 +171,11 @@ export function countField(opts) {
   return field({ type: "number", min: 1, max: 1000000, inputmode: "numeric", ...opts });
 }
 
+/** Fields side by side: one row of a form. */
+export function formRow(...fields) {
+  return h("div", { class: "form-row" }, ...fields);
+}
+
 /**
  * A form with a top alert slot; onSubmit(values, form) may throw ApiError.
  * @param {Record<string, unknown>} attrs

@@ -1,6 +1,7 @@
 // Company information: everyone at the partner reads it; a Global admin edits it.
 import { get, put } from "../api.js";
 import { announce, clear, field, form, h, fmtDate } from "../dom.js";
+import { page } from "../layout.js";
 import { t } from "../i18n.js";
 
 /** @typedef {import("../api.js").Answer<"get", "/api/partner/company">} Company */
@@ -75,10 +76,5 @@ export default async function company(ctx) {
   }
 
   view();
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.company")), h("p", {}, t("company.intro")))),
-    body,
-  );
+  return page(t("nav.company"), t("company.intro"), body);
 }

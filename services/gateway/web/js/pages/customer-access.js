@@ -1,6 +1,7 @@
 // Partner access: pending requests to decide, active delegations to revoke, and history.
 import { get, items, post } from "../api.js";
 import { announce, badge, clear, confirmedButton, empty, fmtDate, h, shortId, table } from "../dom.js";
+import { card, page } from "../layout.js";
 import { decisionCard } from "../customer-common.js";
 import { roleName } from "./invitations.js";
 import { duration } from "./delegations.js";
@@ -35,10 +36,9 @@ export default async function customerAccess(ctx) {
               : h("div", { class: "alert info" }, t("access.ask_admin")),
           )
         : null,
-      h(
-        "section",
-        { class: "card", "aria-labelledby": "active-title" },
-        h("h2", { id: "active-title" }, t("access.active")),
+      card(
+        "active-title",
+        t("access.active"),
         active.length
           ? table(
               [t("decision.partner"), t("decision.role"), t("common.since"), t("common.ends"), ""],
@@ -62,10 +62,9 @@ export default async function customerAccess(ctx) {
             )
           : empty(t("access.none"), t("access.none_text")),
       ),
-      h(
-        "section",
-        { class: "card", "aria-labelledby": "hist-title" },
-        h("h2", { id: "hist-title" }, t("access.history")),
+      card(
+        "hist-title",
+        t("access.history"),
         requests.length || relationships.length
           ? table(
               [
@@ -110,10 +109,5 @@ export default async function customerAccess(ctx) {
   await render();
   // New requests and decisions show live, unless a decision is being confirmed.
   ctx.cleanup(liveRegion(root, render, { name: /Delegation/ }));
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.partner_access")), h("p", {}, t("access.intro")))),
-    root,
-  );
+  return page(t("nav.partner_access"), t("access.intro"), root);
 }

@@ -13,12 +13,15 @@ import {
   field,
   fmtDate,
   form,
+  formRow,
   h,
   table,
 } from "../dom.js";
+import { card, showHero } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { services, serviceName } from "../api.js";
 import { roleName } from "./invitations.js";
+import { NEW_USER_PROBLEMS, newUserRow } from "./users.js";
 import { subscriptionActions } from "../subscription-actions.js";
 import { auditAction, has, t, tn } from "../i18n.js";
 import { companyRole } from "./users.js";
@@ -75,10 +78,9 @@ export default async function customerDetail(ctx) {
       role ? null : h("div", { class: "alert info" }, t("cdetail.por_only")),
       role === "limited" ? h("div", { class: "alert info" }, t("cdetail.limited")) : null,
       secret,
-      h(
-        "section",
-        { class: "card", "aria-labelledby": "subs-title" },
-        h("h2", { id: "subs-title" }, t("nav.subscriptions")),
+      card(
+        "subs-title",
+        t("nav.subscriptions"),
         (c.subscriptions || []).length
           ? table(
               [
@@ -159,17 +161,13 @@ export default async function customerDetail(ctx) {
   }
 
   function showSecret(user, password) {
-    clear(
+    showHero(
       secret,
-      h(
-        "div",
-        { class: "card hero", "data-testid": "temporary-password" },
-        h("h2", { tabindex: "-1" }, t("password.temporary")),
-        h("p", {}, t("cdetail.give_password", { name: user.display_name, email: user.email })),
-        h("p", { class: "secret" }, password),
-      ),
+      "temporary-password",
+      t("password.temporary"),
+      h("p", {}, t("cdetail.give_password", { name: user.display_name, email: user.email })),
+      h("p", { class: "secret" }, password),
     );
-    secret.querySelector("h2").focus();
   }
 
   function usersCard(c, { full, canReset }) {
@@ -232,26 +230,18 @@ export default async function customerDetail(ctx) {
     const addForm = full
       ? form(
           { "aria-label": t("cdetail.create_user_form"), "data-testid": "customer-user-form" },
-          [
-            h(
-              "div",
-              { class: "form-row" },
-              field({ name: "display_name", label: t("users.name"), required: true }),
-              field({ name: "email", label: t("signin.email"), type: "email", required: true }),
-            ),
-          ],
+          [newUserRow()],
           async (v) => {
             const answer = await post(`${base}/users`, v);
             showSecret(answer, answer.temporary_password);
             await render();
           },
-          { submitLabel: t("cdetail.create_user"), fieldMap: { email_taken: "email", user_email_taken: "email" } },
+          { submitLabel: t("cdetail.create_user"), fieldMap: NEW_USER_PROBLEMS },
         )
       : null;
-    return h(
-      "section",
-      { class: "card", "aria-labelledby": "cusers-title" },
-      h("h2", { id: "cusers-title" }, t("nav.users")),
+    return card(
+      "cusers-title",
+      t("nav.users"),
       rows.length
         ? table([t("cdetail.user"), t("decision.role"), t("common.status"), ""], rows)
         : empty(t("cdetail.no_users"), t("cdetail.no_users_text")),
@@ -266,9 +256,7 @@ export default async function customerDetail(ctx) {
     const f = form(
       { "aria-label": t("cdetail.assign"), "data-testid": "licence-form" },
       [
-        h(
-          "div",
-          { class: "form-row" },
+        formRow(
           field({
             name: "subscription_id",
             label: t("cdetail.subscription"),
@@ -299,12 +287,7 @@ export default async function customerDetail(ctx) {
         fieldMap: { no_free_licence: "subscription_id", licence_already_assigned: "user_id" },
       },
     );
-    return h(
-      "section",
-      { class: "card", "aria-labelledby": "lic-title" },
-      h("h2", { id: "lic-title" }, t("common.licences")),
-      f,
-    );
+    return card("lic-title", t("common.licences"), f);
   }
 
   async function requestsCard(c, { full }) {
@@ -338,10 +321,9 @@ export default async function customerDetail(ctx) {
           { submitLabel: t("sr.open") },
         )
       : null;
-    return h(
-      "section",
-      { class: "card", "aria-labelledby": "sr-title" },
-      h("h2", { id: "sr-title" }, t("nav.service_requests")),
+    return card(
+      "sr-title",
+      t("nav.service_requests"),
       missing
         ? h("p", { class: "muted" }, t("sr.unavailable"))
         : list.length

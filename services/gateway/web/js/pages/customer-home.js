@@ -2,6 +2,7 @@
 // quantity, suspend, reactivate, cancel), purchases, and pending decisions.
 import { get, items, services, serviceName } from "../api.js";
 import { announce, badge, clear, empty, fmtDate, h, table } from "../dom.js";
+import { card, page } from "../layout.js";
 import { decisionCard } from "../customer-common.js";
 import { subscriptionActions } from "../subscription-actions.js";
 import { fmtNumber, t } from "../i18n.js";
@@ -79,21 +80,15 @@ export default async function customerHome(ctx) {
     ),
   );
 
-  return h(
-    "div",
-    {},
-    h(
-      "div",
-      { class: "page-head" },
-      h("div", {}, h("h1", {}, company.name), h("p", {}, `${company.domain} · ${company.contact_email}`)),
-    ),
+  return page(
+    company.name,
+    `${company.domain} · ${company.contact_email}`,
     pending.length && !isAdmin ? h("div", { class: "alert info" }, t("chome.ask_admin")) : null,
     decisions,
     subsCard,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "buy-title" },
-      h("h2", { id: "buy-title" }, t("chome.purchases")),
+    card(
+      "buy-title",
+      t("chome.purchases"),
       purchases.length
         ? table(
             [t("chome.bought"), t("common.services")],

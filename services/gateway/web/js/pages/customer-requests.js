@@ -1,6 +1,7 @@
 // The customer's service requests (opened by its partner), with comments.
 import { get, items, post } from "../api.js";
 import { announce, badge, clear, empty, field, fmtDate, form, h } from "../dom.js";
+import { page } from "../layout.js";
 import { t } from "../i18n.js";
 import { liveRegion } from "../live.js";
 
@@ -76,14 +77,5 @@ export default async function customerRequests(ctx) {
   await render();
   // A partner's new request or answer shows live, unless a comment is being written.
   ctx.cleanup(liveRegion(root, render, { name: /ServiceRequest/ }));
-  return h(
-    "div",
-    {},
-    h(
-      "div",
-      { class: "page-head" },
-      h("div", {}, h("h1", {}, t("nav.service_requests")), h("p", {}, t("sr.customer_intro"))),
-    ),
-    root,
-  );
+  return page(t("nav.service_requests"), t("sr.customer_intro"), root);
 }

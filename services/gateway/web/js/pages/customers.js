@@ -1,6 +1,7 @@
 // Customers: search by name, domain or contact; the list updates live as customers arrive.
 import { get } from "../api.js";
 import { badge, empty, field, h, pagedTable } from "../dom.js";
+import { page } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { roleName } from "./invitations.js";
 import { t } from "../i18n.js";
@@ -61,10 +62,9 @@ export default async function customers(ctx) {
   await loadFirst();
   ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Redeemed|Subscription|Delegation|Customer/ }));
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.customers")), h("p", {}, t("customers.intro")))),
+  return page(
+    t("nav.customers"),
+    t("customers.intro"),
     h("section", { class: "card" }, searchForm, h("div", { "aria-live": "polite" }, listBody)),
   );
 }

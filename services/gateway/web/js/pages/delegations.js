@@ -4,16 +4,17 @@ import { get, items, post } from "../api.js";
 import {
   announce,
   badge,
-  clear,
   confirmedButton,
   empty,
   field,
   fmtDate,
   form,
+  formRow,
   h,
   pagedTable,
   shortId,
 } from "../dom.js";
+import { card, page, showHero } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
@@ -54,9 +55,7 @@ export default async function delegations(ctx) {
             value: preselect,
             hint: t("deleg.no_customers_hint"),
           }),
-      h(
-        "div",
-        { class: "form-row" },
+      formRow(
         field({
           name: "role",
           label: t("decision.role"),
@@ -83,18 +82,14 @@ export default async function delegations(ctx) {
         role: v.role,
         duration_days: v.duration_days ? Number(v.duration_days) : null,
       });
-      clear(
+      showHero(
         created,
-        h(
-          "div",
-          { class: "card hero", "data-testid": "delegation-created" },
-          h("h2", { tabindex: "-1" }, t("deleg.offered")),
-          h("p", {}, t("deleg.offered_text")),
-          sharePanel(answer.url, null),
-        ),
+        "delegation-created",
+        t("deleg.offered"),
+        h("p", {}, t("deleg.offered_text")),
+        sharePanel(answer.url, null),
       );
       created.querySelector(".share .actions")?.remove(); // no e-mail endpoint for delegation links
-      created.querySelector("h2").focus();
       formEl.reset();
       announce(t("deleg.offered_note"));
       await Promise.all([loadRequests(), loadRelationships()]);
@@ -161,28 +156,12 @@ export default async function delegations(ctx) {
     ),
   );
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.delegations")), h("p", {}, t("deleg.intro")))),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "rel-title" },
-      h("h2", { id: "rel-title" }, t("deleg.relationships")),
-      relBody,
-    ),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "req-title" },
-      h("h2", { id: "req-title" }, t("deleg.requests")),
-      reqBody,
-    ),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "offer-title" },
-      h("h2", { id: "offer-title" }, t("overview.task.delegate")),
-      offerForm,
-    ),
+  return page(
+    t("nav.delegations"),
+    t("deleg.intro"),
+    card("rel-title", t("deleg.relationships"), relBody),
+    card("req-title", t("deleg.requests"), reqBody),
+    card("offer-title", t("overview.task.delegate"), offerForm),
     created,
   );
 }

@@ -1,7 +1,8 @@
 // Trial invitations: create (one service + seats, optional delegation), list with redemptions,
 // copy the URL, send it by e-mail, revoke.
 import { get, post, services, serviceName } from "../api.js";
-import { announce, badge, clear, countField, empty, field, fmtDate, form, h, pagedTable } from "../dom.js";
+import { announce, badge, countField, empty, field, fmtDate, form, formRow, h, pagedTable } from "../dom.js";
+import { card, page, showHero } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { linkActions, linkFor, sharePanel } from "../share.js";
 import { fmtNumber, t, tn } from "../i18n.js";
@@ -15,19 +16,12 @@ export default async function invitations(ctx) {
   const trials = Object.values(catalogue).filter((s) => s.trial);
   const created = h("div", { "aria-live": "polite" });
   const listBody = h("div", {});
-  const listCard = h(
-    "section",
-    { class: "card", "aria-labelledby": "inv-list-title" },
-    h("h2", { id: "inv-list-title" }, t("inv.list")),
-    listBody,
-  );
+  const listCard = card("inv-list-title", t("inv.list"), listBody);
 
   const createForm = form(
     { "aria-label": t("inv.new"), "data-testid": "invitation-form" },
     [
-      h(
-        "div",
-        { class: "form-row" },
+      formRow(
         field({
           name: "service_id",
           label: t("inv.service"),
@@ -61,9 +55,7 @@ export default async function invitations(ctx) {
         ],
         hint: t("inv.delegation_hint"),
       }),
-      h(
-        "div",
-        { class: "form-row" },
+      formRow(
         field({ name: "expires_at", label: t("common.expires_on"), type: "date" }),
         countField({
           name: "max_redemptions",
@@ -81,25 +73,21 @@ export default async function invitations(ctx) {
       };
       const inv = await post("/api/partner/invitations", body);
       const url = inv.url || linkFor("i", inv.code);
-      clear(
+      showHero(
         created,
+        "invitation-created",
+        t("inv.created"),
         h(
-          "div",
-          { class: "card hero", "data-testid": "invitation-created" },
-          h("h2", { tabindex: "-1" }, t("inv.created")),
-          h(
-            "p",
-            {},
-            t("inv.created_text", {
-              service: serviceName(catalogue, inv.service_id),
-              seats: tn("common.seats", inv.seats),
-              days: tn("common.days", inv.trial_days),
-            }),
-          ),
-          sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
+          "p",
+          {},
+          t("inv.created_text", {
+            service: serviceName(catalogue, inv.service_id),
+            seats: tn("common.seats", inv.seats),
+            days: tn("common.days", inv.trial_days),
+          }),
         ),
+        sharePanel(url, `/api/partner/invitations/${inv.invitation_id}/send`),
       );
-      created.querySelector("h2").focus();
       formEl.reset();
       announce(t("inv.created_note"));
       await loadFirst();
@@ -178,17 +166,5 @@ export default async function invitations(ctx) {
   // A row the partner has opened stays open: the list catches up once it is closed.
   ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Invitation/ }, 400));
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("inv.title")), h("p", {}, t("inv.intro")))),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "inv-new-title" },
-      h("h2", { id: "inv-new-title" }, t("inv.new")),
-      createForm,
-    ),
-    created,
-    listCard,
-  );
+  return page(t("inv.title"), t("inv.intro"), card("inv-new-title", t("inv.new"), createForm), created, listCard);
 }

@@ -2,6 +2,7 @@
 // offer from an old one (keeping the old one valid or withdrawing it).
 import { get, post, services, serviceName } from "../api.js";
 import { announce, badge, clear, countField, empty, field, fmtDate, form, h, nextId, pagedTable } from "../dom.js";
+import { card, page, showHero } from "../layout.js";
 import { liveRegion } from "../live.js";
 import { linkActions, linkFor, sharePanel } from "../share.js";
 import { roleName } from "./invitations.js";
@@ -181,21 +182,17 @@ export default async function offers(ctx) {
   }
 
   function showCreated(offer) {
-    clear(
+    showHero(
       created,
+      "offer-created",
+      offer.replaces_offer_id ? t("offers.new_created") : t("offers.created"),
       h(
-        "div",
-        { class: "card hero", "data-testid": "offer-created" },
-        h("h2", { tabindex: "-1" }, offer.replaces_offer_id ? t("offers.new_created") : t("offers.created")),
-        h(
-          "p",
-          {},
-          offer.lines.map((l) => `${fmtNumber(l.quantity)} × ${serviceName(catalogue, l.service_id)}`).join(", "),
-        ),
-        sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`),
+        "p",
+        {},
+        offer.lines.map((l) => `${fmtNumber(l.quantity)} × ${serviceName(catalogue, l.service_id)}`).join(", "),
       ),
+      sharePanel(offer.url || linkFor("o", offer.code), `/api/partner/offers/${offer.offer_id}/send`),
     );
-    created.querySelector("h2").focus();
     announce(t("offers.created_note"));
   }
 
@@ -291,17 +288,11 @@ export default async function offers(ctx) {
   ctx.cleanup(liveRegion(listBody, loadFirst, { name: /Offer/ }, 400));
   showEditor(null);
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.offers")), h("p", {}, t("offers.intro")))),
+  return page(
+    t("nav.offers"),
+    t("offers.intro"),
     editor,
     created,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "offer-list-title" },
-      h("h2", { id: "offer-list-title" }, t("offers.list")),
-      listBody,
-    ),
+    card("offer-list-title", t("offers.list"), listBody),
   );
 }

@@ -1,6 +1,7 @@
 // Partner overview: a tile per task with its live count, and the live activity feed.
 import { get } from "../api.js";
 import { clear, h } from "../dom.js";
+import { card } from "../layout.js";
 import { describe, onLive, onLiveState, throttled } from "../live.js";
 import { fmtNumber, locale, t } from "../i18n.js";
 
@@ -85,10 +86,9 @@ export default async function overview(ctx) {
     h(
       "div",
       { class: "two-col", style: null },
-      h(
-        "section",
-        { class: "card", "aria-labelledby": "tasks-title" },
-        h("h2", { id: "tasks-title" }, t("overview.tasks")),
+      card(
+        "tasks-title",
+        t("overview.tasks"),
         h(
           "ul",
           {},
@@ -100,12 +100,7 @@ export default async function overview(ctx) {
           h("li", {}, h("a", { href: "/partner/company" }, t("overview.task.company"))),
         ),
       ),
-      h(
-        "section",
-        { class: "card", "aria-labelledby": "activity-title" },
-        h("h2", { id: "activity-title" }, t("overview.activity")),
-        activity,
-      ),
+      card("activity-title", t("overview.activity"), activity),
     ),
   );
 }

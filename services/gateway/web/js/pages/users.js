@@ -1,6 +1,19 @@
 // The partner's users and their two kinds of admin access.
 import { get, items, patch, post } from "../api.js";
-import { announce, badge, clear, confirmAction, confirmedButton, empty, field, form, h, table } from "../dom.js";
+import {
+  announce,
+  badge,
+  clear,
+  confirmAction,
+  confirmedButton,
+  empty,
+  field,
+  form,
+  formRow,
+  h,
+  table,
+} from "../dom.js";
+import { card, page, showHero } from "../layout.js";
 import { has, t } from "../i18n.js";
 import { roleName } from "./invitations.js";
 
@@ -20,6 +33,15 @@ const supportedName = (access) => (access === "none" ? t("common.none") : roleNa
 const roleOptions = () => COMPANY_ROLES.map((r) => [r, companyRole(r)]);
 const supportedOptions = () => SUPPORTED.map((r) => [r, supportedName(r)]);
 
+/** A new user's name and e-mail address, side by side (a partner's user or a customer's). */
+export const newUserRow = () =>
+  formRow(
+    field({ name: "display_name", label: t("users.name"), required: true }),
+    field({ name: "email", label: t("signin.email"), type: "email", required: true }),
+  );
+/** A new user's address that another user has is said at the address field. */
+export const NEW_USER_PROBLEMS = { email_taken: "email", user_email_taken: "email" };
+
 export default async function users(ctx) {
   ctx.title(t("nav.users"));
   const me = ctx.session.user;
@@ -28,17 +50,13 @@ export default async function users(ctx) {
   const secret = h("div", { "aria-live": "polite" });
 
   function showSecret(title, user, password) {
-    clear(
+    showHero(
       secret,
-      h(
-        "div",
-        { class: "card hero", "data-testid": "temporary-password" },
-        h("h2", { tabindex: "-1" }, title),
-        h("p", {}, t("users.give_password", { name: user.display_name, email: user.email })),
-        h("p", { class: "secret" }, password),
-      ),
+      "temporary-password",
+      title,
+      h("p", {}, t("users.give_password", { name: user.display_name, email: user.email })),
+      h("p", { class: "secret" }, password),
     );
-    secret.querySelector("h2").focus();
   }
 
   async function load() {
@@ -152,15 +170,8 @@ export default async function users(ctx) {
     ? form(
         { "aria-label": t("users.add"), "data-testid": "user-form" },
         [
-          h(
-            "div",
-            { class: "form-row" },
-            field({ name: "display_name", label: t("users.name"), required: true }),
-            field({ name: "email", label: t("signin.email"), type: "email", required: true }),
-          ),
-          h(
-            "div",
-            { class: "form-row" },
+          newUserRow(),
+          formRow(
             field({ name: "company_role", label: t("users.company_access"), options: roleOptions() }),
             field({
               name: "supported_access",
@@ -176,29 +187,20 @@ export default async function users(ctx) {
           formEl.reset();
           await load();
         },
-        { submitLabel: t("users.add_submit"), fieldMap: { email_taken: "email", user_email_taken: "email" } },
+        { submitLabel: t("users.add_submit"), fieldMap: NEW_USER_PROBLEMS },
       )
     : null;
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.users")), h("p", {}, t("users.intro")))),
+  return page(
+    t("nav.users"),
+    t("users.intro"),
     secret,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "users-title" },
-      h("h2", { id: "users-title" }, t("users.list")),
+    card(
+      "users-title",
+      t("users.list"),
       listSlot,
       mayManage ? null : h("p", { class: "muted small" }, t("users.only_admins")),
     ),
-    addForm
-      ? h(
-          "section",
-          { class: "card", "aria-labelledby": "add-title" },
-          h("h2", { id: "add-title" }, t("users.add")),
-          addForm,
-        )
-      : null,
+    addForm ? card("add-title", t("users.add"), addForm) : null,
   );
 }

@@ -3,6 +3,7 @@
 // enable, delete, and send one delivery again.
 import { del, get, post } from "../api.js";
 import { announce, badge, clear, confirmedButton, empty, field, fmtDate, form, h, table, urlBox } from "../dom.js";
+import { card, page, showHero } from "../layout.js";
 import { has, t, tn } from "../i18n.js";
 
 const BASE = "/api/partner/webhooks";
@@ -33,22 +34,14 @@ export default async function webhooks(ctx) {
   const types = (await get(`${BASE}/event-types`)).items;
 
   function showSecret(title, endpointUrl, secret) {
-    clear(
+    showHero(
       secretSlot,
-      h(
-        "div",
-        { class: "card hero", "data-testid": "webhook-secret" },
-        h("h2", { tabindex: "-1" }, title),
-        h("p", {}, t("webhooks.secret_once", { url: endpointUrl })),
-        urlBox(secret, t("webhooks.secret")),
-        h(
-          "button",
-          { type: "button", class: "secondary", onclick: () => clear(secretSlot) },
-          t("webhooks.secret_done"),
-        ),
-      ),
+      "webhook-secret",
+      title,
+      h("p", {}, t("webhooks.secret_once", { url: endpointUrl })),
+      urlBox(secret, t("webhooks.secret")),
+      h("button", { type: "button", class: "secondary", onclick: () => clear(secretSlot) }, t("webhooks.secret_done")),
     );
-    secretSlot.querySelector("h2").focus();
   }
 
   function status(endpoint) {
@@ -238,23 +231,12 @@ export default async function webhooks(ctx) {
     },
   );
 
-  return h(
-    "div",
-    {},
-    h("div", { class: "page-head" }, h("div", {}, h("h1", {}, t("nav.webhooks")), h("p", {}, t("webhooks.intro")))),
+  return page(
+    t("nav.webhooks"),
+    t("webhooks.intro"),
     secretSlot,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "hooks-title" },
-      h("h2", { id: "hooks-title" }, t("webhooks.list")),
-      listSlot,
-    ),
+    card("hooks-title", t("webhooks.list"), listSlot),
     detailSlot,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "add-hook-title" },
-      h("h2", { id: "add-hook-title" }, t("webhooks.add")),
-      addForm,
-    ),
+    card("add-hook-title", t("webhooks.add"), addForm),
   );
 }
