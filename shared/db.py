@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import time
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -13,6 +11,7 @@ import orjson
 from asyncpg.pool import PoolConnectionProxy
 
 from shared.logging import get_logger
+from shared.patience import patiently
 
 KERNEL_MIGRATIONS = Path(__file__).parent / "migrations"
 log = get_logger(__name__)
@@ -47,17 +46,15 @@ async def create_pool(
     dsn: str, schema: str, *, size: int = 5, patience: float = 60.0
 ) -> asyncpg.Pool:
     """A pool whose connections work in ``schema`` only: a service never names another's.
-    A server that cannot be reached yet is tried again every half second for ``patience``
-    seconds (logged), so a service started during a database restart waits for it."""
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            return await _create_pool(dsn, schema, size)
-        except UNREACHABLE as exc:
-            if time.monotonic() > deadline:
-                raise
-            log.warning("database_unreachable", schema=schema, error=repr(exc)[:300])
-            await asyncio.sleep(0.5)
+    A server that cannot be reached yet is waited for (``shared.patience``), so a service
+    started during a database restart waits for it."""
+    return await patiently(
+        lambda: _create_pool(dsn, schema, size),
+        unreachable=UNREACHABLE,
+        patience=patience,
+        event="database_unreachable",
+        schema=schema,
+    )
 
 
 async def _create_pool(dsn: str, schema: str, size: int) -> asyncpg.Pool:

@@ -19,6 +19,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import (
     InvalidProducerEpoch,
+    KafkaConnectionError,
     KafkaError,
     OutOfOrderSequenceNumber,
     ProducerFenced,
@@ -27,6 +28,7 @@ from aiokafka.errors import (
 from prometheus_client import Counter
 
 from shared.logging import get_logger
+from shared.patience import patiently
 
 log = get_logger(__name__)
 
@@ -91,8 +93,27 @@ class DurableProducer:
     def current(self) -> AIOKafkaProducer:
         return self._producer
 
-    async def start(self) -> None:
-        await self._producer.start()
+    async def start(self, *, patience: float = 60.0) -> None:
+        """Connects to the cluster. One that cannot be reached yet (a broker restarting, a
+        cluster still electing) is waited for (``shared.patience``), each try on a fresh
+        producer: a process started during a Kafka outage waits for it instead of exiting.
+        Every process starts its Kafka clients with one of these, first."""
+
+        async def attempt() -> None:
+            try:
+                await self._producer.start()
+            except KafkaConnectionError:
+                await self._producer.stop()  # what the failed bootstrap left open
+                self._producer = self._factory()
+                raise
+
+        await patiently(
+            attempt,
+            unreachable=(KafkaConnectionError,),
+            patience=patience,
+            event="kafka_unreachable",
+            client=self._name,
+        )
 
     async def stop(self) -> None:
         await asyncio.gather(*self._retired, return_exceptions=True)

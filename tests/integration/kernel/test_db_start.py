@@ -5,7 +5,6 @@ reached through a loopback relay that only starts listening a moment later."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 import uuid
 from urllib.parse import urlsplit
@@ -13,24 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from shared.db import create_pool
+from tests.support.relay import relay
 from tools.procs import free_port
-
-
-async def _relay(port: int, to: tuple[str, int]) -> asyncio.Server:
-    """Listens on ``port`` and pipes every connection to ``to``."""
-
-    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(ConnectionError):
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        writer.close()
-
-    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection(*to)
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
-
-    return await asyncio.start_server(accept, "127.0.0.1", port)
 
 
 async def test_a_pool_made_while_the_database_is_unreachable_waits_for_it(database: str) -> None:
@@ -41,7 +24,7 @@ async def test_a_pool_made_while_the_database_is_unreachable_waits_for_it(databa
     making = asyncio.create_task(create_pool(dsn, f"db_start_{uuid.uuid4().hex[:8]}"))
     await asyncio.sleep(1.2)  # refused all this while
     assert not making.done()
-    relay = await _relay(port, (real.hostname or "127.0.0.1", real.port or 5432))
+    server = await relay(port, (real.hostname or "127.0.0.1", real.port or 5432))
     try:
         pool = await asyncio.wait_for(making, 30)
         try:
@@ -49,7 +32,7 @@ async def test_a_pool_made_while_the_database_is_unreachable_waits_for_it(databa
         finally:
             await pool.close()
     finally:
-        relay.close()
+        server.close()
     assert time.monotonic() - started >= 1.2
 
 
