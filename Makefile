@@ -72,8 +72,11 @@ $(WEBCHECK_NODE): $(WEBCHECK)/package.json $(WEBCHECK)/package-lock.json
 	cd $(WEBCHECK) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
+# --compile-bytecode: every process starts from bytecode. Without it (uv's default) and with
+# PYTHONDONTWRITEBYTECODE set, as on these machines, each start compiled the libraries again:
+# a service took 4 s to be ready on an idle machine instead of 1.8 s, and 12-20 s under load.
 .venv/.synced: .tools/bin/uv pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=.venv $(UV) sync --frozen --python python3.11 -q
+	UV_PROJECT_ENVIRONMENT=.venv $(UV) sync --frozen --python python3.11 -q --compile-bytecode
 	touch $@
 
 deps: .venv/.synced ## install the pinned Python dependencies into .venv
