@@ -44,7 +44,6 @@ from tools.seed import sign_in
 
 EMAIL = "admin@reads.bench.example"
 PASSWORD = "Bench-Reads-Password-2026"
-SESSION_COOKIE = "portal_session"
 DEFAULT_SIZES = (10_000, 100_000)
 DEFAULT_RATES = {"company": 500, "overview": 300, "search": 200, "customer": 500}
 SAMPLES = 2_000  # distinct paths per endpoint in the load tools' files
@@ -237,7 +236,7 @@ class Bench:
         await sign_up(who)
         gateway = self.procs["gateway"].url
         signed_in = await sign_in(gateway, EMAIL, PASSWORD)
-        cookie = {"Cookie": f"{SESSION_COOKIE}={signed_in.cookie}"}
+        cookie = signed_in.reading
         targets: list[Target] = []
         for read in READS:
             targets.append(Target(read, "gateway", gateway, read.gateway, cookie))

@@ -107,8 +107,14 @@ class SignedIn:
     csrf: str
 
     @property
+    def reading(self) -> dict[str, str]:
+        """The headers of a read (GET): the session cookie."""
+        return {"Cookie": f"{SESSION_COOKIE}={self.cookie}"}
+
+    @property
     def headers(self) -> dict[str, str]:
-        return {"Cookie": f"{SESSION_COOKIE}={self.cookie}", "X-CSRF-Token": self.csrf}
+        """The headers of a state-changing request: the cookie and the CSRF token."""
+        return {**self.reading, "X-CSRF-Token": self.csrf}
 
 
 async def sign_in(gateway: str, email: str, password: str, *, patience: float = 90.0) -> SignedIn:

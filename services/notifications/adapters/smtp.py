@@ -27,6 +27,10 @@ class Transport(Protocol):
         """None when the server accepted the message."""
         ...
 
+    async def close(self) -> None:
+        """At shutdown: what it keeps open (connections to the server)."""
+        ...
+
 
 @dataclass(eq=False)
 class SmtpTransport:
@@ -47,11 +51,11 @@ class SmtpTransport:
     async def send(self, message: EmailMessage) -> Refusal | None:
         return await asyncio.get_running_loop().run_in_executor(self._threads, self._send, message)
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Say QUIT on every kept connection and stop the threads."""
         for _ in range(self.connections):
             self._threads.submit(self._drop, True)
-        self._threads.shutdown(wait=True)
+        await asyncio.to_thread(self._threads.shutdown, wait=True)
 
     def _connection(self) -> smtplib.SMTP:
         smtp: smtplib.SMTP | None = getattr(self._kept, "smtp", None)

@@ -9,7 +9,6 @@ by it shows one.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -45,10 +44,8 @@ class Sender:
         ).send_due  # fmt: skip
 
     async def close(self) -> None:
-        """At shutdown: QUIT on the connections the transport keeps (if it keeps any)."""
-        close = getattr(self.transport, "close", None)
-        if close is not None:
-            await asyncio.to_thread(close)
+        """At shutdown: QUIT on the connections the transport keeps."""
+        await self.transport.close()
 
     async def _attempt(self, delivery: Outgoing) -> Refusal | None:
         return await self.transport.send(build(delivery, sender=self.sender, now=datetime.now(UTC)))

@@ -52,6 +52,10 @@ class Answer:
 class WebhookTransport(Protocol):
     async def post(self, url: str, headers: dict[str, str], body: str) -> Answer: ...
 
+    async def close(self) -> None:
+        """At shutdown: its HTTP client and the connections it keeps."""
+        ...
+
 
 async def resolve(host: str, port: int) -> list[str]:
     """The host's addresses; an address literal is its own (no lookup on a thread)."""
@@ -147,10 +151,8 @@ class WebhookSender:
         ).send_due  # fmt: skip
 
     async def close(self) -> None:
-        """At shutdown: the transport's HTTP client and its kept connections (if any)."""
-        close = getattr(self.transport, "close", None)
-        if close is not None:
-            await close()
+        """At shutdown: the transport's HTTP client and its kept connections."""
+        await self.transport.close()
 
     async def _attempt(self, delivery: WebhookOutgoing) -> Answer:
         headers = signed_headers(

@@ -38,6 +38,9 @@ class Recording:
             self.got.append(message)
         return answer
 
+    async def close(self) -> None:
+        pass
+
 
 async def _queue(pool: asyncpg.Pool, recipients: list[str]) -> None:
     cmd = commands.QueueLinkEmail(

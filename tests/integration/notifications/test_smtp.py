@@ -87,7 +87,7 @@ async def test_one_connection_carries_message_after_message(smtp: tuple[Server, 
         assert await transport.send(_message(f"r{n}@contoso.example")) is None
     assert [to for _, [to] in server.received] == [f"r{n}@contoso.example" for n in range(5)]
     assert server.greetings == 1
-    transport.close()
+    await transport.close()
 
 
 async def test_a_connection_the_server_closed_while_idle_is_replaced_without_a_failure() -> None:
@@ -105,7 +105,7 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced_without_a_f
     try:
         assert await transport.send(_message("after@contoso.example")) is None
     finally:
-        transport.close()
+        await transport.close()
         second.stop()
     assert [to for _, [to] in server.received] == [
         "before@contoso.example",
