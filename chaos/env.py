@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from tools.procs import ROOT
@@ -45,9 +46,14 @@ def infra(script: str, *action: str) -> None:
     checkout whose broker and database are running: ``PORTAL_INFRA_DIR`` names another). The
     Kafka script acts on the cluster when ``KAFKA_BROKERS=3`` is in the environment."""
     folder = Path(os.environ.get("PORTAL_INFRA_DIR", ROOT / "infra"))
-    subprocess.run(
-        ["bash", str(folder / f"{script}.sh"), *action],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+    STACK.log_dir.mkdir(parents=True, exist_ok=True)
+    with (STACK.log_dir / "infra.log").open("a") as log:  # what the scripts said, and when
+        log.write(f"{time.strftime('%H:%M:%S')} {script}.sh {' '.join(action)}\n")
+        log.flush()
+        subprocess.run(
+            ["bash", str(folder / f"{script}.sh"), *action],
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.write(f"{time.strftime('%H:%M:%S')} {script}.sh {' '.join(action)}: done\n")

@@ -27,6 +27,8 @@ from tools.procs import ServiceProcess, free_port
 from tools.seed import SignedIn, sign_in
 
 PATH = "/api/partner/invitations"
+# A (re)started process may wait up to shared.patience.PATIENCE for Kafka and PostgreSQL.
+READY_WITHIN = 180.0
 PATIENCE = 180.0  # a request is given up (and counted unanswered) this long after its first try
 
 
@@ -78,7 +80,7 @@ class Failover:
             "gateway", free_port(), first.env, self.log_dir / "gateway-2.log", instance="2"
         )
         second.start()
-        await asyncio.to_thread(second.wait_ready, 120.0)
+        await asyncio.to_thread(second.wait_ready, READY_WITHIN)
         self.second = second
         assert self.session is not None, "sign_in first"
         urls = [first.url, second.url]
@@ -93,7 +95,7 @@ class Failover:
         self.killed_at = time.monotonic()
         await asyncio.sleep(1.0)
         first.start()
-        await asyncio.to_thread(first.wait_ready, 120.0)
+        await asyncio.to_thread(first.wait_ready, READY_WITHIN)
         return (
             f"2 gateways, {rate:g} POSTs/s for {seconds:g} s; the first SIGKILLed with "
             f"{in_flight} requests in flight on it"

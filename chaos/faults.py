@@ -15,7 +15,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from chaos.env import PARTITIONS, infra
-from chaos.failover import Failover
+from chaos.failover import READY_WITHIN, Failover
 from chaos.load import Publisher, Sent
 from shared.contracts.topics import INVITATIONS_EVENTS, OFFERS_EVENTS
 from tools.procs import ServiceProcess, free_port
@@ -60,7 +60,7 @@ class Chaos:
         proc = self.procs[name]
         proc.env = self._located(proc.env)
         proc.start()
-        await asyncio.to_thread(proc.wait_ready, 120.0)
+        await asyncio.to_thread(proc.wait_ready, READY_WITHIN)
 
     def _located(self, env: dict[str, str]) -> dict[str, str]:
         """``env`` with every service's URL as it is now: a second instance that took over
@@ -79,7 +79,7 @@ class Chaos:
             instance=f"chaos-{int(time.time())}",
         )
         second.start()
-        await asyncio.to_thread(second.wait_ready, 120.0)
+        await asyncio.to_thread(second.wait_ready, READY_WITHIN)
         await asyncio.sleep(5.0)  # both consume and both try to relay
         first.kill()
         self.procs[fault.target] = second

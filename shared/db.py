@@ -11,7 +11,7 @@ import orjson
 from asyncpg.pool import PoolConnectionProxy
 
 from shared.logging import get_logger
-from shared.patience import patiently
+from shared.patience import PATIENCE, patiently
 
 KERNEL_MIGRATIONS = Path(__file__).parent / "migrations"
 log = get_logger(__name__)
@@ -43,7 +43,7 @@ UNREACHABLE = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnection
 
 
 async def create_pool(
-    dsn: str, schema: str, *, size: int = 5, patience: float = 60.0
+    dsn: str, schema: str, *, size: int = 5, patience: float = PATIENCE
 ) -> asyncpg.Pool:
     """A pool whose connections work in ``schema`` only: a service never names another's.
     A server that cannot be reached yet is waited for (``shared.patience``), so a service

@@ -18,6 +18,10 @@ log = get_logger(__name__)
 T = TypeVar("T")
 
 INTERVAL = 0.5  # seconds between attempts
+# How long a process waits at start-up before it gives up (and its supervisor starts it
+# again): longer than a database's or a broker's restart on a loaded machine (62 s was seen
+# in make chaos at half the pipeline's maximum).
+PATIENCE = 120.0
 
 
 async def patiently(

@@ -28,7 +28,7 @@ from aiokafka.errors import (
 from prometheus_client import Counter
 
 from shared.logging import get_logger
-from shared.patience import patiently
+from shared.patience import PATIENCE, patiently
 
 log = get_logger(__name__)
 
@@ -93,7 +93,7 @@ class DurableProducer:
     def current(self) -> AIOKafkaProducer:
         return self._producer
 
-    async def start(self, *, patience: float = 60.0) -> None:
+    async def start(self, *, patience: float = PATIENCE) -> None:
         """Connects to the cluster. One that cannot be reached yet (a broker restarting, a
         cluster still electing) is waited for (``shared.patience``), each try on a fresh
         producer: a process started during a Kafka outage waits for it instead of exiting.
