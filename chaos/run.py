@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,13 @@ def say(message: str) -> None:
 
 
 async def run(*, seconds: float, rate: float, infra_faults: bool) -> int:
+    # The faults block threads (a restarted process awaited for up to 180 s, an infra script):
+    # asyncio's default pool has 6 on two cores, and once a few restarts waited on a
+    # database outage, the "up" that ends the outage queued behind them (run c9be6b04c75:
+    # PostgreSQL down 62 s, its start launched the moment a waiting thread was freed).
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=64, thread_name_prefix="chaos")
+    )
     say(
         f"namespace {NAMESPACE}; {rate:g} redemptions/s for {seconds:g} s; "
         f"Kafka: {'a cluster of 3 brokers' if BROKERS == 3 else 'one broker'} ({BOOTSTRAP})"
