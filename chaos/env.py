@@ -9,10 +9,11 @@ import subprocess
 import time
 from pathlib import Path
 
+from shared.patience import PATIENCE
 from tools.procs import ROOT
 from tools.stack import BOOTSTRAP, Stack, claim_namespace
 
-__all__ = ["BOOTSTRAP", "BROKERS", "DSN", "PARTITIONS", "SMTP_PORT", "STACK"]
+__all__ = ["BOOTSTRAP", "BROKERS", "DSN", "PARTITIONS", "READY_WITHIN", "SMTP_PORT", "STACK"]
 
 # 3: the run is on the three-broker cluster (make chaos CLUSTER=3; BOOTSTRAP names its nodes).
 BROKERS = int(os.environ.get("KAFKA_BROKERS", "1"))
@@ -33,6 +34,9 @@ STACK = Stack(
     },
 )
 DSN = STACK.dsn
+# How long a (re)started process is given to be ready: it may wait PATIENCE for Kafka and
+# PostgreSQL first.
+READY_WITHIN = PATIENCE + 60.0
 PARTITIONS = STACK.partitions
 SMTP_PORT = STACK.smtp_port
 SCHEMAS = ("invitations", "offers", "delegation", "directory", "gateway", "notifications")

@@ -23,12 +23,11 @@ import asyncpg
 import httpx
 import orjson
 
+from chaos.env import READY_WITHIN
 from tools.procs import ServiceProcess, free_port
 from tools.seed import SignedIn, sign_in
 
 PATH = "/api/partner/invitations"
-# A (re)started process may wait up to shared.patience.PATIENCE for Kafka and PostgreSQL.
-READY_WITHIN = 180.0
 PATIENCE = 180.0  # a request is given up (and counted unanswered) this long after its first try
 
 

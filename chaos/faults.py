@@ -14,8 +14,8 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from chaos.env import PARTITIONS, infra
-from chaos.failover import READY_WITHIN, Failover
+from chaos.env import PARTITIONS, READY_WITHIN, infra
+from chaos.failover import Failover
 from chaos.load import Publisher, Sent
 from shared.contracts.topics import INVITATIONS_EVENTS, OFFERS_EVENTS
 from tools.procs import ServiceProcess, free_port

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 
 from shared.contracts.topics import NAMESPACE
 from tools.procs import ServiceProcess, free_port
@@ -26,6 +27,11 @@ async def deployment_database(name: str) -> AsyncIterator[str]:
         await on_server(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
+def copy_log(instance: str) -> Path:
+    """Where the gateway copy ``instance`` writes its log."""
+    return ARTIFACTS / "logs" / NAMESPACE / f"gateway-{instance}.log"
+
+
 @contextlib.asynccontextmanager
 async def gateway_copy(
     stack: Mapping[str, ServiceProcess],
@@ -36,7 +42,7 @@ async def gateway_copy(
     """One more gateway before the stack's services: ``service_env`` (the run's environment
     on the deployment's database) with ``settings`` on top; stopped on the way out."""
     urls = {f"PORTAL_{n.upper()}_URL": p.url for n, p in stack.items() if n != "gateway"}
-    log = ARTIFACTS / "logs" / NAMESPACE / f"gateway-{instance}.log"
+    log = copy_log(instance)
     process = ServiceProcess(
         "gateway", free_port(), {**service_env, **urls, **settings}, log, instance=instance
     )

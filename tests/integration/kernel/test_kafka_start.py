@@ -14,8 +14,8 @@ from aiokafka.errors import KafkaConnectionError
 
 from shared.contracts.topics import NAMESPACE
 from shared.messaging.producer import DurableProducer
-from tests.conftest import ARTIFACTS, BOOTSTRAP, stack_env
-from tests.support.gateways import gateway_copy
+from tests.conftest import BOOTSTRAP, stack_env
+from tests.support.gateways import copy_log, gateway_copy
 from tests.support.relay import relay
 from tests.support.wait import eventually
 from tools.procs import ServiceProcess, free_port
@@ -58,7 +58,7 @@ async def test_a_gateway_started_while_kafka_is_unreachable_serves_once_it_is_ba
     """The real process, as in a Kafka restart: it does not exit ("Application startup
     failed"), it becomes ready once the broker answers."""
     port = free_port()
-    log = ARTIFACTS / "logs" / NAMESPACE / "gateway-kafka-late.log"
+    log = copy_log("kafka-late")
 
     async def once_it_waits() -> asyncio.Server:
         """The broker comes back only once the gateway has found it unreachable."""
