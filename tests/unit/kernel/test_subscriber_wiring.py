@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka import TestKafkaBroker
 
 from shared.messaging.consumer import Routes
-from shared.runtime import Subscription, subscribe
+from shared.runtime import Subscription, new_broker, subscribe
 
 
 class RecordingConsumer:
@@ -22,7 +22,7 @@ class RecordingConsumer:
 
 
 async def test_records_reach_the_consumer_raw() -> None:
-    broker = KafkaBroker()
+    broker = new_broker()
     consumer = RecordingConsumer()
     subscribe(broker, Subscription("commands", ["unit.commands"], Routes()), consumer, 10)  # type: ignore[arg-type]
     async with TestKafkaBroker(broker) as test_broker:
@@ -40,7 +40,7 @@ def test_a_static_member_is_named_after_its_consumer_and_instance() -> None:
     commands = Subscription("commands", ["unit.commands"], Routes())
 
     def member(static_name: str | None) -> object:
-        broker = KafkaBroker()
+        broker = new_broker()
         subscribe(broker, commands, consumer, 10, static_name=static_name)  # type: ignore[arg-type]
         (subscriber,) = broker.subscribers
         return getattr(subscriber, "_connection_args", {}).get(
