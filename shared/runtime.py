@@ -143,7 +143,9 @@ class ServiceState:
     relay: OutboxRelay
 
 
-def new_broker(servers: str = "localhost", *, client_id: str = "portal") -> KafkaBroker:
+def new_broker(
+    servers: str | Sequence[str] = "localhost", *, client_id: str = "portal"
+) -> KafkaBroker:
     """A FastStream broker as every service has it, not yet connected."""
     return KafkaBroker(
         servers,
