@@ -29,6 +29,7 @@ from shared.contracts.directory import SubscriptionCreated
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
     DIRECTORY_EVENTS,
+    DIRECTORY_SUBSCRIPTIONS,
     INVITATIONS_COMMANDS,
     INVITATIONS_EVENTS,
     NAMESPACE,
@@ -175,7 +176,7 @@ class Run:
             Tracker(
                 BOOTSTRAP,
                 effects=[
-                    Watch(DIRECTORY_EVENTS, SubscriptionCreated.ce_type()),
+                    Watch(DIRECTORY_SUBSCRIPTIONS, SubscriptionCreated.ce_type()),
                     Watch(DELEGATION_EVENTS, DelegationRequested.ce_type()),
                 ],
                 rejections=[

@@ -25,6 +25,7 @@ from shared.contracts.offers import PurchaseOffer
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
     DIRECTORY_EVENTS,
+    DIRECTORY_SUBSCRIPTIONS,
     INVITATIONS_COMMANDS,
     INVITATIONS_EVENTS,
     OFFERS_COMMANDS,
@@ -151,7 +152,13 @@ async def steady(publisher: Publisher, commands: list[Sent], rate: float, t0: fl
 class Watcher:
     """Reads every events topic of the run from the start; marks commands complete."""
 
-    TOPICS = (INVITATIONS_EVENTS, OFFERS_EVENTS, DIRECTORY_EVENTS, DELEGATION_EVENTS)
+    TOPICS = (
+        INVITATIONS_EVENTS,
+        OFFERS_EVENTS,
+        DIRECTORY_EVENTS,
+        DIRECTORY_SUBSCRIPTIONS,
+        DELEGATION_EVENTS,
+    )
 
     def __init__(self, bootstrap: str, commands: list[Sent]) -> None:
         self.by_correlation = {c.correlation: c for c in commands}

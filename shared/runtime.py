@@ -55,6 +55,20 @@ class Subscription:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class Stream:
+    """An events topic of the service's besides ``<namespace>.<name>.events``: some of its
+    events, kept apart so that the readers who have no use for them do not fetch them. The
+    rejections of every command stay on the main events topic."""
+
+    topic: str
+    emits: Sequence[type[Contract]]
+    description: str
+    # The commands whose success is one of these events (their rejections stay on the main
+    # events topic), so that the AsyncAPI document names where each answer arrives.
+    answers: Sequence[type[Contract]] = ()
+
+
 @dataclass
 class ServiceSpec:
     """What a service is, declared once in its ``main.py``. The skeleton every service shares
@@ -71,6 +85,7 @@ class ServiceSpec:
     # Events this service emitted in an earlier version and no longer does (a later version
     # replaced them): still on its topic, so readers keep a route for them.
     retired: Sequence[type[Contract]] = ()
+    streams: Sequence[Stream] = ()
     http: APIRouter | None = None
     periodic: Sequence[Periodic] = ()
 
@@ -83,6 +98,11 @@ class ServiceSpec:
         self.commands_topic = f"{NAMESPACE}.{self.name}.commands"
         self.events_topic = f"{NAMESPACE}.{self.name}.events"
         self.migrations = Path(__file__).parents[1] / "services" / self.name / "migrations"
+
+    @property
+    def every_event(self) -> list[type[Contract]]:
+        """What the service emits, on whichever of its events topics."""
+        return [*self.emits, *(m for stream in self.streams for m in stream.emits)]
 
     @property
     def subscriptions(self) -> list[Subscription]:
@@ -165,14 +185,18 @@ def new_broker(
 def build_broker(spec: ServiceSpec, settings: ServiceSettings) -> KafkaBroker:
     """The broker with its subscribers and its documented publishers, not yet connected."""
     broker = new_broker(settings.kafka_servers, client_id=f"{spec.name}-{settings.instance}")
-    documented: list[type[Contract]] = [*spec.emits, CommandRejected]
-    for contract in documented:
-        broker.publisher(
-            spec.events_topic,
-            schema=contract,
-            title=f"{spec.events_topic}:{contract.__name__}",
-            description=f"{contract.ce_type()}: {(contract.__doc__ or '').strip()}",
-        )
+    documented: list[tuple[str, Sequence[type[Contract]]]] = [
+        (spec.events_topic, [*spec.emits, CommandRejected]),
+        *((stream.topic, stream.emits) for stream in spec.streams),
+    ]
+    for topic, contracts in documented:
+        for contract in contracts:
+            broker.publisher(
+                topic,
+                schema=contract,
+                title=f"{topic}:{contract.__name__}",
+                description=f"{contract.ce_type()}: {(contract.__doc__ or '').strip()}",
+            )
     return broker
 
 

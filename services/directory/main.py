@@ -45,7 +45,6 @@ def spec(settings: Settings) -> ServiceSpec:
         emits=[
             directory.PartnerRegistered,
             directory.CustomerRegistered,
-            directory.SubscriptionCreated,
             directory.PartnerProfileUpdated,
             directory.PartnerUserCreated,
             directory.PartnerUserUpdated,
@@ -55,9 +54,9 @@ def spec(settings: Settings) -> ServiceSpec:
             directory.ServiceRequestCreated,
             directory.ServiceRequestStateChangedV2,
             directory.ServiceRequestNoteAddedV2,
-            *subscriptions.EMITS,
             *acting.EMITS,
         ],
+        streams=[subscriptions.STREAM],
         retired=[directory.ServiceRequestStateChanged, directory.ServiceRequestNoteAdded],
         periodic=[
             subscription_sweep.periodic(settings.subscription_sweep_interval),

@@ -12,7 +12,7 @@ from services.notifications.entrypoints import http, kafka, lifecycle, webhook_e
 from services.notifications.entrypoints.sender import Sender
 from services.notifications.entrypoints.webhook_sender import HttpTransport, WebhookSender
 from shared.contracts import notifications
-from shared.contracts.topics import DELEGATION_EVENTS, DIRECTORY_EVENTS
+from shared.contracts.topics import DELEGATION_EVENTS, DIRECTORY_EVENTS, DIRECTORY_SUBSCRIPTIONS
 from shared.runtime import Periodic, ServiceSpec, Subscription, create_service_app
 
 NAME = "notifications"
@@ -74,7 +74,7 @@ def spec(settings: Settings, mail: Sender, hooks: WebhookSender | None = None) -
             ),
             Subscription(
                 "lifecycle-mail",
-                [DIRECTORY_EVENTS, DELEGATION_EVENTS],
+                [DIRECTORY_EVENTS, DIRECTORY_SUBSCRIPTIONS, DELEGATION_EVENTS],
                 lifecycle.event_routes(base_url=settings.public_base_url),
                 "Who is who (the directory), and the lifecycle events that become e-mails.",
             ),

@@ -17,6 +17,10 @@ DELEGATION_COMMANDS = f"{NAMESPACE}.delegation.commands"
 DELEGATION_EVENTS = f"{NAMESPACE}.delegation.events"
 DIRECTORY_COMMANDS = f"{NAMESPACE}.directory.commands"
 DIRECTORY_EVENTS = f"{NAMESPACE}.directory.events"
+# The Subscription aggregate's events (created, converted, changed, ended) on a topic of their
+# own since contract 2.0.0: the busiest events of a redemption, which most readers of the
+# directory's events (customer views) have no use for. Rejections stay on DIRECTORY_EVENTS.
+DIRECTORY_SUBSCRIPTIONS = f"{NAMESPACE}.directory.subscriptions"
 NOTIFICATIONS_COMMANDS = f"{NAMESPACE}.notifications.commands"
 NOTIFICATIONS_EVENTS = f"{NAMESPACE}.notifications.events"
 DEAD_LETTER = f"{NAMESPACE}.deadletter"
@@ -30,6 +34,7 @@ ALL = (
     DELEGATION_EVENTS,
     DIRECTORY_COMMANDS,
     DIRECTORY_EVENTS,
+    DIRECTORY_SUBSCRIPTIONS,
     NOTIFICATIONS_COMMANDS,
     NOTIFICATIONS_EVENTS,
     DEAD_LETTER,

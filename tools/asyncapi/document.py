@@ -258,14 +258,22 @@ class _Builder:
         retired = list(spec.retired)
         for model in commands:
             self.message(model, source="crm-sync")
-        for model in [*events, *retired]:
+        emitted: list[type[Contract]] = [*spec.every_event, CommandRejected, *retired]
+        for model in emitted:
             self.message(model, source=spec.name)
         commands_channel = self.channel(
             command_topic,
             f"Commands to the {spec.name} service. Binary mode (JSON value, `ce_*` headers) "
             f"or structured mode (`content-type: {STRUCTURED_CONTENT_TYPE}`, the whole "
             "event as the value; see `StructuredCloudEvent`). The outcome arrives on "
-            f"`{address(spec.events_topic)}` with `ce_causationid` = the command's `ce_id`.",
+            f"`{address(spec.events_topic)}` with `ce_causationid` = the command's `ce_id`"
+            + "".join(
+                f"; that of {', '.join(_names(st.answers))} on `{address(st.topic)}` "
+                f"(a rejection on `{address(spec.events_topic)}`)"
+                for st in spec.streams
+                if st.answers
+            )
+            + ".",
             commands,
         )
         events_channel = self.channel(
@@ -279,7 +287,18 @@ class _Builder:
             ),
             [*events, *retired],
         )
+        streams = {
+            st.topic: self.channel(
+                st.topic,
+                f"{st.description} Published from the {spec.name} service's outbox after the "
+                "transaction that made them committed.",
+                st.emits,
+            )
+            for st in spec.streams
+        }
+        replies = {command: streams[st.topic] for st in spec.streams for command in st.answers}
         for model in commands:
+            reply = replies.get(model, events_channel)
             senders = ["the gateway"] if model.ce_type() in gateway_sends else []
             self.operation(
                 f"send{_op_name(model)}",
@@ -291,7 +310,7 @@ class _Builder:
                 "whose `ce_causationid` is this command's `ce_id`, or `CommandRejected`.",
                 service="gateway" if senders else "clients",
                 models=[model],
-                reply=events_channel,
+                reply=reply,
             )
             self.operation(
                 f"{spec.name}Receives{_op_name(model)}",
@@ -302,15 +321,29 @@ class _Builder:
                 "repeated `ce_id` is recognised and skipped.",
                 service=spec.name,
                 models=[model],
-                reply=events_channel,
+                reply=reply,
             )
-        for model in [*events, *retired]:
-            readers = sorted(set(receivers.get((address(spec.events_topic), model.ce_type()), [])))
+        self._events(spec, spec.events_topic, [*events, *retired], retired, receivers)
+        for st in spec.streams:
+            self._events(spec, st.topic, list(st.emits), [], receivers)
+
+    def _events(
+        self,
+        spec: ServiceSpec,
+        topic: str,
+        models: list[type[Contract]],
+        retired: list[type[Contract]],
+        receivers: dict[tuple[str, str], list[str]],
+    ) -> None:
+        """The operations of one events topic of ``spec``: who emits and who reads each event."""
+        channel = _channel_id(topic)
+        for model in models:
+            readers = sorted(set(receivers.get((address(topic), model.ce_type()), [])))
             if model not in retired:
                 self.operation(
                     f"{spec.name}Sends{_op_name(model)}",
                     action="send",
-                    channel=events_channel,
+                    channel=channel,
                     title=f"The {spec.name} service emits {model.__name__}",
                     description=f"Read by: {', '.join([*readers, 'the gateway'])}.",
                     service=spec.name,
@@ -320,17 +353,17 @@ class _Builder:
                 self.operation(
                     f"{reader}Receives{_op_name(model)}From{spec.name.capitalize()}",
                     action="receive",
-                    channel=events_channel,
+                    channel=channel,
                     title=f"The {reader} service receives {model.__name__}",
                     description=f"Applied by the {reader} service to its own state.",
                     service=reader,
                     models=[model],
                 )
         self.operation(
-            f"gatewayReceives{spec.name.capitalize()}Events",
+            f"gatewayReceives{channel[0].upper()}{channel[1:]}",
             action="receive",
-            channel=events_channel,
-            title=f"The gateway reads every {spec.name} event",
+            channel=channel,
+            title=f"The gateway reads every event of `{address(topic)}`",
             description="Outcomes of the commands it sent (matched by `ce_causationid`) and "
             "the partners' live updates. No consumer group: each gateway copy reads it all.",
             service="gateway",
@@ -498,7 +531,9 @@ def _structured_schema() -> dict[str, Any]:
 def _info() -> dict[str, Any]:
     return {
         "title": "Partner Portal",
-        "version": "1.0.0",
+        # 2.0.0: the Subscription aggregate's events moved to `portal.directory.subscriptions`
+        # (docs/commands.md says what changed for a reader).
+        "version": "2.0.0",
         "description": (
             "Every Kafka topic of the Partner Portal: the commands each service accepts and "
             "the events it emits. Generated from the contracts in `shared/contracts/` by "
@@ -511,7 +546,9 @@ def _info() -> dict[str, Any]:
             f"{STRUCTURED_CONTENT_TYPE}` and the whole event as the value, see "
             "`StructuredCloudEvent`). The outcome arrives on the service's events topic with "
             "`ce_causationid` = the command's `ce_id`: the success event or "
-            "`portal.system.CommandRejected.v1`. A record that is not a message at all goes "
+            "`portal.system.CommandRejected.v1` (the directory's subscription commands answer "
+            "on `portal.directory.subscriptions`, their rejections on `portal.directory.events`). "
+            "A record that is not a message at all goes "
             "to `portal.deadletter` with a `dlt_reason`.\n\n"
             "**Topic names** are shown in the default namespace `portal`; a deployment with "
             "`PORTAL_NAMESPACE=<ns>` uses `<ns>.` instead of `portal.`.\n\n"

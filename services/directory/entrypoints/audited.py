@@ -90,9 +90,12 @@ def _named(attempt: Attempt, action: str) -> Attempt:
     return Attempt(**{**attempt.__dict__, "action": action})
 
 
-def reply(ctx: MessageContext, outcome: Event | DomainError) -> None:
-    """Emit the command's one reply: its event, or the kernel's rejection (one builder)."""
+def reply(
+    ctx: MessageContext, outcome: Event | DomainError, *, topic: str = DIRECTORY_EVENTS
+) -> None:
+    """Emit the command's one reply: its event (on ``topic``), or the kernel's rejection
+    (one builder, on the directory's events topic)."""
     if isinstance(outcome, DomainError):
         ctx.reject(outcome)  # the audit row stays; the kernel sends the rejection
     else:
-        ctx.emit(outcome, topic=DIRECTORY_EVENTS)
+        ctx.emit(outcome, topic=topic)

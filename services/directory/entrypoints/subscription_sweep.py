@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from services.directory.adapters.subscriptions import PgSubscriptionRepository
 from services.directory.handlers import subscriptions as handlers
 from shared.contracts.base import Contract
-from shared.contracts.topics import DIRECTORY_EVENTS
+from shared.contracts.topics import DIRECTORY_SUBSCRIPTIONS
 from shared.db import Connection
 from shared.messaging.unit import Sweep
 from shared.runtime import Periodic
@@ -22,7 +22,7 @@ async def expire_due(conn: Connection, batch: int) -> Sequence[Contract]:
     return await handlers.expire_trials(repo, now=datetime.now(UTC), limit=batch)
 
 
-SWEEP = Sweep(service="directory", name="trials", topic=DIRECTORY_EVENTS, step=expire_due)
+SWEEP = Sweep(service="directory", name="trials", topic=DIRECTORY_SUBSCRIPTIONS, step=expire_due)
 
 
 def periodic(interval: timedelta) -> Periodic:

@@ -23,11 +23,12 @@ from services.directory.handlers import subscriptions as handlers
 from services.directory.handlers.subscriptions import STATE_ACTIONS as _STATE_ACTIONS
 from shared.contracts import directory, invitations, offers
 from shared.contracts.base import Event
-from shared.contracts.topics import DIRECTORY_EVENTS
+from shared.contracts.topics import DIRECTORY_SUBSCRIPTIONS
 from shared.db import Connection
 from shared.messaging.commands import CommandTable
 from shared.messaging.consumer import MessageContext, Routes
 from shared.pools import pool_of
+from shared.runtime import Stream
 from shared.views import directory as views
 
 
@@ -56,7 +57,7 @@ def add_commands(routes: Routes) -> Routes:
     ) -> None:
         repo = PgSubscriptionRepository(ctx.conn)
         outcome = await audited(ctx.conn, _attempt(ctx, msg, action), lambda: handle(repo))
-        reply(ctx, outcome)
+        reply(ctx, outcome, topic=DIRECTORY_SUBSCRIPTIONS)
 
     def one(
         command: Callable[..., Any],
@@ -128,7 +129,7 @@ def redemption_routes() -> Routes:
     invitation redeemed starts a trial, an offer bought starts or converts paid ones. A run
     of trial redemptions in a batch is applied set-based (``redemptions.start_trials``)."""
     routes = Routes(strict=False)
-    table = CommandTable(routes, PgSubscriptionRepository, DIRECTORY_EVENTS)
+    table = CommandTable(routes, PgSubscriptionRepository, DIRECTORY_SUBSCRIPTIONS)
 
     async def apply(ctx: MessageContext, cmd: model.ApplyRedemption) -> None:
         repo = PgSubscriptionRepository(ctx.conn)
@@ -205,6 +206,7 @@ def router() -> APIRouter:
 # --- what the composition root wires in ------------------------------------------------
 
 EMITS = (
+    directory.SubscriptionCreated,
     directory.SubscriptionConverted,
     directory.SubscriptionQuantityChanged,
     directory.LicenceAssigned,
@@ -213,6 +215,22 @@ EMITS = (
     directory.SubscriptionReactivated,
     directory.SubscriptionCancelled,
     directory.SubscriptionExpired,
+)
+COMMANDS = (
+    directory.ChangeSubscriptionQuantity,
+    directory.AssignLicence,
+    directory.RemoveLicence,
+    directory.SuspendSubscription,
+    directory.ReactivateSubscription,
+    directory.CancelSubscription,
+)
+STREAM = Stream(
+    DIRECTORY_SUBSCRIPTIONS,
+    EMITS,
+    "The Subscription aggregate's events: started or converted by a redemption, changed by "
+    "the customer's commands, ended by cancellation or the trial sweep (contract 2.0.0 moved "
+    "them here from the directory's events topic).",
+    answers=COMMANDS,
 )
 
 

@@ -1,6 +1,6 @@
 """The events consumer of partner webhooks: every event a partner may receive by webhook,
-from the four services' events topics, becomes deliveries inside the consumer's transaction
-(the inbox claim is in it, so a redelivered event makes none twice)."""
+from the four services' events topics (the directory has two), becomes deliveries inside the
+consumer's transaction (the inbox claim is in it, so a redelivered event makes none twice)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from shared.contracts.base import Contract
 from shared.contracts.topics import (
     DELEGATION_EVENTS,
     DIRECTORY_EVENTS,
+    DIRECTORY_SUBSCRIPTIONS,
     INVITATIONS_EVENTS,
     OFFERS_EVENTS,
 )
@@ -20,7 +21,13 @@ from shared.contracts.webhooks import webhook_event_models
 from shared.db import Connection
 from shared.messaging.consumer import MessageContext, Routes
 
-TOPICS = [INVITATIONS_EVENTS, OFFERS_EVENTS, DELEGATION_EVENTS, DIRECTORY_EVENTS]
+TOPICS = [
+    INVITATIONS_EVENTS,
+    OFFERS_EVENTS,
+    DELEGATION_EVENTS,
+    DIRECTORY_EVENTS,
+    DIRECTORY_SUBSCRIPTIONS,
+]
 
 
 def _event(ctx: MessageContext, msg: Contract) -> webhook_handlers.WebhookEvent:

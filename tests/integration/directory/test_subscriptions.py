@@ -16,7 +16,7 @@ import asyncpg
 import httpx
 
 from shared.contracts import invitations
-from shared.contracts.topics import DIRECTORY_EVENTS, INVITATIONS_EVENTS, OFFERS_EVENTS
+from shared.contracts.topics import DIRECTORY_SUBSCRIPTIONS, INVITATIONS_EVENTS, OFFERS_EVENTS
 from tests.integration.directory.helpers import (
     REJECTED,
     created_for,
@@ -105,7 +105,7 @@ async def test_trial_to_paid_conversion_keeps_one_subscription_with_one_history(
     history = [
         (s.type, s.causation_id)
         for s in bus.seen
-        if s.topic == DIRECTORY_EVENTS and s.data.get("subscription_id") == subscription_id
+        if s.topic == DIRECTORY_SUBSCRIPTIONS and s.data.get("subscription_id") == subscription_id
     ]
     assert history == [(CREATED, trial_id), (CONVERTED, bought_id)]
     # One writer: both redemptions were claimed by the same consumer's inbox.

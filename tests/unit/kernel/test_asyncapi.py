@@ -24,7 +24,7 @@ def test_accepted_and_emitted_contracts_are_documented() -> None:
     schemas = document["components"]["schemas"]
 
     expected = {m.model.__name__ for s in service.subscriptions for m in s.routes.routes.values()}
-    expected |= {m.__name__ for m in service.emits} | {"CommandRejected"}
+    expected |= {m.__name__ for m in service.every_event} | {"CommandRejected"}
     assert expected <= set(schemas)
     redeem = schemas["RedeemTrialInvitation"]
     assert redeem["description"]

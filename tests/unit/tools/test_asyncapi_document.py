@@ -9,6 +9,7 @@ import orjson
 import pytest
 import yaml
 
+from services.directory.entrypoints import subscriptions as directory_subscriptions
 from shared.contracts import all_contracts, contract_for
 from shared.contracts import topics as t
 from shared.contracts.base import Command, example
@@ -55,7 +56,7 @@ def test_one_message_per_contract_keyed_by_its_ce_type(document: dict[str, Any])
         for sub in spec.subscriptions
         for route in sub.routes.routes.values()
     }
-    emitted = {m.ce_type() for spec in service_specs() for m in spec.emits}
+    emitted = {m.ce_type() for spec in service_specs() for m in spec.every_event}
     assert routed | emitted <= contracts
     for ce_type in contracts:
         message = messages[ce_type]
@@ -90,6 +91,28 @@ def test_commands_are_on_their_owners_topic_and_received_by_it(document: dict[st
             }
             assert ("receive", spec.name) in actions, ce_type
             assert any(action == "send" for action, _ in actions), ce_type
+
+
+def test_subscription_events_have_a_topic_of_their_own(document: dict[str, Any]) -> None:
+    """Contract 2.0.0: the Subscription aggregate's events are on
+    ``portal.directory.subscriptions``, not on the directory's events topic; the subscription
+    commands name it as their reply; the customer views of offers, invitations and delegation
+    do not read it, notifications and the gateway do."""
+    channels = document["channels"]
+    moved = {m.ce_type() for m in directory_subscriptions.EMITS}
+    assert "portal.directory.SubscriptionCreated.v1" in moved
+    assert set(channels["directorySubscriptions"]["messages"]) == moved
+    assert not moved & set(channels["directoryEvents"]["messages"])
+    operations = document["operations"]
+    for command in directory_subscriptions.COMMANDS:
+        reply = operations[f"send{command.__name__}V1"]["reply"]["channel"]["$ref"]
+        assert reply == "#/channels/directorySubscriptions", command
+    readers = {
+        op["tags"][0]["$ref"].rsplit("/", 1)[1]
+        for op in operations.values()
+        if op["action"] == "receive" and op["channel"]["$ref"].endswith("/directorySubscriptions")
+    }
+    assert readers == {"notifications", "gateway"}
 
 
 def test_headers_are_the_ones_the_kernel_reads_and_writes(document: dict[str, Any]) -> None:
