@@ -32,6 +32,7 @@ class Fault:
     down_at: float = 0.0  # Kafka or PostgreSQL: when it had stopped
     restored_at: float = 0.0
     note: str = ""
+    effective: bool = True  # False: the fault could not do what it stands for (a problem)
 
     @property
     def label(self) -> str:
@@ -145,12 +146,17 @@ class Chaos:
         )
         await consumer.start()
         count = 0
+        # A broker busy with the load may take longer than one getmany to answer the first
+        # fetch: ask again (up to 30 s) rather than redeliver nothing.
+        deadline = time.monotonic() + 30.0
         try:
             for topic in (INVITATIONS_EVENTS, OFFERS_EVENTS):
                 tps = [TopicPartition(topic, p) for p in range(PARTITIONS)]
                 consumer.assign(tps)
                 await consumer.seek_to_beginning(*tps)
                 batches = await consumer.getmany(timeout_ms=2000, max_records=400)
+                while not batches and time.monotonic() < deadline:
+                    batches = await consumer.getmany(timeout_ms=2000, max_records=400)
                 for records in batches.values():
                     for r in records:
                         if b"Redeemed" in dict(r.headers).get("ce_type", b""):
@@ -159,6 +165,7 @@ class Chaos:
         finally:
             await consumer.stop()
         fault.note = f"{count} redemption events published a second time"
+        fault.effective = count > 0
 
 
 async def _down_and_up(fault: Fault, what: str) -> None:

@@ -214,8 +214,10 @@ def _result(
         )
         if rec is not None:
             by_kind.setdefault(f.kind, []).append(rec)
+    idle = [f"fault {f.label} had no effect: {f.note}" for f in chaos.done if not f.effective]
     ok = (
-        counts.get("lost_effects", 0) == 0
+        not idle
+        and counts.get("lost_effects", 0) == 0
         and counts.get("duplicated_effects", 0) == 0
         and completed == len(commands)
         and counts.get("rejected_with_event", 0) == counts.get("rejected_expected", 0)
@@ -252,7 +254,7 @@ def _result(
         "recovery_by_kind": {
             k: {"max": max(v), "median": sorted(v)[len(v) // 2]} for k, v in by_kind.items()
         },
-        "problems": found["problems"][:50],
+        "problems": (idle + found["problems"])[:50],
     }
 
 
