@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,6 +164,9 @@ class Watcher:
         self.by_correlation = {c.correlation: c for c in commands}
         self.by_id = {c.ce_id: c for c in commands}
         self.types: Counter[str] = Counter()
+        # The newest redemption events as they are on the topic (topic, key, value, headers),
+        # for the fault that publishes them a second time.
+        self.redeemed: deque[tuple[str, bytes | None, bytes, Any]] = deque(maxlen=300)
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
         )
@@ -196,6 +199,8 @@ class Watcher:
         headers = {k: v.decode(errors="replace") for k, v in record.headers or ()}
         ce_type = headers.get("ce_type", "")
         self.types[ce_type] += 1
+        if ce_type.endswith("Redeemed.v1"):
+            self.redeemed.append((record.topic, record.key, record.value, record.headers))
         sent = self.by_correlation.get(headers.get("ce_correlationid", ""))
         if sent is None:
             return

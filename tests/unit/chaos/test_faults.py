@@ -56,7 +56,50 @@ class _Timed(faults.Chaos):
 
 def _chaos() -> _Timed:
     nothing = cast(Any, None)
-    return _Timed({}, {}, nothing, nothing, [], "", True, nothing)
+    return _Timed({}, {}, nothing, nothing, [], "", True, nothing, nothing)
+
+
+class _Published:
+    def __init__(self) -> None:
+        self.raw: list[tuple[str, bytes | None, bytes, Any]] = []
+
+    def publish_raw(self, topic: str, key: bytes | None, value: bytes, headers: Any) -> None:
+        self.raw.append((topic, key, value, headers))
+
+
+class _Watched:
+    def __init__(self, redeemed: list[tuple[str, bytes | None, bytes, Any]]) -> None:
+        self.redeemed = redeemed
+
+
+def _redelivering(redeemed: list[tuple[str, bytes | None, bytes, Any]]) -> tuple[Any, Any]:
+    published = _Published()
+    nothing = cast(Any, None)
+    chaos = faults.Chaos(
+        {}, {}, nothing, cast(Any, published), [], "", True, nothing, cast(Any, _Watched(redeemed))
+    )
+    return chaos, published
+
+
+async def test_redeliver_events_publishes_the_watched_redemptions_again_as_they_were() -> None:
+    seen: list[tuple[str, bytes | None, bytes, Any]] = [
+        ("c.invitations.events", b"k1", b"{}", [("ce_id", b"a")]),
+        ("c.offers.events", b"k2", b"{}", [("ce_id", b"b")]),
+    ]
+    chaos, published = _redelivering(seen)
+    fault = faults.Fault(0, "redeliver-events", "directory+delegation")
+    await chaos.redeliver_events(fault)
+    assert published.raw == seen
+    assert fault.effective
+    assert fault.note == "2 redemption events published a second time"
+
+
+async def test_a_redelivery_with_nothing_to_redeliver_is_a_fault_without_effect() -> None:
+    chaos, published = _redelivering([])
+    fault = faults.Fault(0, "redeliver-events", "directory+delegation")
+    await chaos.redeliver_events(fault)
+    assert published.raw == []
+    assert not fault.effective
 
 
 async def test_faults_on_the_same_part_wait_for_each_other_and_others_overlap() -> None:
