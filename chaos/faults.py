@@ -44,7 +44,6 @@ class Chaos:
     log_dir: Path
     publisher: Publisher
     commands: list[Sent]
-    bootstrap: str
     infra_faults: bool
     failover: Failover
     watcher: Watcher

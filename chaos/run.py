@@ -113,9 +113,7 @@ async def _run(
     await watcher.start()
     publisher = load.Publisher(BOOTSTRAP)
     await publisher.start()
-    chaos = faults.Chaos(
-        procs, _env(), log_dir, publisher, commands, BOOTSTRAP, infra_faults, http, watcher
-    )
+    chaos = faults.Chaos(procs, _env(), log_dir, publisher, commands, infra_faults, http, watcher)
     plan = faults.schedule(infra_faults, seconds, BROKERS)
     say("schedule (seconds into the load):")
     for f in plan:

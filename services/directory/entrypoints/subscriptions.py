@@ -45,6 +45,35 @@ def _attempt(ctx: MessageContext, msg: Any, action: CustomerAction) -> Attempt:
     )
 
 
+# The subscription commands: contract, internal command, the act it is, handler; and the
+# three state changes, each one ``ChangeState``.
+_CHANGES: tuple[tuple[Any, Any, CustomerAction, Any], ...] = (
+    (
+        directory.ChangeSubscriptionQuantity,
+        model.ChangeQuantity,
+        CustomerAction.CHANGE_QUANTITY,
+        handlers.change_quantity,
+    ),
+    (
+        directory.AssignLicence,
+        model.AssignLicence,
+        CustomerAction.ASSIGN_LICENCE,
+        handlers.assign_licence,
+    ),
+    (
+        directory.RemoveLicence,
+        model.RemoveLicence,
+        CustomerAction.REMOVE_LICENCE,
+        handlers.remove_licence,
+    ),
+)
+_STATE_CHANGES: tuple[tuple[Any, str], ...] = (
+    (directory.SuspendSubscription, "suspend"),
+    (directory.ReactivateSubscription, "reactivate"),
+    (directory.CancelSubscription, "cancel"),
+)
+
+
 def add_commands(routes: Routes) -> Routes:
     """Register the lifecycle commands on the directory's commands topic routes. Each is an
     act for the customer: audited, allowed or refused (see ``entrypoints/audited.py``)."""
@@ -72,26 +101,7 @@ def add_commands(routes: Routes) -> Routes:
 
         return apply
 
-    for contract, command, action, handler in (
-        (
-            directory.ChangeSubscriptionQuantity,
-            model.ChangeQuantity,
-            CustomerAction.CHANGE_QUANTITY,
-            handlers.change_quantity,
-        ),
-        (
-            directory.AssignLicence,
-            model.AssignLicence,
-            CustomerAction.ASSIGN_LICENCE,
-            handlers.assign_licence,
-        ),
-        (
-            directory.RemoveLicence,
-            model.RemoveLicence,
-            CustomerAction.REMOVE_LICENCE,
-            handlers.remove_licence,
-        ),
-    ):
+    for contract, command, action, handler in _CHANGES:
         routes.on(contract)(one(command, action, handler))
 
     def state_change(action: Any) -> Callable[[MessageContext, Any], Awaitable[None]]:
@@ -114,11 +124,7 @@ def add_commands(routes: Routes) -> Routes:
 
         return apply
 
-    for state_contract, state_action in (
-        (directory.SuspendSubscription, "suspend"),
-        (directory.ReactivateSubscription, "reactivate"),
-        (directory.CancelSubscription, "cancel"),
-    ):
+    for state_contract, state_action in _STATE_CHANGES:
         routes.on(state_contract)(state_change(state_action))
 
     return routes
@@ -216,14 +222,7 @@ EMITS = (
     directory.SubscriptionCancelled,
     directory.SubscriptionExpired,
 )
-COMMANDS = (
-    directory.ChangeSubscriptionQuantity,
-    directory.AssignLicence,
-    directory.RemoveLicence,
-    directory.SuspendSubscription,
-    directory.ReactivateSubscription,
-    directory.CancelSubscription,
-)
+COMMANDS = (*(c[0] for c in _CHANGES), *(c[0] for c in _STATE_CHANGES))
 STREAM = Stream(
     DIRECTORY_SUBSCRIPTIONS,
     EMITS,

@@ -56,7 +56,7 @@ class _Timed(faults.Chaos):
 
 def _chaos() -> _Timed:
     nothing = cast(Any, None)
-    return _Timed({}, {}, nothing, nothing, [], "", True, nothing, nothing)
+    return _Timed({}, {}, nothing, nothing, [], True, nothing, nothing)
 
 
 class _Published:
@@ -76,7 +76,7 @@ def _redelivering(redeemed: list[tuple[str, bytes | None, bytes, Any]]) -> tuple
     published = _Published()
     nothing = cast(Any, None)
     chaos = faults.Chaos(
-        {}, {}, nothing, cast(Any, published), [], "", True, nothing, cast(Any, _Watched(redeemed))
+        {}, {}, nothing, cast(Any, published), [], True, nothing, cast(Any, _Watched(redeemed))
     )
     return chaos, published
 
